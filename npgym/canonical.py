@@ -1,0 +1,55 @@
+"""Canonical JSON, content hashes and per-instance random streams.
+
+An instance must be the same on every machine and survive a JSON round trip unchanged, so its data
+is JSON-native and its identity is the hash of one canonical serialisation. Each instance draws from
+its own :class:`random.Random`, seeded from a hash of everything that defines it, never from a
+global generator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from typing import Any
+
+
+def canonical_json(value: Any) -> str:
+    """The one serialisation used for hashing: sorted keys, no spaces, no NaN, UTF-8 kept."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def content_hash(value: Any, length: int = 20) -> str:
+    """A hex SHA-256 prefix of the canonical JSON of ``value``."""
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()[:length]
+
+
+def derive_rng(*parts: Any) -> random.Random:
+    """A private RNG seeded from the canonical JSON of ``parts`` (problem, version, params, seed, index).
+
+    Python's Mersenne Twister seeded with an integer gives the same stream on every platform and every
+    CPython since 3.2, which makes instances reproducible across machines.
+    """
+    digest = hashlib.sha256(canonical_json(list(parts)).encode("utf-8")).digest()
+    return random.Random(int.from_bytes(digest[:16], "big"))
+
+
+def assert_json_native(value: Any, where: str = "value") -> None:
+    """Raise TypeError unless ``value`` is built only from dict (str keys), list, str, int, float, bool, None."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise TypeError(f"{where} holds a non-finite float")
+        return
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            assert_json_native(item, f"{where}[{i}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where} has a non-string key {key!r}")
+            assert_json_native(item, f"{where}.{key}")
+        return
+    raise TypeError(f"{where} holds a {type(value).__name__}, which is not JSON-native")

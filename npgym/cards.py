@@ -1,0 +1,125 @@
+"""Problem cards: the prompt text and the level ladder of each problem, read from ``problems/*.toml``.
+
+A card is data, not code, so a person can fix a prompt or retune a ladder without reading Python.
+Its fields::
+
+    id, name, reference          stable id, display name, Garey & Johnson reference
+    statement                    the problem statement shown to models (our own words)
+    answer_format                what the "solution" field must hold
+    answer_example               a small example of a solution value, as JSON text
+    [ladder]
+    params = ["nodes", "cover"]  the size parameters, in the order of each level row
+    levels = [[4, 2], ...]       levels 1..top (the reference's sizes, so results compare)
+    fixed = {...}                parameters that are the same at every level
+    beyond = {nodes = {add = 4}, cover = {multiply = 1.1}}
+                                 the growth rule past the top level, applied once per level above it
+
+Past the top level every parameter named in ``beyond`` grows by its rule (``add`` a constant, or
+``multiply`` by a factor and round); the others keep their top-level value. Levels have no ceiling.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+
+class ParamError(ValueError):
+    """A level or generation parameter is invalid; the message names it and its valid range."""
+
+
+@dataclass(frozen=True)
+class Card:
+    """One problem card (see the module docstring for the file format)."""
+
+    id: str
+    name: str
+    reference: str
+    statement: str
+    answer_format: str
+    answer_example: Any
+    params: tuple[str, ...]
+    levels: tuple[tuple[Any, ...], ...]
+    fixed: dict[str, Any] = field(default_factory=dict)
+    beyond: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def top_level(self) -> int:
+        return len(self.levels)
+
+    def level_params(self, level: int) -> dict[str, Any]:
+        """The generation parameters of ``level`` (1-based, no upper limit)."""
+        if isinstance(level, bool) or not isinstance(level, int) or level < 1:
+            raise ParamError(f"level must be an integer >= 1, got {level!r}")
+        row = self.levels[min(level, self.top_level) - 1]
+        params = dict(self.fixed)
+        params.update(zip(self.params, row))
+        for _ in range(level - self.top_level):
+            for name, rule in self.beyond.items():
+                params[name] = _grow(params[name], rule)
+        return params
+
+
+def _grow(value: Any, rule: dict[str, float]) -> Any:
+    if "add" in rule:
+        grown = value + rule["add"]
+    else:
+        grown = value * rule["multiply"]
+    return int(round(grown)) if isinstance(value, int) else grown
+
+
+def parse_card(text: str, source: str = "<card>") -> Card:
+    """Parse and validate a card from TOML text."""
+    raw = tomllib.loads(text)
+    try:
+        ladder = raw["ladder"]
+        params = tuple(ladder["params"])
+        levels = tuple(tuple(row) if isinstance(row, list) else (row,) for row in ladder["levels"])
+        card = Card(
+            id=raw["id"], name=raw["name"], reference=raw.get("reference", ""),
+            statement=raw["statement"].strip(), answer_format=raw["answer_format"].strip(),
+            answer_example=json.loads(raw["answer_example"]), params=params, levels=levels,
+            fixed=dict(ladder.get("fixed", {})), beyond=dict(ladder.get("beyond", {})),
+        )
+    except KeyError as missing:
+        raise ValueError(f"{source}: missing field {missing}") from None
+    for row in card.levels:
+        if len(row) != len(params):
+            raise ValueError(f"{source}: level row {list(row)} does not match params {list(params)}")
+    for name, rule in card.beyond.items():
+        if name not in params or len(rule) != 1 or not ({"add", "multiply"} & set(rule)):
+            raise ValueError(f"{source}: beyond.{name} must be one of {params} with one 'add' or 'multiply' rule")
+    if not card.beyond:
+        raise ValueError(f"{source}: a ladder needs a 'beyond' rule so levels grow past the top")
+    return card
+
+
+@functools.lru_cache(maxsize=1)
+def cards_dir():
+    """The folder of cards: ``problems/`` beside the package in a checkout, else the installed copy."""
+    checkout = Path(__file__).resolve().parent.parent / "problems"
+    if checkout.is_dir():
+        return checkout
+    return resources.files("npgym.problem_cards")
+
+
+@functools.lru_cache(maxsize=None)
+def load_card(problem_id: str) -> Card:
+    """The card of ``problem_id`` from the ``problems/`` folder (read once, then cached)."""
+    path = cards_dir().joinpath(f"{problem_id}.toml")
+    if not path.is_file():
+        raise KeyError(f"no card problems/{problem_id}.toml")
+    card = parse_card(path.read_text(encoding="utf-8"), f"problems/{problem_id}.toml")
+    if card.id != problem_id:
+        raise ValueError(f"problems/{problem_id}.toml declares id {card.id!r}")
+    return card

@@ -1,0 +1,119 @@
+"""Schema checks shared by all verifiers: each returns the checked value or raises :class:`Reject`.
+
+A verifier receives an arbitrary JSON value from a model. These helpers validate type, range,
+length and distinctness in one place, so every problem rejects the same malformed answer with the
+same code, and the bool-versus-int trap (``True == 1`` in Python) is closed once for everyone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from npgym.verdict import CONSTRAINT, DUPLICATE, RANGE, SHAPE, TYPE, Reject
+
+
+def is_int(value: Any) -> bool:
+    """True for a JSON integer; bools are not integers here."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def describe(value: Any) -> str:
+    """A short name of a value's JSON type for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number with a fraction"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def integer(value: Any, name: str, lo: int | None = None, hi: int | None = None) -> int:
+    """Check that ``value`` is an integer in ``[lo, hi]`` (either bound may be open)."""
+    if not is_int(value):
+        raise Reject(TYPE, f"{name} must be an integer, got {describe(value)}")
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise Reject(RANGE, f"{name} = {value} is outside {_span(lo, hi)}")
+    return value
+
+
+def boolean(value: Any, name: str) -> bool:
+    """Check that ``value`` is a JSON boolean (not 0/1, not the string "true")."""
+    if not isinstance(value, bool):
+        raise Reject(TYPE, f"{name} must be true or false, got {describe(value)}")
+    return value
+
+
+def string(value: Any, name: str, alphabet: str | None = None, max_length: int | None = None) -> str:
+    """Check that ``value`` is a string over ``alphabet`` of at most ``max_length`` characters."""
+    if not isinstance(value, str):
+        raise Reject(TYPE, f"{name} must be a string, got {describe(value)}")
+    if max_length is not None and len(value) > max_length:
+        raise Reject(SHAPE, f"{name} has {len(value)} characters, more than the {max_length} allowed")
+    if alphabet is not None:
+        bad = sorted(set(value) - set(alphabet))
+        if bad:
+            raise Reject(RANGE, f"{name} holds characters outside {alphabet!r}: {''.join(bad[:5])!r}")
+    return value
+
+
+def listing(value: Any, name: str, length: int | None = None,
+            min_length: int | None = None, max_length: int | None = None) -> list:
+    """Check that ``value`` is a list, optionally of an exact or bounded length."""
+    if not isinstance(value, list):
+        raise Reject(TYPE, f"{name} must be a list, got {describe(value)}")
+    if length is not None and len(value) != length:
+        raise Reject(SHAPE, f"{name} must have exactly {length} elements, got {len(value)}")
+    if min_length is not None and len(value) < min_length:
+        raise Reject(SHAPE, f"{name} must have at least {min_length} elements, got {len(value)}")
+    if max_length is not None and len(value) > max_length:
+        raise Reject(SHAPE, f"{name} must have at most {max_length} elements, got {len(value)}")
+    return value
+
+
+def int_list(value: Any, name: str, lo: int | None = None, hi: int | None = None,
+             length: int | None = None, min_length: int | None = None,
+             max_length: int | None = None, distinct: bool = False) -> list[int]:
+    """Check a list of integers in ``[lo, hi]``; with ``distinct`` no value may repeat."""
+    items = listing(value, name, length, min_length, max_length)
+    for position, item in enumerate(items):
+        integer(item, f"{name}[{position}]", lo, hi)
+    if distinct:
+        unique_values(items, name)
+    return items
+
+
+def unique_values(items: list, name: str) -> None:
+    """Reject a list of hashable values in which some value repeats."""
+    seen = set()
+    for item in items:
+        if item in seen:
+            raise Reject(DUPLICATE, f"{name} repeats {item}")
+        seen.add(item)
+
+
+def permutation(value: Any, name: str, n: int) -> list[int]:
+    """Check that ``value`` is a permutation of ``0..n-1``."""
+    return int_list(value, name, 0, n - 1, length=n, distinct=True)
+
+
+def require(condition: bool, message: str, code: str = CONSTRAINT) -> None:
+    """Reject with ``code`` (a broken problem constraint by default) unless ``condition`` holds."""
+    if not condition:
+        raise Reject(code, message)
+
+
+def _span(lo: int | None, hi: int | None) -> str:
+    if lo is None:
+        return f"(-inf, {hi}]"
+    if hi is None:
+        return f"[{lo}, +inf)"
+    return f"[{lo}, {hi}]"

@@ -1,0 +1,110 @@
+"""The engine's subcommands: ``nppc list``, ``generate``, ``verify`` and ``solve``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+from nppc.args import int_list, problem_list
+from npgym.engine import DEFAULT_TIME_LIMIT, generate, solve, verify
+from npgym.extract import extract_answer
+from npgym.registry import get_problem, problem_ids
+from npgym.testset import read_jsonl, read_testset, write_testset
+
+
+def add_commands(subparsers) -> None:
+    listing = subparsers.add_parser("list", help="list problems, versions and level ladders")
+    listing.set_defaults(handler=cmd_list)
+
+    gen = subparsers.add_parser("generate", help="generate a test set (JSON lines)")
+    gen.add_argument("--problem", "--problems", dest="problems", type=problem_list, default=problem_list("all"),
+                     help="problem ids, comma-separated, or 'all' / 'core' (default: all)")
+    gen.add_argument("--level", "--levels", dest="levels", type=int_list, required=True, help="levels, e.g. 1-5,8")
+    gen.add_argument("--seed", type=int, default=0, help="seed of the test set (default 0)")
+    gen.add_argument("--count", type=int, default=10, help="instances per problem and level (default 10)")
+    gen.add_argument("--out", required=True, help="output JSONL file")
+    gen.add_argument("--with-key", action="store_true", help="write the answer key into the test set itself")
+    gen.add_argument("--key-out", help="write the answer key (label, certificate, optimum) to this file")
+    gen.set_defaults(handler=cmd_generate)
+
+    ver = subparsers.add_parser("verify", help="grade answers against a test set")
+    ver.add_argument("--testset", required=True)
+    ver.add_argument("--keys", help="answer key file, if the test set has no inline key")
+    ver.add_argument("--answers", required=True,
+                     help='JSONL with {"id", "solution"} or {"id", "response": raw model text} per line')
+    ver.add_argument("--out", help="write one verdict per line here (default: standard output)")
+    ver.set_defaults(handler=cmd_verify)
+
+    sol = subparsers.add_parser("solve", help="solve every instance of a test set exactly")
+    sol.add_argument("--testset", required=True)
+    sol.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per instance")
+    sol.add_argument("--out", help="write key lines with solver effort here (default: standard output)")
+    sol.set_defaults(handler=cmd_solve)
+
+
+def cmd_list(args) -> int:
+    print(f"{'problem':32} {'ver':>3} {'levels':>6}  level 1 / top parameters")
+    for problem_id in problem_ids():
+        problem = get_problem(problem_id)
+        card = problem.card
+        first, last = card.level_params(1), card.level_params(card.top_level)
+        print(f"{problem_id:32} {problem.version:>3} {card.top_level:>6}  {json.dumps(first)} / {json.dumps(last)}")
+    return 0
+
+
+def cmd_generate(args) -> int:
+    for problem_id in args.problems:
+        get_problem(problem_id)
+    instances = (generate(problem_id, level, args.seed, index)
+                 for problem_id in args.problems for level in args.levels for index in range(args.count))
+    count = write_testset(instances, args.out, with_key=args.with_key, key_path=args.key_out)
+    print(f"wrote {count} instances to {args.out}" + (f" and their keys to {args.key_out}" if args.key_out else ""),
+          file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args) -> int:
+    instances = {instance.id: instance for instance in read_testset(args.testset, args.keys)}
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    codes: Counter = Counter()
+    try:
+        for record in read_jsonl(args.answers):
+            instance = instances.get(record.get("id"))
+            if instance is None:
+                raise ValueError(f"answer for unknown instance id {record.get('id')!r}")
+            if "response" in record:
+                extraction = extract_answer(record["response"])
+                answer = extraction.answer
+                verdict_code = extraction.error
+            else:
+                answer, verdict_code = {"solution": record.get("solution")}, None
+            if answer is None:
+                line = {"id": instance.id, "ok": False, "code": verdict_code, "message": "no answer extracted"}
+            else:
+                line = {"id": instance.id, **verify(instance, answer).to_dict()}
+            codes[line["code"]] += 1
+            out.write(json.dumps(line) + "\n")
+    finally:
+        if args.out:
+            out.close()
+    total = sum(codes.values())
+    print(f"{codes['ok']}/{total} correct; codes: {dict(codes)}", file=sys.stderr)
+    return 0
+
+
+def cmd_solve(args) -> int:
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    statuses: Counter = Counter()
+    try:
+        for instance in read_testset(args.testset):
+            result = solve(instance, args.time_limit)
+            statuses[result.status] += 1
+            label = {"sat": "yes", "unsat": "no"}.get(result.status, "unknown")
+            out.write(json.dumps({"id": instance.id, "label": label, "certificate": result.certificate,
+                                  "optimum": result.optimum, "effort": result.to_dict()["effort"]}) + "\n")
+    finally:
+        if args.out:
+            out.close()
+    print(f"solved: {dict(statuses)}", file=sys.stderr)
+    return 0

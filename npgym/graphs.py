@@ -1,0 +1,41 @@
+"""Graph helpers shared by the graph problems: edge lists in canonical form and compact rendering."""
+
+from __future__ import annotations
+
+import random
+
+
+def canonical_edges(edges) -> list[list[int]]:
+    """Edges as sorted ``[u, v]`` pairs with ``u < v``, without duplicates or loops, in sorted order."""
+    return [[u, v] for u, v in sorted({(min(u, v), max(u, v)) for u, v in edges if u != v})]
+
+
+def relabel(edges, mapping: list[int]) -> list[list[int]]:
+    """Apply a vertex relabelling ``mapping[old] = new`` and return canonical edges."""
+    return canonical_edges((mapping[u], mapping[v]) for u, v in edges)
+
+
+def shuffled_labels(n: int, rng: random.Random) -> list[int]:
+    """A random relabelling of ``0..n-1``: ``mapping[old] = new``. Hides planted structure in ids."""
+    mapping = list(range(n))
+    rng.shuffle(mapping)
+    return mapping
+
+
+def adjacency(n: int, edges) -> list[set[int]]:
+    """Adjacency sets of an undirected graph on ``0..n-1``."""
+    neighbours: list[set[int]] = [set() for _ in range(n)]
+    for u, v in edges:
+        neighbours[u].add(v)
+        neighbours[v].add(u)
+    return neighbours
+
+
+def render_edges(edges) -> str:
+    """Edges as ``u-v`` tokens separated by spaces: compact and unambiguous."""
+    return " ".join(f"{u}-{v}" for u, v in edges) if edges else "(none)"
+
+
+def render_graph(n: int, edges) -> str:
+    """A graph's prompt text: vertex range, edge count and the edge list."""
+    return f"Graph: {n} vertices numbered 0 to {n - 1}, {len(edges)} edges:\n{render_edges(edges)}"

@@ -1,0 +1,134 @@
+"""The contract every problem module implements, and the typed results it returns.
+
+A problem module subclasses :class:`Problem` and fills in, top to bottom: parameter checks, the
+generator (:meth:`Problem.plant`), the verifier (:meth:`Problem.check`), the exact solver
+(:meth:`Problem.solve`), the renderer, and the heuristic. The engine (:mod:`npgym.engine`) adds
+everything shared: seeding, hashing, the answer envelope, "no solution" claims and error handling.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+from npgym.cards import Card, ParamError, load_card
+
+SAT, UNSAT, UNKNOWN = "sat", "unsat", "unknown"
+
+
+@dataclass(frozen=True)
+class Planted:
+    """What a generator returns: the instance data a model sees and the certificate kept apart."""
+
+    data: dict[str, Any]
+    certificate: Any
+
+
+@dataclass(frozen=True)
+class Effort:
+    """How hard the exact solver worked: its name, wall seconds and its own effort counters."""
+
+    solver: str
+    seconds: float
+    conflicts: int | None = None
+    branches: int | None = None
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """An exact solver's answer to the decision question, with the optimum where one is defined.
+
+    ``status`` is ``sat`` (``certificate`` verifies), ``unsat`` (proved: no certificate exists) or
+    ``unknown`` (the time limit ran out; never to be read as unsat). ``optimum`` is the proved best
+    objective value, or None when the problem has no objective or optimality was not proved.
+    """
+
+    status: str
+    certificate: Any = None
+    optimum: int | float | None = None
+    effort: Effort | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Problem(ABC):
+    """One NP-complete problem: generator, verifier, exact solver, renderer and baselines.
+
+    Subclasses set ``id`` (stable, snake_case, equal to the module and card names), ``version``
+    (bump whenever generation or the ladder changes, so old results stay attributable) and
+    ``objective`` (``"min"``, ``"max"`` or None: the direction of the natural objective that
+    :meth:`check` reports for a well-formed answer).
+    """
+
+    id: ClassVar[str]
+    version: ClassVar[int]
+    objective: ClassVar[str | None] = None
+
+    @property
+    def card(self) -> Card:
+        return load_card(self.id)
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.id}-v{self.version}"
+
+    def level_params(self, level: int) -> dict[str, Any]:
+        """The generation parameters of a level, checked."""
+        params = self.card.level_params(level)
+        self.check_params(params)
+        return params
+
+    # -- to implement -------------------------------------------------------------------------
+
+    @abstractmethod
+    def check_params(self, params: dict[str, Any]) -> None:
+        """Raise :class:`ParamError` naming the parameter and its valid range if ``params`` is impossible."""
+
+    @abstractmethod
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        """Generate a yes-instance with a planted certificate, drawing only from ``rng``."""
+
+    @abstractmethod
+    def check(self, data: dict[str, Any], solution: Any) -> int | float | None:
+        """Check a non-null solution (any JSON value) against ``data``.
+
+        Return the answer's objective value (None without an objective) if it is valid; otherwise
+        raise :class:`npgym.verdict.Reject` with a code and a message naming the failed constraint.
+        Must never raise anything else, whatever JSON value ``solution`` is.
+        """
+
+    @abstractmethod
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        """Decide the instance exactly with a SAT or CP-SAT encoding (one worker, fixed seed)."""
+
+    @abstractmethod
+    def render(self, data: dict[str, Any]) -> str:
+        """The compact prompt text of the instance: integers and lists, never a Python repr."""
+
+    @abstractmethod
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> Any:
+        """A textbook heuristic's solution (it may be invalid: it is a baseline, not a solver)."""
+
+    @abstractmethod
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> Any:
+        """A uniformly random answer of the right shape: the floor any model must beat."""
+
+
+def require_param(condition: bool, message: str) -> None:
+    """Raise :class:`ParamError` with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise ParamError(message)
+
+
+@dataclass
+class Stopwatch:
+    """Measures wall seconds for :class:`Effort`."""
+
+    started: float = field(default_factory=time.perf_counter)
+
+    def seconds(self) -> float:
+        return round(time.perf_counter() - self.started, 6)

@@ -1,0 +1,136 @@
+"""3-Satisfiability (Garey & Johnson LO2).
+
+Instance: n Boolean variables and m clauses of three literals over distinct variables. Question: is
+there a truth assignment that satisfies every clause?
+
+Schemas
+    data         ``{"n": int, "clauses": [[l1, l2, l3], ...]}``; literal ``+i`` is variable i true,
+                 ``-i`` is variable i false, for i in 1..n
+    certificate  a list of n booleans; element ``i - 1`` is the value of variable i
+    objective    none
+
+Generation: a hidden random assignment and m = round(ratio * n) distinct clauses drawn with the
+q-hidden rule of Jia, Moore and Strain (2005): a clause with t literals true under the hidden
+assignment (t >= 1) is kept with weight q^t, q = (sqrt(5) - 1) / 2. This choice makes every variable
+appear as often in its true as in its false polarity on average, so counting polarities (the
+"majority vote" that solves naively planted formulas) says nothing about the hidden assignment.
+
+Hardness: the clause/variable ratio is 4.26, at the satisfiability threshold of random 3-SAT, where
+local search and DPLL need the most effort. (The reference kept m = n, far below it.)
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from npgym import checks
+from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
+from npgym.registry import register
+from npgym.solvers import solve_cnf
+from npgym.verdict import CONSTRAINT
+
+Q_HIDDEN = (math.sqrt(5) - 1) / 2
+# P(t true literals) is proportional to C(3, t) * q^t; the sign patterns with t true are equally likely.
+_T_WEIGHTS = [3 * Q_HIDDEN, 3 * Q_HIDDEN ** 2, Q_HIDDEN ** 3]
+
+
+class ThreeSat(Problem):
+    id = "three_sat"
+    version = 1
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        n, ratio = params["variables"], params["ratio"]
+        require_param(isinstance(n, int) and n >= 3, f"variables must be an integer >= 3, got {n!r}")
+        require_param(0 < ratio <= 10, f"ratio must be in (0, 10], got {ratio!r}")
+        distinct = math.comb(n, 3) * 7
+        require_param(round(ratio * n) <= distinct // 2,
+                      f"{round(ratio * n)} clauses over {n} variables is more than half of the "
+                      f"{distinct} distinct satisfiable clauses; use more variables or a lower ratio")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        n = params["variables"]
+        m = round(params["ratio"] * n)
+        hidden = [rng.random() < 0.5 for _ in range(n)]
+        clauses, seen = [], set()
+        while len(clauses) < m:  # at most half the clause space is used, so a draw is new w.p. >= 1/2
+            clause = self._draw_clause(rng, n, hidden)
+            key = tuple(sorted(clause))
+            if key not in seen:
+                seen.add(key)
+                clauses.append(clause)
+        return Planted({"n": n, "clauses": clauses}, hidden)
+
+    @staticmethod
+    def _draw_clause(rng: random.Random, n: int, hidden: list[bool]) -> list[int]:
+        variables = rng.sample(range(1, n + 1), 3)
+        true_count = rng.choices((1, 2, 3), weights=_T_WEIGHTS)[0]
+        true_positions = set(rng.sample(range(3), true_count))
+        clause = []
+        for position, var in enumerate(variables):
+            literal_true = position in true_positions
+            positive = hidden[var - 1] if literal_true else not hidden[var - 1]
+            clause.append(var if positive else -var)
+        return clause
+
+    def check(self, data: dict[str, Any], solution: Any) -> None:
+        values = checks.listing(solution, "solution", length=data["n"])
+        for position, value in enumerate(values):
+            checks.boolean(value, f"solution[{position}]")
+        for number, clause in enumerate(data["clauses"]):
+            checks.require(any(values[abs(lit) - 1] == (lit > 0) for lit in clause),
+                           f"clause {number} ({' '.join(map(str, clause))}) is not satisfied", CONSTRAINT)
+        return None
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        status, model, effort = solve_cnf(data["clauses"], time_limit)
+        certificate = None
+        if status == SAT:
+            true_vars = {lit for lit in model if lit > 0}
+            certificate = [var in true_vars for var in range(1, data["n"] + 1)]
+        return SolveResult(status, certificate, None, effort)
+
+    def render(self, data: dict[str, Any]) -> str:
+        lines = "\n".join(" ".join(map(str, clause)) for clause in data["clauses"])
+        return (f"Variables: 1 to {data['n']}. Clauses ({len(data['clauses'])}, one per line; "
+                f"i means variable i is true, -i means it is false):\n{lines}")
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[bool]:
+        """WalkSAT from the majority-polarity assignment, with a budget of 10 flips per variable."""
+        n, clauses = data["n"], data["clauses"]
+        score = [0] * (n + 1)
+        for clause in clauses:
+            for lit in clause:
+                score[abs(lit)] += 1 if lit > 0 else -1
+        values = [score[v] > 0 if score[v] else rng.random() < 0.5 for v in range(1, n + 1)]
+        occurs = [[] for _ in range(n + 1)]
+        for number, clause in enumerate(clauses):
+            for lit in clause:
+                occurs[abs(lit)].append(number)
+
+        def satisfied(clause):
+            return any(values[abs(lit) - 1] == (lit > 0) for lit in clause)
+
+        for _ in range(10 * n):
+            unsatisfied = [clause for clause in clauses if not satisfied(clause)]
+            if not unsatisfied:
+                break
+            clause = rng.choice(unsatisfied)
+            if rng.random() < 0.5:
+                var = abs(rng.choice(clause))
+            else:
+                def breaks(var):
+                    values[var - 1] = not values[var - 1]
+                    broken = sum(not satisfied(clauses[c]) for c in occurs[var])
+                    values[var - 1] = not values[var - 1]
+                    return broken
+                var = min((abs(lit) for lit in clause), key=breaks)
+            values[var - 1] = not values[var - 1]
+        return values
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[bool]:
+        return [rng.random() < 0.5 for _ in range(data["n"])]
+
+
+register(ThreeSat())

@@ -1,0 +1,99 @@
+"""Vertex Cover (Garey & Johnson GT1).
+
+Instance: a graph G = (V, E) and an integer k. Question: is there a set C of at most k vertices
+such that every edge has at least one endpoint in C?
+
+Schemas
+    data         ``{"n": int, "edges": [[u, v], ...] (u < v, sorted), "k": int}``
+    certificate  a list of distinct vertex ids, ``len <= k``
+    objective    the cover size (minimise)
+
+Generation: a hidden cover C of size k; the other n - k vertices form an independent set. Every
+pair with at least one endpoint in C becomes an edge with probability p = min(0.5, degree / (n - 1)),
+and every vertex outside C gets at least one edge into C so that none is trivially droppable. Vertex
+ids are shuffled, so neither the ids nor the edge order point at C.
+
+Hardness: the graph is sparse with bounded expected degree, so rendered size grows linearly. A
+greedy max-degree cover usually overshoots k by a few vertices when k is close to the optimum;
+``--tight`` sets k to the proved minimum.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from npgym import checks
+from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
+from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.registry import register
+from npgym.solvers import optimize_against_bound
+from npgym.verdict import BOUND, CONSTRAINT
+
+
+class VertexCover(Problem):
+    id = "vertex_cover"
+    version = 1
+    objective = "min"
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        n, k = params["nodes"], params["cover"]
+        require_param(isinstance(n, int) and n >= 2, f"nodes must be an integer >= 2, got {n!r}")
+        require_param(isinstance(k, int) and 1 <= k < n, f"cover must be an integer in [1, nodes-1] = [1, {n - 1}], got {k!r}")
+        require_param(params["degree"] > 0, f"degree must be positive, got {params['degree']!r}")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        n, k = params["nodes"], params["cover"]
+        p = min(0.5, params["degree"] / (n - 1))
+        edges = set()
+        for u in range(k):  # vertices 0..k-1 are the cover before relabelling
+            for v in range(u + 1, n):
+                if rng.random() < p:
+                    edges.add((u, v))
+        for v in range(k, n):
+            if not any((u, v) in edges for u in range(k)):
+                edges.add((rng.randrange(k), v))
+        mapping = shuffled_labels(n, rng)
+        cover = sorted(mapping[u] for u in range(k))
+        return Planted({"n": n, "edges": relabel(edges, mapping), "k": k}, cover)
+
+    def check(self, data: dict[str, Any], solution: Any) -> int:
+        n, k = data["n"], data["k"]
+        cover = set(checks.int_list(solution, "solution", 0, n - 1, distinct=True))
+        for u, v in data["edges"]:
+            checks.require(u in cover or v in cover, f"edge {u}-{v} has no endpoint in the cover", CONSTRAINT)
+        checks.require(len(cover) <= k, f"the cover has {len(cover)} vertices, more than k = {k}", BOUND)
+        return len(cover)
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        from ortools.sat.python import cp_model
+
+        model = cp_model.CpModel()
+        chosen = [model.new_bool_var(f"x{v}") for v in range(data["n"])]
+        for u, v in data["edges"]:
+            model.add_bool_or([chosen[u], chosen[v]])
+        return optimize_against_bound(
+            model, sum(chosen), "min", data["k"], time_limit,
+            lambda solver: [v for v, x in enumerate(chosen) if solver.boolean_value(x)])
+
+    def render(self, data: dict[str, Any]) -> str:
+        return f"{render_graph(data['n'], data['edges'])}\nk = {data['k']}"
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        """Greedy: repeatedly take a vertex of highest remaining degree (ties at random)."""
+        neighbours = adjacency(data["n"], data["edges"])
+        cover = []
+        while any(neighbours):
+            top = max(len(adj) for adj in neighbours)
+            v = rng.choice([v for v, adj in enumerate(neighbours) if len(adj) == top])
+            cover.append(v)
+            for u in neighbours[v]:
+                neighbours[u].discard(v)
+            neighbours[v] = set()
+        return sorted(cover)
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        return sorted(rng.sample(range(data["n"]), data["k"]))
+
+
+register(VertexCover())

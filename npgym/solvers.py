@@ -1,0 +1,98 @@
+"""Thin, reproducible wrappers over the two exact back ends: python-sat and OR-Tools CP-SAT.
+
+Both are configured so that a result repeats: CP-SAT with one worker and a fixed seed, the SAT
+solver single-threaded by nature. A time limit that runs out gives ``unknown``, never ``unsat``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable
+
+from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Stopwatch
+
+SAT_SOLVER = "g4"  # Glucose 4: supports interruption, so time limits are honoured.
+CP_SEED = 20250415
+
+
+def solve_cnf(clauses: Iterable[list[int]], time_limit: float,
+              assumptions: list[int] | None = None) -> tuple[str, list[int] | None, Effort]:
+    """Solve a CNF; returns (status, model as signed literals or None, effort)."""
+    from pysat.solvers import Solver
+
+    watch = Stopwatch()
+    with Solver(name=SAT_SOLVER, bootstrap_with=clauses) as solver:
+        timer = threading.Timer(time_limit, solver.interrupt)
+        timer.start()
+        try:
+            outcome = solver.solve_limited(assumptions=assumptions or [], expect_interrupt=True)
+        finally:
+            timer.cancel()
+        stats = solver.accum_stats()
+        model = solver.get_model() if outcome else None
+    status = SAT if outcome is True else UNSAT if outcome is False else UNKNOWN
+    effort = Effort(f"pysat:{SAT_SOLVER}", watch.seconds(), conflicts=stats.get("conflicts"),
+                    branches=stats.get("decisions"))
+    return status, model, effort
+
+
+def cp_solver(time_limit: float):
+    """A CP-SAT solver set up for reproducible runs: one worker, fixed seed, a wall-clock limit."""
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = CP_SEED
+    solver.parameters.max_time_in_seconds = float(time_limit)
+    return solver
+
+
+def run_cp(model, time_limit: float, optimize: bool = False):
+    """Solve a CP-SAT model; returns (status, solver, effort, proved_optimal).
+
+    With ``optimize`` a FEASIBLE (not proved optimal) result is still ``sat``; ``proved_optimal``
+    tells whether its objective value is the optimum.
+    """
+    from ortools.sat.python import cp_model
+
+    solver = cp_solver(time_limit)
+    watch = Stopwatch()
+    code = solver.solve(model)
+    if code == cp_model.OPTIMAL:
+        status, proved = SAT, True
+    elif code == cp_model.FEASIBLE:
+        status, proved = SAT, not optimize
+    elif code == cp_model.INFEASIBLE:
+        status, proved = UNSAT, True
+    elif code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
+    else:
+        status, proved = UNKNOWN, False
+    effort = Effort("ortools:cp-sat", watch.seconds(), conflicts=int(solver.num_conflicts),
+                    branches=int(solver.num_branches))
+    return status, solver, effort, proved
+
+
+def optimize_against_bound(model, objective, sense: str, bound: int | None, time_limit: float,
+                           read_certificate) -> "SolveResult":
+    """Optimise ``objective`` on a CP-SAT ``model`` and decide "is there a solution within ``bound``?".
+
+    ``sense`` is ``"min"`` (the question asks for a value <= bound) or ``"max"`` (>= bound). A proved
+    optimum that misses the bound is a proof of ``unsat``; a feasible but unproved value that misses
+    it is ``unknown``. ``read_certificate(solver)`` turns the solver's values into a solution.
+    """
+    from npgym.problem import SolveResult
+
+    if sense == "min":
+        model.minimize(objective)
+    else:
+        model.maximize(objective)
+    status, solver, effort, proved = run_cp(model, time_limit, optimize=True)
+    if status != SAT:
+        return SolveResult(status, effort=effort)
+    value = int(round(solver.objective_value))
+    meets = bound is None or (value <= bound if sense == "min" else value >= bound)
+    optimum = value if proved else None
+    if meets:
+        return SolveResult(SAT, read_certificate(solver), optimum, effort)
+    return SolveResult(UNSAT if proved else UNKNOWN, None, optimum, effort)

@@ -1,0 +1,56 @@
+"""Test-set files: one instance per JSON line, with the answer key inline or in a separate file.
+
+Every line carries the canary string (:data:`npgym.instance.CANARY`) so that training pipelines can
+filter published test sets out. A key file holds ``{"id", "label", "certificate", "optimum"}`` lines.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+from npgym.instance import Instance
+
+
+def write_testset(instances: Iterable[Instance], path: str | Path, with_key: bool = False,
+                  key_path: str | Path | None = None) -> int:
+    """Write instances to ``path`` (and their keys to ``key_path``); returns the number written."""
+    count = 0
+    key_file = open(key_path, "w", encoding="utf-8") if key_path else None
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            for instance in instances:
+                out.write(json.dumps(instance.to_record(with_key=with_key)) + "\n")
+                if key_file:
+                    key_file.write(json.dumps({"id": instance.id, **instance.key_record()}) + "\n")
+                count += 1
+    finally:
+        if key_file:
+            key_file.close()
+    return count
+
+
+def read_jsonl(path: str | Path) -> list[dict]:
+    """Parse a JSON-lines file, naming the line of any malformed record."""
+    records = []
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as error:
+                    raise ValueError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+    return records
+
+
+def read_testset(path: str | Path, key_path: str | Path | None = None) -> list[Instance]:
+    """Load instances from ``path``, joining answer keys from ``key_path`` by instance id."""
+    keys = {record["id"]: record for record in read_jsonl(key_path)} if key_path else {}
+    instances = []
+    for number, record in enumerate(read_jsonl(path), 1):
+        try:
+            instances.append(Instance.from_record(record, keys.get(record.get("id"))))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{path}:{number}: not an nppc instance ({error})") from None
+    return instances

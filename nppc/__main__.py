@@ -1,0 +1,3 @@
+from nppc.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Argument parsing helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def int_list(text: str) -> list[int]:
+    """Parse ``"1-3,7"`` into ``[1, 2, 3, 7]`` (order kept, duplicates dropped)."""
+    values: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            if "-" in part[1:]:
+                lo, hi = part.split("-", 1) if not part.startswith("-") else (part, part)
+                values.extend(range(int(lo), int(hi) + 1))
+            else:
+                values.append(int(part))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a list of integers or ranges like 1-5,8: {text!r}") from None
+    return list(dict.fromkeys(values))
+
+
+def name_list(text: str) -> list[str]:
+    """Parse ``"a,b"`` into ``["a", "b"]``."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def problem_list(text: str) -> list[str]:
+    """Problem ids from ``"all"``, ``"core"`` or a comma list."""
+    from npgym.registry import problem_ids
+
+    if text.strip() == "all":
+        return problem_ids()
+    if text.strip() == "core":
+        from npgym.suites import CORE
+
+        return list(CORE)
+    return name_list(text)

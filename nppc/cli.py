@@ -1,0 +1,48 @@
+"""``nppc``: one command line, with each package contributing its own subcommands.
+
+A package joins by exposing ``add_commands(subparsers)`` in its ``cli`` module; packages whose
+optional dependencies are not installed are skipped, so the core install still works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from nppc import __version__
+
+COMMAND_MODULES = ("npgym.cli", "npsolver.cli", "npeval.cli", "leaderboard.cli", "nprouter.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nppc", description="NP-complete reasoning benchmark.")
+    parser.add_argument("--version", action="version", version=f"nppc {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name and name.startswith(missing.name.split(".")[0]):
+                continue  # that package is not part of this install
+            raise
+        module.add_commands(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except (ValueError, KeyError, FileNotFoundError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"nppc {args.command}: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
