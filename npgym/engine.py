@@ -7,16 +7,22 @@ answer envelope, grading of "no solution" claims against the exact label, and tu
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from npgym.canonical import derive_rng
 from npgym.cards import ParamError
 from npgym.instance import NO, YES, Instance
-from npgym.problem import SolveResult
+from npgym.problem import SAT, UNSAT, Problem, SolveResult
 from npgym.registry import get_problem
 from npgym.verdict import NO_ANSWER, OK, UNSETTLED, WRONG_CLAIM, Reject, Verdict
 
 DEFAULT_TIME_LIMIT = 10.0
+NO_ATTEMPTS = 64
+
+
+class GenerationError(RuntimeError):
+    """The engine could not make the requested instance (e.g. no proved no-instance in the attempts allowed)."""
 
 
 def instance_rng(problem_id: str, version: int, params: dict[str, Any], seed: int, index: int, stream: str = ""):
@@ -24,23 +30,84 @@ def instance_rng(problem_id: str, version: int, params: dict[str, Any], seed: in
     return derive_rng(problem_id, version, params, seed, index, stream)
 
 
-def generate(problem_id: str, level: int, seed: int = 0, index: int = 0) -> Instance:
-    """Generate instance ``index`` of ``seed`` at ``level``: a pure function of its arguments."""
+def generate(problem_id: str, level: int, seed: int = 0, index: int = 0, *, label: str = YES,
+             tight: bool = False, time_limit: float = DEFAULT_TIME_LIMIT) -> Instance:
+    """Generate instance ``index`` of ``seed`` at ``level``: a pure function of its arguments.
+
+    ``label="no"`` makes a solver-proved no-instance of the same size; ``tight=True`` sets the bound
+    of a yes-instance to the proved optimum. Both call the exact solver (``time_limit`` per call).
+    """
     problem = get_problem(problem_id)
-    return generate_from_params(problem_id, problem.level_params(level), seed, index, level=level)
+    return generate_from_params(problem_id, problem.level_params(level), seed, index, level=level,
+                                label=label, tight=tight, time_limit=time_limit)
 
 
 def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0, index: int = 0,
-                         level: int | None = None) -> Instance:
-    """Generate a planted yes-instance from explicit size parameters."""
+                         level: int | None = None, *, label: str = YES, tight: bool = False,
+                         time_limit: float = DEFAULT_TIME_LIMIT) -> Instance:
+    """Generate an instance from explicit size parameters (see :func:`generate`)."""
     problem = get_problem(problem_id)
     _check_int("seed", seed)
     _check_int("index", index)
     problem.check_params(params)
+    base = dict(problem=problem.id, version=problem.version, level=level, seed=seed, index=index,
+                params=dict(params))
+    if label == NO:
+        return _generate_no(problem, base, time_limit)
+    if label != YES:
+        raise ParamError(f"label must be 'yes' or 'no', got {label!r}")
     planted = problem.plant(instance_rng(problem.id, problem.version, params, seed, index), params)
-    return Instance(problem=problem.id, version=problem.version, level=level, seed=seed, index=index,
-                    params=dict(params), data=planted.data, label=YES, certificate=planted.certificate,
-                    meta={"planted": True})
+    instance = Instance(**base, data=planted.data, label=YES, certificate=planted.certificate,
+                        meta={"planted": True})
+    return _tighten(problem, instance, time_limit) if tight else instance
+
+
+def _tighten(problem: Problem, instance: Instance, time_limit: float) -> Instance:
+    """Set the question's bound to the proved optimum; the solver's certificate becomes the key."""
+    if problem.bound_key is None:
+        return instance.with_key(meta={**instance.meta, "tight": "no bound to tighten"})
+    result = problem.solve(instance.data, time_limit)
+    if result.status != SAT or result.optimum is None:
+        raise GenerationError(f"{problem.id}: the solver could not prove an optimum within {time_limit}s "
+                              f"(status {result.status}); raise the time limit or drop --tight")
+    data = {**instance.data, problem.bound_key: result.optimum}
+    return Instance(**_identity(instance), data=data, label=YES, certificate=result.certificate,
+                    optimum=result.optimum, meta={"planted": True, "tight": True, "effort": asdict(result.effort)})
+
+
+def _generate_no(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:
+    """Draw candidates until the solver proves one unsatisfiable (a bounded number of attempts)."""
+    tried: dict[str, int] = {}
+    for attempt in range(NO_ATTEMPTS):
+        rng = instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"], f"no-{attempt}")
+        data = _no_candidate(problem, rng, base["params"], time_limit)
+        if data is None:
+            break
+        result = problem.solve(data, time_limit)
+        tried[result.status] = tried.get(result.status, 0) + 1
+        if result.status == UNSAT:
+            return Instance(**base, data=data, label=NO, certificate=None, optimum=result.optimum,
+                            meta={"planted": False, "attempts": attempt + 1, "effort": asdict(result.effort)})
+    raise GenerationError(f"{problem.id}: no proved no-instance after {sum(tried.values())} candidates "
+                          f"(solver results {tried}) at parameters {base['params']}")
+
+
+def _no_candidate(problem: Problem, rng, params: dict[str, Any], time_limit: float) -> dict[str, Any] | None:
+    data = problem.no_candidate(rng, params)
+    if data is not None or problem.bound_key is None:
+        return data
+    data = problem.plant(rng, params).data
+    result = problem.solve(data, time_limit)
+    if result.optimum is None:
+        return None
+    step = -1 if problem.objective == "min" else 1
+    bound = result.optimum + step
+    return {**data, problem.bound_key: bound} if bound >= 1 else None
+
+
+def _identity(instance: Instance) -> dict[str, Any]:
+    return dict(problem=instance.problem, version=instance.version, level=instance.level, seed=instance.seed,
+                index=instance.index, params=instance.params)
 
 
 def _check_int(name: str, value: Any) -> None:

@@ -67,6 +67,9 @@ class Problem(ABC):
     id: ClassVar[str]
     version: ClassVar[int]
     objective: ClassVar[str | None] = None
+    #: the key in ``data`` that holds the bound of the question (cover size k, tour bound B, ...), if any.
+    #: Tight generation sets it to the proved optimum; no-instances move it just past the optimum.
+    bound_key: ClassVar[str | None] = None
 
     @property
     def card(self) -> Card:
@@ -116,6 +119,18 @@ class Problem(ABC):
     @abstractmethod
     def random_answer(self, data: dict[str, Any], rng: random.Random) -> Any:
         """A uniformly random answer of the right shape: the floor any model must beat."""
+
+    # -- optional ------------------------------------------------------------------------------
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Instance data that is *probably* a no-instance, from the same size distribution as :meth:`plant`.
+
+        The engine keeps a candidate only once the exact solver proves it unsatisfiable, and draws a
+        fresh candidate (from a fresh stream) otherwise, a bounded number of times. Problems with a
+        ``bound_key`` need not override this: the engine then plants a yes-instance and moves the
+        bound one step past the proved optimum. Return None if the problem cannot make no-instances.
+        """
+        return None
 
 
 def require_param(condition: bool, message: str) -> None:

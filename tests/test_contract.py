@@ -204,3 +204,33 @@ def test_two_processes_generate_identical_instances():
     for key, instance_id in runs[0].items():
         problem_id, level, seed, index = key.split("/")
         assert npgym.generate(problem_id, int(level), int(seed), int(index)).id == instance_id
+
+
+@pytest.mark.parametrize("problem_id", PROBLEMS)
+def test_no_instances_are_proved_and_graded(problem_id):
+    problem = npgym.get_problem(problem_id)
+    rng = random.Random(3)
+    for level in (2, 3):
+        for index in range(2):
+            instance = npgym.generate(problem_id, level, seed=1, index=index, label="no")
+            yes = npgym.generate(problem_id, level, seed=1, index=index)
+            assert instance.label == "no" and instance.certificate is None
+            assert instance.params == yes.params and instance.id != yes.id
+            assert npgym.generate(problem_id, level, seed=1, index=index, label="no") == instance
+            assert npgym.solve(instance, time_limit=20).status == "unsat"
+            assert npgym.verify(instance, {"solution": None}).ok
+            for answer in (yes.certificate, problem.heuristic(instance.data, rng),
+                           problem.random_answer(instance.data, rng)):
+                assert not npgym.verify(instance, {"solution": answer}).ok
+
+
+@pytest.mark.parametrize("problem_id", PROBLEMS)
+def test_tight_bounds_sit_at_the_proved_optimum(problem_id):
+    problem = npgym.get_problem(problem_id)
+    for level in (2, 4):
+        instance = npgym.generate(problem_id, level, seed=6, tight=True, time_limit=20)
+        verdict = npgym.verify(instance, {"solution": instance.certificate})
+        assert verdict.ok
+        if problem.bound_key is not None:
+            assert instance.data[problem.bound_key] == instance.optimum == verdict.objective
+            assert instance.meta["effort"]["seconds"] >= 0

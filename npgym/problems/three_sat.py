@@ -74,6 +74,19 @@ class ThreeSat(Problem):
             clause.append(var if positive else -var)
         return clause
 
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+        """A uniformly random formula of the same size: at the threshold about half are unsatisfiable."""
+        n = params["variables"]
+        m = round(params["ratio"] * n)
+        clauses, seen = [], set()
+        while len(clauses) < m:
+            clause = [var if rng.random() < 0.5 else -var for var in rng.sample(range(1, n + 1), 3)]
+            key = tuple(sorted(clause))
+            if key not in seen:
+                seen.add(key)
+                clauses.append(clause)
+        return {"n": n, "clauses": clauses}
+
     def check(self, data: dict[str, Any], solution: Any) -> None:
         values = checks.listing(solution, "solution", length=data["n"])
         for position, value in enumerate(values):

@@ -35,6 +35,7 @@ class VertexCover(Problem):
     id = "vertex_cover"
     version = 1
     objective = "min"
+    bound_key = "k"
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, k = params["nodes"], params["cover"]
