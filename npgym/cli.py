@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
 
 from nppc.args import int_list, problem_list
-from npgym.engine import DEFAULT_TIME_LIMIT, generate, solve, verify
+from npgym.engine import DEFAULT_TIME_LIMIT, solve, verify
 from npgym.extract import extract_answer
 from npgym.registry import get_problem, problem_ids
-from npgym.testset import read_jsonl, read_testset, write_testset
+from npgym.testset import generate_testset, read_jsonl, read_testset, write_testset
 
 
 def add_commands(subparsers) -> None:
@@ -24,6 +25,12 @@ def add_commands(subparsers) -> None:
     gen.add_argument("--seed", type=int, default=0, help="seed of the test set (default 0)")
     gen.add_argument("--count", type=int, default=10, help="instances per problem and level (default 10)")
     gen.add_argument("--out", required=True, help="output JSONL file")
+    gen.add_argument("--no-fraction", type=float, default=0.0,
+                     help="share of solver-proved no-instances per problem and level (default 0)")
+    gen.add_argument("--tight", action="store_true",
+                     help="set every bound to the optimum the exact solver proves (slower; reports its time)")
+    gen.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
+                     help="solver seconds per call when proving no-instances or tight bounds")
     gen.add_argument("--with-key", action="store_true", help="write the answer key into the test set itself")
     gen.add_argument("--key-out", help="write the answer key (label, certificate, optimum) to this file")
     gen.set_defaults(handler=cmd_generate)
@@ -56,11 +63,23 @@ def cmd_list(args) -> int:
 def cmd_generate(args) -> int:
     for problem_id in args.problems:
         get_problem(problem_id)
-    instances = (generate(problem_id, level, args.seed, index)
-                 for problem_id in args.problems for level in args.levels for index in range(args.count))
-    count = write_testset(instances, args.out, with_key=args.with_key, key_path=args.key_out)
-    print(f"wrote {count} instances to {args.out}" + (f" and their keys to {args.key_out}" if args.key_out else ""),
-          file=sys.stderr)
+    started = time.perf_counter()
+    solver_seconds = []
+    instances = generate_testset(args.problems, args.levels, args.seed, args.count, args.no_fraction,
+                                 args.tight, args.time_limit)
+
+    def tracked():
+        for instance in instances:
+            if "effort" in instance.meta:
+                solver_seconds.append(instance.meta["effort"]["seconds"])
+            yield instance
+
+    count = write_testset(tracked(), args.out, with_key=args.with_key, key_path=args.key_out)
+    print(f"wrote {count} instances to {args.out}" + (f" and their keys to {args.key_out}" if args.key_out else "")
+          + f" in {time.perf_counter() - started:.2f}s", file=sys.stderr)
+    if solver_seconds:
+        print(f"exact solver: {len(solver_seconds)} calls, {sum(solver_seconds):.2f}s in all, "
+              f"max {max(solver_seconds):.2f}s", file=sys.stderr)
     return 0
 
 

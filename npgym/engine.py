@@ -82,20 +82,20 @@ def _generate_no(problem: Problem, base: dict[str, Any], time_limit: float) -> I
         rng = instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"], f"no-{attempt}")
         data = _no_candidate(problem, rng, base["params"], time_limit)
         if data is None:
-            break
+            tried["no candidate"] = tried.get("no candidate", 0) + 1
+            continue
         result = problem.solve(data, time_limit)
         tried[result.status] = tried.get(result.status, 0) + 1
         if result.status == UNSAT:
             return Instance(**base, data=data, label=NO, certificate=None, optimum=result.optimum,
                             meta={"planted": False, "attempts": attempt + 1, "effort": asdict(result.effort)})
-    raise GenerationError(f"{problem.id}: no proved no-instance after {sum(tried.values())} candidates "
+    raise GenerationError(f"{problem.id}: no proved no-instance in {NO_ATTEMPTS} attempts "
                           f"(solver results {tried}) at parameters {base['params']}")
 
 
 def _no_candidate(problem: Problem, rng, params: dict[str, Any], time_limit: float) -> dict[str, Any] | None:
-    data = problem.no_candidate(rng, params)
-    if data is not None or problem.bound_key is None:
-        return data
+    if problem.bound_key is None:
+        return problem.no_candidate(rng, params)
     data = problem.plant(rng, params).data
     result = problem.solve(data, time_limit)
     if result.optimum is None:

@@ -127,8 +127,8 @@ class Problem(ABC):
 
         The engine keeps a candidate only once the exact solver proves it unsatisfiable, and draws a
         fresh candidate (from a fresh stream) otherwise, a bounded number of times. Problems with a
-        ``bound_key`` need not override this: the engine then plants a yes-instance and moves the
-        bound one step past the proved optimum. Return None if the problem cannot make no-instances.
+        ``bound_key`` do not use this: the engine plants a yes-instance and moves the bound one step
+        past the proved optimum, so their no-instances differ from yes-instances only in the bound.
         """
         return None
 

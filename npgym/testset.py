@@ -8,9 +8,35 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from npgym.instance import Instance
+from npgym.canonical import derive_rng
+from npgym.engine import DEFAULT_TIME_LIMIT, generate
+from npgym.instance import NO, YES, Instance
+
+
+def plan_labels(problem_id: str, level: int, seed: int, count: int, no_fraction: float) -> list[str]:
+    """Which of ``count`` instances are no-instances: exactly round(count * no_fraction), chosen by seed.
+
+    The choice depends only on (problem, level, seed, count, fraction), so a test set is reproducible and
+    the share of no-instances is exact rather than random.
+    """
+    if not 0.0 <= no_fraction <= 1.0:
+        raise ValueError(f"no_fraction must be in [0, 1], got {no_fraction}")
+    chosen = set(derive_rng(problem_id, level, seed, "no-selection").sample(range(count), round(count * no_fraction)))
+    return [NO if index in chosen else YES for index in range(count)]
+
+
+def generate_testset(problems: Iterable[str], levels: Iterable[int], seed: int, count: int,
+                     no_fraction: float = 0.0, tight: bool = False,
+                     time_limit: float = DEFAULT_TIME_LIMIT) -> Iterator[Instance]:
+    """Instances for every (problem, level): ``count`` each, a ``no_fraction`` share proved unsatisfiable."""
+    levels = list(levels)
+    for problem_id in problems:
+        for level in levels:
+            for index, label in enumerate(plan_labels(problem_id, level, seed, count, no_fraction)):
+                yield generate(problem_id, level, seed, index, label=label, tight=tight and label == YES,
+                               time_limit=time_limit)
 
 
 def write_testset(instances: Iterable[Instance], path: str | Path, with_key: bool = False,

@@ -110,37 +110,39 @@ class ThreeSat(Problem):
                 f"i means variable i is true, -i means it is false):\n{lines}")
 
     def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[bool]:
-        """WalkSAT from the majority-polarity assignment, with a budget of 10 flips per variable."""
+        """WalkSAT (noise 0.5) from the majority-polarity assignment, 10 flips per variable at most."""
         n, clauses = data["n"], data["clauses"]
         score = [0] * (n + 1)
-        for clause in clauses:
-            for lit in clause:
-                score[abs(lit)] += 1 if lit > 0 else -1
-        values = [score[v] > 0 if score[v] else rng.random() < 0.5 for v in range(1, n + 1)]
-        occurs = [[] for _ in range(n + 1)]
+        occurs: list[list[int]] = [[] for _ in range(n + 1)]
         for number, clause in enumerate(clauses):
             for lit in clause:
+                score[abs(lit)] += 1 if lit > 0 else -1
                 occurs[abs(lit)].append(number)
+        values = [False] + [score[v] > 0 if score[v] else rng.random() < 0.5 for v in range(1, n + 1)]
+        true_count = [sum(values[abs(lit)] == (lit > 0) for lit in clause) for clause in clauses]
+        unsatisfied = {number for number, count in enumerate(true_count) if count == 0}
 
-        def satisfied(clause):
-            return any(values[abs(lit) - 1] == (lit > 0) for lit in clause)
+        def flip(var: int) -> None:
+            values[var] = not values[var]
+            for number in occurs[var]:
+                made_true = any(abs(lit) == var and values[var] == (lit > 0) for lit in clauses[number])
+                true_count[number] += 1 if made_true else -1
+                if true_count[number] == 0:
+                    unsatisfied.add(number)
+                else:
+                    unsatisfied.discard(number)
+
+        def breaks(var: int) -> int:  # clauses that only this variable satisfies
+            return sum(true_count[c] == 1 and any(abs(lit) == var and values[var] == (lit > 0)
+                                                  for lit in clauses[c]) for c in occurs[var])
 
         for _ in range(10 * n):
-            unsatisfied = [clause for clause in clauses if not satisfied(clause)]
             if not unsatisfied:
                 break
-            clause = rng.choice(unsatisfied)
-            if rng.random() < 0.5:
-                var = abs(rng.choice(clause))
-            else:
-                def breaks(var):
-                    values[var - 1] = not values[var - 1]
-                    broken = sum(not satisfied(clauses[c]) for c in occurs[var])
-                    values[var - 1] = not values[var - 1]
-                    return broken
-                var = min((abs(lit) for lit in clause), key=breaks)
-            values[var - 1] = not values[var - 1]
-        return values
+            clause = clauses[rng.choice(sorted(unsatisfied))]
+            var = abs(rng.choice(clause)) if rng.random() < 0.5 else min((abs(lit) for lit in clause), key=breaks)
+            flip(var)
+        return values[1:]
 
     def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[bool]:
         return [rng.random() < 0.5 for _ in range(data["n"])]
