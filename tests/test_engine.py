@@ -1,0 +1,132 @@
+"""Unit tests of the engine's shared pieces: cards, canonical JSON, schema checks, test sets and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import npgym
+from npgym import checks
+from npgym.canonical import assert_json_native, canonical_json, content_hash, derive_rng
+from npgym.cards import ParamError, parse_card
+from npgym.testset import plan_labels, read_testset, write_testset
+from npgym.verdict import Reject
+from nppc.args import int_list
+from nppc.cli import main
+
+CARD = """
+id = "demo"
+name = "Demo"
+statement = "Pick things."
+answer_format = "A list."
+answer_example = "[1, 2]"
+[ladder]
+params = ["nodes", "k", "high"]
+levels = [[4, 2, 10], [8, 3, 100]]
+fixed = { degree = 3 }
+beyond = { nodes = { add = 4 }, high = { multiply = 1.5 } }
+"""
+
+
+def test_card_ladder_and_growth_past_the_top():
+    card = parse_card(CARD)
+    assert card.level_params(1) == {"degree": 3, "nodes": 4, "k": 2, "high": 10}
+    assert card.level_params(2) == {"degree": 3, "nodes": 8, "k": 3, "high": 100}
+    assert card.level_params(4) == {"degree": 3, "nodes": 16, "k": 3, "high": 225}
+    for bad in (0, -1, 1.5, True, "3"):
+        with pytest.raises(ParamError, match="level must be an integer >= 1"):
+            card.level_params(bad)
+
+
+def test_malformed_cards_are_refused_with_the_field_named():
+    with pytest.raises(ValueError, match="missing field 'statement'"):
+        parse_card(CARD.replace('statement = "Pick things."', ""))
+    with pytest.raises(ValueError, match="does not match params"):
+        parse_card(CARD.replace("[8, 3, 100]", "[8, 3]"))
+    with pytest.raises(ValueError, match="needs a 'beyond' rule"):
+        parse_card(CARD.replace("beyond = { nodes = { add = 4 }, high = { multiply = 1.5 } }", ""))
+
+
+def test_canonical_json_ignores_key_order_and_rejects_non_json():
+    assert canonical_json({"b": 1, "a": [1, 2]}) == '{"a":[1,2],"b":1}'
+    assert content_hash({"a": 1, "b": 2}) == content_hash({"b": 2, "a": 1})
+    for bad in ({1: "int key"}, {"t": (1, 2)}, {"s": {1, 2}}, float("nan")):
+        with pytest.raises(TypeError):
+            assert_json_native(bad)
+
+
+def test_derived_streams_are_independent_and_repeatable():
+    assert derive_rng("p", 1, 2).random() == derive_rng("p", 1, 2).random()
+    assert derive_rng("p", 1, 2).random() != derive_rng("p", 1, 3).random()
+
+
+@given(st.one_of(st.booleans(), st.floats(), st.text(), st.none(), st.lists(st.integers())))
+def test_integer_check_refuses_every_non_integer(value):
+    with pytest.raises(Reject) as rejection:
+        checks.integer(value, "x")
+    assert rejection.value.code == "type"
+
+
+def test_schema_checks_name_the_failure():
+    with pytest.raises(Reject, match="x = 5 is outside") as rejection:
+        checks.integer(5, "x", 0, 4)
+    assert rejection.value.code == "range"
+    with pytest.raises(Reject, match="repeats 2") as rejection:
+        checks.int_list([1, 2, 2], "s", distinct=True)
+    assert rejection.value.code == "duplicate"
+    with pytest.raises(Reject) as rejection:
+        checks.permutation([0, 1], "p", 3)
+    assert rejection.value.code == "shape"
+    assert checks.permutation([2, 0, 1], "p", 3) == [2, 0, 1]
+
+
+def test_unknown_problem_suggests_close_ids():
+    with pytest.raises(KeyError, match="did you mean three_sat"):
+        npgym.get_problem("three_sta")
+    with pytest.raises(KeyError, match="other versions"):
+        npgym.get_problem("three_sat-v99")
+    assert npgym.get_problem("three_sat-v1").id == "three_sat"
+
+
+def test_no_fraction_is_exact_and_reproducible():
+    labels = plan_labels("three_sat", 3, 7, 10, 0.3)
+    assert labels.count("no") == 3 and labels == plan_labels("three_sat", 3, 7, 10, 0.3)
+    assert plan_labels("three_sat", 3, 7, 10, 0.0) == ["yes"] * 10
+    with pytest.raises(ValueError):
+        plan_labels("three_sat", 3, 7, 10, 1.5)
+
+
+def test_testset_round_trip_with_a_separate_key_file(tmp_path):
+    instances = [npgym.generate("vertex_cover", 2, 1, i) for i in range(3)]
+    write_testset(instances, tmp_path / "t.jsonl", key_path=tmp_path / "k.jsonl")
+    public = [json.loads(line) for line in open(tmp_path / "t.jsonl")]
+    assert all("certificate" not in record and "label" not in record for record in public)
+    assert all(record["canary"] == npgym.CANARY for record in public)
+    assert read_testset(tmp_path / "t.jsonl")[0].label == "unknown"
+    assert read_testset(tmp_path / "t.jsonl", tmp_path / "k.jsonl") == instances
+
+
+def test_range_lists():
+    assert int_list("1-3,7,2") == [1, 2, 3, 7]
+
+
+def test_cli_generate_solve_verify(tmp_path, capsys):
+    testset, keys = tmp_path / "t.jsonl", tmp_path / "k.jsonl"
+    assert main(["generate", "--problems", "three_sat,vertex_cover", "--levels", "1-2", "--count", "2",
+                 "--no-fraction", "0.5", "--out", str(testset), "--key-out", str(keys)]) == 0
+    assert main(["solve", "--testset", str(testset), "--out", str(tmp_path / "s.jsonl")]) == 0
+    solved = [json.loads(line) for line in open(tmp_path / "s.jsonl")]
+    expected = {json.loads(line)["id"]: json.loads(line)["label"] for line in open(keys)}
+    assert {line["id"]: line["label"] for line in solved} == expected
+    answers = tmp_path / "a.jsonl"
+    with open(answers, "w") as out:
+        for line in solved:
+            out.write(json.dumps({"id": line["id"], "response": f'```json\n{{"solution": {json.dumps(line["certificate"])}}}\n```'}) + "\n")
+    assert main(["verify", "--testset", str(testset), "--keys", str(keys), "--answers", str(answers),
+                 "--out", str(tmp_path / "v.jsonl")]) == 0
+    assert all(json.loads(line)["ok"] for line in open(tmp_path / "v.jsonl"))
+    assert main(["generate", "--problems", "nope", "--levels", "1", "--out", str(testset)]) == 2
+    assert "unknown problem" in capsys.readouterr().err
