@@ -1,0 +1,166 @@
+"""Betweenness (Garey & Johnson MS1).
+
+Instance: a set of n elements and a collection of ordered triples (a, b, c) of distinct elements.
+Question: is there a one-to-one ordering of the elements such that for every triple, b lies
+between a and c (either a < b < c or c < b < a in the ordering)?
+
+Schemas
+    data         ``{"n": int, "triples": [[a, b, c], ...]}``; b is the middle element; a < c and
+                 the list is sorted (the two outer elements play the same role)
+    certificate  the n elements in order, first to last: a permutation of 0..n-1
+    objective    none
+
+Generation: a hidden random ordering; each triple is a random 3-set of elements (distinct 3-sets)
+whose middle in the hidden ordering becomes b. Element ids are the hidden ordering shuffled, and
+the triples are listed in canonical sorted form, so neither ids nor order point at the ordering.
+
+Hardness: the reference ladder stops at 8 elements and 6 triples (a random guess solves about one
+in twenty). Levels 1..6 keep those numbers; past them elements grow by 4 and triples by 5 per
+level, so the ratio approaches 1.25 triples per element, where random instances are satisfiable
+with a probability well below one and local search needs many moves.
+
+No-instances: uniformly random triples (3-set and middle) of the same count, proved infeasible by
+CP-SAT. At the tiny levels a contradiction needs two triples on one 3-set with different middles
+(with 4 or 5 elements no other small infeasible pattern exists), so those no-instances show such a
+pair; from about 10 elements on, repeated 3-sets are rare and the contradictions are long.
+
+Solver: CP-SAT with a position per element, all different, and one Boolean per triple choosing the
+direction a < b < c or c < b < a.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from itertools import combinations
+from typing import Any
+
+from npgym import checks
+from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.registry import register
+from npgym.solvers import run_cp
+from npgym.verdict import CONSTRAINT
+
+ENUMERATE_BELOW = 2000  # with fewer 3-sets than this, sample them from the full list
+
+
+class Betweenness(Problem):
+    id = "betweenness"
+    version = 1
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        n, m = params["elements"], params["triples"]
+        require_param(isinstance(n, int) and n >= 3, f"elements must be an integer >= 3, got {n!r}")
+        limit = math.comb(n, 3) if math.comb(n, 3) < ENUMERATE_BELOW else math.comb(n, 3) // 2
+        require_param(isinstance(m, int) and 1 <= m <= limit,
+                      f"triples must be an integer in [1, {limit}] for {n} elements, got {m!r}")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        n = params["elements"]
+        order = list(range(n))
+        rng.shuffle(order)
+        position = {element: place for place, element in enumerate(order)}
+        triples = []
+        for trio in _three_sets(rng, n, params["triples"]):
+            a, b, c = sorted(trio, key=position.__getitem__)
+            triples.append(_canonical(a, b, c))
+        return Planted({"n": n, "triples": sorted(triples)}, order)
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+        n, m = params["elements"], params["triples"]
+        require_param(m >= 2, f"a single triple is always satisfiable: no-instances need triples >= 2, got {m}")
+        triples: set[tuple[int, int, int]] = set()
+        while len(triples) < m:  # 3 * C(n, 3) >= 2m distinct triples exist (check_params)
+            a, b, c = rng.sample(range(n), 3)
+            triples.add(tuple(_canonical(a, b, c)))
+        return {"n": n, "triples": sorted(map(list, triples))}
+
+    def check(self, data: dict[str, Any], solution: Any) -> None:
+        order = checks.permutation(solution, "solution", data["n"])
+        position = [0] * data["n"]
+        for place, element in enumerate(order):
+            position[element] = place
+        for a, b, c in data["triples"]:
+            checks.require(min(position[a], position[c]) < position[b] < max(position[a], position[c]),
+                           f"triple {a} {b} {c}: {b} is not between {a} and {c}", CONSTRAINT)
+        return None
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        from ortools.sat.python import cp_model
+
+        n = data["n"]
+        model = cp_model.CpModel()
+        position = [model.new_int_var(0, n - 1, f"p{e}") for e in range(n)]
+        model.add_all_different(position)
+        for number, (a, b, c) in enumerate(data["triples"]):
+            forward = model.new_bool_var(f"d{number}")
+            model.add(position[a] < position[b]).only_enforce_if(forward)
+            model.add(position[b] < position[c]).only_enforce_if(forward)
+            model.add(position[c] < position[b]).only_enforce_if(~forward)
+            model.add(position[b] < position[a]).only_enforce_if(~forward)
+        status, solver, effort, _ = run_cp(model, time_limit)
+        certificate = None
+        if status == "sat":
+            certificate = sorted(range(n), key=lambda e: solver.value(position[e]))
+        return SolveResult(status, certificate, None, effort)
+
+    def render(self, data: dict[str, Any]) -> str:
+        triples = data["triples"]
+        return (f"Elements: 0 to {data['n'] - 1}\nTriples ({len(triples)}, one per line as a b c, "
+                f"meaning b must lie between a and c):\n" + "\n".join(" ".join(map(str, t)) for t in triples))
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        """Local search: move an element of a violated triple to its best slot; 20n moves from a random order."""
+        n, triples = data["n"], data["triples"]
+        involving: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
+        for trio in triples:
+            for element in trio:
+                involving[element].append(tuple(trio))
+        order = list(range(n))
+        rng.shuffle(order)
+        for _ in range(20 * n):
+            position = {element: place for place, element in enumerate(order)}
+            violated = [t for t in triples if not _between(position, *t)]
+            if not violated:
+                break
+            moving = rng.choice(rng.choice(violated))
+            rest = [element for element in order if element != moving]
+            rank = {element: place for place, element in enumerate(rest)}
+            best, slots = None, []
+            for slot in range(n):  # moving goes before rest[slot]; slot n - 1 is the end
+                rank[moving] = slot - 0.5
+                cost = sum(not _between(rank, *t) for t in involving[moving])
+                if best is None or cost < best:
+                    best, slots = cost, [slot]
+                elif cost == best:
+                    slots.append(slot)
+            slot = rng.choice(slots)
+            order = rest[:slot] + [moving] + rest[slot:]
+        return order
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        order = list(range(data["n"]))
+        rng.shuffle(order)
+        return order
+
+
+def _between(position, a: int, b: int, c: int) -> bool:
+    return min(position[a], position[c]) < position[b] < max(position[a], position[c])
+
+
+def _canonical(a: int, b: int, c: int) -> list[int]:
+    """The triple with its outer elements in increasing order."""
+    return [a, b, c] if a < c else [c, b, a]
+
+
+def _three_sets(rng: random.Random, n: int, m: int) -> list[tuple[int, ...]]:
+    """``m`` distinct 3-subsets of 0..n-1, uniformly (check_params bounds m)."""
+    if math.comb(n, 3) < ENUMERATE_BELOW:
+        return rng.sample(list(combinations(range(n), 3)), m)
+    chosen: set[tuple[int, ...]] = set()
+    while len(chosen) < m:  # m is at most half of the 3-sets
+        chosen.add(tuple(sorted(rng.sample(range(n), 3))))
+    return sorted(chosen)
+
+
+register(Betweenness())

@@ -1,0 +1,145 @@
+"""Bin Packing (Garey & Johnson SR1).
+
+Instance: item weights, a bin capacity C and a number of bins. Question: can every item go into one
+of the bins so that no bin holds more than C in total?
+
+Schemas
+    data         ``{"capacity": C, "bins": b, "weights": [w_0, ..., w_{n-1}]}``, every ``w_i`` in ``1..C``
+    certificate  a list of n bin numbers, each in ``0..b-1`` (position i is the bin of item i); no bin's
+                 weights sum to more than C
+    objective    the number of distinct bins used (minimise); ``bins`` is the bound
+
+Generation: a perfect packing. The items are dealt to the b bins as evenly as possible (the bins
+getting one extra item are random), and each bin's capacity is cut at random points into its items,
+each at least FLOOR = 0.7 of the overall mean weight (capacity * bins / items). Every bin is then
+exactly full and the weights sum to b * C, so b is optimal. All bins share one size distribution, so
+weights do not cluster by bin, and the items are shuffled, so order says nothing either.
+
+Hardness: with zero slack a packing must fill every bin exactly, and first-fit decreasing fails
+whenever its early choices leave gaps that no remaining item fits. The floor keeps tiny items (which
+plug any gap) rare: on 40 seeds per level FFD solves 9, 6, 18, 40, 3, 14, 14, 11, 9 and 0 of 40 at
+levels 1..10 (with uniform cuts and no floor it solved nearly all, as in the reference). Level 4
+(40 items in 3 bins of 30, mean weight 2.25) stays easy: weights of 1 to 3 fill any gap. The baseline
+is FFD.
+
+No-instances come from the engine: a planted instance with one bin fewer than the proved optimum.
+Since every planted packing is perfect, the weights then exceed the total capacity (the volume
+bound proves it); in the dense levels of the ladder there is hardly another kind of no-instance,
+since a same-total perturbation of a perfect packing almost always still packs (measured at level 2).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from npgym import checks
+from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.registry import register
+from npgym.solvers import optimize_against_bound
+from npgym.verdict import CONSTRAINT
+
+
+#: every item weighs at least this fraction of the mean weight (capacity * bins / items): with few small
+#: items left to plug gaps, first-fit decreasing fails on most levels (measured on 40 seeds per level).
+FLOOR = 0.7
+
+
+class BinPacking(Problem):
+    id = "bin_packing"
+    version = 1
+    objective = "min"
+    bound_key = "bins"
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        n, capacity, bins = params["items"], params["capacity"], params["bins"]
+        require_param(isinstance(capacity, int) and capacity >= 2,
+                      f"capacity must be an integer >= 2, got {capacity!r}")
+        require_param(isinstance(bins, int) and bins >= 1, f"bins must be an integer >= 1, got {bins!r}")
+        require_param(isinstance(n, int) and bins <= n <= bins * capacity,
+                      f"items must be an integer in [bins, bins*capacity] = [{bins}, {bins * capacity}], got {n!r}")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        weights, home = _perfect_packing(rng, params["items"], params["capacity"], params["bins"])
+        return Planted({"capacity": params["capacity"], "bins": params["bins"], "weights": weights}, home)
+
+    def check(self, data: dict[str, Any], solution: Any) -> int:
+        capacity, bins, weights = data["capacity"], data["bins"], data["weights"]
+        home = checks.int_list(solution, "solution", 0, bins - 1, length=len(weights))
+        load = [0] * bins
+        for w, b in zip(weights, home):
+            load[b] += w
+        for b, total in enumerate(load):
+            checks.require(total <= capacity, f"bin {b} holds weight {total}, more than the capacity {capacity}",
+                           CONSTRAINT)
+        return sum(1 for total in load if total > 0)  # bin numbers stop at bins-1: never above the bound
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        from ortools.sat.python import cp_model
+
+        capacity, bins, weights = data["capacity"], data["bins"], data["weights"]
+        order = sorted(range(len(weights)), key=lambda i: -weights[i])
+        model = cp_model.CpModel()
+        used = [model.new_bool_var(f"u{b}") for b in range(bins)]
+        place = {}
+        for rank, i in enumerate(order):
+            # Number bins by their heaviest item: the item of rank r then sits in a bin <= r.
+            choices = [model.new_bool_var(f"x{i}_{b}") for b in range(min(rank + 1, bins))]
+            model.add_exactly_one(choices)
+            for b, x in enumerate(choices):
+                place[i, b] = x
+                model.add_implication(x, used[b])
+        for b in range(bins):
+            model.add(sum(weights[i] * x for (i, c), x in place.items() if c == b) <= capacity * used[b])
+            if b + 1 < bins:
+                model.add(used[b] >= used[b + 1])
+        model.add(capacity * sum(used) >= sum(weights))
+
+        def certificate(solver) -> list[int]:
+            home = [0] * len(weights)
+            for (i, b), x in place.items():
+                if solver.boolean_value(x):
+                    home[i] = b
+            return home
+
+        return optimize_against_bound(model, sum(used), "min", bins, time_limit, certificate)
+
+    def render(self, data: dict[str, Any]) -> str:
+        weights = data["weights"]
+        return (f"Bins: {data['bins']} (numbered 0 to {data['bins'] - 1}), capacity {data['capacity']} each.\n"
+                f"Item weights ({len(weights)} items, item 0 first):\n{' '.join(map(str, weights))}")
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        """First-fit decreasing; an item that fits nowhere goes to the least loaded bin (an overflow)."""
+        capacity, bins, weights = data["capacity"], data["bins"], data["weights"]
+        load = [0] * bins
+        home = [0] * len(weights)
+        for i in sorted(range(len(weights)), key=lambda i: (-weights[i], rng.random())):
+            fits = next((b for b in range(bins) if load[b] + weights[i] <= capacity), None)
+            b = fits if fits is not None else min(range(bins), key=load.__getitem__)
+            home[i] = b
+            load[b] += weights[i]
+        return home
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        return [rng.randrange(data["bins"]) for _ in data["weights"]]
+
+
+def _perfect_packing(rng: random.Random, n: int, capacity: int, bins: int) -> tuple[list[int], list[int]]:
+    """Shuffled weights that fill ``bins`` bins of ``capacity`` exactly, and each item's planted bin."""
+    counts = [n // bins] * bins
+    for b in rng.sample(range(bins), n % bins):
+        counts[b] += 1
+    base = max(1, int(FLOOR * capacity * bins / n))  # one floor for all bins: sizes do not cluster by bin
+    items = []
+    for b, count in enumerate(counts):
+        floor = min(base, capacity // count)
+        spare = capacity - floor * count  # cut the spare into `count` non-negative parts
+        cuts = sorted(rng.randint(0, spare) for _ in range(count - 1))
+        bounds = [0] + cuts + [spare]
+        items.extend((floor + bounds[j + 1] - bounds[j], b) for j in range(count))
+    rng.shuffle(items)
+    return [w for w, _ in items], [b for _, b in items]
+
+
+register(BinPacking())

@@ -1,0 +1,154 @@
+"""Clustering (Garey & Johnson MS9).
+
+Instance: n elements with integer distances d(x, y), a number of groups K and a bound B. Question:
+can the elements be split into K groups such that any two elements in the same group are at distance
+at most B?
+
+Schemas
+    data         ``{"n": int, "distances": n x n symmetric integer matrix (0 on the diagonal),
+                 "K": int, "B": int}``; off-diagonal distances lie in ``1..2B``
+    certificate  a list of n group numbers in ``0..K-1`` (position i is the group of element i); groups
+                 may be empty
+    objective    none
+
+Equivalently: the "far graph" joins x and y when d(x, y) > B, and a valid grouping is a proper
+K-colouring of it. The reference made every distance between groups larger than B, so the groups
+were simply the components of the near-pairs graph (polynomial). Here the far graph is a planted
+random K-partite graph: the elements are dealt into K near-equal hidden groups (ids shuffled); a pair
+in different groups is far with probability p = degree * K / ((K - 1) * n) (capped at 0.9), so the
+far graph has mean degree ``degree``, and every other pair, inside a group or across, is near. Far
+distances are uniform in ``B+1..2B`` and near ones in ``1..B``, so a near pair across groups looks
+exactly like a pair inside a group: only the colouring structure separates them.
+
+Hardness: with K = 3 and mean far degree 4.5, the far graph sits near the 3-colourability threshold
+of random graphs (about 4.69), where colouring is hardest; DSATUR (the baseline) then often gets stuck.
+
+No-instances (:meth:`Clustering.no_candidate`): the same number of elements and the same expected
+number of far pairs, spread over all pairs instead of only between hidden groups (a random graph of
+the same mean degree), proved not K-colourable by the solver.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from npgym import checks
+from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
+from npgym.registry import register
+from npgym.solvers import solve_cnf
+from npgym.verdict import CONSTRAINT
+
+
+class Clustering(Problem):
+    id = "clustering"
+    version = 1
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        n, k, bound = params["elements"], params["groups"], params["bound"]
+        require_param(isinstance(k, int) and k >= 2, f"groups must be an integer >= 2, got {k!r}")
+        require_param(isinstance(n, int) and n >= k, f"elements must be an integer >= groups = {k}, got {n!r}")
+        require_param(isinstance(bound, int) and bound >= 1, f"bound must be an integer >= 1, got {bound!r}")
+        require_param(params["degree"] > 0, f"degree must be positive, got {params['degree']!r}")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        n, k = params["elements"], params["groups"]
+        groups = [i % k for i in range(n)]
+        rng.shuffle(groups)
+        p = self._far_probability(params)
+        far = [(x, y) for x in range(n) for y in range(x + 1, n) if groups[x] != groups[y] and rng.random() < p]
+        return Planted(self._data(rng, params, far), groups)
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+        n, k = params["elements"], params["groups"]
+        sizes = [n // k + (g < n % k) for g in range(k)]
+        cross = (n * n - sum(s * s for s in sizes)) // 2
+        p = self._far_probability(params) * cross / (n * (n - 1) // 2)  # same expected count of far pairs
+        far = [(x, y) for x in range(n) for y in range(x + 1, n) if rng.random() < p]
+        return self._data(rng, params, far)
+
+    @staticmethod
+    def _far_probability(params: dict[str, Any]) -> float:
+        n, k = params["elements"], params["groups"]
+        return min(0.9, params["degree"] * k / ((k - 1) * n))
+
+    @staticmethod
+    def _data(rng: random.Random, params: dict[str, Any], far: list[tuple[int, int]]) -> dict[str, Any]:
+        n, bound = params["elements"], params["bound"]
+        far_set = set(far)
+        distances = [[0] * n for _ in range(n)]
+        for x in range(n):
+            for y in range(x + 1, n):
+                d = rng.randint(bound + 1, 2 * bound) if (x, y) in far_set else rng.randint(1, bound)
+                distances[x][y] = distances[y][x] = d
+        return {"n": n, "distances": distances, "K": params["groups"], "B": bound}
+
+    def check(self, data: dict[str, Any], solution: Any) -> None:
+        n, distances, bound = data["n"], data["distances"], data["B"]
+        groups = checks.int_list(solution, "solution", 0, data["K"] - 1, length=n)
+        for x in range(n):
+            row = distances[x]
+            for y in range(x + 1, n):
+                checks.require(groups[x] != groups[y] or row[y] <= bound,
+                               f"elements {x} and {y} are both in group {groups[x]} but their distance "
+                               f"{row[y]} is more than B = {bound}", CONSTRAINT)
+        return None
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        n, k = data["n"], data["K"]
+
+        def var(x: int, g: int) -> int:
+            return x * k + g + 1
+
+        clauses = [[var(x, g) for g in range(k)] for x in range(n)]
+        clauses += [[-var(x, g), -var(x, h)] for x in range(n) for g in range(k) for h in range(g + 1, k)]
+        for x, y in _far_pairs(data):
+            clauses += [[-var(x, g), -var(y, g)] for g in range(k)]
+        clauses.append([var(0, 0)])  # groups are interchangeable: element 0 goes to group 0
+        status, model, effort = solve_cnf(clauses, time_limit)
+        certificate = None
+        if status == SAT:
+            true = {lit for lit in model if lit > 0}
+            certificate = [next(g for g in range(k) if var(x, g) in true) for x in range(n)]
+        return SolveResult(status, certificate, None, effort)
+
+    def render(self, data: dict[str, Any]) -> str:
+        n = data["n"]
+        rows = "\n".join(" ".join(map(str, row)) for row in data["distances"])
+        return (f"Elements: {n}, numbered 0 to {n - 1}. Distance matrix (row i lists the distances from "
+                f"element i to elements 0 to {n - 1}):\n{rows}\n"
+                f"Groups: K = {data['K']} (numbered 0 to {data['K'] - 1}). Bound: B = {data['B']}")
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        """DSATUR on the far graph: colour the element with the most distinct far-neighbour groups first,
+        with the lowest free group; with no free group, the group with the fewest far neighbours."""
+        n, k = data["n"], data["K"]
+        far = [[] for _ in range(n)]
+        for x, y in _far_pairs(data):
+            far[x].append(y)
+            far[y].append(x)
+        groups = [-1] * n
+        seen = [set() for _ in range(n)]
+        noise = [rng.random() for _ in range(n)]
+        for _ in range(n):
+            x = max((v for v in range(n) if groups[v] < 0), key=lambda v: (len(seen[v]), len(far[v]), noise[v]))
+            free = [g for g in range(k) if g not in seen[x]]
+            if free:
+                g = free[0]
+            else:
+                g = min(range(k), key=lambda g: sum(groups[y] == g for y in far[x]))
+            groups[x] = g
+            for y in far[x]:
+                seen[y].add(g)
+        return groups
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        return [rng.randrange(data["K"]) for _ in range(data["n"])]
+
+
+def _far_pairs(data: dict[str, Any]) -> list[tuple[int, int]]:
+    n, distances, bound = data["n"], data["distances"], data["B"]
+    return [(x, y) for x in range(n) for y in range(x + 1, n) if distances[x][y] > bound]
+
+
+register(Clustering())

@@ -1,0 +1,151 @@
+"""Partition (Garey & Johnson SP12).
+
+Instance: a list of positive integers. Question: can the list be split into two parts with equal
+sums?
+
+Schemas
+    data         ``{"numbers": [a_0, ..., a_{n-1}]}`` with every ``a_i`` in ``1..max_value``
+    certificate  a list of n sides, each 0 or 1 (position i is the side of number i); the numbers on
+                 side 0 and on side 1 have the same sum. Positions, not values: a repeated value is
+                 still two different numbers.
+    objective    none
+
+Generation: n numbers uniform in ``1..max_value`` and a random split of the positions into two
+non-empty sides. The difference between the side sums is then removed by many small steps, each
+raising one number on the lighter side or lowering one on the heavier side within ``1..max_value``,
+so the correction is spread over the whole list. There is no balancing element (the reference added
+the whole difference to one number, which made it an outlier in most instances), every number stays
+in range, and the positions of the two sides are random, so neither values nor order point at the
+split.
+
+Hardness: the reference ladder is dense (2^n subsets against a sum range of n * max_value), so from
+level 4 on almost every even total splits and a pseudo-polynomial dynamic programme or greedy
+differencing finds it; the difficulty for a model is exact bookkeeping. Level 1 (two numbers, both 1)
+is degenerate and kept for comparability. The baseline is greedy LPT.
+
+No-instances: n uniform numbers of the same range with the total made even by a unit change of one
+number (an odd total would give the answer away), proved by the solver. Only sparse levels have
+them: when n > 1.25 * log2(n * max_value) an even total almost surely splits, and
+:meth:`Partition.no_candidate` raises :class:`ParamError` instead of producing a structured give-away.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from npgym import checks
+from npgym.cards import ParamError
+from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
+from npgym.registry import register
+from npgym.solvers import run_cp
+from npgym.verdict import CONSTRAINT
+
+#: no-instances are made only where n <= this factor * log2(n * max_value) (measured: level 3 gives
+#: about 13% no-instances per candidate, level 4 none in 2000 draws).
+NO_DENSITY = 1.25
+
+
+class Partition(Problem):
+    id = "partition"
+    version = 1
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        n, top = params["numbers"], params["max_value"]
+        require_param(isinstance(n, int) and n >= 2, f"numbers must be an integer >= 2, got {n!r}")
+        require_param(isinstance(top, int) and top >= 1, f"max_value must be an integer >= 1, got {top!r}")
+        require_param(n % 2 == 0 or top >= 2,
+                      f"an odd count of numbers ({n}) needs max_value >= 2 (all ones would have an odd total)")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        n, top = params["numbers"], params["max_value"]
+        numbers = [rng.randint(1, top) for _ in range(n)]
+        ones = min(max(sum(rng.random() < 0.5 for _ in range(n)), 1), n - 1)
+        sides = [1] * ones + [0] * (n - ones)
+        rng.shuffle(sides)
+        if not _balance(rng, numbers, sides, top):
+            sides = [1] * (n // 2) + [0] * (n - n // 2)  # equal counts always leave enough room
+            rng.shuffle(sides)
+            _balance(rng, numbers, sides, top)
+        return Planted({"numbers": numbers}, sides)
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+        n, top = params["numbers"], params["max_value"]
+        if n > NO_DENSITY * math.log2(n * top):
+            raise ParamError(f"partition has no no-instances at numbers={n}, max_value={top}: with this many "
+                             f"numbers every even total almost surely splits (no-instances need "
+                             f"numbers <= {NO_DENSITY} * log2(numbers * max_value))")
+        numbers = [rng.randint(1, top) for _ in range(n)]
+        if sum(numbers) % 2:
+            i = rng.randrange(n)
+            numbers[i] += -1 if numbers[i] == top or (numbers[i] > 1 and rng.random() < 0.5) else 1
+        return {"numbers": numbers}
+
+    def check(self, data: dict[str, Any], solution: Any) -> None:
+        numbers = data["numbers"]
+        sides = checks.int_list(solution, "solution", 0, 1, length=len(numbers))
+        one = sum(a for a, side in zip(numbers, sides) if side == 1)
+        zero = sum(numbers) - one
+        checks.require(zero == one, f"side 0 sums to {zero} but side 1 sums to {one}", CONSTRAINT)
+        return None
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        from ortools.sat.python import cp_model
+
+        numbers = data["numbers"]
+        total = sum(numbers)
+        model = cp_model.CpModel()
+        side = [model.new_bool_var(f"s{i}") for i in range(len(numbers))]
+        model.add(2 * sum(a * s for a, s in zip(numbers, side)) == total)  # infeasible for an odd total
+        model.add(side[0] == 0)  # the two sides are symmetric
+        status, solver, effort, _ = run_cp(model, time_limit)
+        certificate = [int(solver.boolean_value(s)) for s in side] if status == SAT else None
+        return SolveResult(status, certificate, None, effort)
+
+    def render(self, data: dict[str, Any]) -> str:
+        numbers = data["numbers"]
+        return f"Numbers ({len(numbers)}, positions 0 to {len(numbers) - 1} in this order):\n" \
+               + " ".join(map(str, numbers))
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        """Greedy LPT: largest number first, each onto the side with the smaller sum (ties at random)."""
+        numbers = data["numbers"]
+        sums = [0, 0]
+        sides = [0] * len(numbers)
+        for i in sorted(range(len(numbers)), key=lambda i: (-numbers[i], rng.random())):
+            side = rng.randrange(2) if sums[0] == sums[1] else int(sums[1] < sums[0])
+            sides[i] = side
+            sums[side] += numbers[i]
+        return sides
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        return [rng.randrange(2) for _ in data["numbers"]]
+
+
+def _balance(rng: random.Random, numbers: list[int], sides: list[int], top: int) -> bool:
+    """Make both sides' sums equal in place by small steps within ``1..top``; False if there is no room."""
+    sums = [0, 0]
+    for a, side in zip(numbers, sides):
+        sums[side] += a
+    heavy = int(sums[1] > sums[0])
+    gap = sums[heavy] - sums[1 - heavy]
+    room = [top - a if side != heavy else a - 1 for a, side in zip(numbers, sides)]
+    if sum(room) < gap:
+        return False
+    pool = [i for i, r in enumerate(room) if r > 0]
+    step_cap = max(1, 2 * gap // len(numbers))
+    while gap:
+        slot = rng.randrange(len(pool))
+        i = pool[slot]
+        step = rng.randint(1, min(room[i], gap, step_cap))
+        numbers[i] += step if sides[i] != heavy else -step
+        room[i] -= step
+        gap -= step
+        if room[i] == 0:
+            pool[slot] = pool[-1]
+            pool.pop()
+    return True
+
+
+register(Partition())

@@ -1,0 +1,120 @@
+"""Subset Sum (Garey & Johnson SP13).
+
+Instance: a list of positive integers and a target. Question: is there a set of positions whose
+numbers sum exactly to the target?
+
+Schemas
+    data         ``{"numbers": [a_0, ..., a_{n-1}], "target": int}``, every ``a_i`` in ``1..max_value``
+    certificate  a list of distinct positions (0-based) whose numbers sum to ``target``. Positions,
+                 not values: the reference accepted a multiset of values, so one number could be
+                 used twice.
+    objective    none
+
+Generation: n numbers uniform in ``1..max_value``; a hidden subset of k random positions with k
+uniform in ``1..n-1``; the target is its sum. Nothing is added to balance anything, so no number is an
+outlier, and the positions of the subset are uniform, so order says nothing.
+
+Hardness: the reference ladder is dense (2^n subsets against a sum range of n * max_value) from level
+3 on, where nearly every target in range is reachable and greedy plus a little repair usually finds a
+subset; what remains hard for a model is exact bookkeeping over up to hundreds of numbers. The
+baseline is greedy largest-first (take a number whenever it still fits under the target).
+
+No-instances: numbers and a hidden subset drawn exactly as above, with the target moved by 1 to 3
+(kept in ``1..total-1``), proved by the solver. Unreachable targets of this kind exist only while the
+instance is sparse enough: beyond n > 2 * log2(n * max_value) (level 4 of the ladder and up) fewer
+than 5% of the candidates are no-instances, and :meth:`SubsetSum.no_candidate` raises
+:class:`ParamError` rather than fall back to a structured give-away (all-even numbers, a target
+above the total).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from npgym import checks
+from npgym.cards import ParamError
+from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
+from npgym.registry import register
+from npgym.solvers import run_cp
+from npgym.verdict import CONSTRAINT
+
+#: no-instances are made only where n <= this factor * log2(n * max_value) (measured: level 3 gives
+#: about 9% no-instances per candidate, level 4 about 4%, level 5 and up under 2%).
+NO_DENSITY = 2.0
+
+
+class SubsetSum(Problem):
+    id = "subset_sum"
+    version = 1
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        n, top = params["numbers"], params["max_value"]
+        require_param(isinstance(n, int) and n >= 2, f"numbers must be an integer >= 2, got {n!r}")
+        require_param(isinstance(top, int) and top >= 2, f"max_value must be an integer >= 2, got {top!r}")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        numbers, chosen = self._draw(rng, params)
+        return Planted({"numbers": numbers, "target": sum(numbers[i] for i in chosen)}, chosen)
+
+    @staticmethod
+    def _draw(rng: random.Random, params: dict[str, Any]) -> tuple[list[int], list[int]]:
+        n, top = params["numbers"], params["max_value"]
+        numbers = [rng.randint(1, top) for _ in range(n)]
+        chosen = sorted(rng.sample(range(n), rng.randint(1, n - 1)))
+        return numbers, chosen
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+        n, top = params["numbers"], params["max_value"]
+        if n > NO_DENSITY * math.log2(n * top):
+            raise ParamError(f"subset_sum has no no-instances at numbers={n}, max_value={top}: nearly every "
+                             f"target is reachable (no-instances need numbers <= {NO_DENSITY} * "
+                             f"log2(numbers * max_value))")
+        numbers, chosen = self._draw(rng, params)
+        target = sum(numbers[i] for i in chosen)
+        shift = rng.randint(1, 3)
+        moved = target + shift if rng.random() < 0.5 else target - shift
+        if not 1 <= moved < sum(numbers):
+            moved = target - shift if moved > target else target + shift
+        return {"numbers": numbers, "target": moved}
+
+    def check(self, data: dict[str, Any], solution: Any) -> None:
+        numbers, target = data["numbers"], data["target"]
+        chosen = checks.int_list(solution, "solution", 0, len(numbers) - 1, distinct=True)
+        total = sum(numbers[i] for i in chosen)
+        checks.require(total == target, f"the chosen numbers sum to {total}, not to the target {target}",
+                       CONSTRAINT)
+        return None
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        from ortools.sat.python import cp_model
+
+        numbers = data["numbers"]
+        model = cp_model.CpModel()
+        take = [model.new_bool_var(f"x{i}") for i in range(len(numbers))]
+        model.add(sum(a * x for a, x in zip(numbers, take)) == data["target"])
+        status, solver, effort, _ = run_cp(model, time_limit)
+        certificate = [i for i, x in enumerate(take) if solver.boolean_value(x)] if status == SAT else None
+        return SolveResult(status, certificate, None, effort)
+
+    def render(self, data: dict[str, Any]) -> str:
+        numbers = data["numbers"]
+        return (f"Numbers ({len(numbers)}, positions 0 to {len(numbers) - 1} in this order):\n"
+                f"{' '.join(map(str, numbers))}\nTarget: {data['target']}")
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        """Greedy largest-first: take each number (largest first, ties at random) if it still fits."""
+        numbers, room = data["numbers"], data["target"]
+        chosen = []
+        for i in sorted(range(len(numbers)), key=lambda i: (-numbers[i], rng.random())):
+            if numbers[i] <= room:
+                chosen.append(i)
+                room -= numbers[i]
+        return sorted(chosen)
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        return [i for i in range(len(data["numbers"])) if rng.random() < 0.5]
+
+
+register(SubsetSum())
