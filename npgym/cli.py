@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import time
+import warnings
 from collections import Counter
 
 from nppc.args import int_list, problem_list
 from npgym.engine import DEFAULT_TIME_LIMIT, solve, verify
 from npgym.extract import extract_answer
 from npgym.registry import get_problem, problem_ids
-from npgym.testset import generate_testset, read_jsonl, read_testset, write_testset
+from npgym.testset import NoInstanceWarning, generate_testset, read_jsonl, read_testset, write_testset
 
 
 def add_commands(subparsers) -> None:
@@ -74,7 +75,11 @@ def cmd_generate(args) -> int:
                 solver_seconds.append(instance.meta["effort"]["seconds"])
             yield instance
 
-    count = write_testset(tracked(), args.out, with_key=args.with_key, key_path=args.key_out)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NoInstanceWarning)
+        count = write_testset(tracked(), args.out, with_key=args.with_key, key_path=args.key_out)
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
     print(f"wrote {count} instances to {args.out}" + (f" and their keys to {args.key_out}" if args.key_out else "")
           + f" in {time.perf_counter() - started:.2f}s", file=sys.stderr)
     if solver_seconds:

@@ -7,10 +7,12 @@ filter published test sets out. A key file holds ``{"id", "label", "certificate"
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from npgym.canonical import derive_rng
+from npgym.cards import ParamError
 from npgym.engine import DEFAULT_TIME_LIMIT, generate
 from npgym.instance import NO, YES, Instance
 
@@ -35,8 +37,18 @@ def generate_testset(problems: Iterable[str], levels: Iterable[int], seed: int, 
     for problem_id in problems:
         for level in levels:
             for index, label in enumerate(plan_labels(problem_id, level, seed, count, no_fraction)):
-                yield generate(problem_id, level, seed, index, label=label, tight=tight and label == YES,
-                               time_limit=time_limit)
+                if label == NO:
+                    try:
+                        yield generate(problem_id, level, seed, index, label=NO, time_limit=time_limit)
+                        continue
+                    except ParamError as reason:
+                        warnings.warn(f"{problem_id} level {level} index {index}: a yes-instance instead of a "
+                                      f"no-instance, because {reason}", NoInstanceWarning, stacklevel=2)
+                yield generate(problem_id, level, seed, index, tight=tight, time_limit=time_limit)
+
+
+class NoInstanceWarning(UserWarning):
+    """A no-instance was asked for where the problem cannot make one (e.g. dense Partition levels)."""
 
 
 def write_testset(instances: Iterable[Instance], path: str | Path, with_key: bool = False,
