@@ -1,0 +1,198 @@
+"""Clique (Garey & Johnson GT19).
+
+Instance: a graph G = (V, E) and an integer k. Question: is there a set of at least k vertices that
+are pairwise adjacent?
+
+Schemas
+    data         ``{"n": int, "edges": [[u, v], ...] (u < v, sorted), "k": int}``
+    certificate  a list of at least k distinct vertex ids, every two of them joined by an edge
+    objective    the clique size (maximise)
+
+Generation: a hidden set S of k vertices made a clique; every other pair becomes an edge with the
+probability p at which a random graph G(n, p) has on average exactly one k-clique of its own,
+C(n, k) * p^C(k, 2) = 1 (see :func:`natural_density`). So the planted clique is not far above the
+natural clique number. S is then made maximal (random vertices adjacent to all of it are added
+while any exist) and k is its final size, which removes the free slack of vertices that happen to
+fit S; the bound is then the optimum in most instances (14 of 20 at the top level). Vertex ids are
+shuffled and the edge list is sorted, so neither points at S.
+
+What keeps it from leaking: the reference planted an n/2-clique in G(n, 0.5), far above the natural
+clique number (about 2 log2 n), so the top-k vertices by degree were the answer. With k = n/2 every
+member of S has (k - 1)(1 - p) more expected neighbours than the others whatever the density, so the
+leak shrinks only as p grows: at the top level (n = 40, p = 0.87) it is about one standard deviation
+of the degree, and a k-clique besides S exists about as often as not.
+
+Hardness: the question is at the first-moment threshold of the k-clique count. The reference ladder
+(k = n/2, the ``clique`` parameter is the planted size before it is made maximal) is kept; past the
+top each level adds 4 vertices and 2 to k. With k = n/2 the density grows towards 1 with n (0.87 at
+the top level, 0.97 at level 50, where the edge list runs to about 120k characters). Small graphs
+with a planted n/2 clique remain easy for greedy plus local search: this is a benchmark of careful
+reasoning over an edge list, not of computational hardness. Level 1 (n = 4, k = 2) is
+degenerate: any edge is a clique of size 2.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from npgym import checks
+from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
+from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.registry import register
+from npgym.solvers import optimize_against_bound
+from npgym.verdict import BOUND, CONSTRAINT, Reject
+
+PERTURB_ROUNDS = 60
+
+
+def natural_density(n: int, k: int) -> float:
+    """The edge probability p at which G(n, p) has on average one k-clique: C(n, k) p^C(k, 2) = 1."""
+    return math.exp(-math.log(math.comb(n, k)) / math.comb(k, 2))
+
+
+def check_size_params(params: dict[str, Any], size_name: str) -> None:
+    """The shared parameter check of clique and independent set: nodes >= 3, size in [2, nodes-1]."""
+    n, k = params["nodes"], params[size_name]
+    require_param(isinstance(n, int) and n >= 3, f"nodes must be an integer >= 3, got {n!r}")
+    require_param(isinstance(k, int) and 2 <= k < n,
+                  f"{size_name} must be an integer in [2, nodes-1] = [2, {n - 1}], got {k!r}")
+
+
+def random_pairs_outside(rng: random.Random, n: int, k: int, probability: float) -> list[tuple[int, int]]:
+    """Each pair (u, v) of 0..n-1 that is not inside 0..k-1 kept independently with ``probability``."""
+    return [(u, v) for v in range(k, n) for u in range(v) if rng.random() < probability]
+
+
+def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probability: float) -> Planted:
+    """A graph with a hidden k-set (a clique or an independent set) and random pairs elsewhere.
+
+    Before relabelling the hidden set is 0..k-1; it is a clique with ``inside_edges``, otherwise
+    independent. The certificate is the relabelled hidden set, sorted.
+    """
+    edges = random_pairs_outside(rng, n, k, probability)
+    if inside_edges:
+        edges += [(u, v) for v in range(k) for u in range(v)]
+    mapping = shuffled_labels(n, rng)
+    edges = relabel(edges, mapping)
+    conflicts = non_neighbours(n, edges) if inside_edges else adjacency(n, edges)
+    hidden = extend_maximal({mapping[v] for v in range(k)}, conflicts, rng)
+    return Planted({"n": n, "edges": edges, "k": len(hidden)}, hidden)
+
+
+def extend_maximal(chosen: set[int], conflicts: list[set[int]], rng: random.Random) -> list[int]:
+    """Add random vertices free of conflicts with ``chosen`` until none is left; return it sorted.
+
+    Applied to the planted set, this removes the free slack of vertices that happen to fit it, so
+    the bound k is the size of a maximal set rather than of the bare planted one.
+    """
+    candidates = sorted(v for v in range(len(conflicts)) if v not in chosen and not conflicts[v] & chosen)
+    rng.shuffle(candidates)
+    for v in candidates:
+        if not conflicts[v] & chosen:
+            chosen.add(v)
+    return sorted(chosen)
+
+
+def check_free_set(data: dict[str, Any], solution: Any, conflict_is_edge: bool, what: str) -> int:
+    """Verify a set of at least k distinct vertices with no conflicting pair; return its size.
+
+    Two chosen vertices conflict when they are adjacent (independent set) or not adjacent (clique).
+    """
+    n, k = data["n"], data["k"]
+    chosen = checks.int_list(solution, "solution", 0, n - 1, distinct=True)
+    edges = {(u, v) for u, v in data["edges"]}
+    for i, u in enumerate(chosen):
+        for v in chosen[i + 1:]:
+            adjacent = (min(u, v), max(u, v)) in edges
+            if adjacent == conflict_is_edge:
+                problem = "are joined by an edge" if adjacent else "are not joined by an edge"
+                raise Reject(CONSTRAINT, f"vertices {u} and {v} {problem}, so this is not {what}")
+    checks.require(len(chosen) >= k, f"{what} has {len(chosen)} vertices, fewer than k = {k}", BOUND)
+    return len(chosen)
+
+
+def solve_free_set(data: dict[str, Any], time_limit: float, conflicts: list[set[int]]) -> SolveResult:
+    """Maximum set with no conflicting pair by CP-SAT, decided against the bound k."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(f"x{v}") for v in range(data["n"])]
+    for u, others in enumerate(conflicts):
+        for v in others:
+            if u < v:
+                model.add_bool_or([chosen[u].Not(), chosen[v].Not()])
+    return optimize_against_bound(
+        model, sum(chosen), "max", data["k"], time_limit,
+        lambda solver: [v for v, x in enumerate(chosen) if solver.boolean_value(x)])
+
+
+def greedy_free_set(conflicts: list[set[int]], rng: random.Random, rounds: int = PERTURB_ROUNDS) -> list[int]:
+    """Greedy plus iterated local search for a large set with no conflicting pair.
+
+    Greedy repeatedly takes the candidate with fewest conflicts among the remaining candidates (for a
+    clique: the vertex with most neighbours among them), ties at random. Each local-search round
+    drops two random vertices of the best set, completes it greedily again and keeps the result if
+    it is no smaller (so it can drift along plateaus).
+    """
+    n = len(conflicts)
+
+    def complete(chosen: set[int]) -> set[int]:
+        candidates = {v for v in range(n) if v not in chosen and not conflicts[v] & chosen}
+        while candidates:
+            score = {v: len(conflicts[v] & candidates) for v in candidates}
+            least = min(score.values())
+            v = rng.choice(sorted(v for v, s in score.items() if s == least))
+            chosen.add(v)
+            candidates -= conflicts[v]
+            candidates.discard(v)
+        return chosen
+
+    best = complete(set())
+    for _ in range(rounds):
+        trial = set(best)
+        trial.difference_update(rng.sample(sorted(trial), min(2, len(trial))))
+        trial = complete(trial)
+        if len(trial) >= len(best):
+            best = trial
+    return sorted(best)
+
+
+def non_neighbours(n: int, edges) -> list[set[int]]:
+    """The complement graph's adjacency sets."""
+    everyone = set(range(n))
+    return [everyone - adj - {v} for v, adj in enumerate(adjacency(n, edges))]
+
+
+class Clique(Problem):
+    id = "clique"
+    version = 1
+    objective = "max"
+    bound_key = "k"
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        check_size_params(params, "clique")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        n, k = params["nodes"], params["clique"]
+        return planted_set(rng, n, k, True, natural_density(n, k))
+
+    def check(self, data: dict[str, Any], solution: Any) -> int:
+        return check_free_set(data, solution, False, "a clique")
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        return solve_free_set(data, time_limit, non_neighbours(data["n"], data["edges"]))
+
+    def render(self, data: dict[str, Any]) -> str:
+        return f"{render_graph(data['n'], data['edges'])}\nk = {data['k']}"
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        """Greedy by degree among the remaining candidates, then iterated local search."""
+        return greedy_free_set(non_neighbours(data["n"], data["edges"]), rng)
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        return sorted(rng.sample(range(data["n"]), data["k"]))
+
+
+register(Clique())

@@ -1,0 +1,70 @@
+"""Independent Set (Garey & Johnson GT20).
+
+Instance: a graph G = (V, E) and an integer k. Question: is there a set of at least k vertices no
+two of which are joined by an edge?
+
+Schemas
+    data         ``{"n": int, "edges": [[u, v], ...] (u < v, sorted), "k": int}``
+    certificate  a list of at least k distinct vertex ids, no two of them adjacent
+    objective    the set size (maximise)
+
+Generation: the complement of the clique generator (:mod:`npgym.problems.clique`). A hidden set S
+of k vertices gets no inner edges; every other pair becomes an edge with probability 1 - p, where
+G(n, p) has on average one k-clique (so G(n, 1 - p) has on average one independent k-set of its
+own). With k = n/2 this keeps the graph sparse: the average degree stays near 5-6 at every level.
+S is then made maximal and k is its final size (the ``size`` parameter is the planted size before
+that). Vertex ids are shuffled and the edge list is sorted.
+
+What keeps it from leaking: the reference planted an n/2 independent set with the other pairs at
+density 0.5, so the k vertices of least degree were the answer. Here members of S have (k - 1)(1 - p)
+fewer expected neighbours than the others, about one degree standard deviation at the top level,
+and other independent k-sets exist about as often as not.
+
+Hardness: the question is at the first-moment threshold of the independent k-set count. The
+reference ladder (k = n/2) is kept; past the top each level adds 4 vertices and 2 to k. Level 1
+(n = 4, k = 2) is degenerate: almost any two vertices will do.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from npgym.graphs import adjacency, render_graph
+from npgym.problem import Planted, Problem, SolveResult
+from npgym.problems.clique import (check_free_set, check_size_params, greedy_free_set, natural_density,
+                                   planted_set, solve_free_set)
+from npgym.registry import register
+
+
+class IndependentSet(Problem):
+    id = "independent_set"
+    version = 1
+    objective = "max"
+    bound_key = "k"
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        check_size_params(params, "size")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        n, k = params["nodes"], params["size"]
+        return planted_set(rng, n, k, False, 1.0 - natural_density(n, k))
+
+    def check(self, data: dict[str, Any], solution: Any) -> int:
+        return check_free_set(data, solution, True, "an independent set")
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        return solve_free_set(data, time_limit, adjacency(data["n"], data["edges"]))
+
+    def render(self, data: dict[str, Any]) -> str:
+        return f"{render_graph(data['n'], data['edges'])}\nk = {data['k']}"
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        """Greedy minimum degree among the remaining candidates, then iterated local search."""
+        return greedy_free_set(adjacency(data["n"], data["edges"]), rng)
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        return sorted(rng.sample(range(data["n"]), data["k"]))
+
+
+register(IndependentSet())
