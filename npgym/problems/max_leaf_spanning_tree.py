@@ -1,0 +1,277 @@
+"""Maximum Leaf Spanning Tree (Garey & Johnson ND2).
+
+Instance: a connected graph G = (V, E) and an integer t. Question: does G have a spanning tree in
+which at least t vertices are leaves (have degree 1 in the tree)?
+
+Schemas
+    data         ``{"n": int, "edges": [[u, v], ...] (u < v, sorted), "t": int}``
+    certificate  a list of exactly n - 1 edges ``[u, v]`` of the graph (either orientation, no edge
+                 twice) that form a spanning tree; a list of edges rather than a parent array, so
+                 there is no root marker such as -1
+    objective    the number of leaves of the tree (maximise)
+
+Generation: a hidden spanning tree with (at least) ``leaves`` leaves. Its n - leaves internal vertices
+form a random recursive tree; every leaf of that inner tree first receives one of the leaves (so it
+stays internal) and the remaining leaves hang from uniformly random internal vertices. Then
+round(extra * n) random extra edges join uniformly random pairs, so leaves get degree > 1 and the
+graph has many spanning trees. The extra edges can open better trees than the hidden one, so a few
+runs of a local search (greedy tree growing, then dropping or swapping internal vertices while they
+stay a connected dominating set) look for one; t is the leaf count of the best tree seen, which is
+the certificate. No exact solver runs here (``--tight`` sets t to the proved maximum). Vertex ids
+are shuffled and the edge list sorted: unlike the reference (leaves were the highest ids and the root
+was vertex 0), ids say nothing about which vertices are leaves.
+
+Hardness: a spanning tree's internal vertices form a connected dominating set, so the question is
+whether a connected dominating set of n - t vertices exists. The extra edges give leaves degree 2-4,
+so no leaf shows as a degree-1 vertex, though internal vertices still have higher degree on average.
+Greedy tree growing (the baseline: repeatedly expand the tree vertex that brings in the most new
+vertices) commits early to hubs and ends a leaf or two short of t on about half of the top-level
+instances. The reference's level 1 (5 vertices, 2 leaves) was degenerate, as every spanning tree has
+2 leaves; here t is the best leaf count found, at that size (a nearly complete graph) 4, a star.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from npgym import checks
+from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
+from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.problems.hamiltonian_cycle import add_random_edges
+from npgym.registry import register
+from npgym.solvers import optimize_against_bound
+from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE
+
+RESTARTS = 3  # local-search runs in the generator; t is the best leaf count of these and the hidden tree
+
+
+class MaxLeafSpanningTree(Problem):
+    id = "max_leaf_spanning_tree"
+    version = 1
+    objective = "max"
+    bound_key = "t"
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        n, leaves, extra = params["nodes"], params["leaves"], params["extra"]
+        require_param(isinstance(n, int) and n >= 3, f"nodes must be an integer >= 3, got {n!r}")
+        require_param(isinstance(leaves, int) and 2 <= leaves <= n - 1,
+                      f"leaves must be an integer in [2, nodes-1] = [2, {n - 1}], got {leaves!r}")
+        require_param(extra >= 0, f"extra must be >= 0, got {extra!r}")
+        require_param(n - 1 + _extra_count(params) <= n * (n - 1) // 2,
+                      f"extra = {extra} asks for {_extra_count(params)} extra edges, more than the "
+                      f"{(n - 1) * (n - 2) // 2} pairs of {n} vertices a tree leaves free; lower extra")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        n, leaves = params["nodes"], params["leaves"]
+        inner = n - leaves  # internal vertices are 0..inner-1 before relabelling
+        tree = [(rng.randrange(v), v) for v in range(1, inner)]  # random recursive tree
+        inner_degree = [0] * inner
+        for u, v in tree:
+            inner_degree[u] += 1
+            inner_degree[v] += 1
+        # inner-tree leaves need a leaf of their own to stay internal (a lone centre needs two)
+        needy = [0, 0] if inner == 1 else [v for v in range(inner) if inner_degree[v] <= 1]
+        rng.shuffle(needy)
+        for leaf in range(inner, n):
+            hub = needy[leaf - inner] if leaf - inner < len(needy) else rng.randrange(inner)
+            tree.append((hub, leaf))
+        edges = add_random_edges(rng, n, tree, n - 1 + _extra_count(params))
+        for _ in range(RESTARTS):
+            found = _local_search_tree(n, edges, rng)
+            if _leaf_count(n, found) > _leaf_count(n, tree):
+                tree = found
+        mapping = shuffled_labels(n, rng)
+        certificate = relabel(tree, mapping)
+        return Planted({"n": n, "edges": relabel(edges, mapping), "t": _leaf_count(n, certificate)}, certificate)
+
+    def check(self, data: dict[str, Any], solution: Any) -> int:
+        n = data["n"]
+        items = checks.listing(solution, "solution", length=n - 1)
+        pairs = [checks.int_list(item, f"solution[{i}]", 0, n - 1, length=2) for i, item in enumerate(items)]
+        graph = {(u, v) for u, v in data["edges"]}
+        used = set()
+        root = list(range(n))  # union-find forest over the vertices
+
+        def find(v: int) -> int:
+            while root[v] != v:
+                root[v] = root[root[v]]
+                v = root[v]
+            return v
+
+        for u, v in pairs:
+            key = (min(u, v), max(u, v))
+            checks.require(key in graph, f"{u}-{v} is not an edge of the graph", CONSTRAINT)
+            checks.require(key not in used, f"edge {u}-{v} appears twice", DUPLICATE)
+            used.add(key)
+            a, b = find(u), find(v)
+            checks.require(a != b, f"edge {u}-{v} closes a cycle, so the edges do not form a tree", CONSTRAINT)
+            root[a] = b
+        leaves = _leaf_count(n, pairs)  # n - 1 edges without a cycle: a spanning tree
+        checks.require(leaves >= data["t"], f"the tree has {leaves} leaves, fewer than t = {data['t']}", BOUND)
+        return leaves
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        from ortools.sat.python import cp_model
+
+        n, edges = data["n"], data["edges"]
+        neighbours = adjacency(n, edges)
+        model = cp_model.CpModel()
+        chosen = [model.new_bool_var(f"x{u}_{v}") for u, v in edges]
+        leaf = [model.new_bool_var(f"leaf{v}") for v in range(n)]
+        model.add(sum(chosen) == n - 1)
+        # single-commodity flow: vertex 0 sends one unit to every other vertex along chosen edges
+        inflow, outflow = [[] for _ in range(n)], [[] for _ in range(n)]
+        incident = [[] for _ in range(n)]
+        for (u, v), x in zip(edges, chosen):
+            for a, b in ((u, v), (v, u)):
+                flow = model.new_int_var(0, n - 1, f"f{a}_{b}")
+                model.add(flow <= (n - 1) * x)
+                outflow[a].append(flow)
+                inflow[b].append(flow)
+            incident[u].append(x)
+            incident[v].append(x)
+            model.add_bool_or([x.Not(), leaf[u].Not(), leaf[v].Not()])  # two leaves are never adjacent (n >= 3)
+        model.add(sum(outflow[0]) - sum(inflow[0]) == n - 1)
+        for v in range(1, n):
+            model.add(sum(inflow[v]) - sum(outflow[v]) == 1)
+        for v in range(n):
+            model.add(sum(incident[v]) <= 1).only_enforce_if(leaf[v])
+            model.add_bool_or([leaf[u].Not() for u in neighbours[v]]).only_enforce_if(leaf[v])
+        hint = _local_search_tree(n, edges, random.Random(0))
+        hinted = {(min(u, v), max(u, v)) for u, v in hint}
+        for (u, v), x in zip(edges, chosen):
+            model.add_hint(x, (u, v) in hinted)
+
+        def read_tree(solver):
+            return [[u, v] for (u, v), x in zip(edges, chosen) if solver.boolean_value(x)]
+
+        return optimize_against_bound(model, sum(leaf), "max", data["t"], time_limit, read_tree)
+
+    def render(self, data: dict[str, Any]) -> str:
+        return f"{render_graph(data['n'], data['edges'])}\nt = {data['t']}"
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[list[int]]:
+        return _greedy_tree(data["n"], data["edges"], rng)
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[list[int]]:
+        """A random spanning tree: Kruskal over the edges in random order."""
+        n, edges = data["n"], list(data["edges"])
+        rng.shuffle(edges)
+        root = list(range(n))
+
+        def find(v: int) -> int:
+            while root[v] != v:
+                root[v] = root[root[v]]
+                v = root[v]
+            return v
+
+        tree = []
+        for u, v in edges:
+            a, b = find(u), find(v)
+            if a != b:
+                root[a] = b
+                tree.append([u, v])
+        return tree
+
+
+def _leaf_count(n: int, tree_edges) -> int:
+    return sum(d == 1 for d in _tree_degrees(n, tree_edges))
+
+
+def _greedy_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
+    """Greedy tree growing: start at a vertex of highest degree, then repeatedly expand the tree leaf
+    with the most neighbours outside the tree (ties at random), adding all those neighbours as leaves."""
+    neighbours = adjacency(n, edges)
+    start = max(range(n), key=lambda v: (len(neighbours[v]), rng.random()))
+    in_tree, tree = {start}, []
+    frontier = [start]  # tree vertices that may still have outside neighbours
+    while frontier:
+        gains = [(len(neighbours[v] - in_tree), rng.random(), v) for v in frontier]
+        gain, _, v = max(gains)
+        if gain == 0:
+            break
+        for w in sorted(neighbours[v] - in_tree):
+            in_tree.add(w)
+            tree.append([min(v, w), max(v, w)])
+            frontier.append(w)
+        frontier = [u for u in frontier if u != v and neighbours[u] - in_tree]
+    return tree
+
+
+def _local_search_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
+    """Greedy tree growing, then local search on its internal vertices (a connected dominating set):
+    drop an internal vertex, or replace two internal neighbours of an outside vertex by that vertex,
+    while the set stays connected and dominating. Returns the tree of the smallest set found."""
+    neighbours = adjacency(n, edges)
+    degree = _tree_degrees(n, _greedy_tree(n, edges, rng))
+    core = {v for v in range(n) if degree[v] > 1}
+    improved = True
+    while improved and len(core) > 1:
+        improved = False
+        for x in _shuffled(core, rng):
+            if _connected_dominating(core - {x}, neighbours):
+                core.discard(x)
+                improved = True
+        for z in _shuffled(set(range(n)) - core, rng):
+            inside = sorted(neighbours[z] & core)
+            pairs = [(x, y) for i, x in enumerate(inside) for y in inside[i + 1:]]
+            for x, y in pairs:
+                trial = (core - {x, y}) | {z}
+                if _connected_dominating(trial, neighbours):
+                    core = trial
+                    improved = True
+                    break
+    return _tree_of_core(n, core, neighbours)
+
+
+def _shuffled(items: set[int], rng: random.Random) -> list[int]:
+    order = sorted(items)
+    rng.shuffle(order)
+    return order
+
+
+def _connected_dominating(core: set[int], neighbours: list[set[int]]) -> bool:
+    """Whether ``core`` (at least two vertices) is connected and every vertex outside it has a neighbour in it."""
+    if len(core) < 2 or any(not (adj & core) for v, adj in enumerate(neighbours) if v not in core):
+        return False
+    start = next(iter(core))
+    seen, stack = {start}, [start]
+    while stack:
+        for w in neighbours[stack.pop()] & core:
+            if w not in seen:
+                seen.add(w)
+                stack.append(w)
+    return len(seen) == len(core)
+
+
+def _tree_of_core(n: int, core: set[int], neighbours: list[set[int]]) -> list[list[int]]:
+    """A spanning tree whose internal vertices lie in the connected dominating set ``core``."""
+    start = min(core)
+    seen, queue, tree = {start}, [start], []
+    for v in queue:  # breadth-first tree inside the core
+        for w in sorted(neighbours[v] & core):
+            if w not in seen:
+                seen.add(w)
+                queue.append(w)
+                tree.append([min(v, w), max(v, w)])
+    for v in range(n):
+        if v not in core:
+            hub = min(neighbours[v] & core)
+            tree.append([min(v, hub), max(v, hub)])
+    return tree
+
+
+def _tree_degrees(n: int, tree_edges) -> list[int]:
+    degree = [0] * n
+    for u, v in tree_edges:
+        degree[u] += 1
+        degree[v] += 1
+    return degree
+
+
+def _extra_count(params: dict[str, Any]) -> int:
+    return round(params["extra"] * params["nodes"])
+
+
+register(MaxLeafSpanningTree())

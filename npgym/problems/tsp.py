@@ -1,0 +1,205 @@
+"""Travelling Salesman, decision version (Garey & Johnson ND22).
+
+Instance: n cities, a symmetric matrix of positive integer distances and a bound B. Question: is there
+a tour that visits every city exactly once and returns to its start, of total length at most B?
+
+Schemas
+    data         ``{"n": int, "distances": n x n list of ints (symmetric, 0 on the diagonal), "B": int}``
+    certificate  a permutation of ``0..n-1``: the cities in visiting order; the closing leg from the
+                 last city back to the first is implied, so the first city is NOT repeated
+    objective    the tour length (minimise)
+
+Generation: n distinct random points on the integer grid ``[0, grid]^2``; the distance of two cities
+is their Euclidean distance rounded to the nearest integer (computed in integers, so it is the same on
+every platform). The points themselves are not shown. B is the length of the best tour found by a few
+runs of nearest neighbour from random starts, improved by 2-opt and Or-opt on nearest-neighbour
+lists; that tour is the certificate. No solver runs here (``--tight`` sets B to the proved optimum).
+
+Leaks: none to hide: the points are uniform, so ids and the order of the matrix carry no information
+about the tour.
+
+Hardness: B is what a good local search reaches, typically within a few percent of the optimum,
+while plain nearest neighbour (the baseline) lands 15-25% above it once n passes ~10. The reference
+planted a tour at 0.9 B among random, partly non-metric distances, which nearest neighbour solved;
+its distances were 16-digit floats printed in both directions, ours are small integers printed once
+per row.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from npgym import checks
+from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.registry import register
+from npgym.solvers import optimize_against_bound
+from npgym.verdict import BOUND
+
+RESTARTS = 5
+NEAR = 10  # length of the candidate (nearest-neighbour) lists of the local search
+
+
+class Tsp(Problem):
+    id = "tsp"
+    version = 1
+    objective = "min"
+    bound_key = "B"
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        n, grid = params["cities"], params["grid"]
+        require_param(isinstance(n, int) and n >= 3, f"cities must be an integer >= 3, got {n!r}")
+        require_param(isinstance(grid, int) and grid >= 1, f"grid must be a positive integer, got {grid!r}")
+        require_param(n <= (grid + 1) ** 2 // 2,
+                      f"cities must be at most half of the {(grid + 1) ** 2} grid points, i.e. <= "
+                      f"{(grid + 1) ** 2 // 2} for grid = {grid}, got {n}")
+
+    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        n, side = params["cities"], params["grid"] + 1
+        points = [divmod(cell, side) for cell in rng.sample(range(side * side), n)]
+        distances = [[_rounded_distance(p, q) for q in points] for p in points]
+        tour = _local_search_tour(distances, rng, RESTARTS)
+        return Planted({"n": n, "distances": distances, "B": _tour_length(distances, tour)}, tour)
+
+    def check(self, data: dict[str, Any], solution: Any) -> int:
+        tour = checks.permutation(solution, "solution", data["n"])
+        length = _tour_length(data["distances"], tour)
+        checks.require(length <= data["B"], f"the tour has length {length}, more than B = {data['B']}", BOUND)
+        return length
+
+    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        from ortools.sat.python import cp_model
+
+        n, distances = data["n"], data["distances"]
+        model = cp_model.CpModel()
+        arcs, terms = {}, []
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    arcs[i, j] = model.new_bool_var(f"a{i}_{j}")
+                    terms.append(distances[i][j] * arcs[i, j])
+        model.add_circuit([(i, j, literal) for (i, j), literal in arcs.items()])
+        hint = _local_search_tour(distances, random.Random(0), 1)  # a good start speeds up the proof
+        for position, city in enumerate(hint):
+            model.add_hint(arcs[city, hint[(position + 1) % n]], True)
+
+        def read_tour(solver):
+            following = {i: j for (i, j), literal in arcs.items() if solver.boolean_value(literal)}
+            tour = [0]
+            while len(tour) < n:
+                tour.append(following[tour[-1]])
+            return tour
+
+        return optimize_against_bound(model, sum(terms), "min", data["B"], time_limit, read_tour)
+
+    def render(self, data: dict[str, Any]) -> str:
+        n = data["n"]
+        rows = "\n".join(f"{i}: {' '.join(map(str, row))}" for i, row in enumerate(data["distances"]))
+        return (f"Cities: {n}, numbered 0 to {n - 1}. Distance matrix (row i lists the distances from city i "
+                f"to cities 0 to {n - 1}):\n{rows}\nB = {data['B']}")
+
+    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        """Plain nearest neighbour from city 0 (ties to the lowest id)."""
+        return _nearest_neighbour(data["distances"], 0)
+
+    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
+        tour = list(range(data["n"]))
+        rng.shuffle(tour)
+        return tour
+
+
+def _rounded_distance(p: tuple[int, int], q: tuple[int, int]) -> int:
+    """Euclidean distance rounded half up, in exact integer arithmetic."""
+    square = (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2
+    root = math.isqrt(square)
+    return root + 1 if square > root * root + root else root  # sqrt > root + 1/2 iff square > root^2 + root
+
+
+def _tour_length(distances: list[list[int]], tour: list[int]) -> int:
+    return sum(distances[a][b] for a, b in zip(tour, tour[1:] + tour[:1]))
+
+
+def _nearest_neighbour(distances: list[list[int]], start: int) -> list[int]:
+    n = len(distances)
+    tour, left = [start], set(range(n)) - {start}
+    while left:
+        row = distances[tour[-1]]
+        city = min(left, key=lambda c: (row[c], c))
+        tour.append(city)
+        left.remove(city)
+    return tour
+
+
+def _local_search_tour(distances: list[list[int]], rng: random.Random, restarts: int) -> list[int]:
+    """The shortest of ``restarts`` nearest-neighbour tours from random starts, each 2-opt + Or-opt improved."""
+    n = len(distances)
+    near = [sorted((c for c in range(n) if c != a), key=lambda c: distances[a][c])[:NEAR] for a in range(n)]
+    best, best_length = None, None
+    for _ in range(restarts):
+        tour = _improve(_nearest_neighbour(distances, rng.randrange(n)), distances, near)
+        length = _tour_length(distances, tour)
+        if best_length is None or length < best_length:
+            best, best_length = tour, length
+    return best
+
+
+def _improve(tour: list[int], distances: list[list[int]], near: list[list[int]]) -> list[int]:
+    """Alternate 2-opt and Or-opt passes (first improvement) until neither finds a shorter tour."""
+    while _two_opt_pass(tour, distances, near) or _or_opt_pass(tour, distances, near):
+        pass
+    return tour
+
+
+def _two_opt_pass(tour: list[int], d: list[list[int]], near: list[list[int]]) -> bool:
+    """Replace edges a-b and c-e by a-c and b-e where that shortens the tour (in place)."""
+    n = len(tour)
+    pos = {city: i for i, city in enumerate(tour)}
+    improved = False
+    for i in range(n):
+        a, b = tour[i], tour[(i + 1) % n]
+        for c in near[a]:
+            if d[a][c] >= d[a][b]:
+                break
+            j = pos[c]
+            e = tour[(j + 1) % n]
+            if c == b or e == a:
+                continue
+            if d[a][c] + d[b][e] < d[a][b] + d[c][e]:
+                lo, hi = (i + 1, j) if i < j else (j + 1, i)  # reverse b..c, or equivalently e..a
+                tour[lo:hi + 1] = tour[lo:hi + 1][::-1]
+                for k in range(lo, hi + 1):
+                    pos[tour[k]] = k
+                improved = True
+                break
+    return improved
+
+
+def _or_opt_pass(tour: list[int], d: list[list[int]], near: list[list[int]]) -> bool:
+    """Move a run of 1-3 consecutive cities next to a near neighbour, possibly reversed, if shorter."""
+    n = len(tour)
+    for length in (1, 2, 3):
+        if n < length + 3:
+            break
+        for i in range(n):
+            segment = [tour[(i + k) % n] for k in range(length)]
+            first, last = segment[0], segment[-1]
+            before, after = tour[(i - 1) % n], tour[(i + length) % n]
+            gain = d[before][first] + d[last][after] - d[before][after]
+            rest = [tour[(i + length + k) % n] for k in range(n - length)]  # starts at `after`
+            where = {city: k for k, city in enumerate(rest)}
+            for c in near[first] + near[last]:
+                if c not in where:
+                    continue
+                k = where[c]
+                e = rest[(k + 1) % len(rest)]
+                cost_forward = d[c][first] + d[last][e] - d[c][e]
+                cost_reverse = d[c][last] + d[first][e] - d[c][e]
+                if min(cost_forward, cost_reverse) < gain:
+                    piece = segment if cost_forward <= cost_reverse else segment[::-1]
+                    tour[:] = rest[:k + 1] + piece + rest[k + 1:]
+                    return True
+    return False
+
+
+register(Tsp())
