@@ -39,3 +39,23 @@ def render_edges(edges) -> str:
 def render_graph(n: int, edges) -> str:
     """A graph's prompt text: vertex range, edge count and the edge list."""
     return f"Graph: {n} vertices numbered 0 to {n - 1}, {len(edges)} edges:\n{render_edges(edges)}"
+
+
+def add_random_edges(rng: random.Random, n: int, base, total: int) -> list[list[int]]:
+    """``base`` plus uniformly random new edges up to ``total`` edges (never a loop or a repeat)."""
+    taken = {(min(u, v), max(u, v)) for u, v in base}
+    missing = total - len(taken)
+    free = n * (n - 1) // 2 - len(taken)
+    if missing <= 0:
+        return canonical_edges(taken)
+    if 2 * missing > free:  # dense: draw from the explicit list of free pairs
+        pool = [(u, v) for u in range(n) for v in range(u + 1, n) if (u, v) not in taken]
+        taken.update(rng.sample(pool, missing))
+    else:  # sparse: each draw is new with probability >= 1/2, so this ends quickly
+        while missing:
+            u, v = rng.sample(range(n), 2)
+            pair = (min(u, v), max(u, v))
+            if pair not in taken:
+                taken.add(pair)
+                missing -= 1
+    return canonical_edges(taken)

@@ -31,7 +31,7 @@ import random
 from typing import Any
 
 from npgym import checks
-from npgym.graphs import adjacency, canonical_edges, relabel, render_graph, shuffled_labels
+from npgym.graphs import adjacency, add_random_edges, canonical_edges, relabel, render_graph, shuffled_labels
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.solvers import run_cp
@@ -143,26 +143,6 @@ class HamiltonianCycle(Problem):
 
 def _edge_count(params: dict[str, Any]) -> int:
     return max(params["nodes"], round(params["degree"] * params["nodes"] / 2))
-
-
-def add_random_edges(rng: random.Random, n: int, base, total: int) -> list[list[int]]:
-    """``base`` plus uniformly random new edges up to ``total`` edges (never a loop or a repeat)."""
-    taken = {(min(u, v), max(u, v)) for u, v in base}
-    missing = total - len(taken)
-    free = n * (n - 1) // 2 - len(taken)
-    if missing <= 0:
-        return canonical_edges(taken)
-    if 2 * missing > free:  # dense: draw from the explicit list of free pairs
-        pool = [(u, v) for u in range(n) for v in range(u + 1, n) if (u, v) not in taken]
-        taken.update(rng.sample(pool, missing))
-    else:  # sparse: each draw is new with probability >= 1/2, so this ends quickly
-        while missing:
-            u, v = rng.sample(range(n), 2)
-            pair = (min(u, v), max(u, v))
-            if pair not in taken:
-                taken.add(pair)
-                missing -= 1
-    return canonical_edges(taken)
 
 
 def _two_factor_edges(rng: random.Random, n: int) -> list[tuple[int, int]]:

@@ -36,9 +36,8 @@ import random
 from typing import Any
 
 from npgym import checks
-from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
+from npgym.graphs import add_random_edges, adjacency, relabel, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.problems.hamiltonian_cycle import add_random_edges
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE
