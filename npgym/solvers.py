@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Iterable
 
-from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Stopwatch
+from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, SolveResult, Stopwatch
 
 SAT_SOLVER = "g4"  # Glucose 4: supports interruption, so time limits are honoured.
 CP_SEED = 20250415
@@ -74,15 +74,13 @@ def run_cp(model, time_limit: float, optimize: bool = False):
 
 
 def optimize_against_bound(model, objective, sense: str, bound: int | None, time_limit: float,
-                           read_certificate) -> "SolveResult":
+                           read_certificate) -> SolveResult:
     """Optimise ``objective`` on a CP-SAT ``model`` and decide "is there a solution within ``bound``?".
 
     ``sense`` is ``"min"`` (the question asks for a value <= bound) or ``"max"`` (>= bound). A proved
     optimum that misses the bound is a proof of ``unsat``; a feasible but unproved value that misses
     it is ``unknown``. ``read_certificate(solver)`` turns the solver's values into a solution.
     """
-    from npgym.problem import SolveResult
-
     if sense == "min":
         model.minimize(objective)
     else:

@@ -31,7 +31,7 @@ import random
 from typing import Any
 
 from npgym import checks
-from npgym.graphs import adjacency, add_random_edges, canonical_edges, relabel, render_graph, shuffled_labels
+from npgym.graphs import add_random_edges, adjacency, relabel, render_graph, shuffled_labels
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.solvers import run_cp
