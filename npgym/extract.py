@@ -8,7 +8,7 @@ answer). When no solution object exists, the last fenced JSON value is taken as 
 
 Failing to extract is reported with its own error code, never confused with a wrong answer:
 ``no_json`` (nothing that looks like an answer), ``bad_json`` (something answer-like that does not
-parse) and ``no_solution_key`` (JSON objects, none with a ``solution`` key).
+parse, or a ``{"solution"`` that is never closed) and ``no_solution_key`` (JSON objects, none with a ``solution`` key).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ EXTRACTION_ERRORS = (NO_JSON, BAD_JSON, NO_SOLUTION_KEY)
 
 _THINK = re.compile(r"<(think|thinking|reasoning)>(.*?)(?:</\1>|$)", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_-]*)[ \t]*\n?(.*?)```", re.DOTALL)
+_UNCLOSED_ANSWER = re.compile(r"\{\s*[\"']?solution\b", re.IGNORECASE)
 _TRAILING_COMMA = re.compile(r",\s*([\]}])")
 _JSON_WORDS = re.compile(r"\b(true|false|null)\b")
 _PYTHON_WORDS = {"true": "True", "false": "False", "null": "None"}
@@ -86,6 +87,8 @@ def extract_answer(text: Any, reasoning: str | None = None) -> Extraction:
         return Extraction(None, NO_SOLUTION_KEY, 'JSON found, but no object with a "solution" key', reasoning, content)
     if saw_candidate or fenced:
         return Extraction(None, BAD_JSON, "an answer-like object was found but does not parse", reasoning, content)
+    if _UNCLOSED_ANSWER.search(content):
+        return Extraction(None, BAD_JSON, "an answer object is opened but never closed", reasoning, content)
     return Extraction(None, NO_JSON, "no JSON object in the reply", reasoning, content)
 
 
@@ -103,16 +106,35 @@ def _fences(text: str) -> list[tuple[str, str]]:
 
 
 def _candidates(text: str) -> list[str]:
-    """Brace-balanced ``{...}`` spans, last-ending first and outermost first among equal ends."""
-    stack, spans = [], []
+    """Brace-balanced ``{...}`` spans, last-ending first and outermost first among equal ends.
+
+    Spans are found twice, once ignoring braces inside double-quoted strings (``{"solution": "{"}``)
+    and once counting every brace (prose with a stray quote), and the two sets are merged.
+    """
+    spans = _brace_spans(text, strings=True) | _brace_spans(text, strings=False)
+    ordered = sorted(spans, key=lambda span: (-span[1], span[0]))
+    return [text[start:end] for start, end in ordered[:_MAX_CANDIDATES]]
+
+
+def _brace_spans(text: str, strings: bool) -> set[tuple[int, int]]:
+    stack: list[int] = []
+    spans: set[tuple[int, int]] = set()
+    in_string = escaped = False
     for position, char in enumerate(text):
-        if char == "{":
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char in '"\n':  # JSON strings hold no raw newline: a stray quote ends at the line
+                in_string = False
+        elif char == '"' and strings and stack:
+            in_string = True
+        elif char == "{":
             stack.append(position)
         elif char == "}" and stack:
-            start = stack.pop()
-            spans.append((start, position + 1))
-    spans.sort(key=lambda span: (-span[1], span[0]))
-    return [text[start:end] for start, end in spans[:_MAX_CANDIDATES]]
+            spans.add((stack.pop(), position + 1))
+    return spans
 
 
 _FAILED = object()

@@ -18,6 +18,9 @@ Record status (``status`` column), one per record:
     ``refusal``      the model declined to answer; correct = 0
     ``api_error``    every attempt failed (``code``: rate_limit / server / timeout / client / connection ...);
                      correct is NULL: not a graded record, retried on resume
+    ``verifier_error`` the answer was extracted but the verifier raised (a bug in nppc, not the model's
+                     fault; ``code`` verifier_error); correct is NULL: not graded; on resume the stored
+                     reply is graded again (the model is not asked again)
 Cost is NULL when unknown (a local model, an unpriced provider), never a silent 0.
 """
 
@@ -32,6 +35,7 @@ from typing import Any, Iterable, Iterator
 
 SCHEMA_VERSION = 1
 GRADED, PARSE_ERROR, TRUNCATED, REFUSAL, API_ERROR = "graded", "parse_error", "truncated", "refusal", "api_error"
+VERIFIER_ERROR = "verifier_error"
 FINAL_STATUSES = (GRADED, PARSE_ERROR, TRUNCATED, REFUSAL)
 
 _SCHEMA = """
@@ -176,6 +180,17 @@ class Store:
             f"SELECT instance_id, sample FROM records WHERE run_id = ? AND status IN ({_marks(FINAL_STATUSES)})",
             (run_id, *FINAL_STATUSES))
         return {(row[0], row[1]) for row in rows}
+
+    def records_with_status(self, run_id: str, status: str) -> dict[tuple[str, int], dict[str, Any]]:
+        """The records of ``run_id`` with ``status``, by (instance_id, sample)."""
+        rows = self.db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE run_id = ? AND status = ?",
+                               (run_id, status))
+        return {(row["instance_id"], row["sample"]): dict(row) for row in rows}
+
+    def run_cost(self, run_id: str) -> float:
+        """The known cost in USD of every record of ``run_id`` so far (records of unknown cost count 0)."""
+        return self.db.execute("SELECT COALESCE(SUM(cost_usd), 0) FROM records WHERE run_id = ?",
+                               (run_id,)).fetchone()[0]
 
     def runs(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY created_at")

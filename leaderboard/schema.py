@@ -1,0 +1,69 @@
+"""The documented schema of ``leaderboard.json`` / ``leaderboard.csv``: one source for both files and ``schema.md``."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+TOP_LEVEL = {
+    "schema_version": "version of this schema (an integer; bumped when a field changes meaning)",
+    "generated_at": "UTC time the board was built (ISO 8601)",
+    "nppc_version": "version of the nppc package that built the board",
+    "stores": "the run-store files merged into the board",
+    "bootstrap": "replicates, seed and confidence level of every interval",
+    "problems": "problem ids on the board (columns of the per-problem fields)",
+    "definitions": "the definition of every number (the same text as below)",
+    "columns": "this field list",
+    "rows": "one row per model, best IQM first",
+}
+
+COLUMNS = {
+    "rank": "1 + the number of models with a higher IQM (ties share a rank; models without data last)",
+    "model": "model id as recorded by the runner (text; shown as text, never as markup)",
+    "is_baseline": "true for classical baselines (ids starting with `baseline/`)",
+    "iqm, iqm_low, iqm_high": "interquartile mean of the run x task accuracies and its 95% CI",
+    "mean, mean_low, mean_high": "mean over tasks (problem, level) of the per-task mean accuracy over seeds, with CI",
+    "median, median_low, median_high": "median over tasks of the per-task mean accuracy, with CI",
+    "optimality_gap, optimality_gap_low, optimality_gap_high": "1 - mean over tasks of mean(min(score, 1)); lower is "
+                                                               "better",
+    "tasks, board_tasks": "tasks (problem, level) the model has data for / tasks on the whole board",
+    "partial": "true if any of the model's cells has fewer attempts than expected (or none)",
+    "attempts": "graded-or-failed answers (status graded, parse_error, truncated, refusal)",
+    "api_errors": "records whose every API attempt failed: missing data, not counted as wrong",
+    "missing": "expected attempts that the model lacks (api errors and never-run instances)",
+    "mean_completion_tokens": "mean completion tokens per attempt (attempts with a reported count)",
+    "cost_per_correct_usd": "known cost / correct answers among attempts with a known cost; null when unknown",
+    "cost_coverage": "share of attempts with a known cost (0 = cost unknown)",
+    "problems.<id>.accuracy, ci_low, ci_high": "mean over the problem's levels of the level accuracy, with CI "
+                                               "(CSV: acc_<id>, acc_<id>_low, acc_<id>_high)",
+    "problems.<id>.ceiling, ceiling_low, ceiling_high": "highest level L with accuracy >= 50% at every level <= L "
+                                                        "(lowest level - 1 if the lowest fails), with the 2.5/97.5 "
+                                                        "bootstrap percentiles (CSV: ceiling_<id>, ...)",
+    "problems.<id>.censored": "the model passes the highest level evaluated: its true ceiling may be higher",
+    "problems.<id>.partial": "some level of this problem is partial or missing for the model",
+    "runs": "the runs behind the row: run_id, store file, package_version, git_commit, prompt_template, config "
+            "(CSV: run_ids, stores, package_versions, git_commits joined by `;`)",
+}
+
+DEFINITIONS = {
+    "accuracy": "correct / attempts; an attempt is a record with a final status (graded, parse_error, truncated, "
+                "refusal). API errors are missing, not wrong.",
+    "task": "one (problem, level); a run is one seed; a stratum is one (model, task, seed)",
+    "bootstrap": "each replicate resamples every stratum's instances with replacement (an instance keeps all its "
+                 "samples); intervals are the 2.5 and 97.5 percentiles of the replicate statistic",
+    "iqm": "25% trimmed mean over all (task, seed) accuracies of the model (rliable's IQM)",
+    "probability_of_improvement": "P(X > Y): per common task, Mann-Whitney P(x > y) + 0.5 P(x = y) over seed "
+                                  "accuracies, averaged over tasks (in the report tables, not the board)",
+    "expected": "distinct instances of the task on the board x the model's samples per instance",
+}
+
+
+def schema_markdown() -> str:
+    lines = [f"# leaderboard.json / leaderboard.csv, schema version {SCHEMA_VERSION}", "",
+             "## Top-level fields of leaderboard.json", ""]
+    lines += [f"- `{name}`: {meaning}" for name, meaning in TOP_LEVEL.items()]
+    lines += ["", "## Row fields (leaderboard.csv has one column per scalar field)", ""]
+    lines += [f"- `{name}`: {meaning}" for name, meaning in COLUMNS.items()]
+    lines += ["", "## Definitions", ""]
+    lines += [f"- **{name}**: {meaning}" for name, meaning in DEFINITIONS.items()]
+    lines += ["", "Missing numbers are `null` in JSON and empty in CSV; they are never written as 0.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,70 @@
+"""Every table of an analysis, computed once from a board: what reports and the leaderboard read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from npeval import detectors, errors, markers, scores, usage
+from npeval.data import Board, load_board
+
+DEFAULT_BOOTSTRAP = 2000
+DEFAULT_SEED = 0
+
+
+@dataclass
+class Analysis:
+    """The tables of one analysis (each a DataFrame; see the modules named in each comment)."""
+
+    board: Board
+    cells: pd.DataFrame              # scores: accuracy per (model, problem, level) + coverage
+    problem_accuracy: pd.DataFrame   # scores: per (model, problem), mean over levels
+    ceilings: pd.DataFrame           # scores: ceiling level per (model, problem)
+    aggregates: pd.DataFrame         # scores: iqm / mean / median / optimality_gap per model
+    improvement: pd.DataFrame        # scores: P(X > Y) for every ordered pair
+    versus_baselines: pd.DataFrame   # usage: every model against every baseline
+    tokens: pd.DataFrame             # usage: tokens by (model, problem, level, outcome)
+    cost: pd.DataFrame               # usage: cost per correct answer, with coverage
+    optimality: pd.DataFrame         # usage: optimality ratios of correct answers
+    aha: pd.DataFrame                # markers: aha moments by (model, problem, level, outcome)
+    aha_markers: pd.DataFrame        # markers: counts per marker
+    error_shares: pd.DataFrame       # errors: category shares per (model, level)
+    error_shares_by_problem: pd.DataFrame
+    reasoning_errors: pd.DataFrame   # detectors: shares per (model, level, outcome)
+    reasoning_findings: pd.DataFrame  # detectors: one row per attempt
+    judgements: pd.DataFrame | None = None  # judge: category shares per (model, level), when judged
+    n_boot: int = DEFAULT_BOOTSTRAP
+    seed: int = DEFAULT_SEED
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name (the board's raw records excluded)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if isinstance(getattr(self, f.name), pd.DataFrame)}
+
+
+def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED,
+            aha_markers: Iterable[str] = markers.DEFAULT_MARKERS) -> Analysis:
+    if n_boot < 1:
+        raise ValueError(f"the number of bootstrap replicates must be >= 1, got {n_boot}")
+    strata = scores.build_strata(board, n_boot, seed)
+    problem_accuracy, ceilings = scores.problem_tables(board, strata)
+    improvement = scores.improvement(board, strata)
+    aha, per_marker = markers.aha_by_level(board, aha_markers)
+    findings = detectors.detect_all(board)
+    return Analysis(
+        board=board, cells=scores.cell_accuracy(board, strata), problem_accuracy=problem_accuracy,
+        ceilings=ceilings, aggregates=scores.aggregates(board, strata), improvement=improvement,
+        versus_baselines=usage.baseline_standing(improvement, problem_accuracy),
+        tokens=usage.tokens_by_level(board), cost=usage.cost_per_correct(board),
+        optimality=usage.optimality_ratios(board), aha=aha, aha_markers=per_marker,
+        error_shares=errors.error_taxonomy(board), error_shares_by_problem=errors.error_taxonomy(board, by_problem=True),
+        reasoning_errors=detectors.detector_summary(findings) if len(findings) else findings,
+        reasoning_findings=findings, n_boot=n_boot, seed=seed)
+
+
+def analyse_stores(paths: Iterable[str | Path], n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED,
+                   aha_markers: Iterable[str] = markers.DEFAULT_MARKERS) -> Analysis:
+    return analyse(load_board(paths), n_boot=n_boot, seed=seed, aha_markers=aha_markers)

@@ -1,0 +1,57 @@
+"""``nppc report``: analyse run stores into plots, tables and a Markdown summary.
+
+pandas, numpy and matplotlib (the ``analysis`` extra) are imported only when the command runs, so
+``nppc`` itself starts without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that analyses stores (``report``, ``leaderboard build``)."""
+    parser.add_argument("--store", action="append", required=True, metavar="FILE",
+                        help="a run store (SQLite); repeat to merge several submitters")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder (created if needed)")
+    parser.add_argument("--bootstrap", type=int, default=2000, metavar="N", help="bootstrap replicates (2000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap's random generator (0)")
+    parser.add_argument("--markers", metavar="LIST",
+                        help="comma-separated aha-moment markers (default: npeval.markers.DEFAULT_MARKERS)")
+
+
+def add_commands(subparsers) -> None:
+    parser = subparsers.add_parser("report", help="plots, CSV/JSON tables and a Markdown summary of run stores",
+                                   description=__doc__)
+    add_store_options(parser)
+    parser.add_argument("--judge", metavar="MODEL",
+                        help="also classify wrong answers' reasoning with this LiteLLM model (needs the api extra)")
+    parser.add_argument("--judge-limit", type=int, default=50, metavar="N",
+                        help="judge at most N new wrong answers (50)")
+    parser.set_defaults(handler=run_report)
+
+
+def analyse_from_args(args: argparse.Namespace):
+    from npeval.analysis import analyse_stores
+    from npeval.markers import DEFAULT_MARKERS
+
+    markers = [m for m in args.markers.split(",")] if args.markers else DEFAULT_MARKERS
+    return analyse_stores(args.store, n_boot=args.bootstrap, seed=args.seed, aha_markers=markers)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from npeval.report import write_report
+
+    analysis = analyse_from_args(args)
+    out = Path(args.out)
+    if args.judge:
+        from npeval import judge
+
+        out.mkdir(parents=True, exist_ok=True)
+        judged = judge.judge_wrong_answers(analysis.board, args.judge, out / "judgements.sqlite",
+                                           limit=args.judge_limit)
+        analysis.judgements = judge.judgement_shares(analysis.board, judged)
+    files = write_report(analysis, out)
+    print(f"report: {files.summary} ({len(files.tables)} tables, {len(files.plots)} figures)")
+    return 0

@@ -1,0 +1,211 @@
+"""Reasoning errors found without a judge model: regular expressions checked against the instance.
+
+Each detector favours precision over recall: it flags only what it can check exactly.
+
+``hallucinated``   elements named that the instance does not have. Graph problems (data with ``n`` and
+                   ``edges``): "vertex 12" / "nodes 3, 9 and 14" with an id outside 0..n-1, and
+                   "edge 3-9" / "edges (3, 9)" naming a pair that is not an edge. TSP-style data
+                   (``distances``): "city 12" outside 0..n-1. CNF data (``clauses``): "variable 9" or
+                   "x9" outside 1..n. An answer the verifier rejected with code ``range`` counts too.
+                   For other data shapes the detector does not apply (NaN, not 0).
+``false_arithmetic``  statements "a + b = c", "a - b = c", "a * b = c" (chains like "1 + 2 + 3 = 6"
+                   too) whose two sides differ, allowing for the rounding of a decimal result. A
+                   statement inside a longer expression ("x - 2 + 3 = 1") is skipped, and so is an
+                   unspaced "3-5" (a range or an edge, not a subtraction).
+``contradiction``  the last conclusion in the reasoning ("no solution exists" / "is unsatisfiable",
+                   or "found a valid cover" / "all clauses are satisfied") disagrees with the final
+                   answer (a list, or ``null``). Conditional phrases ("if no solution exists") are skipped.
+``gave_up``        phrases of giving up ("I cannot", "too many combinations", "I'll just guess", ...).
+``stopped_early``  the reply was truncated (status ``truncated`` or finish_reason ``length``).
+The text searched is the reasoning and the response together.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import operator
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from npeval.data import Board
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_LIST = r"(\d+(?:\s*(?:,|and|or|&)\s*\d+)*)"
+_NOUNS = {
+    "graph": r"vert(?:ex|ices)|nodes?",
+    "cities": r"cit(?:y|ies)|nodes?",
+    "cnf": r"variables?|vars?",
+}
+_EDGE_LIST = re.compile(r"\bedges?\s*:?\s*((?:[(\[{]?\s*\d+\s*(?:--|-|–|,)\s*\d+\s*[)\]}]?(?:\s*(?:,|;|and)\s*)?)+)",
+                        re.IGNORECASE)
+_PAIR = re.compile(r"(\d+)\s*(?:--|-|–|,)\s*(\d+)")
+_CNF_X = re.compile(r"(?<![\w])x_?(\d+)\b", re.IGNORECASE)
+_CHAIN = re.compile(rf"(?<![\w.])-?{_NUMBER}(?:\s*[-+*×·]\s*{_NUMBER})+\s*(?<![<>!=])=(?!=)\s*-?{_NUMBER}(?!\.?\d)")
+_BEFORE_CHAIN = re.compile(r"[\w)]\s*[-+*×·/^]\s*$")
+_AFTER_CHAIN = re.compile(r"^\s*[-+*×·/^(]\s*\d")
+_NONE_CLAIM = re.compile(
+    r"\b(?:no\s+(?:valid\s+|such\s+|possible\s+)?(?:solution|assignment|colou?ring|cover|tour|cycle|set|partition)s?"
+    r"(?:\s+(?:exists?|is\s+possible))?|(?:is|are)\s+(?:unsatisfiable|impossible)|not\s+(?:possible|satisfiable|"
+    r"colou?rable)|cannot\s+be\s+(?:satisfied|colou?red|covered)|does\s*n[o']t\s+exist)\b", re.IGNORECASE)
+_FOUND_CLAIM = re.compile(
+    r"\b(?:found\s+(?:a|the)\s+(?:valid\s+)?(?:solution|assignment|colou?ring|cover|tour|cycle)|"
+    r"(?:solution|assignment|colou?ring|cover|tour)\s+is\s+valid|this\s+works|satisfies\s+all|"
+    r"all\s+(?:clauses|edges|constraints)\s+are\s+(?:satisfied|covered))\b", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:if|whether|unless|check|need\s+to|must|to\s+find|or)\b[^.!?\n]{0,30}$", re.IGNORECASE)
+_GIVE_UP = re.compile(
+    r"\b(?:i\s+cannot|i\s+can(?:'|no)?t|i\s+am\s+unable|i'm\s+unable|unable\s+to\s+(?:solve|find|determine|check|"
+    r"verify)|too\s+many\s+(?:combinations|possibilities|cases|options|steps|to\s+(?:check|enumerate|try))|"
+    r"too\s+(?:large|big|complex|long)\s+to|give\s+up|giving\s+up|i(?:'ll|\s+will)\s+(?:just\s+)?guess|"
+    r"best\s+guess|random\s+guess|not\s+feasible\s+to|would\s+take\s+too\s+long)\b", re.IGNORECASE)
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+
+
+@dataclass
+class Findings:
+    """What the detectors found in one record (examples are short quotes, at most three each)."""
+
+    hallucinated: list[str] | None = field(default_factory=list)  # None: no detector for this data shape
+    false_arithmetic: list[str] = field(default_factory=list)
+    contradiction: str = ""
+    gave_up: list[str] = field(default_factory=list)
+    stopped_early: bool = False
+
+
+def data_shape(data: dict[str, Any]) -> str | None:
+    if "clauses" in data:
+        return "cnf"
+    if "edges" in data and "n" in data:
+        return "graph"
+    if "distances" in data:
+        return "cities"
+    return None
+
+
+def hallucinated_elements(text: str, data: dict[str, Any]) -> list[str] | None:
+    shape = data_shape(data)
+    if shape is None:
+        return None
+    n = int(data.get("n", len(data.get("distances", []))))
+    low, high = (1, n) if shape == "cnf" else (0, n - 1)
+    found = []
+    for match in re.finditer(rf"\b(?:{_NOUNS[shape]})\s+{_LIST}", text, re.IGNORECASE):
+        found += [f"{match.group(0).split()[0]} {v}" for v in re.findall(r"\d+", match.group(1))
+                  if not low <= int(v) <= high]
+    if shape == "cnf":
+        found += [f"x{v}" for v in _CNF_X.findall(text) if not low <= int(v) <= high]
+    if shape == "graph":
+        edges = {frozenset(edge) for edge in data["edges"]}
+        for match in _EDGE_LIST.finditer(text):
+            for a, b in _PAIR.findall(match.group(1)):
+                if frozenset((int(a), int(b))) not in edges:
+                    found.append(f"edge {a}-{b}")
+    return found
+
+
+def _evaluate(expression: str) -> float | None:
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -walk(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))
+        raise ValueError("not plain arithmetic")
+
+    try:
+        return walk(ast.parse(expression.replace("×", "*").replace("·", "*"), mode="eval").body)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def false_arithmetic(text: str) -> list[str]:
+    found = []
+    for match in _CHAIN.finditer(text):
+        if _BEFORE_CHAIN.search(text[max(0, match.start() - 40):match.start()]) or \
+                _AFTER_CHAIN.match(text[match.end():match.end() + 40]):
+            continue
+        if re.search(r"\d-\d", match.group(0)):
+            continue  # "1-3" and "0-1" are ranges and edges, not subtractions
+        left, right = match.group(0).rsplit("=", 1)
+        value = _evaluate(left)
+        if value is None:
+            continue
+        stated = right.strip()
+        decimals = len(stated.split(".")[1]) if "." in stated else 0
+        tolerance = 0.5 * 10 ** -decimals if decimals else 1e-9
+        if abs(value - float(stated)) > tolerance:
+            found.append(" ".join(match.group(0).split()))
+    return found
+
+
+def _claims(pattern: re.Pattern, text: str) -> list[int]:
+    return [m.start() for m in pattern.finditer(text) if not _HYPOTHETICAL.search(text[max(0, m.start() - 40):m.start()])]
+
+
+def contradiction(text: str, answer_json: str | None) -> str:
+    if not answer_json:
+        return ""
+    try:
+        solution = json.loads(answer_json).get("solution")
+    except (ValueError, AttributeError):
+        return ""
+    none_at, found_at = _claims(_NONE_CLAIM, text), _claims(_FOUND_CLAIM, text)
+    if not none_at and not found_at:
+        return ""
+    concludes_none = max(none_at, default=-1) > max(found_at, default=-1)
+    if concludes_none and solution is not None:
+        return "reasoning concludes no solution exists, but the answer gives one"
+    if not concludes_none and solution is None:
+        return "reasoning concludes it found a solution, but the answer claims none exists"
+    return ""
+
+
+def _text(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    return value if isinstance(value, str) else ""  # pandas gives NaN for NULL
+
+
+def detect(record: dict[str, Any], data: dict[str, Any] | None) -> Findings:
+    reasoning, response = _text(record, "reasoning_text"), _text(record, "response_text")
+    text = "\n".join(part for part in (reasoning, response) if part)
+    conclusion_text = reasoning or response
+    hallucinated = hallucinated_elements(text, data) if data is not None else None
+    if record.get("code") == "range":
+        hallucinated = (hallucinated or []) + ["answer: out-of-range element"]
+    return Findings(
+        hallucinated=hallucinated, false_arithmetic=false_arithmetic(text),
+        contradiction=contradiction(conclusion_text, _text(record, "answer_json")),
+        gave_up=[" ".join(m.group(0).split()).lower() for m in _GIVE_UP.finditer(text)],
+        stopped_early=record.get("status") == "truncated" or _text(record, "finish_reason") == "length")
+
+
+def detect_all(board: Board) -> pd.DataFrame:
+    """One row of findings per attempt, with the record's key, level and outcome."""
+    rows = []
+    for record in board.attempts.to_dict("records"):
+        instance = board.instances.get(record["instance_id"])
+        findings = detect(record, instance.get("data") if instance else None)
+        rows.append({"run_id": record["run_id"], "instance_id": record["instance_id"], "sample": record["sample"],
+                     "model": record["model"], "problem": record["problem"], "level": record["level"],
+                     "outcome": record["outcome"],
+                     "hallucinated": float("nan") if findings.hallucinated is None else len(findings.hallucinated),
+                     "false_arithmetic": len(findings.false_arithmetic), "contradiction": bool(findings.contradiction),
+                     "gave_up": bool(findings.gave_up), "stopped_early": findings.stopped_early,
+                     "examples": "; ".join((findings.hallucinated or [])[:3] + findings.false_arithmetic[:3]
+                                           + ([findings.contradiction] if findings.contradiction else [])
+                                           + findings.gave_up[:2])})
+    return pd.DataFrame(rows)
+
+
+def detector_summary(findings: pd.DataFrame) -> pd.DataFrame:
+    """Share of attempts flagged by each detector, per (model, level, outcome)."""
+    flagged = findings.assign(hallucinated=findings["hallucinated"].gt(0).where(findings["hallucinated"].notna()),
+                              false_arithmetic=findings["false_arithmetic"] > 0)
+    return flagged.groupby(["model", "level", "outcome"]).agg(
+        n=("run_id", "size"), hallucinated=("hallucinated", "mean"), false_arithmetic=("false_arithmetic", "mean"),
+        contradiction=("contradiction", "mean"), gave_up=("gave_up", "mean"),
+        stopped_early=("stopped_early", "mean")).reset_index()

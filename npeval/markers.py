@@ -1,0 +1,58 @@
+"""Aha moments: self-correction markers counted on word boundaries, by level and correctness.
+
+The reference counted the substring "wait", so "await" and "awaiting" counted. Here a marker
+matches only as whole words, case-insensitively, and the words of a multi-word marker may be
+separated by any whitespace. The text searched is the reasoning (``reasoning_text``) when the record
+has any, else the visible response. The marker list is configurable (``--markers`` on the command
+line); :data:`DEFAULT_MARKERS` is the default.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import pandas as pd
+
+from npeval.data import Board
+
+DEFAULT_MARKERS = (
+    "wait", "hmm", "actually", "let me re-check", "let me recheck", "let me double-check", "let me double check",
+    "let me verify", "on second thought", "i made a mistake", "that's wrong", "that is wrong", "oops",
+    "let me reconsider", "scratch that",
+)
+
+
+def marker_pattern(markers: Iterable[str]) -> re.Pattern:
+    """One regex matching any marker as whole words (longest first, so phrases win over their prefix)."""
+    words = sorted({marker.strip().lower() for marker in markers if marker.strip()}, key=len, reverse=True)
+    if not words:
+        raise ValueError("the aha-marker list is empty; give at least one marker")
+    bodies = [r"\s+".join(re.escape(word) for word in marker.split()) for marker in words]
+    return re.compile(r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)", re.IGNORECASE)
+
+
+def count_markers(text: str | None, pattern: re.Pattern) -> int:
+    return len(pattern.findall(text)) if text else 0
+
+
+def analysed_text(records: pd.DataFrame) -> pd.Series:
+    """The reasoning text of each record, or its response when it has no reasoning."""
+    reasoning = records["reasoning_text"].where(records["reasoning_text"].fillna("").str.strip() != "")
+    return reasoning.fillna(records["response_text"]).fillna("")
+
+
+def aha_by_level(board: Board, markers: Iterable[str] = DEFAULT_MARKERS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per (model, problem, level, outcome) mean and total counts, per-marker totals by model)."""
+    pattern = marker_pattern(markers)
+    attempts = board.attempts.copy()
+    found = analysed_text(attempts).map(lambda text: [m.lower() for m in pattern.findall(text)])
+    attempts["aha"] = found.map(len)
+    attempts["has_text"] = analysed_text(attempts).str.strip() != ""
+    table = attempts.groupby(["model", "problem", "level", "outcome"]).agg(
+        n=("aha", "size"), with_text=("has_text", "sum"), total_aha=("aha", "sum"), mean_aha=("aha", "mean"),
+        share_with_aha=("aha", lambda counts: (counts > 0).mean())).reset_index()
+    exploded = pd.DataFrame({"model": attempts["model"], "marker": found}).explode("marker").dropna()
+    exploded["marker"] = exploded["marker"].str.replace(r"\s+", " ", regex=True)
+    per_marker = exploded.groupby(["model", "marker"]).size().rename("count").reset_index()
+    return table, per_marker

@@ -1,0 +1,86 @@
+"""``nppc route export`` (run stores -> router dataset) and ``nppc route eval`` (evaluate routers on any dataset).
+
+Heavy imports (pandas, scikit-learn) happen inside the handlers, so ``nppc`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from nppc.args import int_list, name_list
+
+
+def add_commands(subparsers) -> None:
+    route = subparsers.add_parser("route", help="router datasets, routers and their evaluation")
+    commands = route.add_subparsers(dest="route_command", metavar="ROUTE_COMMAND")
+
+    export = commands.add_parser("export", help="turn run stores into a router dataset")
+    export.add_argument("--stores", nargs="+", required=True, help="run store files (SQLite)")
+    export.add_argument("--out", required=True, help="a directory, or a .parquet / .jsonl records file")
+    export.add_argument("--include-api-errors", action="store_true", help="keep API errors as error rows")
+    export.set_defaults(handler=_export)
+
+    evaluate = commands.add_parser("eval", help="evaluate routers on a router dataset or public routing data")
+    evaluate.add_argument("--data", required=True, help="a dataset file or directory (any supported format)")
+    evaluate.add_argument("--format", default=None,
+                          help="native, routellm, routerbench, llmrouterbench, embedllm or store (default: detect)")
+    evaluate.add_argument("--routers", type=name_list, default=None, help="comma list (default: all)")
+    evaluate.add_argument("--seeds", type=int_list, default=None, help="split seeds (default 42,999,2024,2025,3407)")
+    evaluate.add_argument("--train-fraction", type=float, default=0.7)
+    evaluate.add_argument("--inputs", default="auto", help="auto, text, features or both")
+    evaluate.add_argument("--encoder", default="tfidf", help="tfidf (default) or minilm (needs the embed extra)")
+    evaluate.add_argument("--cost-axis", default="auto", help="auto, usd, latency, tokens or calls")
+    evaluate.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples per seed")
+    evaluate.add_argument("--out", required=True, help="directory for report.json, decisions and the plot")
+    evaluate.set_defaults(handler=_eval)
+    route.set_defaults(handler=lambda args: route.print_help() or 2)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from nprouter.export import export_stores
+    from nprouter.schema import write_dataset
+
+    dataset = export_stores(args.stores, include_api_errors=args.include_api_errors)
+    out = write_dataset(dataset, args.out)
+    records = dataset.records
+    print(f"wrote {len(records)} records ({records['query_id'].nunique()} queries x "
+          f"{records['model_id'].nunique()} models) to {out}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from nprouter.evaluate import EvalConfig, evaluate, format_table, prepare
+    from nprouter.importers import load
+    from nprouter.plots import cost_accuracy_plot
+
+    fields = {"train_fraction": args.train_fraction, "inputs": args.inputs, "encoder": args.encoder,
+              "cost_axis": args.cost_axis, "bootstrap": args.bootstrap}
+    if args.routers:
+        fields["routers"] = args.routers
+    if args.seeds:
+        fields["seeds"] = tuple(args.seeds)
+    config = EvalConfig(**fields)
+    dataset = load(args.data, args.format)
+    data = prepare(dataset, config)
+    report, decisions = evaluate(data, config)
+    report["data"]["path"] = str(args.data)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, indent=1, default=_plain) + "\n", encoding="utf-8")
+    pd.DataFrame(decisions).to_csv(out / "decisions.csv.gz", index=False)
+    cost_accuracy_plot(report, out / "cost_accuracy.png")
+    print(format_table(report))
+    print(f"report: {out / 'report.json'}; plot: {out / 'cost_accuracy.png'}")
+    return 0
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} to the report")

@@ -1,0 +1,190 @@
+"""Learned routers over the query representation ``X``: kNN, Avengers, Avengers-Pro and the per-model predictor.
+
+The cost-aware ones score each model by predicted quality minus ``lambda`` times its cost (the
+model's mean training cost divided by the most expensive model's), and sweep ``lambda``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nprouter.matrix import RoutingData
+from nprouter.routers.base import LAMBDAS, Router, pick
+
+ALPHAS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+class CostAwareRouter(Router):
+    """Routes to argmax of predicted quality - lambda * scaled cost; subclasses implement ``predict``."""
+
+    knob_name = "lambda"
+    knobs = LAMBDAS
+
+    def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        return pick(self.predicted(test) - knob * self.cost_scaled[None, :], self.model_cost)
+
+    def predicted(self, test: RoutingData) -> np.ndarray:
+        """``predict(test)``, computed once per test set: the knob sweep reuses it."""
+        cached = getattr(self, "_cache", None)
+        if cached is None or cached[0] is not test:
+            self._cache = (test, self.predict(test))
+        return self._cache[1]
+
+    def predict(self, test: RoutingData) -> np.ndarray:
+        raise NotImplementedError
+
+
+class KnnRouter(CostAwareRouter):
+    """Mean score of the ``k`` nearest training queries (cosine distance), per model (RouterBench, EmbedLLM)."""
+
+    name = "knn"
+
+    def __init__(self, seed: int = 0, k: int = 10):
+        super().__init__(seed)
+        self.k = k
+
+    def fit(self, train: RoutingData) -> "KnnRouter":
+        from sklearn.neighbors import NearestNeighbors
+
+        super().fit(train)
+        self.index = NearestNeighbors(n_neighbors=min(self.k, len(train)), metric="cosine", algorithm="brute")
+        self.index.fit(train.X)
+        self.train_score = train.score
+        return self
+
+    def predict(self, test: RoutingData) -> np.ndarray:
+        neighbours = self.index.kneighbors(test.X, return_distance=False)
+        return self.train_score[neighbours].mean(1)
+
+
+class _Clusters:
+    """L2-normalised k-means over the training queries, with soft assignment to the ``top_k`` nearest centroids."""
+
+    def __init__(self, X: np.ndarray, k: int, seed: int, top_k: int = 3, beta: float = 9.0):
+        from sklearn.cluster import KMeans
+        from sklearn.preprocessing import normalize
+
+        self.k = max(1, min(k, len(X) // 5 or 1))
+        self.model = KMeans(n_clusters=self.k, n_init=1, random_state=seed).fit(normalize(X))
+        self.centres = normalize(self.model.cluster_centers_)
+        self.labels = self.model.labels_
+        self.top_k, self.beta = min(top_k, self.k), beta
+
+    def weights(self, X: np.ndarray) -> np.ndarray:
+        """(n, K) weights: softmax(-beta * cosine distance) over each query's top_k nearest centroids, 0 elsewhere."""
+        from sklearn.preprocessing import normalize
+
+        distance = 1.0 - normalize(X) @ self.centres.T
+        nearest = np.argsort(distance, axis=1, kind="stable")[:, : self.top_k]
+        chosen = np.take_along_axis(distance, nearest, 1)
+        logits = -self.beta * (chosen - chosen.min(1, keepdims=True))
+        soft = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+        weights = np.zeros_like(distance)
+        np.put_along_axis(weights, nearest, soft, 1)
+        return weights
+
+    def means(self, values: np.ndarray) -> np.ndarray:
+        """(K, M) per-cluster column means of ``values``."""
+        sums = np.zeros((self.k, values.shape[1]))
+        np.add.at(sums, self.labels, values)
+        return sums / np.maximum(np.bincount(self.labels, minlength=self.k), 1)[:, None]
+
+
+class AvengersRouter(Router):
+    """Avengers: k-means clusters, models ranked per cluster by accuracy, route by sum of weight / (rank + 1).
+
+    K = 64 (capped at a fifth of the training queries), top-3 clusters, beta = 9 (the LLMRouterBench port).
+    """
+
+    name = "avengers"
+
+    def __init__(self, seed: int = 0, k: int = 64):
+        super().__init__(seed)
+        self.k = k
+
+    def fit(self, train: RoutingData) -> "AvengersRouter":
+        super().fit(train)
+        self.clusters = _Clusters(train.X, self.k, self.seed)
+        accuracy = self.clusters.means(train.score)
+        # rank 0 = best; ties by lower cost, then model id, through a sort on (-accuracy, cost, index)
+        order = np.lexsort((np.arange(len(self.models))[None, :].repeat(len(accuracy), 0),
+                            np.broadcast_to(self.model_cost, accuracy.shape), -np.round(accuracy, 10)), axis=1)
+        self.rank = np.argsort(order, axis=1)
+        return self
+
+    def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        return pick(self.clusters.weights(test.X) @ (1.0 / (self.rank + 1.0)), self.model_cost)
+
+
+class AvengersProRouter(Router):
+    """Avengers-Pro: per cluster, score = alpha * p~ + (1 - alpha) * (1 - q~); sweep alpha.
+
+    p~ is accuracy min-max normalised within the cluster, q~ = cost / the cluster's highest cost (as
+    in the released code). K = 35 (a repository config; capped at a fifth of the training queries).
+    """
+
+    name = "avengers-pro"
+    knob_name = "alpha"
+    knobs = ALPHAS
+
+    def __init__(self, seed: int = 0, k: int = 35):
+        super().__init__(seed)
+        self.k = k
+
+    def fit(self, train: RoutingData) -> "AvengersProRouter":
+        super().fit(train)
+        self.clusters = _Clusters(train.X, self.k, self.seed)
+        p = self.clusters.means(train.score)
+        q = self.clusters.means(train.cost)
+        spread = p.max(1, keepdims=True) - p.min(1, keepdims=True)
+        self.p_norm = np.where(spread > 0, (p - p.min(1, keepdims=True)) / np.where(spread > 0, spread, 1), 1.0)
+        top = q.max(1, keepdims=True)
+        self.q_norm = np.where(top > 0, q / np.where(top > 0, top, 1), 0.0)
+        return self
+
+    def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        score = knob * self.p_norm + (1.0 - knob) * (1.0 - self.q_norm)
+        return pick(self.clusters.weights(test.X) @ score, self.model_cost)
+
+
+class PredictorRouter(CostAwareRouter):
+    """Per-model logistic regressions predicting P(solved) from ``X`` (L2, strength ``c`` as scikit-learn's C).
+
+    The models' regressions are independent but fitted as one objective with scipy's L-BFGS, which is
+    much faster than one scikit-learn fit per model and gives the same optimum.
+    """
+
+    name = "predictor"
+
+    def __init__(self, seed: int = 0, c: float = 1.0):
+        super().__init__(seed)
+        self.c = c
+
+    def fit(self, train: RoutingData) -> "PredictorRouter":
+        from scipy.optimize import minimize
+
+        super().fit(train)
+        X = np.hstack([train.X, np.ones((len(train), 1))])
+        Y = train.solved.astype(float)
+        shape = (X.shape[1], Y.shape[1])
+        penalty = np.ones(shape)
+        penalty[-1] = 0.0  # intercepts are not penalised
+
+        def objective(flat: np.ndarray) -> tuple[float, np.ndarray]:
+            W = flat.reshape(shape)
+            Z = X @ W
+            loss = self.c * (np.logaddexp(0.0, Z) - Y * Z).sum() + 0.5 * (penalty * W * W).sum()
+            grad = self.c * X.T @ (_sigmoid(Z) - Y) + penalty * W
+            return loss, grad.ravel()
+
+        result = minimize(objective, np.zeros(shape).ravel(), jac=True, method="L-BFGS-B",
+                          options={"maxiter": 500})
+        self.weights = result.x.reshape(shape)
+        return self
+
+    def predict(self, test: RoutingData) -> np.ndarray:
+        return _sigmoid(np.hstack([test.X, np.ones((len(test), 1))]) @ self.weights)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))

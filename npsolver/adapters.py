@@ -1,0 +1,228 @@
+"""Model adapters: one small async interface, a typed :class:`Completion` back.
+
+* :class:`LiteLLMAdapter`: any hosted provider string (``openai/gpt-4o``, ``anthropic/...``), or any
+  OpenAI-compatible server (llama.cpp, vLLM, Ollama) through ``api_base``; LiteLLM is imported only
+  here, lazily, with ``LITELLM_LOCAL_MODEL_COST_MAP=True`` unless the user set it.
+* :class:`BaselineAdapter`: ``baseline/exact`` (the exact solver), ``baseline/heuristic`` and
+  ``baseline/random``; no network, cost 0, and they answer in the same JSON format as a model so
+  their replies go through the same extraction and grading.
+
+An adapter makes one attempt per call and raises :class:`npsolver.errors.ApiFailure` on failure;
+retries belong to the runner, so every adapter gets the same policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from npgym.engine import instance_rng, solve
+from npgym.instance import Instance
+from npgym.problem import SAT, UNSAT
+from npgym.registry import get_problem
+from npsolver.errors import INTERNAL, SERVER, ApiFailure, classify
+from npsolver.secrets import strip_url_credentials
+
+BASELINE_PREFIX = "baseline/"
+BASELINES = ("baseline/exact", "baseline/heuristic", "baseline/random")
+LOCAL_SERVER_KEY = "sk-no-key-required"  # OpenAI-compatible local servers accept any key
+BILLED, PRICED, FREE, MISSING = "billed", "priced", "free", "missing"
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """Every sampling parameter sent to the model (None: the provider's default, not sent)."""
+
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    seed: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def request_params(self) -> dict[str, Any]:
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One call: the prompt, and the instance it asks about (baselines answer from it directly)."""
+
+    prompt: str
+    instance: Instance
+    sample: int = 0
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A model's reply with its accounting; ``cost`` is None when unknown (``cost_source`` says why)."""
+
+    text: str
+    reasoning: str | None = None
+    finish_reason: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    cost: float | None = None
+    cost_source: str = MISSING
+    latency: float = 0.0
+
+
+class Adapter(Protocol):
+    model: str
+
+    def describe(self) -> dict[str, Any]:
+        """The adapter's settings for the run record (never a key)."""
+
+    def prepare(self) -> None:
+        """Load what the first call needs (slow imports), before any request is timed."""
+
+    async def complete(self, request: Request) -> Completion:
+        """One attempt; raises ApiFailure on failure."""
+
+
+def make_adapter(model: str, sampling: Sampling, api_base: str | None = None, api_key_env: str | None = None,
+                 timeout: float = 300.0) -> Adapter:
+    """The adapter for a model string (see the module docstring)."""
+    if model.startswith(BASELINE_PREFIX):
+        if model not in BASELINES:
+            raise ValueError(f"unknown baseline {model!r}; choose one of {', '.join(BASELINES)}")
+        if api_base:
+            raise ValueError("baselines run locally: drop --api-base")
+        return BaselineAdapter(model)
+    return LiteLLMAdapter(model, sampling, api_base, api_key_env, timeout)
+
+
+class BaselineAdapter:
+    """The built-in answerers: exact solver, problem heuristic, random answer of the right shape."""
+
+    def __init__(self, model: str):
+        self.model = model
+        self.kind = model[len(BASELINE_PREFIX):]
+
+    def describe(self) -> dict[str, Any]:
+        return {"adapter": "baseline", "baseline": self.kind}
+
+    def prepare(self) -> None:
+        pass
+
+    async def complete(self, request: Request) -> Completion:
+        started = time.perf_counter()
+        try:
+            if self.kind == "exact":  # the solver can take seconds: keep the event loop free
+                text = await asyncio.to_thread(self._answer, request.instance)
+            else:
+                text = self._answer(request.instance)
+        except Exception as error:  # a broken heuristic must fail one record, not the run
+            raise ApiFailure(INTERNAL, f"{self.model} failed: {type(error).__name__}: {error}") from None
+        return Completion(text=text, finish_reason="stop", cost=0.0, cost_source=FREE,
+                          latency=time.perf_counter() - started)
+
+    def _answer(self, instance: Instance) -> str:
+        if self.kind == "exact":
+            result = solve(instance)
+            if result.status == SAT:
+                return json.dumps({"solution": result.certificate})
+            if result.status == UNSAT:
+                return json.dumps({"solution": None})
+            return "The exact solver ran out of time on this instance."
+        problem = get_problem(instance.problem)
+        rng = instance_rng(instance.problem, instance.version, instance.params, instance.seed, instance.index,
+                           f"baseline-{self.kind}")
+        data = instance.data
+        solution = problem.heuristic(data, rng) if self.kind == "heuristic" else problem.random_answer(data, rng)
+        return json.dumps({"solution": solution})
+
+
+class LiteLLMAdapter:
+    """Hosted providers and OpenAI-compatible servers through ``litellm.acompletion``."""
+
+    def __init__(self, model: str, sampling: Sampling, api_base: str | None, api_key_env: str | None,
+                 timeout: float):
+        self.model = model
+        self.sampling = sampling
+        self.api_base = api_base.rstrip("/") if api_base else None
+        self.timeout = timeout
+        # a served model name goes through LiteLLM's OpenAI-compatible route
+        self.route = model if not self.api_base or model.startswith(("openai/", "hosted_vllm/")) else f"openai/{model}"
+        self.api_key_env = api_key_env
+        if api_key_env and not os.environ.get(api_key_env):
+            raise ValueError(f"--api-key-env names {api_key_env}, which is not set in the environment")
+        self._litellm = None
+
+    def describe(self) -> dict[str, Any]:
+        return {"adapter": "litellm", "route": self.route, "api_base": strip_url_credentials(self.api_base),
+                "api_key_env": self.api_key_env, "timeout_s": self.timeout}
+
+    def _api_key(self) -> str | None:
+        if self.api_key_env:
+            return os.environ[self.api_key_env]
+        if self.api_base:
+            return os.environ.get("OPENAI_API_KEY") or LOCAL_SERVER_KEY
+        return None  # LiteLLM reads the provider's own variable
+
+    def prepare(self) -> None:
+        self._client()
+
+    def _client(self):
+        if self._litellm is None:
+            os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            import litellm
+
+            litellm.suppress_debug_info = True
+            self._litellm = litellm
+        return self._litellm
+
+    async def complete(self, request: Request) -> Completion:
+        litellm = self._client()
+        params = dict(model=self.route, messages=[{"role": "user", "content": request.prompt}],
+                      timeout=self.timeout, num_retries=0, max_retries=0, drop_params=True,
+                      **self.sampling.request_params())
+        if self.api_base:
+            params["api_base"] = self.api_base
+        key = self._api_key()
+        if key:
+            params["api_key"] = key
+        started = time.perf_counter()
+        try:
+            response = await litellm.acompletion(**params)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            raise classify(error) from None
+        return parse_response(response, time.perf_counter() - started)
+
+
+def parse_response(response: Any, latency: float) -> Completion:
+    """A LiteLLM ``ModelResponse`` as a :class:`Completion`."""
+    choices = getattr(response, "choices", None) or []
+    if not choices:
+        raise ApiFailure(SERVER, "the reply has no choices")
+    message = choices[0].message
+    usage = getattr(response, "usage", None)
+    details = getattr(usage, "completion_tokens_details", None)
+    cost, source = _cost(response, usage)
+    return Completion(
+        text=message.content or "",
+        reasoning=getattr(message, "reasoning_content", None) or None,
+        finish_reason=choices[0].finish_reason,
+        prompt_tokens=getattr(usage, "prompt_tokens", None),
+        completion_tokens=getattr(usage, "completion_tokens", None),
+        reasoning_tokens=getattr(details, "reasoning_tokens", None),
+        cost=cost, cost_source=source, latency=latency)
+
+
+def _cost(response: Any, usage: Any) -> tuple[float | None, str]:
+    billed = getattr(usage, "cost", None)
+    if isinstance(billed, (int, float)) and not isinstance(billed, bool):
+        return float(billed), BILLED
+    hidden = getattr(response, "_hidden_params", None) or {}
+    priced = hidden.get("response_cost") if isinstance(hidden, dict) else None
+    if isinstance(priced, (int, float)) and not isinstance(priced, bool):
+        return float(priced), PRICED
+    return None, MISSING

@@ -1,0 +1,99 @@
+"""What a run asks: the target instances, their in-context examples and prompts, and the run's identity.
+
+Targets come from npgym (:func:`generate_targets`) or from a published test set. The K examples of
+a target are instances ``0..K-1`` of the same problem and parameters under a seed derived from the
+target's own (seed, index) and the word "examples" (:func:`example_seed`): a stream independent of
+the targets, so changing K changes no target, and the examples for K=2 extend those for K=1.
+
+The run id hashes everything that changes what the model is asked or how it answers (model, API
+base, sampling, shots, samples, prompt template, the exact target instances), so the same command
+names the same run and resumes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from npgym.canonical import content_hash
+from npgym.engine import DEFAULT_TIME_LIMIT, generate_from_params
+from npgym.instance import Instance
+from npgym.prompt import TEMPLATE_VERSION, build_prompt
+from npgym.testset import generate_testset
+from npsolver.adapters import Sampling
+from npsolver.secrets import strip_url_credentials
+
+
+@dataclass(frozen=True)
+class Task:
+    """One request of a run: an instance, its prompt, and which sample of that instance it is."""
+
+    instance: Instance
+    prompt: str
+    prompt_hash: str
+    sample: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.instance.id, self.sample
+
+
+def generate_targets(problems: Sequence[str], levels: Sequence[int], seeds: Sequence[int], count: int,
+                     no_fraction: float = 0.0, tight: bool = False,
+                     time_limit: float = DEFAULT_TIME_LIMIT) -> list[Instance]:
+    """``count`` instances per (problem, level, seed), with an exact share of proved no-instances."""
+    if count < 1:
+        raise ValueError(f"--count must be at least 1, got {count}")
+    targets: list[Instance] = []
+    for seed in seeds:
+        targets.extend(generate_testset(problems, levels, seed, count, no_fraction, tight, time_limit))
+    return unique(targets)
+
+
+def unique(instances: Iterable[Instance]) -> list[Instance]:
+    """Instances in order with repeats (same id) dropped."""
+    return list({instance.id: instance for instance in instances}.values())
+
+
+def example_seed(target: Instance) -> int:
+    """The seed of the example stream of ``target``: a hash of its seed, index and the word "examples"."""
+    digest = hashlib.sha256(f"examples:{target.seed}:{target.index}".encode()).digest()
+    return int.from_bytes(digest[:6], "big")
+
+
+def examples_for(target: Instance, shots: int) -> list[Instance]:
+    """The ``shots`` solved examples shown before ``target`` (same problem, parameters and level)."""
+    seed = example_seed(target)
+    return [generate_from_params(target.problem, target.params, seed, index, level=target.level)
+            for index in range(shots)]
+
+
+def prompt_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def build_tasks(targets: Sequence[Instance], shots: int, samples: int) -> list[Task]:
+    """Every (target, sample) request with its prompt; a prompt is built once per target."""
+    if shots < 0:
+        raise ValueError(f"--shots must be >= 0, got {shots}")
+    if samples < 1:
+        raise ValueError(f"--samples must be at least 1, got {samples}")
+    tasks = []
+    for target in targets:
+        text = build_prompt(target, examples_for(target, shots))
+        digest = prompt_hash(text)
+        tasks.extend(Task(target, text, digest, sample) for sample in range(samples))
+    return tasks
+
+
+def run_identity(model: str, api_base: str | None, sampling: Sampling, shots: int, samples: int,
+                 targets: Sequence[Instance]) -> dict[str, Any]:
+    """Everything that changes a run's outputs; its hash is the run id."""
+    return {"model": model, "api_base": strip_url_credentials(api_base), "sampling": sampling.to_dict(),
+            "shots": shots, "samples": samples, "prompt_template": TEMPLATE_VERSION,
+            "instances": content_hash(sorted(target.id for target in targets)), "instance_count": len(targets)}
+
+
+def run_id_of(identity: dict[str, Any]) -> str:
+    return "run-" + content_hash(identity, length=16)

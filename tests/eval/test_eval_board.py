@@ -1,0 +1,107 @@
+"""Loading stores, denominators, coverage flags, scores and the report on a real SQLite store."""
+
+import json
+
+import numpy as np
+import pytest
+
+import npgym
+from npeval.analysis import analyse, analyse_stores
+from npeval.data import load_board
+from npeval.report import write_report
+from npsolver.store import Store
+
+
+def _record(inst, model, status, correct, code, **extra):
+    return {"run_id": f"run-{model}", "instance_id": inst.id, "sample": extra.pop("sample", 0), "model": model,
+            "problem": inst.problem, "problem_version": inst.version, "level": inst.level, "prompt_hash": "p",
+            "status": status, "correct": correct, "code": code, **extra}
+
+
+@pytest.fixture()
+def tiny_store(tmp_path):
+    """Two models, one task, one seed: hand-countable."""
+    instances = [npgym.generate("vertex_cover", level=1, seed=7, index=i) for i in range(4)]
+    with Store(tmp_path / "tiny.sqlite") as store:
+        store.put_instances(inst.to_record(with_key=True) for inst in instances)
+        for model in ("a/perfect", "b/half"):
+            store.put_run(f"run-{model}", model, {"adapter": "test"}, "t1", "0.1.0", "abc123")
+        for inst in instances:
+            store.put_record(_record(inst, "a/perfect", "graded", 1, "ok", cost_usd=0.01))
+        store.put_record(_record(instances[0], "b/half", "graded", 1, "ok", cost_usd=None))
+        store.put_record(_record(instances[1], "b/half", "graded", 0, "constraint", cost_usd=0.02))
+        store.put_record(_record(instances[2], "b/half", "api_error", None, "server"))
+        # instance 3: never answered by b/half
+    return tmp_path / "tiny.sqlite"
+
+
+def test_api_errors_are_missing_not_wrong_and_short_cells_are_partial(tiny_store):
+    board = load_board([tiny_store])
+    cells = board.cells.set_index("model")
+    assert cells.loc["a/perfect", "status"] == "complete"
+    half = cells.loc["b/half"]
+    assert (half["attempts"], half["correct"], half["api_errors"], half["expected"], half["missing"]) == (2, 1, 1, 4, 2)
+    assert half["status"] == "partial"
+    analysis = analyse(board, n_boot=300, seed=1)
+    accuracy = analysis.cells.set_index("model")["accuracy"]
+    assert accuracy["b/half"] == 0.5  # 1 correct / 2 attempts: the api error is not a wrong answer
+    assert accuracy["a/perfect"] == 1.0
+    perfect = analysis.cells.set_index("model").loc["a/perfect"]
+    assert (perfect["ci_low"], perfect["ci_high"]) == (1.0, 1.0)  # a constant score has a point interval
+    p = analysis.improvement.set_index(["model_x", "model_y"])["p_improvement"]
+    assert p[("a/perfect", "b/half")] == 1.0 and p[("b/half", "a/perfect")] == 0.0
+
+
+def test_cost_unknown_stays_unknown_and_reports_coverage(tiny_store):
+    cost = analyse(load_board([tiny_store]), n_boot=50).cost.set_index("model")
+    assert cost.loc["b/half", "cost_coverage"] == 0.5
+    assert np.isnan(cost.loc["b/half", "cost_per_correct_usd"])  # the only correct answer has no known cost
+    assert cost.loc["a/perfect", "cost_per_correct_usd"] == pytest.approx(0.01)
+
+
+def test_missing_cells_keep_their_rows_in_every_table(store_path):
+    analysis = analyse_stores([store_path], n_boot=200, seed=0)
+    dropped = analysis.cells[(analysis.cells["model"] == "lab/weak") & (analysis.cells["problem"] == "three_sat")
+                             & (analysis.cells["level"] == 3)]
+    assert list(dropped["status"]) == ["missing"] and dropped["accuracy"].isna().all()
+    weak = analysis.problem_accuracy.set_index(["model", "problem"]).loc[("lab/weak", "three_sat")]
+    assert weak["partial"] and weak["levels_missing"] == 1
+    iqm = analysis.aggregates[analysis.aggregates["metric"] == "iqm"].set_index("model")
+    assert iqm.loc["lab/weak", "tasks"] == iqm.loc["lab/weak", "board_tasks"] - 1 and iqm.loc["lab/weak", "partial"]
+    ceiling = analysis.ceilings.set_index(["model", "problem"])
+    assert ceiling.loc[("lab/weak", "three_sat"), "ceiling"] <= 2  # the missing level 3 cannot be passed
+
+
+def test_the_same_seed_gives_the_same_intervals(store_path):
+    first = analyse_stores([store_path], n_boot=100, seed=9).aggregates
+    second = analyse_stores([store_path], n_boot=100, seed=9).aggregates
+    assert first.equals(second)
+
+
+def test_optimality_ratio_uses_the_stored_optimum(store_path):
+    ratios = analyse_stores([store_path], n_boot=20).optimality
+    assert set(ratios["problem"]) == {"vertex_cover"}  # three_sat has no objective
+    assert (ratios["mean_ratio"] >= 1).all() and (ratios["n_with_optimum"] == ratios["n_correct"]).all()
+
+
+def test_bad_input_gets_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no run store"):
+        load_board([tmp_path / "absent.sqlite"])
+    Store(tmp_path / "empty.sqlite").close()
+    with pytest.raises(ValueError, match="hold no records"):
+        load_board([tmp_path / "empty.sqlite"])
+
+
+def test_report_writes_every_plot_table_and_summary(store_path, tmp_path):
+    from nppc.cli import main
+
+    assert main(["report", "--store", str(store_path), "--out", str(tmp_path / "r"), "--bootstrap", "100"]) == 0
+    plots = {p.name for p in (tmp_path / "r" / "plots").iterdir()}
+    for name in ("heatmap", "aggregates", "tokens_by_level", "aha_by_level", "errors_by_level",
+                 "accuracy_vertex_cover", "accuracy_three_sat"):
+        assert {f"{name}.png", f"{name}.svg"} <= plots
+        assert (tmp_path / "r" / "plots" / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
+    cells = json.loads((tmp_path / "r" / "tables" / "cells.json").read_text())
+    assert any(row["status"] == "missing" and row["accuracy"] is None for row in cells)
+    summary = (tmp_path / "r" / "summary.md").read_text()
+    assert "lab/weak | three_sat | 3 | 0 | 8 | 0 | missing" in summary and "API errors" in summary

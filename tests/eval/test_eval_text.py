@@ -1,0 +1,83 @@
+"""Aha markers, the error taxonomy and the judge-free reasoning-error detectors."""
+
+import pandas as pd
+import pytest
+
+from npeval import detectors, markers
+from npeval.analysis import analyse_stores
+from npeval.errors import categorise
+
+
+def test_aha_markers_match_whole_words_only():
+    pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)
+    text = "I await the answer; awaiting more. Wait. WAIT, hmm... Actually, let me   re-check. Waiter!"
+    assert markers.count_markers(text, pattern) == 5  # Wait, WAIT, hmm, Actually, let me re-check
+    assert markers.count_markers("await awaiting waited", pattern) == 0
+    custom = markers.marker_pattern(["on second thought"])
+    assert markers.count_markers("On second\nthought, no. second thought", custom) == 1
+    with pytest.raises(ValueError, match="empty"):
+        markers.marker_pattern([" "])
+
+
+def test_reasoning_text_is_searched_before_the_response():
+    records = pd.DataFrame({"reasoning_text": ["wait wait", None, "  "], "response_text": ["hmm", "hmm", "wait"]})
+    assert list(markers.analysed_text(records)) == ["wait wait", "hmm", "wait"]
+
+
+def test_error_taxonomy_gives_one_category_per_record():
+    records = pd.DataFrame({
+        "status": ["graded", "graded", "parse_error", "truncated", "refusal", "api_error"],
+        "code": ["ok", "constraint", "no_json", None, None, "rate_limit"],
+        "is_correct": [True, False, False, False, False, False]})
+    assert list(categorise(records)) == ["ok", "verdict:constraint", "parse:no_json", "truncated", "refusal",
+                                         "api:rate_limit"]
+
+
+GRAPH = {"n": 5, "edges": [[0, 1], [1, 2], [3, 4]]}
+
+
+def test_hallucinated_vertices_and_edges_are_found_against_the_instance():
+    found = detectors.hallucinated_elements("Use vertex 7 and vertices 1, 2 and 9; edge 0-1 is fine, edge 2-3 is "
+                                            "not, edges (3, 4), (0, 4).", GRAPH)
+    assert found == ["vertex 7", "vertices 9", "edge 2-3", "edge 0-4"]
+    assert detectors.hallucinated_elements("vertex 4 and edge 3-4", GRAPH) == []
+    assert detectors.hallucinated_elements("x0 is true, x3 too, variable 6", {"n": 5, "clauses": []}) == \
+        ["variable 6", "x0"]
+    assert detectors.hallucinated_elements("vertex 99", {"items": [1]}) is None  # no detector: not applicable
+
+
+@pytest.mark.parametrize("text, found", [
+    ("2 + 3 = 5 and 4 * 5 = 20 and 10 - 4 = 6", []),
+    ("so 2 + 2 = 5.", ["2 + 2 = 5"]),
+    ("1 + 2 + 3 = 7", ["1 + 2 + 3 = 7"]),
+    ("x - 2 + 3 = 1", []),             # part of a longer expression
+    ("the edge 1-3 = 4 units", []),   # an unspaced dash is a range or an edge
+    ("7 × 8 = 54", ["7 × 8 = 54"]),
+    ("2.5 * 2 = 5.0 and 3 * 0.33 = 1.0", []),  # equal up to the rounding of the stated result
+    ("2 + 2 == 5", []),
+])
+def test_false_arithmetic_statements(text, found):
+    assert detectors.false_arithmetic(text) == found
+
+
+def test_contradiction_between_conclusion_and_answer():
+    assert detectors.contradiction("Therefore no solution exists.", '{"solution": [1, 2]}')
+    assert detectors.contradiction("All edges are covered.", '{"solution": null}')
+    assert not detectors.contradiction("If no solution exists I answer null. Found a valid cover.", '{"solution": [1]}')
+    assert not detectors.contradiction("No solution exists.", '{"solution": null}')
+    assert not detectors.contradiction("No solution exists.", "")  # nothing extracted: nothing to contradict
+
+
+def test_giving_up_and_truncation():
+    findings = detectors.detect({"reasoning_text": "There are too many combinations. I'll just guess.",
+                                 "status": "truncated", "finish_reason": "length"}, GRAPH)
+    assert findings.gave_up == ["too many combinations", "i'll just guess"] and findings.stopped_early
+    assert detectors.detect({"response_text": "Done.", "code": "range"}, GRAPH).hallucinated == \
+        ["answer: out-of-range element"]
+
+
+def test_detector_shares_on_a_store(store_path):
+    analysis = analyse_stores([store_path], n_boot=20)
+    wrong = analysis.reasoning_errors[analysis.reasoning_errors["outcome"] == "wrong"]
+    assert wrong["false_arithmetic"].gt(0).all()  # every synthetic wrong answer states 4 + 4 = 9
+    assert analysis.aha["total_aha"].sum() > 0 and "await" not in set(analysis.aha_markers["marker"])
