@@ -25,8 +25,8 @@ of the degree, and a k-clique besides S exists about as often as not.
 Hardness: the question is at the first-moment threshold of the k-clique count. The reference ladder
 (k = n/2, the ``clique`` parameter is the planted size before it is made maximal) is kept; past the
 top each level adds 8 vertices and 1 to k (version 2: k/n falls, so the degree leak
-shrinks; heuristic 8/10 at level 18, 2/10 at level 30, where k = n/2 gave 10/10). With k = n/2 the density grows towards 1 with n (0.87 at
-the top level, 0.97 at level 50, where the edge list runs to about 120k characters). Small graphs
+shrinks; heuristic 8/10 at level 18, 2/10 at level 30, where k = n/2 gave 10/10). The graphs are
+dense (0.87 at the top level), so far levels are long prompts (about 380k characters at level 50). Small graphs
 with a planted n/2 clique remain easy for greedy plus local search: this is a benchmark of careful
 reasoning over an edge list, not of computational hardness. Level 1 (n = 4, k = 2) is
 degenerate: any edge is a clique of size 2.
