@@ -14,8 +14,8 @@ Its fields::
     beyond = {nodes = {add = 4}, cover = {multiply = 1.1}}
                                  the growth rule past the top level, applied once per level above it
 
-Past the top level every parameter named in ``beyond`` grows by its rule (``add`` a constant, or
-``multiply`` by a factor and round); the others keep their top-level value. Levels have no ceiling.
+Past the top level every parameter named in ``beyond`` (a ladder or a fixed one) grows by its rule
+(``add`` a constant, or ``multiply`` by a factor and round); the others keep their top-level value. Levels have no ceiling.
 """
 
 from __future__ import annotations
@@ -97,8 +97,9 @@ def parse_card(text: str, source: str = "<card>") -> Card:
         if len(row) != len(params):
             raise ValueError(f"{source}: level row {list(row)} does not match params {list(params)}")
     for name, rule in card.beyond.items():
-        if name not in params or len(rule) != 1 or not ({"add", "multiply"} & set(rule)):
-            raise ValueError(f"{source}: beyond.{name} must be one of {params} with one 'add' or 'multiply' rule")
+        if name not in (*params, *card.fixed) or len(rule) != 1 or not ({"add", "multiply"} & set(rule)):
+            raise ValueError(f"{source}: beyond.{name} must name a ladder or fixed parameter, with one 'add' or "
+                             "'multiply' rule")
     if not card.beyond:
         raise ValueError(f"{source}: a ladder needs a 'beyond' rule so levels grow past the top")
     return card
