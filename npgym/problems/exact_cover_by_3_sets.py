@@ -17,11 +17,12 @@ subsets are sorted, so neither the list order nor the element ids point at the p
 Hardness: the reference ladder keeps m = 2q, so every element lies in exactly two subsets. Then
 the problem is a parity system (each element says "exactly one of my two subsets") that unit
 propagation solves after one guess per component: those levels are easy by nature, and they are
-kept only so results compare with the reference. Past the top level m grows by 12 per extra 3
-elements, so the average degree approaches 4: random instances of that degree have on average about
+kept only so results compare with the reference. Past the top level m grows by 15 per extra 3
+elements, so the average degree passes 4 near level 30: random instances of that degree have about
 (degree / e^2)^q exact covers, far below one, so the planted cover is typically unique and has to
-be found by search (MRV backtracking with a small budget fails on most of them from degree ~4 on). No-instances are dealt the same way with no planted
-partition at all: the same degree sequence, and the solver proves that no exact cover exists.
+be found by search (MRV backtracking with a small budget fails on most of them from degree ~4
+on). No-instances are dealt the same way with no planted partition at all: the same degree
+sequence, and the solver proves that no exact cover exists.
 
 This module also holds the set-system helpers shared by the other set problems of group SP
 (dealing balanced random blocks, MRV exact-cover search, rendering subsets).
@@ -65,9 +66,9 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
     """Cut the shuffled multiset ``slots`` into blocks of the given ``sizes`` (configuration model).
 
     Each block must hold distinct elements and differ from every other block and from ``taken``.
-    A bad block is repaired by swapping one of its elements with an element of another block (this
-    keeps every element's degree); only if a bounded number of swaps fails does it get a fresh
-    random block instead. The result is sorted blocks; ``taken`` is extended with their keys.
+    A bad block is repaired by swaps of one of its elements with an element of another block that
+    each remove a flaw (this keeps every element's degree); only if a bounded number of swaps fails
+    does it get a fresh random block instead. The result is sorted blocks; ``taken`` is extended with their keys.
     """
     pool = list(slots)
     rng.shuffle(pool)
@@ -81,9 +82,14 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
         key = tuple(sorted(block))
         return len(set(block)) == len(block) and (key == old_key or key not in taken)
 
+    def flaws(block: list[int]) -> int:  # repeated elements, or 1 for a block listed already
+        repeats = len(block) - len(set(block))
+        return repeats if repeats else int(tuple(sorted(block)) in taken)
+
     for b, block in enumerate(blocks):
         for _ in range(REPAIR_SWAPS):
-            if fine(block, None) or len(blocks) < 2:
+            before = flaws(block)
+            if not before or len(blocks) < 2:
                 break
             i = rng.randrange(len(block))
             c = rng.randrange(len(blocks) - 1)
@@ -91,10 +97,11 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
             other = blocks[c]
             j = rng.randrange(len(other))
             block[i], other[j] = other[j], block[i]
-            if fine(block, None) and (keys[c] is None or fine(other, keys[c])):
+            if flaws(block) < before and (keys[c] is None or fine(other, keys[c])):
                 if keys[c] is not None:
                     taken.discard(keys[c])
-                    keys[c] = tuple(sorted(other))
+                    other.sort()
+                    keys[c] = tuple(other)
                     taken.add(keys[c])
             else:
                 block[i], other[j] = other[j], block[i]

@@ -11,9 +11,10 @@ Schemas
 Generation: a hidden partition of the shuffled universe into k blocks of n // k or n // k + 1
 elements. Each of the m - k decoys has n // k + 1 elements with probability (n mod k) / k, else
 n // k, so a decoy is exactly as large as a planted block in distribution: the k smallest or
-largest subsets are not the answer (the reference cut the universe into k contiguous chunks, a leak). Decoy elements are dealt from a
-multiset in which every element occurs equally often (give or take one), so every element has the
-same degree and no element pins down its planted block. The list is sorted, so order does not leak.
+largest subsets are not the answer (the reference cut the universe into k contiguous chunks, a
+leak). Decoy elements are dealt from a multiset in which every element occurs equally often (give
+or take one), so every element has the same degree and no element pins down its planted block.
+The list is sorted, so order does not leak.
 
 Hardness: all subsets have about n / k elements, so k subsets cover the universe only if they
 barely overlap: the answer is close to an exact cover (when k divides n it is one), and the

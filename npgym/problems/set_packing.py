@@ -9,18 +9,20 @@ Schemas
     certificate  a list of at least k distinct subset indices (0-based), pairwise disjoint
     objective    the number of chosen subsets (maximise)
 
-Generation: every subset has the same size s = n // k, so set sizes say nothing (the reference
-drew planted and decoy sizes from 1..n/k, and smallest-first greedy solved everything). A hidden
-packing of k disjoint s-sets is cut from the shuffled universe; the m - k decoys are dealt from a
-multiset of element occurrences spread evenly, the elements left out of the packing first, so all
-element degrees end up equal give or take one and degrees do not single out the packed elements.
-The subset list is sorted, so order does not leak.
+Generation: the shuffled universe is cut into k disjoint blocks of s = n // k or s + 1 elements
+(the hidden packing uses every element). Each of the m - k decoys has s + 1 elements with
+probability (n mod k) / k, else s, so a planted subset is as large as a decoy in distribution (the
+reference drew sizes 1..n/k, and smallest-first greedy solved everything). Decoy elements are
+dealt from a multiset in which every element occurs equally often (give or take one), so all
+element degrees are equal and do not single out anything. The list is sorted: order does not leak.
 
-Hardness: with m up to 10k random s-sets, greedy packings (smallest-first, or fewest-conflicts
-first) stop well short of k, while the planted packing uses k*s ~ n elements, nearly all. Where
-the reference ladder forces s = 2 (n = 2k) the problem is maximum matching, which is polynomial
-(Edmonds) though beyond greedy: those numbers are kept so results compare. ``--tight`` sets k to
-the proved maximum (which can exceed the planted k).
+Hardness: greedy packings (smallest-first, or fewest-conflicts-first as in the heuristic) fall
+short of a packing that covers the whole universe, so instances are hard where k is close to
+n / s. Where the reference ladder asks for k = 30 in 100 elements, random triples alone pack 33,
+so the planted k is loose and greedy reaches it; ``--tight`` sets k to the proved maximum.
+Where the ladder forces s = 2 (n = 2k) the problem is maximum matching, polynomial (Edmonds) but
+beyond greedy; those numbers are kept so results compare. At (200, 400-800, 60) CP-SAT does not
+prove the maximum within 10 s, so tight and no-instances are not available there.
 """
 
 from __future__ import annotations

@@ -22,7 +22,9 @@ backtracking solved every instance at once. Here all degrees are equal (4 from l
 random 3-partite instance of that degree has on average about (degree / e^2)^n perfect matchings,
 far below one: the planted matching is typically the only one, and decoys give every element
 several plausible partners. No-instances are dealt the same way with no planted matching: the same
-sizes and degrees, proved unsatisfiable by the solver.
+sizes and degrees, proved unsatisfiable by the solver. At levels 1-3 (n <= 12) the degree is 2-3:
+random degree-4 instances that small nearly always have many perfect matchings, so neither planted
+uniqueness nor no-instances would be available there.
 """
 
 from __future__ import annotations

@@ -1,0 +1,224 @@
+"""Behaviour tests of the set problems: 3DM, X3C, Set Packing, Set Splitting, Minimum Cover."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import Counter
+
+import pytest
+
+import npgym
+from npgym.cards import ParamError
+from npgym.verdict import Reject
+
+THREE_DM = npgym.get_problem("three_dimensional_matching")
+X3C = npgym.get_problem("exact_cover_by_3_sets")
+PACKING = npgym.get_problem("set_packing")
+SPLITTING = npgym.get_problem("set_splitting")
+COVER = npgym.get_problem("minimum_cover")
+
+
+def code_of(problem, data, solution):
+    """The verifier's verdict code ('ok' on acceptance)."""
+    try:
+        problem.check(data, solution)
+    except Reject as rejection:
+        return rejection.code
+    return "ok"
+
+
+# -- hand-built instances ------------------------------------------------------------------------
+
+DM = {"n": 2, "triples": [[0, 0, 0], [0, 1, 1], [1, 0, 0], [1, 1, 1]]}
+XC = {"n": 6, "subsets": [[0, 1, 2], [0, 3, 4], [1, 2, 5], [3, 4, 5]]}
+PACK = {"n": 6, "subsets": [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]], "k": 3}
+SPLIT = {"n": 4, "subsets": [[0, 1, 2], [1, 2, 3], [0, 2, 3]]}
+COVERING = {"n": 6, "subsets": [[0, 1, 2, 3], [0, 1, 2], [3, 4, 5], [2, 4], [5]], "k": 2}
+
+
+@pytest.mark.parametrize("problem, data, solution, code", [
+    (THREE_DM, DM, [0, 3], "ok"),
+    (THREE_DM, DM, [1, 2], "ok"),
+    (THREE_DM, DM, [0, 1], "constraint"),       # X 0 used twice
+    (THREE_DM, DM, [0], "constraint"),          # too few: elements uncovered
+    (THREE_DM, DM, [0, 0], "duplicate"),
+    (THREE_DM, DM, [0, -1], "range"),           # no Python negative indexing
+    (THREE_DM, DM, [0, 4], "range"),
+    (THREE_DM, DM, [0, 3.0], "type"),
+    (THREE_DM, DM, [True, 3], "type"),
+    (THREE_DM, DM, ["0", "3"], "type"),
+    (THREE_DM, DM, [[0, 0, 0], [1, 1, 0]], "type"),  # triples instead of indices
+    (X3C, XC, [0, 3], "ok"),
+    (X3C, XC, [1, 2], "ok"),
+    (X3C, XC, [0, 1], "constraint"),            # element 0 covered twice
+    (X3C, XC, [0, 3, 3], "duplicate"),
+    (X3C, XC, [3, 0.5], "type"),
+    (PACKING, PACK, [0, 2, 4], "ok"),
+    (PACKING, PACK, [0, 2], "bound"),           # fewer than k
+    (PACKING, PACK, [0, 1, 3], "constraint"),   # 0 and 1 share element 1
+    (PACKING, PACK, [0, 0, 2], "duplicate"),    # a repeated subset does not count twice
+    (PACKING, PACK, ["0", "2", "4"], "type"),   # string indices (a reference crash)
+    (PACKING, PACK, [0, 2, 4, 10**12], "range"),
+    (SPLITTING, SPLIT, [0, 1, 0, 1], "ok"),
+    (SPLITTING, SPLIT, [1, 0, 1, 0], "ok"),
+    (SPLITTING, SPLIT, [0, 0, 0, 1], "constraint"),
+    (SPLITTING, SPLIT, [0, 1, 0], "shape"),     # truncated
+    (SPLITTING, SPLIT, [0, 1, 0, 1, 0], "shape"),
+    (SPLITTING, SPLIT, [False, True, False, True], "type"),
+    (SPLITTING, SPLIT, [0, 2, 0, 1], "range"),
+    (SPLITTING, SPLIT, [0, -1, 0, 1], "range"),
+    (SPLITTING, SPLIT, [[0, 2], [1, 3]], "shape"),     # the reference's [S1, S2] form
+    (SPLITTING, SPLIT, [[0, 2], [0, 2], 0, 0], "type"),
+    (COVER, COVERING, [1, 2], "ok"),
+    (COVER, COVERING, [0, 2], "ok"),
+    (COVER, COVERING, [0, 3, 4], "bound"),       # a cover, but of three subsets
+    (COVER, COVERING, [0, 1, 2], "bound"),
+    (COVER, COVERING, [0, 4], "constraint"),     # element 4 uncovered
+    (COVER, COVERING, [2, 2], "duplicate"),
+    (COVER, COVERING, [1, 2.0], "type"),
+    (COVER, COVERING, [-5, 2], "range"),
+])
+def test_hand_built_verdicts(problem, data, solution, code):
+    assert code_of(problem, data, solution) == code
+
+
+def test_objectives_are_reported():
+    assert PACKING.check(PACK, [0, 2, 4]) == 3
+    assert COVER.check(COVERING, [1, 2]) == 2
+    assert THREE_DM.check(DM, [0, 3]) is None and X3C.check(XC, [0, 3]) is None
+
+
+def test_hand_built_solver_results():
+    assert THREE_DM.solve(DM, 5).status == "sat"
+    assert X3C.solve(XC, 5).status == "sat"
+    assert X3C.solve({"n": 6, "subsets": [[0, 1, 2], [0, 3, 4], [2, 3, 5]]}, 5).status == "unsat"
+    assert PACKING.solve(PACK, 5).optimum == 3
+    assert PACKING.solve({**PACK, "k": 4}, 5).status == "unsat"
+    assert COVER.solve(COVERING, 5).optimum == 2
+    assert COVER.solve({**COVERING, "k": 1}, 5).status == "unsat"
+    fano = {"n": 7, "subsets": [[0, 1, 2], [0, 3, 4], [0, 5, 6], [1, 3, 5], [1, 4, 6], [2, 3, 6], [2, 4, 5]]}
+    assert SPLITTING.solve(fano, 5).status == "unsat"
+    assert SPLITTING.solve(SPLIT, 5).status == "sat"
+
+
+def test_heuristics_solve_easy_cases():
+    rng = random.Random(0)
+    assert code_of(THREE_DM, DM, THREE_DM.heuristic(DM, rng)) == "ok"
+    assert code_of(X3C, XC, X3C.heuristic(XC, rng)) == "ok"
+    assert code_of(PACKING, PACK, PACKING.heuristic(PACK, rng)) == "ok"
+    assert code_of(SPLITTING, SPLIT, SPLITTING.heuristic(SPLIT, rng)) == "ok"
+    assert code_of(COVER, COVERING, COVER.heuristic(COVERING, rng)) == "ok"
+
+
+# -- brute force against the solver on tiny generated instances ------------------------------------
+
+def index_answers(count: int, max_size: int):
+    for size in range(max_size + 1):
+        yield from (list(c) for c in itertools.combinations(range(count), size))
+
+
+@pytest.mark.parametrize("problem_id, key", [("three_dimensional_matching", "triples"),
+                                             ("exact_cover_by_3_sets", "subsets")])
+@pytest.mark.parametrize("label", ["yes", "no"])
+def test_exact_cover_brute_force(problem_id, key, label):
+    problem = npgym.get_problem(problem_id)
+    for seed in range(3):
+        data = npgym.generate(problem_id, 1, seed, label=label).data
+        items = len(data[key])
+        accepted = [a for a in index_answers(items, items) if code_of(problem, data, a) == "ok"]
+        assert bool(accepted) == (label == "yes") == (problem.solve(data, 10).status == "sat")
+
+
+@pytest.mark.parametrize("problem, sense", [(PACKING, max), (COVER, min)])
+def test_bounded_problems_brute_force(problem, sense):
+    for seed in range(3):
+        data = npgym.generate(problem.id, 1, seed).data
+        m = len(data["subsets"])
+        free = {**data, "k": 0 if sense is max else m}  # every feasible answer passes the bound
+        values = []
+        for answer in index_answers(m, m):
+            try:
+                values.append(problem.check(free, answer))
+            except Reject as rejection:
+                assert rejection.code == "constraint"
+        result = problem.solve(data, 10)
+        assert result.status == "sat" and result.optimum == sense(values)
+        accepted = [v for v in values if (v >= data["k"] if sense is max else v <= data["k"])]
+        assert accepted  # the planted bound is reachable
+
+
+@pytest.mark.parametrize("level, label", [(1, "yes"), (2, "yes"), (2, "no")])
+def test_set_splitting_brute_force(level, label):
+    for seed in range(3):
+        data = npgym.generate("set_splitting", level, seed, label=label).data
+        valid = [c for c in itertools.product((0, 1), repeat=data["n"])
+                 if code_of(SPLITTING, data, list(c)) == "ok"]
+        assert bool(valid) == (label == "yes") == (SPLITTING.solve(data, 10).status == "sat")
+
+
+# -- generator properties -------------------------------------------------------------------------
+
+def test_matching_degrees_are_all_equal():
+    for level in (1, 4, 10):
+        instance = npgym.generate("three_dimensional_matching", level, 5)
+        n, degree = instance.params["n"], instance.params["degree"]
+        for axis in range(3):
+            counts = Counter(t[axis] for t in instance.data["triples"])
+            assert set(counts.values()) == {degree} and len(counts) == n
+        assert len({tuple(t) for t in instance.data["triples"]}) == len(instance.data["triples"])
+
+
+@pytest.mark.parametrize("problem_id, level", [("exact_cover_by_3_sets", 10), ("exact_cover_by_3_sets", 15),
+                                               ("set_packing", 4), ("minimum_cover", 16)])
+def test_set_degrees_are_balanced_and_subsets_distinct(problem_id, level):
+    data = npgym.generate(problem_id, level, 3).data
+    degrees = Counter(e for subset in data["subsets"] for e in subset)
+    assert len(degrees) == data["n"] and max(degrees.values()) - min(degrees.values()) <= 1
+    assert len({tuple(s) for s in data["subsets"]}) == len(data["subsets"])
+    assert all(s == sorted(set(s)) for s in data["subsets"]) and data["subsets"] == sorted(data["subsets"])
+
+
+@pytest.mark.parametrize("problem_id, level", [("set_packing", 4), ("minimum_cover", 13)])
+def test_planted_subsets_are_sized_like_decoys(problem_id, level):
+    instance = npgym.generate(problem_id, level, 2)
+    subsets, n, k = instance.data["subsets"], instance.data["n"], instance.data["k"]
+    assert {len(s) for s in subsets} == {n // k, n // k + 1}
+    planted_big = sum(len(subsets[i]) > n // k for i in instance.certificate) / k
+    decoy_big = sum(len(s) > n // k for s in subsets) / len(subsets)
+    assert abs(planted_big - decoy_big) < 0.2  # the largest or smallest subsets are not the answer
+
+
+def test_set_splitting_planted_colouring_is_balanced():
+    instance = npgym.generate("set_splitting", 7, 1)
+    assert abs(2 * sum(instance.certificate) - instance.data["n"]) <= 1
+
+
+def test_set_splitting_dense_levels_repeat_subsets_evenly():
+    data = npgym.generate("set_splitting", 9, 0).data  # 10 elements, 1000 subsets: more than exist
+    counts = Counter(tuple(s) for s in data["subsets"])
+    assert len(data["subsets"]) == 1000 and max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_set_splitting_has_no_level_1_no_instances():
+    with pytest.raises(ParamError, match="Fano"):
+        npgym.generate("set_splitting", 1, 0, label="no")
+
+
+@pytest.mark.parametrize("problem, params", [
+    (THREE_DM, {"n": 1, "degree": 2}), (THREE_DM, {"n": 4, "degree": 9}),
+    (X3C, {"q": 3, "m": 2}), (X3C, {"q": 3, "m": 100}),
+    (PACKING, {"n": 10, "m": 10, "k": 11}), (PACKING, {"n": 10, "m": 20, "k": 10}),
+    (SPLITTING, {"n": 3, "m": 5, "size": 3}), (SPLITTING, {"n": 500, "m": 10**8, "size": 3}),
+    (COVER, {"n": 5, "m": 10, "k": 6}), (COVER, {"n": 5, "m": 100, "k": 3}),
+])
+def test_impossible_parameters_are_refused(problem, params):
+    with pytest.raises(ParamError):
+        problem.check_params(params)
+
+
+def test_renders_name_every_subset():
+    text = npgym.render(npgym.generate("exact_cover_by_3_sets", 2, 0))
+    assert "12 elements numbered 0 to 11" in text and "choose 4 subsets" in text and "\n7: " in text
+    text = npgym.render(npgym.generate("minimum_cover", 2, 0))
+    assert text.rstrip().endswith("k = 5")
