@@ -33,7 +33,7 @@ from typing import Any
 
 from npgym import checks
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.problems.exact_cover_by_3_sets import balanced_slots, deal_blocks, index_blocks, render_subsets
+from npgym.setsystems import balanced_slots, deal_blocks, index_blocks, render_subsets
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import BOUND, CONSTRAINT

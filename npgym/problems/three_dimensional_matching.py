@@ -33,7 +33,7 @@ import random
 from typing import Any
 
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.problems.exact_cover_by_3_sets import (REPAIR_SWAPS, check_exact_cover, exact_cover_search,
+from npgym.setsystems import (REPAIR_SWAPS, check_exact_cover, exact_cover_search,
                                                   index_blocks, solve_exact_cover)
 from npgym.registry import register
 

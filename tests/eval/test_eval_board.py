@@ -8,7 +8,6 @@ import pytest
 import npgym
 from npeval.analysis import analyse, analyse_stores
 from npeval.data import load_board
-from npeval.report import write_report
 from npsolver.store import Store
 
 

@@ -3,7 +3,6 @@
 The site is served by ``python -m http.server`` bound to 127.0.0.1 in a subprocess, stopped by its pid.
 """
 
-import shutil
 import socket
 import subprocess
 import sys

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 
 from npsolver.store import Store
 from nprouter.export import export_stores
