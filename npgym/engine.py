@@ -131,9 +131,15 @@ def verify(instance: Instance, answer: Any) -> Verdict:
 
 def check_solution(instance: Instance, solution: Any) -> Verdict:
     """Check a non-null solution value with the problem's verifier."""
-    problem = get_problem(instance.problem)
+    return check_data(instance.problem, instance.data, solution)
+
+
+def check_data(problem: str | Problem, data: dict[str, Any], solution: Any) -> Verdict:
+    """Check a non-null solution against bare instance ``data`` (hand-built instances, tests)."""
+    if isinstance(problem, str):
+        problem = get_problem(problem)
     try:
-        objective = problem.check(instance.data, solution)
+        objective = problem.check(data, solution)
     except Reject as rejection:
         return rejection.verdict()
     return Verdict.accept("the solution satisfies every constraint", objective)

@@ -9,6 +9,7 @@ import random
 import pytest
 
 import npgym
+from npgym.engine import check_data
 from npgym.cards import ParamError
 from npgym.graphs import adjacency
 from npgym.problems.dominating_set import prune
@@ -22,11 +23,7 @@ C5_CHORD = {"n": 5, "edges": [[0, 1], [0, 2], [0, 4], [1, 2], [2, 3], [3, 4]]}
 
 def code(problem_id: str, data: dict, solution) -> str:
     """The verdict code of ``solution`` ("ok" if accepted)."""
-    try:
-        npgym.get_problem(problem_id).check(data, solution)
-    except Reject as rejection:
-        return rejection.code
-    return "ok"
+    return check_data(problem_id, data, solution).code
 
 
 def brute_optimum(problem_id: str, data: dict, sense: str) -> int | None:

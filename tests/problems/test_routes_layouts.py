@@ -9,6 +9,7 @@ import time
 import pytest
 
 import npgym
+from npgym.engine import check_data
 from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE, RANGE, Reject, SHAPE, TYPE
 
 TSP = npgym.get_problem("tsp")
@@ -18,11 +19,7 @@ MLST = npgym.get_problem("max_leaf_spanning_tree")
 
 
 def code_of(problem, data, solution):
-    try:
-        problem.check(data, solution)
-    except Reject as rejection:
-        return rejection.code
-    return "ok"
+    return check_data(problem, data, solution).code
 
 
 def accepted(problem, data, solution) -> bool:

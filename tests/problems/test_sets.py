@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 import npgym
+from npgym.engine import check_data
 from npgym.cards import ParamError
 from npgym.verdict import Reject
 
@@ -21,11 +22,7 @@ COVER = npgym.get_problem("minimum_cover")
 
 def code_of(problem, data, solution):
     """The verifier's verdict code ('ok' on acceptance)."""
-    try:
-        problem.check(data, solution)
-    except Reject as rejection:
-        return rejection.code
-    return "ok"
+    return check_data(problem, data, solution).code
 
 
 # -- hand-built instances ------------------------------------------------------------------------
