@@ -18,6 +18,15 @@ FRESH_DRAWS = 20     # fresh random blocks tried by the fallback
 SEARCH_NODES = 2000  # node budget of the MRV backtracking heuristic
 
 
+def element_holders(n: int, subsets: list[list[int]]) -> list[list[int]]:
+    """For each element 0..n-1, the indices of the subsets that contain it."""
+    holders: list[list[int]] = [[] for _ in range(n)]
+    for index, subset in enumerate(subsets):
+        for element in subset:
+            holders[element].append(index)
+    return holders
+
+
 def balanced_slots(rng: random.Random, n: int, count: int, lacking: list[int] = ()) -> list[int]:
     """``count`` element occurrences over ``0..n-1`` spread as evenly as possible.
 
@@ -126,10 +135,7 @@ def solve_exact_cover(n: int, blocks: list[list[int]], time_limit: float) -> Sol
 
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"b{i}") for i in range(len(blocks))]
-    containing: list[list[int]] = [[] for _ in range(n)]
-    for i, block in enumerate(blocks):
-        for element in block:
-            containing[element].append(i)
+    containing = element_holders(n, blocks)
     for element in range(n):
         model.add_exactly_one(chosen[i] for i in containing[element])
     status, solver, effort, _ = run_cp(model, time_limit)
@@ -146,10 +152,7 @@ def exact_cover_search(n: int, blocks: list[list[int]], rng: random.Random,
     Branches on an uncovered element with the fewest live blocks. Returns an exact cover if one is
     found within ``budget`` nodes, else the largest partial selection seen (an invalid answer).
     """
-    containing: list[list[int]] = [[] for _ in range(n)]
-    for i, block in enumerate(blocks):
-        for element in block:
-            containing[element].append(i)
+    containing = element_holders(n, blocks)
     alive = [True] * len(blocks)
     live = [len(c) for c in containing]
     covered = [False] * n

@@ -31,7 +31,7 @@ from typing import Any
 
 from npgym import checks
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.setsystems import balanced_slots, deal_blocks, index_blocks, render_subsets
+from npgym.setsystems import element_holders, balanced_slots, deal_blocks, index_blocks, render_subsets
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import BOUND, CONSTRAINT
@@ -90,10 +90,7 @@ class MinimumCover(Problem):
 
         model = cp_model.CpModel()
         chosen = [model.new_bool_var(f"s{i}") for i in range(len(data["subsets"]))]
-        containing: list[list[int]] = [[] for _ in range(data["n"])]
-        for i, subset in enumerate(data["subsets"]):
-            for element in subset:
-                containing[element].append(i)
+        containing = element_holders(data["n"], data["subsets"])
         # cover[e] = 1 + surplus[e]; the surpluses add up to (sum of chosen sizes) - n. This identity
         # is redundant, but it lets CP-SAT see that k sets of about n / k elements leave almost no
         # surplus, which turns most cover constraints into exactly-one constraints and proves optima fast.

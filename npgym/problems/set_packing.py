@@ -33,7 +33,7 @@ from typing import Any
 
 from npgym import checks
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.setsystems import balanced_slots, deal_blocks, index_blocks, render_subsets
+from npgym.setsystems import element_holders, balanced_slots, deal_blocks, index_blocks, render_subsets
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import BOUND, CONSTRAINT
@@ -87,10 +87,7 @@ class SetPacking(Problem):
 
         model = cp_model.CpModel()
         chosen = [model.new_bool_var(f"s{i}") for i in range(len(data["subsets"]))]
-        containing: list[list[int]] = [[] for _ in range(data["n"])]
-        for i, subset in enumerate(data["subsets"]):
-            for element in subset:
-                containing[element].append(i)
+        containing = element_holders(data["n"], data["subsets"])
         for holders in containing:
             if len(holders) > 1:
                 model.add_at_most_one(chosen[i] for i in holders)
@@ -106,10 +103,7 @@ class SetPacking(Problem):
     def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
         """Greedy: repeatedly take a live subset that conflicts with the fewest live subsets."""
         subsets = data["subsets"]
-        containing: list[list[int]] = [[] for _ in range(data["n"])]
-        for i, subset in enumerate(subsets):
-            for element in subset:
-                containing[element].append(i)
+        containing = element_holders(data["n"], subsets)
         neighbours = [set() for _ in subsets]
         for holders in containing:
             for i in holders:
