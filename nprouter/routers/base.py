@@ -54,7 +54,8 @@ class Router:
         return outcome_of(test, self.choose(test, knob))
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
-        raise NotImplementedError
+        """The model index picked for each test query; a router overrides this or :meth:`route`."""
+        raise TypeError(f"{type(self).__name__} overrides neither choose() nor route()")
 
 
 def pick(utility: np.ndarray, cost: np.ndarray) -> np.ndarray:

@@ -6,6 +6,8 @@ model's mean training cost divided by the most expensive model's), and sweep ``l
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 from nprouter.matrix import RoutingData
@@ -14,7 +16,7 @@ from nprouter.routers.base import LAMBDAS, Router, pick
 ALPHAS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
-class CostAwareRouter(Router):
+class CostAwareRouter(Router, ABC):
     """Routes to argmax of predicted quality - lambda * scaled cost; subclasses implement ``predict``."""
 
     knob_name = "lambda"
@@ -30,8 +32,9 @@ class CostAwareRouter(Router):
             self._cache = (test, self.predict(test))
         return self._cache[1]
 
+    @abstractmethod
     def predict(self, test: RoutingData) -> np.ndarray:
-        raise NotImplementedError
+        """Predicted probability that each model answers each test query correctly (queries x models)."""
 
 
 class KnnRouter(CostAwareRouter):
