@@ -7,18 +7,22 @@ answer envelope, grading of "no solution" claims against the exact label, and tu
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from npgym.canonical import derive_rng
 from npgym.cards import ParamError
 from npgym.instance import NO, YES, Instance
-from npgym.problem import SAT, UNSAT, Problem, SolveResult
+from npgym.problem import SAT, UNKNOWN, UNSAT, Problem, SolveResult
 from npgym.registry import get_problem
 from npgym.verdict import NO_ANSWER, OK, UNSETTLED, WRONG_CLAIM, Reject, Verdict
 
 DEFAULT_TIME_LIMIT = 10.0
 NO_ATTEMPTS = 64
+#: problems with a bound try their own no-candidates this many times before moving the bound instead
+OWN_NO_ATTEMPTS = 16
+#: give up on a no-instance once the solver leaves this many candidates unsettled (``unknown``)
+UNSETTLED_LIMIT = 3
 
 
 class GenerationError(RuntimeError):
@@ -76,33 +80,51 @@ def _tighten(problem: Problem, instance: Instance, time_limit: float) -> Instanc
 
 
 def _generate_no(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:
-    """Draw candidates until the solver proves one unsatisfiable (a bounded number of attempts)."""
+    """Draw candidates until the solver proves one unsatisfiable (a bounded number of attempts).
+
+    Gives up early when the solver cannot settle ``UNSETTLED_LIMIT`` candidates within ``time_limit``:
+    candidates share one size distribution, so more attempts would only cost more time.
+    """
     tried: dict[str, int] = {}
     for attempt in range(NO_ATTEMPTS):
         rng = instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"], f"no-{attempt}")
-        data = _no_candidate(problem, rng, base["params"], time_limit)
-        if data is None:
-            tried["no candidate"] = tried.get("no candidate", 0) + 1
-            continue
-        result = problem.solve(data, time_limit)
-        tried[result.status] = tried.get(result.status, 0) + 1
-        if result.status == UNSAT:
+        data, result = _no_candidate(problem, rng, base["params"], time_limit, own=attempt < OWN_NO_ATTEMPTS)
+        outcome = result.status if result is not None else "no candidate"
+        tried[outcome] = tried.get(outcome, 0) + 1
+        if outcome == UNSAT:
             return Instance(**base, data=data, label=NO, certificate=None, optimum=result.optimum,
                             meta={"planted": False, "attempts": attempt + 1, "effort": asdict(result.effort)})
+        if tried.get(UNKNOWN, 0) >= UNSETTLED_LIMIT:
+            raise GenerationError(f"{problem.id}: the solver settled none of {UNSETTLED_LIMIT} candidates within "
+                                  f"{time_limit}s at parameters {base['params']} (results {tried}); raise the "
+                                  f"time limit or choose a lower level")
     raise GenerationError(f"{problem.id}: no proved no-instance in {NO_ATTEMPTS} attempts "
                           f"(solver results {tried}) at parameters {base['params']}")
 
 
-def _no_candidate(problem: Problem, rng, params: dict[str, Any], time_limit: float) -> dict[str, Any] | None:
-    if problem.bound_key is None:
-        return problem.no_candidate(rng, params)
+def _no_candidate(problem: Problem, rng, params: dict[str, Any], time_limit: float,
+                  own: bool) -> tuple[dict[str, Any] | None, SolveResult | None]:
+    """One candidate and the solver's verdict on it (None, None when there is no candidate).
+
+    The problem's own candidate comes first; for problems with a bound, after ``own`` attempts (or when
+    the problem has none), a planted instance whose bound is moved one step past its proved optimum: the
+    proof of that optimum is the proof that the moved bound cannot be met.
+    """
+    if own or problem.bound_key is None:
+        data = problem.no_candidate(rng, params)
+        if data is not None:
+            return data, problem.solve(data, time_limit)
+        if problem.bound_key is None:
+            return None, None
     data = problem.plant(rng, params).data
     result = problem.solve(data, time_limit)
     if result.optimum is None:
-        return None
+        return None, (result if result.status == UNKNOWN else None)
     step = -1 if problem.objective == "min" else 1
     bound = result.optimum + step
-    return {**data, problem.bound_key: bound} if bound >= 1 else None
+    if bound < 1:
+        return None, None
+    return {**data, problem.bound_key: bound}, replace(result, status=UNSAT, certificate=None)
 
 
 def _identity(instance: Instance) -> dict[str, Any]:

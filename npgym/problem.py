@@ -126,9 +126,10 @@ class Problem(ABC):
         """Instance data that is *probably* a no-instance, from the same size distribution as :meth:`plant`.
 
         The engine keeps a candidate only once the exact solver proves it unsatisfiable, and draws a
-        fresh candidate (from a fresh stream) otherwise, a bounded number of times. Problems with a
-        ``bound_key`` do not use this: the engine plants a yes-instance and moves the bound one step
-        past the proved optimum, so their no-instances differ from yes-instances only in the bound.
+        fresh candidate (from a fresh stream) otherwise, a bounded number of times. For problems with a
+        ``bound_key`` that return None (the default), or whose candidates keep failing, the engine plants
+        a yes-instance and moves the bound one step past the proved optimum instead, so those
+        no-instances differ from yes-instances only in the bound.
         """
         return None
 

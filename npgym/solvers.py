@@ -36,18 +36,24 @@ def solve_cnf(clauses: Iterable[list[int]], time_limit: float,
     return status, model, effort
 
 
-def cp_solver(time_limit: float):
-    """A CP-SAT solver set up for reproducible runs: one worker, fixed seed, a wall-clock limit."""
+def cp_solver(time_limit: float, linearization: int | None = None):
+    """A CP-SAT solver set up for reproducible runs: one worker, fixed seed, a wall-clock limit.
+
+    ``linearization=2`` adds CP-SAT's full LP relaxation (with cuts); circuit models (TSP, superstring)
+    prove optima about 10-100x faster with it (measured: 40-city tours in 0.1-0.7 s instead of 4-20+ s).
+    """
     from ortools.sat.python import cp_model
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = CP_SEED
     solver.parameters.max_time_in_seconds = float(time_limit)
+    if linearization is not None:
+        solver.parameters.linearization_level = linearization
     return solver
 
 
-def run_cp(model, time_limit: float, optimize: bool = False):
+def run_cp(model, time_limit: float, optimize: bool = False, linearization: int | None = None):
     """Solve a CP-SAT model; returns (status, solver, effort, proved_optimal).
 
     With ``optimize`` a FEASIBLE (not proved optimal) result is still ``sat``; ``proved_optimal``
@@ -55,7 +61,7 @@ def run_cp(model, time_limit: float, optimize: bool = False):
     """
     from ortools.sat.python import cp_model
 
-    solver = cp_solver(time_limit)
+    solver = cp_solver(time_limit, linearization)
     watch = Stopwatch()
     code = solver.solve(model)
     if code == cp_model.OPTIMAL:
@@ -74,7 +80,7 @@ def run_cp(model, time_limit: float, optimize: bool = False):
 
 
 def optimize_against_bound(model, objective, sense: str, bound: int | None, time_limit: float,
-                           read_certificate) -> SolveResult:
+                           read_certificate, linearization: int | None = None) -> SolveResult:
     """Optimise ``objective`` on a CP-SAT ``model`` and decide "is there a solution within ``bound``?".
 
     ``sense`` is ``"min"`` (the question asks for a value <= bound) or ``"max"`` (>= bound). A proved
@@ -85,7 +91,7 @@ def optimize_against_bound(model, objective, sense: str, bound: int | None, time
         model.minimize(objective)
     else:
         model.maximize(objective)
-    status, solver, effort, proved = run_cp(model, time_limit, optimize=True)
+    status, solver, effort, proved = run_cp(model, time_limit, optimize=True, linearization=linearization)
     if status != SAT:
         return SolveResult(status, effort=effort)
     value = int(round(solver.objective_value))

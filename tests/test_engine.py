@@ -91,6 +91,40 @@ def test_unknown_problem_suggests_close_ids():
     assert npgym.get_problem("three_sat-v1").id == "three_sat"
 
 
+def test_a_bound_problem_tries_its_own_no_candidates_then_moves_the_bound(monkeypatch):
+    from npgym import engine
+
+    problem = npgym.get_problem("vertex_cover")
+    drawn = []
+
+    def satisfiable_candidate(rng, params):  # a planted yes-instance: never proved unsat
+        drawn.append(1)
+        return problem.plant(rng, params).data
+
+    monkeypatch.setattr(problem, "no_candidate", satisfiable_candidate)
+    instance = npgym.generate("vertex_cover", 2, seed=5, label="no")
+    assert len(drawn) == engine.OWN_NO_ATTEMPTS and instance.meta["attempts"] == engine.OWN_NO_ATTEMPTS + 1
+    assert instance.label == "no" and instance.data["k"] == instance.optimum - 1
+    assert npgym.solve(instance).status == "unsat"
+
+
+def test_no_instance_generation_stops_when_the_solver_cannot_settle(monkeypatch):
+    from npgym import engine
+    from npgym.problem import SolveResult
+
+    problem = npgym.get_problem("three_sat")
+    calls = []
+
+    def undecided(data, time_limit):
+        calls.append(time_limit)
+        return SolveResult("unknown")
+
+    monkeypatch.setattr(problem, "solve", undecided)
+    with pytest.raises(engine.GenerationError, match="settled none"):
+        npgym.generate("three_sat", 3, seed=1, label="no", time_limit=0.5)
+    assert calls == [0.5] * engine.UNSETTLED_LIMIT
+
+
 def test_no_fraction_is_exact_and_reproducible():
     labels = plan_labels("three_sat", 3, 7, 10, 0.3)
     assert labels.count("no") == 3 and labels == plan_labels("three_sat", 3, 7, 10, 0.3)

@@ -152,7 +152,8 @@ class ShortestCommonSuperstring(Problem):
                 current = nxt
             return text
 
-        return optimize_against_bound(model, total - sum(gain), "min", data["k"], time_limit, read)
+        return optimize_against_bound(model, total - sum(gain), "min", data["k"], time_limit, read,
+                                      linearization=2)
 
     def render(self, data: dict[str, Any]) -> str:
         strings = data["strings"]

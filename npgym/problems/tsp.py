@@ -91,7 +91,7 @@ class Tsp(Problem):
                 tour.append(following[tour[-1]])
             return tour
 
-        return optimize_against_bound(model, sum(terms), "min", data["B"], time_limit, read_tour)
+        return optimize_against_bound(model, sum(terms), "min", data["B"], time_limit, read_tour, linearization=2)
 
     def render(self, data: dict[str, Any]) -> str:
         n = data["n"]
