@@ -22,7 +22,12 @@ of Jia, Moore and Strain), and a two-position pattern hits x in exactly one posi
 make every position agree with x in half of its fixed bits on average, so bit counting (majority
 vote) says nothing about x. Patterns are distinct and sorted.
 
-Hardness: near the threshold, local search and DPLL need the most effort. (The reference fixed one
+Hardness: near the threshold, local search and DPLL need the most effort. The reference top (n = 10,
+m = 70) is over-constrained and small: WalkSAT solves 10/10 there. Version 2 grows the ladder past
+the top by 10 positions and 42 patterns per level (version 1: 2 and 9), so m / n falls towards 4.2
+within a few levels while n grows: WalkSAT solves 8/10 at level 11, 4/10 at 12, 3/10 at 15, 1/10 at
+20 and 0/10 at 25 (version 1: 9/10 at level 15, 6/10 at 20); no-instances are proved in under 1 s up
+to level 25, in about 3 s per candidate at level 30 (n = 210) and 10 s at level 35 (n = 260). (The reference fixed one
 bit of x and 1..n/2 random others: each pattern had many fixed bits, so almost any string hit it,
 and its generator looped forever once m exceeded the distinct patterns it could draw.)
 ``check_params`` bounds m by half of the distinct patterns of each width.
@@ -66,7 +71,7 @@ def three_fraction(n: int, m: int) -> float:
 
 class HittingString(Problem):
     id = "hitting_string"
-    version = 1
+    version = 2
 
     @staticmethod
     def _widths(params: dict[str, Any]) -> tuple[int, int]:
