@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from npgym.canonical import derive_rng
 from npgym.cards import ParamError
-from npgym.engine import DEFAULT_TIME_LIMIT, generate
+from npgym.engine import DEFAULT_TIME_LIMIT, GenerationError, generate
 from npgym.instance import NO, YES, Instance
 
 
@@ -41,14 +41,15 @@ def generate_testset(problems: Iterable[str], levels: Iterable[int], seed: int, 
                     try:
                         yield generate(problem_id, level, seed, index, label=NO, time_limit=time_limit)
                         continue
-                    except ParamError as reason:
+                    except (ParamError, GenerationError) as reason:
                         warnings.warn(f"{problem_id} level {level} index {index}: a yes-instance instead of a "
                                       f"no-instance, because {reason}", NoInstanceWarning, stacklevel=2)
                 yield generate(problem_id, level, seed, index, tight=tight, time_limit=time_limit)
 
 
 class NoInstanceWarning(UserWarning):
-    """A no-instance was asked for where the problem cannot make one (e.g. dense Partition levels)."""
+    """A no-instance was asked for where none could be made: the problem has no construction at that size
+    (e.g. dense Partition levels) or the solver could not prove one within the time limit."""
 
 
 def write_testset(instances: Iterable[Instance], path: str | Path, with_key: bool = False,

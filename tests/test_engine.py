@@ -41,6 +41,16 @@ def test_card_ladder_and_growth_past_the_top():
             card.level_params(bad)
 
 
+def test_a_parameter_can_follow_another_past_the_top():
+    card = parse_card(CARD.replace("high = { multiply = 1.5 }", 'high = { of = "nodes", times = 2.1 }'))
+    assert card.level_params(2)["high"] == 100  # the reference ladder is untouched
+    assert [card.level_params(level)["high"] for level in (3, 4, 5)] == [25, 34, 42]  # round(2.1 * 12, 16, 20)
+    for bad in ('{ of = "nodes" }', '{ of = "nodes", times = 0 }', '{ of = "nodes", times = true }',
+                '{ of = "high", times = 2 }', '{ of = "width", times = 2 }', '{ of = "nodes", times = 2, add = 1 }'):
+        with pytest.raises(ValueError, match="beyond.high .* must be"):
+            parse_card(CARD.replace("high = { multiply = 1.5 }", f"high = {bad}"))
+
+
 def test_malformed_cards_are_refused_with_the_field_named():
     with pytest.raises(ValueError, match="missing field 'statement'"):
         parse_card(CARD.replace('statement = "Pick things."', ""))
@@ -123,6 +133,17 @@ def test_no_instance_generation_stops_when_the_solver_cannot_settle(monkeypatch)
     with pytest.raises(engine.GenerationError, match="settled none"):
         npgym.generate("three_sat", 3, seed=1, label="no", time_limit=0.5)
     assert calls == [0.5] * engine.UNSETTLED_LIMIT
+
+
+def test_a_test_set_falls_back_to_yes_with_a_warning_when_no_no_instance_is_proved(monkeypatch):
+    from npgym.problem import SolveResult
+    from npgym.testset import NoInstanceWarning, generate_testset
+
+    monkeypatch.setattr(npgym.get_problem("three_sat"), "solve", lambda data, time_limit: SolveResult("unknown"))
+    with pytest.warns(NoInstanceWarning, match="settled none"):
+        instances = list(generate_testset(["three_sat"], [2], seed=4, count=2, no_fraction=1.0, time_limit=0.1))
+    assert [instance.label for instance in instances] == ["yes", "yes"]
+    assert all(instance.meta["planted"] for instance in instances)
 
 
 def test_no_fraction_is_exact_and_reproducible():
