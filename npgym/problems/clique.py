@@ -126,7 +126,7 @@ def solve_free_set(data: dict[str, Any], time_limit: float, conflicts: list[set[
                 model.add_bool_or([chosen[u].Not(), chosen[v].Not()])
     return optimize_against_bound(
         model, sum(chosen), "max", data["k"], time_limit,
-        lambda solver: [v for v, x in enumerate(chosen) if solver.boolean_value(x)])
+        lambda solver: [v for v, x in enumerate(chosen) if solver.boolean_value(x)], linearization=2)
 
 
 def greedy_free_set(conflicts: list[set[int]], rng: random.Random, rounds: int = PERTURB_ROUNDS) -> list[int]:

@@ -116,7 +116,7 @@ class DominatingSet(Problem):
             model.add_bool_or([chosen[v]] + [chosen[u] for u in sorted(others)])
         return optimize_against_bound(
             model, sum(chosen), "min", data["k"], time_limit,
-            lambda solver: [v for v, x in enumerate(chosen) if solver.boolean_value(x)])
+            lambda solver: [v for v, x in enumerate(chosen) if solver.boolean_value(x)], linearization=2)
 
     def render(self, data: dict[str, Any]) -> str:
         return f"{render_graph(data['n'], data['edges'])}\nk = {data['k']}"

@@ -145,7 +145,7 @@ class MaxLeafSpanningTree(Problem):
         def read_tree(solver):
             return [[u, v] for (u, v), x in zip(edges, chosen) if solver.boolean_value(x)]
 
-        return optimize_against_bound(model, sum(leaf), "max", data["t"], time_limit, read_tree)
+        return optimize_against_bound(model, sum(leaf), "max", data["t"], time_limit, read_tree, linearization=2)
 
     def render(self, data: dict[str, Any]) -> str:
         return f"{render_graph(data['n'], data['edges'])}\nt = {data['t']}"
