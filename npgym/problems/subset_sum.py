@@ -21,10 +21,15 @@ baseline is greedy largest-first (take a number whenever it still fits under the
 
 No-instances: numbers and a hidden subset drawn exactly as above, with the target moved by 1 to 3
 (kept in ``1..total-1``), proved by the solver. Unreachable targets of this kind exist only while the
-instance is sparse enough: beyond n > 2 * log2(n * max_value) (level 4 of the ladder and up) fewer
-than 5% of the candidates are no-instances, and :meth:`SubsetSum.no_candidate` raises
-:class:`ParamError` rather than fall back to a structured give-away (all-even numbers, a target
-above the total).
+instance is sparse: beyond n > 2 * log2(n * max_value) (level 4 of the ladder and up) fewer than 5% of
+the candidates are no-instances. There, every target between the smallest number and the total minus
+the smallest number is reachable in practice, so the no-instance target is ``total - d`` with d drawn
+from ``1..min(numbers) - 1``: leaving out any number already drops the sum below it, while all numbers
+together overshoot it. The numbers are drawn exactly as for yes-instances; only the target's distance
+to the total (below the smallest number, where a yes-target with k = n - 1 lies at a distance of at
+least the smallest number) tells it apart, and noticing that is the proof. Candidates whose smallest
+number is 1 have no such d and are redrawn. (Instances made before this construction existed are
+unchanged: the dense levels used to have no no-instances at all.)
 """
 
 from __future__ import annotations
@@ -34,7 +39,6 @@ import random
 from typing import Any
 
 from npgym import checks
-from npgym.cards import ParamError
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.solvers import run_cp
@@ -65,13 +69,12 @@ class SubsetSum(Problem):
         chosen = sorted(rng.sample(range(n), rng.randint(1, n - 1)))
         return numbers, chosen
 
-    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any] | None:
         n, top = params["numbers"], params["max_value"]
-        if n > NO_DENSITY * math.log2(n * top):
-            raise ParamError(f"subset_sum has no no-instances at numbers={n}, max_value={top}: nearly every "
-                             f"target is reachable (no-instances need numbers <= {NO_DENSITY} * "
-                             f"log2(numbers * max_value))")
         numbers, chosen = self._draw(rng, params)
+        if n > NO_DENSITY * math.log2(n * top):
+            smallest = min(numbers)
+            return {"numbers": numbers, "target": sum(numbers) - rng.randint(1, smallest - 1)} if smallest > 1 else None
         target = sum(numbers[i] for i in chosen)
         shift = rng.randint(1, 3)
         moved = target + shift if rng.random() < 0.5 else target - shift

@@ -102,9 +102,18 @@ def test_subset_sum_no_instances_keep_the_target_in_range():
     for index in range(4):
         no = npgym.generate("subset_sum", 2, seed=5, index=index, label="no")
         assert 1 <= no.data["target"] < sum(no.data["numbers"])
-    problem = npgym.get_problem("subset_sum")
-    with pytest.raises(ParamError):
-        problem.no_candidate(random.Random(0), problem.level_params(5))
+
+
+
+@pytest.mark.parametrize("level", [5, 13])
+def test_dense_subset_sum_no_instances_fall_just_short_of_the_total(level):
+    yes = npgym.generate("subset_sum", level, seed=8)
+    no = npgym.generate("subset_sum", level, seed=8, label="no")
+    gap = sum(no.data["numbers"]) - no.data["target"]
+    assert 1 <= gap < min(no.data["numbers"])  # dropping any number undershoots, taking all overshoots
+    assert len(no.data["numbers"]) == len(yes.data["numbers"]) and max(no.data["numbers"]) <= no.params["max_value"]
+    assert npgym.solve(no).status == "unsat" and npgym.verify(no, {"solution": None}).ok
+    assert npgym.get_problem("subset_sum").no_candidate(random.Random(0), {"numbers": 80, "max_value": 1}) is None
 
 
 def test_subset_sum_heuristic_solves_an_easy_case():
