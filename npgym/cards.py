@@ -16,6 +16,10 @@ Its fields::
 
 Past the top level every parameter named in ``beyond`` (a ladder or a fixed one) grows by its rule
 (``add`` a constant, or ``multiply`` by a factor and round); the others keep their top-level value. Levels have no ceiling.
+A parameter may instead follow another one: ``m = {of = "n", times = 2.1}`` sets m to 2.1 * n (rounded for an
+integer m) at every level past the top, after the ``add`` and ``multiply`` rules of that level, so a ratio that
+the reference ladder never had (clauses per variable near a threshold) holds from the first level past the top on.
+The followed parameter must itself grow by ``add`` or ``multiply`` or stay fixed (no chains).
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ class Card:
     params: tuple[str, ...]
     levels: tuple[tuple[Any, ...], ...]
     fixed: dict[str, Any] = field(default_factory=dict)
-    beyond: dict[str, dict[str, float]] = field(default_factory=dict)
+    beyond: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def top_level(self) -> int:
@@ -66,16 +70,39 @@ class Card:
         params.update(zip(self.params, row))
         for _ in range(level - self.top_level):
             for name, rule in self.beyond.items():
-                params[name] = _grow(params[name], rule)
+                if "of" not in rule:
+                    params[name] = _grow(params[name], rule)
+            for name, rule in self.beyond.items():
+                if "of" in rule:
+                    params[name] = _round_like(params[name], params[rule["of"]] * rule["times"])
         return params
 
 
 def _grow(value: Any, rule: dict[str, float]) -> Any:
     if "add" in rule:
-        grown = value + rule["add"]
-    else:
-        grown = value * rule["multiply"]
+        return _round_like(value, value + rule["add"])
+    return _round_like(value, value * rule["multiply"])
+
+
+def _round_like(value: Any, grown: float) -> Any:
     return int(round(grown)) if isinstance(value, int) else grown
+
+
+def _check_beyond(card: Card, source: str) -> None:
+    names = (*card.params, *card.fixed)
+    followers = {name for name, rule in card.beyond.items() if isinstance(rule, dict) and "of" in rule}
+    for name, rule in card.beyond.items():
+        if name not in names:
+            raise ValueError(f"{source}: beyond.{name} must name a ladder or fixed parameter, one of {list(names)}")
+        if isinstance(rule, dict) and "of" in rule:
+            followed, times = rule["of"], rule.get("times")
+            if (set(rule) != {"of", "times"} or followed not in names or followed in followers
+                    or isinstance(times, bool) or not isinstance(times, (int, float)) or times <= 0):
+                raise ValueError(f"{source}: beyond.{name} = {rule} must be {{ of = \"<another parameter that does "
+                                 f"not itself follow one>\", times = <number > 0> }}")
+        elif not isinstance(rule, dict) or len(rule) != 1 or not ({"add", "multiply"} & set(rule)):
+            raise ValueError(f"{source}: beyond.{name} = {rule} must be {{ add = <number> }}, "
+                             "{ multiply = <number> } or { of = \"<parameter>\", times = <number> }")
 
 
 def parse_card(text: str, source: str = "<card>") -> Card:
@@ -96,10 +123,7 @@ def parse_card(text: str, source: str = "<card>") -> Card:
     for row in card.levels:
         if len(row) != len(params):
             raise ValueError(f"{source}: level row {list(row)} does not match params {list(params)}")
-    for name, rule in card.beyond.items():
-        if name not in (*params, *card.fixed) or len(rule) != 1 or not ({"add", "multiply"} & set(rule)):
-            raise ValueError(f"{source}: beyond.{name} must name a ladder or fixed parameter, with one 'add' or "
-                             "'multiply' rule")
+    _check_beyond(card, source)
     if not card.beyond:
         raise ValueError(f"{source}: a ladder needs a 'beyond' rule so levels grow past the top")
     return card

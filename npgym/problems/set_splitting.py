@@ -18,16 +18,33 @@ ids) and m random 3-subsets that are not monochromatic under it, distinct while 
 of the available subsets. Some reference levels ask for more subsets than exist (10 elements, 1000
 subsets): then every available subset occurs m // A or m // A + 1 times. Planted 2-colouring is
 "quiet": for a balanced colouring every element lies in the same expected number of subsets
-whatever its colour, so degrees do not leak it.
+whatever its colour, so degrees do not leak it (at level 12, splitting the elements at the median
+degree agrees with the colouring on 53% of them over 20 seeds, chance level for n = 80).
 
-Hardness: with subsets of size 3 the problem is not-all-equal 3-SAT. Random instances are hardest
-near m/n ~ 2.1, the 2-colourability threshold; the level (100, 200) sits there and past the top
-the ladder grows n by 20 and m by 42, so the ratio approaches 2.1. The small-n reference levels
-with many subsets are over-constrained (the colouring is nearly forced) and kept for comparison.
-No-instances: m - 7 random subsets plus a hidden Fano plane (the 7 lines of PG(2, 2) on 7 random
-elements), the smallest 3-uniform hypergraph with no 2-colouring; the solver proves each one.
-Level 1 (5 elements, 5 subsets) has no no-instance at all: a 3-uniform hypergraph on 5 elements
-that cannot be split needs all 10 triples.
+Hardness: with subsets of size 3 the problem is not-all-equal 3-SAT; random instances are hardest
+near m/n ~ 2.1, the 2-colourability threshold. Levels 1..11 are the reference's, kept so results
+compare; most are over-constrained (the colouring is nearly forced) and the WalkSAT heuristic solves
+10/10 at the top. Version 2: past the top n grows by 60 and m = 2.1 n (the card's ``of`` rule; v1
+added 20 and 42 to (20, 500) and stayed over-constrained: 9/10 at level 50). The heuristic solves,
+out of 30 seeds: level 12 (80, 168) 27, 13 (140, 294) 24, 14 (200, 420) 17, 15 (260, 546) 13,
+16 (320, 672) 7, 17 6, 18 6, 20 4, 25 1. Its flip budget is linear in n while the time WalkSAT
+needs near the threshold grows faster, so it keeps falling.
+
+No-instances (version 2), from the yes-instances' own distribution: a planted instance in which a
+uniformly random number of the distinct subsets (one up to all) is swapped for uniformly random
+subsets not among them; the solver proves it or the engine draws another. Every level with
+m >= 2n (levels 3-5 and 7-11 and all past the top) uses this; on the dense levels the swap happens
+before the subsets are repeated, so no-instances repeat as evenly as yes-instances. Below m = 2n
+random swaps almost never break the colouring, so levels 2 and 6, (10, 10) and (100, 100), keep
+v1's construction: m - 7 random subsets plus a hidden Fano plane (the 7 lines of PG(2, 2) on 7
+random elements), the smallest 3-uniform hypergraph with no 2-colouring. Level 1 (5 elements, 5
+subsets) has no no-instance: one on 5 elements needs all 10 triples. Measured (5 seeds, 10 s
+limit): all levels 2..15 make 5/5, with 1.0-1.2 candidates per instance except level 7 (100, 200)
+16.4 (about 8% of its candidates are unsatisfiable, so about 1 in 300 seeds runs out of the 64
+attempts), level 12 5.6 and levels 13-15 about 2 (level 15: 10/10, 2.5). Glucose proves them
+unsatisfiable in under 0.1 s up to level 13, 0.6 s at level 14 (up to 2 s), 4.5 s at level 15 (up
+to 7 s); at level 16 (320 elements) proofs take 12-17 s, so the default 10 s limit makes none
+(0/3; 3/3 with a 60 s limit).
 """
 
 from __future__ import annotations
@@ -47,6 +64,14 @@ from npgym.verdict import CONSTRAINT
 FANO_LINES = ((0, 1, 2), (0, 3, 4), (0, 5, 6), (1, 3, 5), (1, 4, 6), (2, 3, 6), (2, 4, 5))
 ENUMERATE_LIMIT = 20000  # subsets are enumerated (not sampled) only when the space is this small
 FLIPS_PER_ELEMENT = 20   # budget of the local-search heuristic
+FANO_BELOW_RATIO = 2     # below m = 2n random swaps almost never make a no-instance: hide a Fano plane
+
+
+def balanced_colour(rng: random.Random, n: int) -> list[int]:
+    """floor(n/2) elements of colour 1 and the rest 0, on shuffled ids."""
+    colour = [1] * (n // 2) + [0] * (n - n // 2)
+    rng.shuffle(colour)
+    return colour
 
 
 def split_subsets(n: int, size: int, colour: list[int] | None) -> int:
@@ -57,31 +82,57 @@ def split_subsets(n: int, size: int, colour: list[int] | None) -> int:
     return math.comb(n, size) - math.comb(ones, size) - math.comb(n - ones, size)
 
 
-def draw_subsets(rng: random.Random, n: int, size: int, count: int, colour: list[int] | None) -> list[list[int]]:
+def draw_subsets(rng: random.Random, n: int, size: int, count: int, colour: list[int] | None,
+                 replace_some: bool = False) -> list[list[int]]:
     """``count`` random ``size``-subsets that ``colour`` splits (any subsets if ``colour`` is None).
 
     Distinct while ``count`` is at most half of the available subsets (each draw is new with
     probability >= 1/2, so the loop ends fast); otherwise every available subset is listed evenly often.
+    With ``replace_some`` (no-instance candidates), a uniformly random number of the distinct subsets
+    (one up to all) is first swapped for uniformly random subsets not among them, split or not.
     """
     def splits(subset) -> bool:
         return colour is None or 0 < sum(colour[e] for e in subset) < size
 
     available = split_subsets(n, size, colour)
-    if 2 * count <= available:
+    distinct = 2 * count <= available
+    if distinct:
         chosen: set[tuple[int, ...]] = set()
         while len(chosen) < count:
             subset = tuple(sorted(rng.sample(range(n), size)))
             if splits(subset):
                 chosen.add(subset)
-        return [list(s) for s in chosen]
-    every = [list(s) for s in itertools.combinations(range(n), size) if splits(s)]
-    full, extra = divmod(count, len(every))
-    return every * full + rng.sample(every, extra)
+        pool = sorted(chosen)
+    else:
+        pool = [s for s in itertools.combinations(range(n), size) if splits(s)]
+    if replace_some:
+        pool = swap_some(rng, n, size, pool)
+    if distinct:
+        return [list(s) for s in pool]
+    full, extra = divmod(count, len(pool))
+    return [list(s) for s in pool * full + rng.sample(pool, extra)]
+
+
+def swap_some(rng: random.Random, n: int, size: int, pool: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """``pool`` with a uniformly random number of its subsets swapped for uniformly random new ones."""
+    present = set(pool)
+    absent = math.comb(n, size) - len(present)
+    swaps = rng.randint(1, min(len(pool), absent))
+    kept = present - set(rng.sample(pool, swaps))
+    added: set[tuple[int, ...]] = set()
+    if 2 * absent >= math.comb(n, size):  # a random subset is not in the pool with probability >= 1/2
+        while len(added) < swaps:
+            subset = tuple(sorted(rng.sample(range(n), size)))
+            if subset not in kept:
+                added.add(subset)
+    else:
+        added.update(rng.sample([s for s in itertools.combinations(range(n), size) if s not in present], swaps))
+    return sorted(kept | added)
 
 
 class SetSplitting(Problem):
     id = "set_splitting"
-    version = 1
+    version = 2
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m, size = params["n"], params["m"], params["size"]
@@ -96,17 +147,23 @@ class SetSplitting(Problem):
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, m, size = params["n"], params["m"], params["size"]
-        colour = [1] * (n // 2) + [0] * (n - n // 2)
-        rng.shuffle(colour)
+        colour = balanced_colour(rng, n)
         subsets = sorted(draw_subsets(rng, n, size, m, colour))
         return Planted({"n": n, "subsets": subsets}, colour)
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
-        """m - 7 random subsets plus a Fano plane on 7 random elements (never 2-colourable)."""
+        """A planted instance with some subsets swapped for random ones; below m = 2n, a hidden Fano plane."""
         n, m, size = params["n"], params["m"], params["size"]
+        colour = balanced_colour(rng, n)
+        if split_subsets(n, size, colour) == math.comb(n, size):
+            raise ParamError(f"n = {n} elements have no no-instance with subsets of size {size}: a balanced colouring "
+                             f"splits every subset; use n >= {2 * size - 1}")
+        if m >= FANO_BELOW_RATIO * n:
+            return {"n": n, "subsets": sorted(draw_subsets(rng, n, size, m, colour, replace_some=True))}
         if size != 3 or n < 7 or m < 7:
-            raise ParamError(f"no-instances need size = 3, n >= 7 and m >= 7 (a hidden Fano plane), got "
-                             f"size = {size}, n = {n}, m = {m}; at n = 5 no 5 triples are unsplittable")
+            raise ParamError(f"no-instances with fewer than {FANO_BELOW_RATIO} * n subsets need size = 3, n >= 7 "
+                             f"and m >= 7 (a hidden Fano plane), got size = {size}, n = {n}, m = {m}; at n = 5 no "
+                             "5 triples are unsplittable")
         points = rng.sample(range(n), 7)
         fano = [sorted(points[i] for i in line) for line in FANO_LINES]
         return {"n": n, "subsets": sorted(fano + draw_subsets(rng, n, size, m - 7, None))}

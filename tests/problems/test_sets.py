@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections import Counter
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import npgym
 from npgym.engine import check_data
 from npgym.cards import ParamError
+from npgym.problems.set_splitting import balanced_colour, draw_subsets, split_subsets
 from npgym.verdict import Reject
 
 THREE_DM = npgym.get_problem("three_dimensional_matching")
@@ -145,7 +149,7 @@ def test_bounded_problems_brute_force(problem, sense):
         assert accepted  # the planted bound is reachable
 
 
-@pytest.mark.parametrize("level, label", [(1, "yes"), (2, "yes"), (2, "no")])
+@pytest.mark.parametrize("level, label", [(1, "yes"), (2, "yes"), (2, "no"), (3, "no")])
 def test_set_splitting_brute_force(level, label):
     for seed in range(3):
         data = npgym.generate("set_splitting", level, seed, label=label).data
@@ -191,10 +195,47 @@ def test_set_splitting_planted_colouring_is_balanced():
     assert abs(2 * sum(instance.certificate) - instance.data["n"]) <= 1
 
 
-def test_set_splitting_dense_levels_repeat_subsets_evenly():
-    data = npgym.generate("set_splitting", 9, 0).data  # 10 elements, 1000 subsets: more than exist
+@pytest.mark.parametrize("label", ["yes", "no"])
+def test_set_splitting_dense_levels_repeat_subsets_evenly(label):
+    data = npgym.generate("set_splitting", 9, 0, label=label).data  # 10 elements, 1000 subsets: more than exist
     counts = Counter(tuple(s) for s in data["subsets"])
     assert len(data["subsets"]) == 1000 and max(counts.values()) - min(counts.values()) <= 1
+    assert len(counts) == 100  # the 100 subsets a balanced colouring splits, or as many after swaps: no count tell
+
+
+@given(st.integers(4, 30), st.integers(1, 400), st.integers(0, 2**32), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_set_splitting_draws_keep_size_and_spread(n, m, seed, replace_some):
+    rng = random.Random(seed)
+    colour = balanced_colour(rng, n)
+    available = split_subsets(n, 3, colour)
+    assume(2 * m <= available or available <= 2000)
+    assume(available < math.comb(n, 3) or not replace_some)  # n = 4: every subset is split, nothing to swap in
+    subsets = draw_subsets(rng, n, 3, m, colour, replace_some)
+    counts = Counter(tuple(s) for s in subsets)
+    assert len(subsets) == m and all(list(s) == sorted(set(s)) and 0 <= s[0] and s[-1] < n for s in subsets)
+    assert max(counts.values()) - min(counts.values()) <= 1  # distinct, or each listed evenly often
+    assert len(counts) == min(m, available)
+    if not replace_some:
+        assert all(0 < sum(colour[e] for e in s) < 3 for s in subsets)
+
+
+def test_set_splitting_past_the_top_sits_at_the_threshold():
+    card = SPLITTING.card
+    assert card.level_params(11) == {"n": 20, "m": 500, "size": 3}  # the reference top is kept
+    for level in (12, 13, 20):
+        params = card.level_params(level)
+        assert params["n"] == 20 + 60 * (level - 11) and params["m"] == round(2.1 * params["n"])
+
+
+def test_set_splitting_degrees_do_not_leak_the_colouring():
+    gaps = []
+    for seed in range(10):
+        instance = npgym.generate("set_splitting", 12, seed)
+        degrees = Counter(e for s in instance.data["subsets"] for e in s)
+        by_colour = [[degrees[e] for e, c in enumerate(instance.certificate) if c == colour] for colour in (0, 1)]
+        gaps.append(sum(by_colour[1]) / len(by_colour[1]) - sum(by_colour[0]) / len(by_colour[0]))
+    assert abs(sum(gaps) / len(gaps)) < 0.25  # mean degree 6.3; the sd of one instance's gap is about 0.2
 
 
 def test_set_splitting_has_no_level_1_no_instances():
