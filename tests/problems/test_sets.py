@@ -180,6 +180,37 @@ def test_set_degrees_are_balanced_and_subsets_distinct(problem_id, level):
     assert all(s == sorted(set(s)) for s in data["subsets"]) and data["subsets"] == sorted(data["subsets"])
 
 
+@given(st.integers(2, 20), st.integers(1, 5), st.integers(0, 19), st.integers(0, 2**32))
+@settings(max_examples=60, deadline=None)
+def test_x3c_plant_keeps_degrees_even(q, degree, spare, seed):
+    m = degree * q + spare % q
+    assume(m <= math.comb(3 * q, 3) // 2)
+    planted = X3C.plant(random.Random(seed), {"q": q, "m": m})
+    subsets = planted.data["subsets"]
+    degrees = Counter(e for subset in subsets for e in subset)
+    assert len(degrees) == 3 * q and max(degrees.values()) - min(degrees.values()) <= 1
+    if m % q == 0:  # an integer average degree: every element has it, so degrees say nothing of the cover
+        assert set(degrees.values()) == {m // q}
+    assert len({tuple(s) for s in subsets}) == m and code_of(X3C, planted.data, planted.certificate) == "ok"
+
+
+def test_x3c_past_the_top_every_element_has_degree_four():
+    top = X3C.card.top_level
+    ladder = [X3C.level_params(level) for level in range(top, top + 40)]
+    assert ladder[0]["m"] == 2 * ladder[0]["q"]  # the reference's parity systems
+    assert all(params["m"] == 4 * params["q"] for params in ladder[1:])  # whole degree: nothing leaks
+    assert all(low["q"] < high["q"] for low, high in zip(ladder, ladder[1:]))
+
+
+def test_x3c_heuristic_solves_the_top_but_not_seven_levels_past_it():
+    def solved(level):
+        instances = [npgym.generate(X3C.id, level, seed) for seed in range(5)]
+        return sum(code_of(X3C, i.data, X3C.heuristic(i.data, random.Random(i.seed))) == "ok" for i in instances)
+
+    top = X3C.card.top_level
+    assert solved(top) == 5 and solved(top + 7) <= 1
+
+
 @pytest.mark.parametrize("problem_id, level", [("set_packing", 4), ("minimum_cover", 13)])
 def test_planted_subsets_are_sized_like_decoys(problem_id, level):
     instance = npgym.generate(problem_id, level, 2)
