@@ -7,6 +7,8 @@ import itertools
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import npgym
 from npgym.engine import check_data
@@ -161,6 +163,40 @@ def test_bin_packing_plants_perfect_packings_and_checks_params():
     with pytest.raises(ParamError, match="items"):
         problem.check_params({"items": 2, "capacity": 10, "bins": 3})
     problem.plant(random.Random(0), {"items": 40, "capacity": 10, "bins": 4})  # every bin full of ones
+
+
+def test_bin_packing_own_no_instances_fill_the_bins_exactly():
+    """Level 1 (3.3 items per bin) draws its own no-candidates: same bins, total = bins * capacity."""
+    own = [instance for seed in range(4)
+           if (instance := npgym.generate("bin_packing", 1, seed, label="no")).data["bins"] == instance.params["bins"]]
+    assert own  # about 85% of level-1 no-instances are own candidates, the rest move the bound
+    for instance in own:
+        data = instance.data
+        assert instance.label == "no" and sum(data["weights"]) == data["bins"] * data["capacity"]
+        assert len(data["weights"]) == instance.params["items"]
+        assert npgym.solve(instance, time_limit=10).status == "unsat"
+    problem = npgym.get_problem("bin_packing")
+    assert problem.no_candidate(random.Random(0), problem.level_params(4)) is None  # 13.3 items per bin
+
+
+@given(st.integers(1, 6), st.floats(1.0, 3.5), st.integers(2, 60), st.integers(0, 2**32))
+def test_bin_packing_no_candidates_keep_the_planted_range(bins, per_bin, capacity, seed):
+    from npgym.problems.bin_packing import FLOOR
+
+    items = max(bins, int(per_bin * bins))
+    params = {"items": items, "capacity": capacity, "bins": bins}
+    problem = npgym.get_problem("bin_packing")
+    if items > bins * capacity:
+        return
+    fewest = items // bins
+    least = max(1, int(FLOOR * capacity * bins / items))
+    most = capacity - min(least, capacity // fewest) * (fewest - 1)
+    assert max(problem.plant(random.Random(seed), params).data["weights"]) <= most
+    data = problem.no_candidate(random.Random(seed), params)
+    if data is not None:
+        weights = data["weights"]
+        assert len(weights) == items and sum(weights) == bins * capacity
+        assert least <= min(weights) and max(weights) <= most
 
 
 def test_bin_packing_ffd_solves_an_easy_case():
