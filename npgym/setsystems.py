@@ -111,6 +111,12 @@ def render_subsets(subsets: list[list[int]], label: str = "Subsets") -> str:
     return f"{label} ({len(subsets)}, one per line as index: elements):\n{lines}"
 
 
+def render_universe_and_bound(data: dict[str, Any]) -> str:
+    """The prompt of a set problem with a bound k: the universe, the subsets, then k."""
+    n = data["n"]
+    return f"Universe: {n} elements numbered 0 to {n - 1}.\n{render_subsets(data['subsets'])}\nk = {data['k']}"
+
+
 def check_exact_cover(n: int, blocks: list[list[int]], solution: Any, what: str = "subset",
                       name=str) -> None:
     """Reject unless ``solution`` lists distinct block indices covering ``0..n-1`` exactly once.

@@ -81,6 +81,11 @@ def run_cp(model, time_limit: float, optimize: bool = False, linearization: int 
     return status, solver, effort, proved
 
 
+def read_chosen(literals):
+    """A certificate reader for :func:`optimize_against_bound`: the indices of the true ``literals``."""
+    return lambda solver: [i for i, x in enumerate(literals) if solver.boolean_value(x)]
+
+
 def optimize_against_bound(model, objective, sense: str, bound: int | None, time_limit: float,
                            read_certificate, linearization: int | None = None) -> SolveResult:
     """Optimise ``objective`` on a CP-SAT ``model`` and decide "is there a solution within ``bound``?".

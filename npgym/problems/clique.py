@@ -42,7 +42,7 @@ from npgym import checks
 from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.solvers import optimize_against_bound
+from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT, Reject
 
 PERTURB_ROUNDS = 60
@@ -126,7 +126,7 @@ def solve_free_set(data: dict[str, Any], time_limit: float, conflicts: list[set[
                 model.add_bool_or([chosen[u].Not(), chosen[v].Not()])
     return optimize_against_bound(
         model, sum(chosen), "max", data["k"], time_limit,
-        lambda solver: [v for v, x in enumerate(chosen) if solver.boolean_value(x)], linearization=2)
+        read_chosen(chosen), linearization=2)
 
 
 def greedy_free_set(conflicts: list[set[int]], rng: random.Random, rounds: int = PERTURB_ROUNDS) -> list[int]:

@@ -34,7 +34,7 @@ from npgym import checks
 from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.solvers import optimize_against_bound
+from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT
 
 
@@ -116,7 +116,7 @@ class DominatingSet(Problem):
             model.add_bool_or([chosen[v]] + [chosen[u] for u in sorted(others)])
         return optimize_against_bound(
             model, sum(chosen), "min", data["k"], time_limit,
-            lambda solver: [v for v, x in enumerate(chosen) if solver.boolean_value(x)], linearization=2)
+            read_chosen(chosen), linearization=2)
 
     def render(self, data: dict[str, Any]) -> str:
         return f"{render_graph(data['n'], data['edges'])}\nk = {data['k']}"

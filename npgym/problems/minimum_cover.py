@@ -31,9 +31,9 @@ from typing import Any
 
 from npgym import checks
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.setsystems import element_holders, balanced_slots, deal_blocks, index_blocks, render_subsets
+from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.registry import register
-from npgym.solvers import optimize_against_bound
+from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT
 
 
@@ -105,12 +105,10 @@ class MinimumCover(Problem):
         model.add(sum(chosen) <= data["k"])
         return optimize_against_bound(
             model, sum(chosen), "min", data["k"], time_limit,
-            lambda solver: [i for i, x in enumerate(chosen) if solver.boolean_value(x)])
+            read_chosen(chosen))
 
     def render(self, data: dict[str, Any]) -> str:
-        n = data["n"]
-        return (f"Universe: {n} elements numbered 0 to {n - 1}.\n{render_subsets(data['subsets'])}\n"
-                f"k = {data['k']}")
+        return render_universe_and_bound(data)
 
     def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
         """Greedy set cover: repeatedly take the subset covering the most uncovered elements."""
