@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks are scripts, run from anywhere
 
 import npgym  # noqa: E402
-from scale import benchmark_levels  # noqa: E402
+from scale import benchmark_levels, chosen_problems  # noqa: E402
 
 
 def timed(function, *args, **kwargs):
@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--no-solve-at", default="", help="comma list of level names not to solve, e.g. 10x")
     args = parser.parse_args()
-    problems = npgym.problem_ids() if args.problems == "all" else args.problems.split(",")
+    problems = chosen_problems(args.problems)
     skip = set(filter(None, args.no_solve_at.split(",")))
     print("| problem | level | L | generate | verify | solve | solver status | chars |")
     print("|---|---|---|---|---|---|---|---|")

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import npgym  # noqa: E402
 from npgym.engine import GenerationError  # noqa: E402
-from scale import benchmark_levels  # noqa: E402
+from scale import benchmark_levels, chosen_problems  # noqa: E402
 
 LEVEL_NAMES = ("1", "mid", "top", "2x")
 
@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--tight", action="store_true")
     parser.add_argument("--time-limit", type=float, default=20.0)
     args = parser.parse_args()
-    problems = npgym.problem_ids() if args.problems == "all" else args.problems.split(",")
+    problems = chosen_problems(args.problems)
     mode = "tight bounds" if args.tight else "default bounds"
     print(f"Heuristic (random) solved, {args.count} instances per cell, {mode}\n")
     print("| problem | " + " | ".join(f"L{name}" for name in LEVEL_NAMES) + " | unproved | seconds |")

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import npgym  # noqa: E402
 from npgym.cards import ParamError  # noqa: E402
 from npgym.engine import GenerationError  # noqa: E402
-from scale import benchmark_levels  # noqa: E402
+from scale import benchmark_levels, chosen_problems  # noqa: E402
 
 
 def no_cell(problem_id: str, level: int, count: int, time_limit: float) -> str:
@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--levels", default="1,mid,top,2x", help="names from 1,mid,top,2x,10x or level numbers")
     args = parser.parse_args()
-    problems = npgym.problem_ids() if args.problems == "all" else args.problems.split(",")
+    problems = chosen_problems(args.problems)
     names = args.levels.split(",")
     print(f"No-instances made / asked (mean candidates per instance, seconds), solver limit {args.time_limit}s\n")
     print("| problem | " + " | ".join(names) + " |")

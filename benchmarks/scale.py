@@ -25,3 +25,8 @@ def benchmark_levels(problem_id: str) -> dict[str, int]:
     top = npgym.get_problem(problem_id).card.top_level
     return {"1": 1, "mid": max(1, (top + 1) // 2), "top": top,
             "2x": level_for_scale(problem_id, 2), "10x": level_for_scale(problem_id, 10)}
+
+
+def chosen_problems(spec: str) -> list[str]:
+    """The problems a ``--problems`` option names: "all" or a comma list of ids."""
+    return npgym.problem_ids() if spec == "all" else spec.split(",")
