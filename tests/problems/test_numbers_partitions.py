@@ -179,15 +179,14 @@ def test_bin_packing_own_no_instances_fill_the_bins_exactly():
     assert problem.no_candidate(random.Random(0), problem.level_params(4)) is None  # 13.3 items per bin
 
 
-@given(st.integers(1, 6), st.floats(1.0, 3.5), st.integers(2, 60), st.integers(0, 2**32))
+@given(st.integers(1, 6), st.floats(1.0, 3.5), st.integers(4, 60), st.integers(0, 2**32))
 def test_bin_packing_no_candidates_keep_the_planted_range(bins, per_bin, capacity, seed):
     from npgym.problems.bin_packing import FLOOR
 
     items = max(bins, int(per_bin * bins))
     params = {"items": items, "capacity": capacity, "bins": bins}
     problem = npgym.get_problem("bin_packing")
-    if items > bins * capacity:
-        return
+    problem.check_params(params)  # at most 3.5 items per bin always fit bins of capacity >= 4
     fewest = items // bins
     least = max(1, int(FLOOR * capacity * bins / items))
     most = capacity - min(least, capacity // fewest) * (fewest - 1)
