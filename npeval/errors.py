@@ -4,7 +4,7 @@ Every record falls in exactly one category, named ``kind:code``:
     ``ok``                  graded correct
     ``verdict:<code>``      graded wrong, with the verifier's code (constraint, bound, shape, range,
                             duplicate, type, wrong_claim, no_answer, ...; see ``npgym.verdict``)
-    ``parse:<code>``        no answer could be extracted (no_json, bad_json, no_solution_key)
+    ``parse:<code>``        no answer could be extracted (no_json, bad_json, no_solution_key, copied)
     ``truncated``           the reply hit the token limit before an answer
     ``refusal``             the model declined
     ``api:<code>``          every API attempt failed (rate_limit, server, timeout, ...): missing data,

@@ -11,6 +11,7 @@ from collections import Counter
 from nppc.args import int_list, problem_list
 from npgym.engine import DEFAULT_TIME_LIMIT, solve, verify
 from npgym.extract import extract_answer
+from npgym.prompt import build_prompt
 from npgym.registry import get_problem, problem_ids
 from npgym.testset import NoInstanceWarning, generate_testset, read_jsonl, read_testset, write_testset
 
@@ -98,7 +99,7 @@ def cmd_verify(args) -> int:
             if instance is None:
                 raise ValueError(f"answer for unknown instance id {record.get('id')!r}")
             if "response" in record:
-                extraction = extract_answer(record["response"])
+                extraction = extract_answer(record["response"], prompt=record.get("prompt") or build_prompt(instance))
                 answer = extraction.answer
                 verdict_code = extraction.error
             else:

@@ -55,7 +55,7 @@ def create_dataset(problem: str, level: int = 1, seed: int = 0, size: int = 100)
 
 def score_answer(text: Any, item: dict[str, Any]) -> float:
     """1.0 if the raw model ``text`` holds a valid answer for ``item``'s instance, else 0.0."""
-    extraction = extract_answer(text)
+    extraction = extract_answer(text, prompt=item.get("question"))
     if not extraction.ok:
         return 0.0
     instance = Instance.from_record(item["metadata"]["instance"])

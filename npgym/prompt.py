@@ -13,12 +13,14 @@ from npgym.engine import render
 from npgym.instance import Instance
 from npgym.registry import get_problem
 
-TEMPLATE_VERSION = "nppc-prompt-1"
+TEMPLATE_VERSION = "nppc-prompt-2"
 
+# No complete answer object appears in these rules: a reply that echoes them must not hold an answer
+# the extractor could take (the value shown is never a solution object, and "null" is given in words).
 _ANSWER_RULES = (
-    'Answer with a JSON object of the form {{"solution": ...}} where the solution is {answer_format_lower}\n'
-    'Example of the format (not an answer to this instance): {{"solution": {example}}}\n'
-    'If you are certain that no valid solution exists, answer {{"solution": null}}.\n'
+    'Answer with a JSON object of the form {{"solution": VALUE}}, where VALUE is {answer_format_lower}\n'
+    "A VALUE of that form, written for some other instance: {example}\n"
+    "If you are certain that no valid solution exists, give null as the VALUE.\n"
     "Reason step by step if it helps, then end your reply with the JSON object on its own line."
 )
 

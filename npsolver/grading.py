@@ -6,7 +6,7 @@ Order of the checks, first match wins:
    was cut off after it);
 2. no answer and ``finish_reason`` is ``length``: ``truncated``;
 3. no answer and the visible text matches one of :data:`REFUSAL_PATTERNS`: ``refusal``;
-4. otherwise ``parse_error`` with the extraction's code (``no_json``, ``bad_json``, ``no_solution_key``).
+4. otherwise ``parse_error`` with the extraction's code (``no_json``, ``bad_json``, ``no_solution_key``, ``copied``).
 
 A verifier that raises is a bug in nppc, not a wrong answer: the record gets status
 ``verifier_error`` (code ``verifier_error``, ``correct`` NULL) and the run goes on.
@@ -52,9 +52,13 @@ def is_refusal(text: str) -> bool:
     return bool(_REFUSAL.search(text or ""))
 
 
-def grade_reply(instance: Instance, text: str, reasoning: str | None, finish_reason: str | None) -> Outcome:
-    """Grade one reply (see the module docstring for the order of the checks)."""
-    extraction = extract_answer(text, reasoning)
+def grade_reply(instance: Instance, text: str, reasoning: str | None, finish_reason: str | None,
+                prompt: str | None = None) -> Outcome:
+    """Grade one reply to ``prompt`` (see the module docstring for the order of the checks).
+
+    With the prompt given, answers the reply copied from it are not the model's (code ``copied``).
+    """
+    extraction = extract_answer(text, reasoning, prompt)
     if extraction.answer is None:
         if finish_reason in TRUNCATION_REASONS:
             return Outcome(TRUNCATED, 0, "length", "the reply hit the token limit before an answer",

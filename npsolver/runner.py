@@ -166,7 +166,8 @@ class _Worker:
                 "cost_usd": None, "cost_source": MISSING}
 
     def graded_record(self, task: Task, completion: Completion, attempts: int, started_at: float) -> dict[str, Any]:
-        outcome = grade_reply(task.instance, completion.text, completion.reasoning, completion.finish_reason)
+        outcome = grade_reply(task.instance, completion.text, completion.reasoning, completion.finish_reason,
+                              task.prompt)
         clean = self.redactor.text
         return {**self.base_record(task, attempts, started_at), "status": outcome.status,
                 "correct": outcome.correct, "code": outcome.code, "message": clean(outcome.message),

@@ -13,7 +13,8 @@ of the same run skips finished records and retries the ones that ended in an API
 
 Record status (``status`` column), one per record:
     ``graded``       an answer was extracted and verified (``correct`` is 1 or 0, ``code`` the verdict code)
-    ``parse_error``  no answer could be extracted (``code``: no_json / bad_json / no_solution_key); correct = 0
+    ``parse_error``  no answer could be extracted (``code``: no_json / bad_json / no_solution_key /
+                     copied: the only answers were copied from the prompt); correct = 0
     ``truncated``    the reply hit the token limit (finish_reason "length") before an answer; correct = 0
     ``refusal``      the model declined to answer; correct = 0
     ``api_error``    every attempt failed (``code``: rate_limit / server / timeout / client / connection ...);

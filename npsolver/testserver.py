@@ -9,8 +9,10 @@ the ``default`` reply. A reply is a JSON object with any of:
 
 ``status`` (200), ``content``, ``reasoning_content``, ``finish_reason`` ("stop"), ``delay`` (seconds
 before answering), ``headers`` (e.g. ``{"Retry-After": "1"}``), ``usage`` (token counts),
-``raw`` (a body sent as is, e.g. broken JSON), and ``echo_auth`` (an error message that quotes the
-request's Authorization header, as some providers do: the runner must redact it).
+``raw`` (a body sent as is, e.g. broken JSON), ``echo_auth`` (an error message that quotes the
+request's Authorization header, as some providers do: the runner must redact it), ``echo_auth_reply``
+(a normal reply whose content quotes that header), and ``echo`` (the content is the prompt itself,
+``"full"``, or its second half, ``"tail"``, as small models often do).
 
 The log gets one JSON line per request: the prompt hash, the reply index, the status, the time.
 """
@@ -101,6 +103,13 @@ def make_handler(script: Script):
             if reply.get("echo_auth"):
                 auth = self.headers.get("Authorization", "")
                 body = {"error": {"message": f"{reply['echo_auth']} (you sent: {auth})", "type": "invalid_request"}}
+            elif reply.get("echo"):
+                text = prompt if isinstance(prompt, str) else json.dumps(prompt)
+                content = text if reply["echo"] == "full" else text[len(text) // 2:]
+                body = completion_body({**reply, "content": content}, request.get("model", "scripted"))
+            elif reply.get("echo_auth_reply"):
+                content = f"{reply['echo_auth_reply']} {self.headers.get('Authorization', '')}"
+                body = completion_body({**reply, "content": content}, request.get("model", "scripted"))
             elif "raw" in reply:
                 body = reply["raw"]
             elif status != 200:

@@ -234,3 +234,28 @@ def test_tight_bounds_sit_at_the_proved_optimum(problem_id):
         if problem.bound_key is not None:
             assert instance.data[problem.bound_key] == instance.optimum == verdict.objective
             assert instance.meta["effort"]["seconds"] >= 0
+
+
+@pytest.mark.parametrize("problem_id", PROBLEMS)
+def test_format_example_is_never_a_valid_answer(problem_id):
+    """The value the prompt shows as a format example must not be graded correct on any instance."""
+    example = npgym.get_problem(problem_id).card.answer_example
+    for level in range(1, top(problem_id) + 3):
+        for seed in range(6):
+            verdict = npgym.verify(npgym.generate(problem_id, level, seed, 0), {"solution": example})
+            assert not verdict.ok, f"{problem_id} level {level} seed {seed}: the format example is valid"
+
+
+@pytest.mark.parametrize("problem_id", PROBLEMS)
+def test_an_echo_of_the_prompt_is_never_an_answer(problem_id):
+    """A reply that repeats its prompt, in full or in part, holds no answer the grader takes."""
+    from npsolver.plan import build_tasks
+
+    inst = npgym.generate(problem_id, 1, 0, 0)
+    prompt = build_tasks([inst], shots=2, samples=1)[0].prompt
+    lines = prompt.splitlines()
+    echoes = [prompt, "Sure! " + prompt + "\nThat is the task.", "\n".join(lines[len(lines) // 2:]),
+              "\n".join(line for line in lines if "solution" in line.lower() or line.startswith("Answer"))]
+    for echo in echoes:
+        extraction = npgym.extract_answer(echo, prompt=prompt)
+        assert extraction.answer is None, f"{problem_id}: took {extraction.answer} from an echo"

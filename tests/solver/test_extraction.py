@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import npgym
-from npgym.extract import BAD_JSON, NO_JSON, NO_SOLUTION_KEY, extract_answer
+from npgym.extract import BAD_JSON, COPIED, NO_JSON, NO_SOLUTION_KEY, extract_answer
 from npsolver.grading import grade_reply, is_refusal
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=6),
@@ -95,3 +95,50 @@ def test_a_verifier_that_raises_is_recorded_not_fatal(instance, monkeypatch):
     outcome = grade_reply(instance, '{"solution": [1]}', None, "stop")
     assert (outcome.status, outcome.code, outcome.correct) == ("verifier_error", "verifier_error", None)
     assert "ZeroDivisionError" in outcome.message and outcome.answer_json == '{"solution": [1]}'
+
+
+# -- replies that copy their prompt ----------------------------------------------------------------
+
+def prompt_with_shots(problem: str = "partition", level: int = 2, shots: int = 2) -> str:
+    from npsolver.plan import build_tasks
+
+    return build_tasks([npgym.generate(problem, level, 3, 0)], shots=shots, samples=1)[0].prompt
+
+
+def test_a_full_echo_holds_no_answer():
+    prompt = prompt_with_shots()
+    extraction = extract_answer("Let me restate the task.\n" + prompt, prompt=prompt)
+    assert extraction.answer is None and extraction.error == COPIED
+
+
+def test_an_own_answer_after_an_echo_is_taken():
+    prompt = prompt_with_shots()
+    extraction = extract_answer(prompt + "\nSo my answer is:\n{\"solution\": [1, 0, 0, 1]}", prompt=prompt)
+    assert extraction.answer == {"solution": [1, 0, 0, 1]}
+
+
+def test_a_short_answer_equal_to_prompt_text_is_still_the_models():
+    """A bare answer that happens to equal an example's answer is not an echo: it has no copied context."""
+    prompt = prompt_with_shots()
+    example_answer = next(line for line in prompt.splitlines() if line.startswith("Answer: "))[len("Answer: "):]
+    assert extract_answer(example_answer, prompt=prompt).answer == json.loads(example_answer)
+    assert extract_answer(f"I think the answer is {example_answer}", prompt=prompt).answer == json.loads(example_answer)
+
+
+def test_an_echo_rewrapped_with_other_whitespace_is_still_an_echo():
+    prompt = prompt_with_shots()
+    rewrapped = " ".join(prompt.split())
+    assert extract_answer(rewrapped, prompt=prompt).answer is None
+
+
+@given(data=st.data(), problem=st.sampled_from(["partition", "vertex_cover", "three_sat", "subset_sum"]))
+def test_any_echoed_section_of_the_prompt_is_no_answer(data, problem):
+    """Echo from any section header to any later line, alone or between words of the model's own."""
+    prompt = prompt_with_shots(problem, level=1)
+    lines = prompt.splitlines()
+    headers = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    start = data.draw(st.sampled_from(headers))
+    end = data.draw(st.integers(start + 2, len(lines)))
+    before = data.draw(st.sampled_from(["", "Okay. ", "The task:\n"]))
+    echo = before + "\n".join(lines[start:end])
+    assert extract_answer(echo, prompt=prompt).answer is None

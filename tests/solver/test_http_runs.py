@@ -197,3 +197,20 @@ def test_a_verifier_error_is_recorded_and_graded_again_on_resume_without_asking(
         assert after["reasoning_text"] == before["reasoning_text"] == "provider thoughts\nhmm"
         assert (after["prompt_tokens"], after["started_at"]) == (before["prompt_tokens"], before["started_at"])
     assert "0 tokens" in capsys.readouterr().out.splitlines()[-2]
+
+
+@pytest.mark.parametrize("echo", ["full", "tail"])
+def test_a_server_that_echoes_the_prompt_earns_nothing(scripted_server, tmp_path, echo):
+    """Small models repeat their prompt; JSON copied from it (examples, format lines) is never graded as theirs."""
+    server = scripted_server({"default": {"echo": echo}})
+    store_path = tmp_path / "runs.sqlite"
+    args = ["run", "--model", "echo-model", "--api-base", server.api_base, "--problems",
+            "vertex_cover,three_sat,subset_sum,partition", "--levels", "1-2", "--count", "3", "--shots", "1",
+            "--store", str(store_path), "--no-progress", "--timeout", "5"]
+    assert main(args) == 0
+    with Store(store_path, readonly=True) as store:
+        records = store.records()
+    assert len(records) == 24
+    assert sum(r["correct"] for r in records) == 0
+    assert {r["code"] for r in records} <= {"copied", "no_json", "bad_json", "no_solution_key"}
+    assert any(r["code"] == "copied" for r in records)
