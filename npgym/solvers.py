@@ -2,17 +2,57 @@
 
 Both are configured so that a result repeats: CP-SAT with one worker and a fixed seed, the SAT
 solver single-threaded by nature. A time limit that runs out gives ``unknown``, never ``unsat``.
+
+Neither installs a signal handler (CP-SAT's own SIGINT handler aborts the process in C++ when the
+signal comes while Python handles it): interruption belongs to the caller, which can end every solve
+in progress with :func:`stop_all_solves` (its results are then ``unknown``).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, SolveResult, Stopwatch
 
 SAT_SOLVER = "g4"  # Glucose 4: supports interruption, so time limits are honoured.
 CP_SEED = 20250415
+
+
+class _RunningSolves:
+    """The stop functions of the solves now running, in any thread (a solve registers while it runs)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stops: dict[int, object] = {}
+        self._next = 0
+
+    @contextmanager
+    def running(self, stop) -> Iterator[None]:
+        with self._lock:
+            key, self._next = self._next, self._next + 1
+            self._stops[key] = stop
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._stops.pop(key, None)
+
+    def stop_all(self) -> int:
+        with self._lock:
+            stops = list(self._stops.values())
+        for stop in stops:
+            stop()
+        return len(stops)
+
+
+_RUNNING = _RunningSolves()
+
+
+def stop_all_solves() -> int:
+    """End every solve in progress (they report ``unknown``); returns how many were running."""
+    return _RUNNING.stop_all()
 
 
 def solve_cnf(clauses: Iterable[list[int]], time_limit: float,
@@ -25,7 +65,8 @@ def solve_cnf(clauses: Iterable[list[int]], time_limit: float,
         timer = threading.Timer(time_limit, solver.interrupt)
         timer.start()
         try:
-            outcome = solver.solve_limited(assumptions=assumptions or [], expect_interrupt=True)
+            with _RUNNING.running(solver.interrupt):
+                outcome = solver.solve_limited(assumptions=assumptions or [], expect_interrupt=True)
         finally:
             timer.cancel()
         stats = solver.accum_stats()
@@ -50,6 +91,7 @@ def cp_solver(time_limit: float, linearization: int | None = None):
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = CP_SEED
     solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.catch_sigint_signal = False
     if linearization is not None:
         solver.parameters.linearization_level = linearization
     return solver
@@ -65,7 +107,8 @@ def run_cp(model, time_limit: float, optimize: bool = False, linearization: int 
 
     solver = cp_solver(time_limit, linearization)
     watch = Stopwatch()
-    code = solver.solve(model)
+    with _RUNNING.running(solver.stop_search):
+        code = solver.solve(model)
     if code == cp_model.OPTIMAL:
         status, proved = SAT, True
     elif code == cp_model.FEASIBLE:

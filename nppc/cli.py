@@ -30,9 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, **hooks) -> int:
+    """Run one command; ``hooks`` are values for the handler that no command line can give (callables)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    for name, value in hooks.items():
+        setattr(args, name, value)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
@@ -40,8 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except (ValueError, KeyError, FileNotFoundError, RuntimeError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"nppc {args.command}: error: {message}", file=sys.stderr)
+        print(f"nppc {args.command}: error: {redact(args, str(message))}", file=sys.stderr)
         return 2
+
+
+def redact(args: argparse.Namespace, text: str) -> str:
+    """``text`` without the values of secret variables, the run's ``--api-key-env`` among them."""
+    from npsolver.secrets import Redactor
+
+    named = [args.api_key_env] if getattr(args, "api_key_env", None) else []
+    return Redactor.from_environment(credential_variables=named).text(text) or ""
 
 
 if __name__ == "__main__":

@@ -37,11 +37,11 @@ def step(number: int, text: str) -> None:
     print(f"\n[{number}/5] {text}", file=sys.stderr, flush=True)
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], **hooks) -> int:
     from nppc.cli import main
 
     print("  $ nppc " + " ".join(argv), file=sys.stderr, flush=True)
-    return main(argv)
+    return main(argv, **hooks)
 
 
 def cmd_demo(args) -> int:
@@ -89,7 +89,7 @@ def score_local_model(args, testset: Path, keys: Path, store: Path, out: Path) -
               if json.loads(line)["problem"] in CORE and json.loads(line)["level"] == 1
               and json.loads(line)["index"] < args.llm_count]
     subset.write_text("\n".join(wanted) + "\n")
-    with serve_gemma(out / "llama-server.log") as api_base:
-        run(["run", "--model", GEMMA_MODEL_NAME, "--api-base", api_base, "--testset", str(subset), "--keys", str(keys),
-             "--shots", "0", "--max-tokens", str(args.max_tokens), "--temperature", "0", "--concurrency", "2",
-             "--timeout", "300", "--store", str(store)])
+    with serve_gemma(out / "llama-server.log") as server:
+        run(["run", "--model", GEMMA_MODEL_NAME, "--api-base", server.api_base, "--testset", str(subset), "--keys",
+             str(keys), "--shots", "0", "--max-tokens", str(args.max_tokens), "--temperature", "0", "--concurrency",
+             "2", "--timeout", "300", "--store", str(store)], health_check=server.failure)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
 import time
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
@@ -24,12 +25,16 @@ from npgym.engine import instance_rng, solve
 from npgym.instance import Instance
 from npgym.problem import SAT, UNSAT
 from npgym.registry import get_problem
-from npsolver.errors import INTERNAL, SERVER, ApiFailure, classify
+from npgym.solvers import stop_all_solves
+from npsolver.errors import INTERNAL, SERVER, ApiFailure, Interrupted, classify
 from npsolver.secrets import strip_url_credentials
 
 BASELINE_PREFIX = "baseline/"
 BASELINES = ("baseline/exact", "baseline/heuristic", "baseline/random")
 LOCAL_SERVER_KEY = "sk-no-key-required"  # OpenAI-compatible local servers accept any key
+#: Providers whose only credential is an API key in one environment variable: a missing one is an error.
+KEY_ONLY_PROVIDERS = frozenset({"openai", "anthropic", "gemini", "mistral", "groq", "deepseek", "together_ai",
+                                "fireworks_ai", "openrouter", "cohere", "xai", "perplexity", "cerebras"})
 BILLED, PRICED, FREE, MISSING = "billed", "priced", "free", "missing"
 
 
@@ -79,6 +84,9 @@ class Adapter(Protocol):
     def describe(self) -> dict[str, Any]:
         """The adapter's settings for the run record (never a key)."""
 
+    def credential_variables(self) -> list[str]:
+        """The environment variables this adapter reads a key from (their values are redacted everywhere)."""
+
     def prepare(self) -> None:
         """Load what the first call needs (slow imports), before any request is timed."""
 
@@ -104,9 +112,18 @@ class BaselineAdapter:
     def __init__(self, model: str):
         self.model = model
         self.kind = model[len(BASELINE_PREFIX):]
+        self.interrupted = False
+
+    def interrupt(self) -> None:
+        """End the solves in progress: their tasks then have no result (and get no record)."""
+        self.interrupted = True
+        stop_all_solves()
 
     def describe(self) -> dict[str, Any]:
         return {"adapter": "baseline", "baseline": self.kind}
+
+    def credential_variables(self) -> list[str]:
+        return []
 
     def prepare(self) -> None:
         pass
@@ -118,6 +135,8 @@ class BaselineAdapter:
                 text = await asyncio.to_thread(self._answer, request.instance)
             else:
                 text = self._answer(request.instance)
+        except Interrupted:
+            raise
         except Exception as error:  # a broken heuristic must fail one record, not the run
             raise ApiFailure(INTERNAL, f"{self.model} failed: {type(error).__name__}: {error}") from None
         return Completion(text=text, finish_reason="stop", cost=0.0, cost_source=FREE,
@@ -130,6 +149,8 @@ class BaselineAdapter:
                 return json.dumps({"solution": result.certificate})
             if result.status == UNSAT:
                 return json.dumps({"solution": None})
+            if self.interrupted:
+                raise Interrupted("the run was stopped during the solve")
             return "The exact solver ran out of time on this instance."
         problem = get_problem(instance.problem)
         rng = instance_rng(instance.problem, instance.version, instance.params, instance.seed, instance.index,
@@ -159,6 +180,11 @@ class LiteLLMAdapter:
         return {"adapter": "litellm", "route": self.route, "api_base": strip_url_credentials(self.api_base),
                 "api_key_env": self.api_key_env, "timeout_s": self.timeout}
 
+    def credential_variables(self) -> list[str]:
+        if self.api_key_env:
+            return [self.api_key_env]
+        return ["OPENAI_API_KEY"] if self.api_base else []  # providers' own variables match the secret names
+
     def _api_key(self) -> str | None:
         if self.api_key_env:
             return os.environ[self.api_key_env]
@@ -167,7 +193,22 @@ class LiteLLMAdapter:
         return None  # LiteLLM reads the provider's own variable
 
     def prepare(self) -> None:
-        self._client()
+        """Import LiteLLM; for a hosted model, check its provider is known and its key is set (one-line errors)."""
+        litellm = self._client()
+        if self.api_base:
+            return
+        try:
+            _, provider, _, _ = litellm.get_llm_provider(self.route)
+        except Exception:  # noqa: BLE001 - LiteLLM raises BadRequestError for an unknown provider
+            raise ValueError(f"--model {self.model}: LiteLLM knows no provider for it; write provider/model "
+                             "(e.g. openai/gpt-4o-mini, anthropic/claude-3-5-haiku-latest), or give --api-base for "
+                             "a served model") from None
+        missing = litellm.validate_environment(model=self.route).get("missing_keys") or []
+        if missing and provider in KEY_ONLY_PROVIDERS:
+            raise ValueError(f"--model {self.model} needs {' and '.join(missing)} in the environment, and it is not "
+                             "set: export it (keys are read from the environment only and never stored)")
+        if missing:
+            print(f"warning: {self.model} may need {', '.join(missing)} in the environment", file=sys.stderr)
 
     def _client(self):
         if self._litellm is None:

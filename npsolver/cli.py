@@ -34,6 +34,9 @@ def add_commands(subparsers) -> None:
     model.add_argument("--api-base", help="base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     model.add_argument("--api-key-env", help="environment variable holding the key for --api-base "
                                              "(default: OPENAI_API_KEY if set, else a dummy key for local servers)")
+    model.add_argument("--any-address", action="store_true",
+                       help="leave the host and port of --api-base out of the run id, so the same model served at "
+                            "another address resumes the same run (a server on loopback never counts its port)")
     select = run.add_argument_group("instances")
     select.add_argument("--problems", type=problem_list, help="problem ids, comma-separated, or all / core")
     select.add_argument("--levels", type=int_list, help="levels, e.g. 1-3,5")
@@ -102,12 +105,14 @@ def git_commit() -> str | None:
 def cmd_run(args) -> int:
     sampling = Sampling(args.max_tokens, args.temperature, args.top_p, args.sampling_seed)
     adapter = make_adapter(args.model, sampling, args.api_base, args.api_key_env, args.timeout)
+    adapter.prepare()  # an unknown provider or a missing key fails here, in one line, before any work
     targets, selection = load_targets(args)
     if not targets:
         raise ValueError("no instances selected")
     unkeyed = sum(1 for target in targets if target.label == "unknown")
     tasks = build_tasks(targets, args.shots, args.samples)
-    identity = run_identity(args.model, args.api_base, sampling, args.shots, args.samples, targets)
+    identity = run_identity(args.model, args.api_base, sampling, args.shots, args.samples, targets,
+                            args.any_address)
     run_id = run_id_of(identity)
     print(f"run {run_id}: {args.model}, {len(targets)} instances x {args.samples} samples, "
           f"{args.shots} shots, template {TEMPLATE_VERSION}", file=sys.stderr)
@@ -117,35 +122,50 @@ def cmd_run(args) -> int:
     if args.dry_run:
         print(run_id)
         return 0
-    redactor = Redactor.from_environment()
+    redactor = Redactor.from_environment(credential_variables=adapter.credential_variables())
     config = redactor.value({**identity, "selection": selection, "adapter": adapter.describe(),
                              "concurrency": args.concurrency, "max_attempts": args.max_attempts,
                              "retry_delay_s": args.retry_delay, "max_cost": args.max_cost, "timeout_s": args.timeout,
                              "api_base": strip_url_credentials(args.api_base)})
     settings = RunSettings(concurrency=args.concurrency, retry=RetryPolicy(args.max_attempts, args.retry_delay),
-                           max_cost=args.max_cost, progress=not args.no_progress)
+                           max_cost=args.max_cost, progress=not args.no_progress, handle_signals=True,
+                           health_check=getattr(args, "health_check", None))
     with Store(args.store) as store:
         store.put_run(run_id, args.model, config, TEMPLATE_VERSION, __version__, git_commit())
         store.put_instances(target.to_record(with_key=True) for target in targets)
         summary = run_tasks(store, run_id, adapter, tasks, settings, redactor)
-    report(summary, args.store)
+        final = store.final_count(run_id)
+    report(summary, args.store, final)
+    if summary.signal is not None:
+        return 128 + summary.signal
     return 0 if summary.incomplete == 0 else 1
 
 
-def report(summary: RunSummary, store_path: str) -> None:
+def report(summary: RunSummary, store_path: str, final: int) -> None:
+    """The run's outcome on stdout; what went wrong and what to do next on stderr."""
     accuracy = f"{100 * summary.correct / summary.graded:.1f}%" if summary.graded else "n/a"
     cost = f"${summary.cost:.4f}"
     if summary.cost_unknown:
         cost += f" (+{summary.cost_unknown} records of unknown cost)"
-    print(f"run {summary.run_id}: {summary.done} new records, {summary.skipped} already done, "
+    regraded = f" ({summary.regraded} stored replies graded again)" if summary.regraded else ""
+    print(f"run {summary.run_id}: {summary.done} new records{regraded}, {summary.skipped} already done, "
           f"accuracy of new records {accuracy}, {summary.tokens} tokens, {cost}, {summary.seconds:.1f}s")
     print(f"statuses: {dict(sorted(summary.statuses.items()))}")
+    for kind, (count, message) in sorted(summary.failures.items()):
+        print(f"api errors: {count} x {kind}, e.g. {one_line(message)}", file=sys.stderr)
     if summary.stopped_by_cost:
         print("stopped: --max-cost reached (it counts the whole run); rerun with a higher limit to continue",
               file=sys.stderr)
-    if summary.incomplete:
-        print(f"{summary.incomplete} tasks have no final record (API errors or not started); rerun the same "
-              f"command to retry them (store: {store_path})", file=sys.stderr)
+    if summary.stopped:
+        print(f"stopped: {one_line(summary.stopped)}", file=sys.stderr)
+    if summary.incomplete or summary.signal is not None:
+        print(f"{final} of {summary.total} records are final; {summary.total - final} have none yet (API errors or "
+              f"not started): rerun the same command to resume (store: {store_path})", file=sys.stderr)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[:limit - 3] + "..."
 
 
 def cmd_export(args) -> int:

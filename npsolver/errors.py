@@ -9,12 +9,16 @@ kind            what happened                                               retr
 ``server``      HTTP 5xx, or a malformed reply from the server              yes
 ``timeout``     no reply within the request timeout                         yes
 ``connection``  the server could not be reached                             yes
-``auth``        HTTP 401 / 403: a missing or wrong key                      no
-``not_found``   HTTP 404: an unknown model or endpoint                      no
+``auth``        HTTP 401 / 403, or no key at all: a missing or wrong key    no, stops the run
+``not_found``   HTTP 404: an unknown model or endpoint                      no, stops the run
 ``context``     the prompt does not fit the model's context window          no
 ``client``      any other 4xx: the request itself is wrong                  no
 ``internal``    an unexpected exception in the adapter                      no
 =============== ========================================================== =========
+
+LiteLLM wraps what went wrong (a refused connection, a reset, no network, a missing key) in an
+``InternalServerError`` with a made-up status 500, so the kind is read from the whole chain of causes
+first, and from the status code only when nothing in the chain says more.
 
 Retries honour a ``Retry-After`` header (seconds or an HTTP date), capped at :attr:`RetryPolicy.max_delay`.
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +35,23 @@ from typing import Any
 RATE_LIMIT, SERVER, TIMEOUT, CONNECTION = "rate_limit", "server", "timeout", "connection"
 AUTH, NOT_FOUND, CONTEXT, CLIENT, INTERNAL = "auth", "not_found", "context", "client", "internal"
 RETRYABLE = frozenset({RATE_LIMIT, SERVER, TIMEOUT, CONNECTION})
+RUN_WIDE = frozenset({AUTH, NOT_FOUND})  # every other request would fail the same way: stop the run
+
+_TIMEOUTS = {"Timeout", "APITimeoutError", "TimeoutException", "TimeoutError", "ReadTimeout", "ConnectTimeout",
+             "PoolTimeout", "WriteTimeout", "ServerTimeoutError"}
+_CONNECTION = {"APIConnectionError", "ConnectError", "ConnectionError", "RemoteProtocolError", "ReadError",
+               "ConnectionRefusedError", "ConnectionResetError", "ConnectionAbortedError", "BrokenPipeError",
+               "ClientConnectorError", "ClientConnectionError", "ServerDisconnectedError", "ClientOSError",
+               "gaierror", "NetworkError"}
+_NO_KEY = re.compile(r"missing credentials|api_key client option must be set|no api key|api key (?:is )?(?:missing"
+                     r"|not (?:set|provided|found))|missing \w+ api key", re.IGNORECASE)
+_CONTEXT = re.compile(r"context (?:length|window|size)|maximum context|too many tokens|exceeds? the (?:available )?"
+                      r"context|prompt is too long", re.IGNORECASE)
+_NO_PROVIDER = re.compile(r"LLM Provider NOT provided", re.IGNORECASE)
+
+
+class Interrupted(Exception):
+    """A request ended because the run was stopped (a signal): it has no final result and no record."""
 
 
 class ApiFailure(Exception):
@@ -66,30 +88,42 @@ def classify(error: BaseException) -> ApiFailure:
     """Map a LiteLLM / OpenAI / httpx exception onto an :class:`ApiFailure` (no import of those packages)."""
     if isinstance(error, ApiFailure):
         return error
-    names = {cls.__name__ for cls in type(error).__mro__}
+    chain = _causes(error)
+    names = {cls.__name__ for link in chain for cls in type(link).__mro__}
     status = _status_code(error)
+    text = " ".join(str(link) for link in chain)
     message = f"{type(error).__name__}: {error}"
-    if names & {"Timeout", "APITimeoutError", "TimeoutException", "TimeoutError", "ReadTimeout"}:
+    if names & _TIMEOUTS:
         kind = TIMEOUT
     elif status == 429 or "RateLimitError" in names:
         kind = RATE_LIMIT
-    elif "ContextWindowExceededError" in names:
+    elif "ContextWindowExceededError" in names or (status in (400, 413, 422) and _CONTEXT.search(text)):
         kind = CONTEXT
-    elif status in (401, 403) or names & {"AuthenticationError", "PermissionDeniedError"}:
+    elif status in (401, 403) or names & {"AuthenticationError", "PermissionDeniedError"} or _NO_KEY.search(text):
         kind = AUTH
-    elif status == 404 or "NotFoundError" in names:
+    elif status == 404 or "NotFoundError" in names or _NO_PROVIDER.search(text):
         kind = NOT_FOUND
+    elif names & _CONNECTION:
+        kind = CONNECTION
     elif status is not None and status >= 500:
         kind = SERVER
     elif status is not None and 400 <= status < 500:
         kind = CLIENT
-    elif names & {"APIConnectionError", "ConnectError", "ConnectionError", "RemoteProtocolError"}:
-        kind = CONNECTION
     elif names & {"APIError", "InternalServerError", "ServiceUnavailableError", "JSONDecodeError"}:
         kind = SERVER
     else:
         kind = INTERNAL
     return ApiFailure(kind, message, _retry_after(error))
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """``error`` and the exceptions it was raised from or during, outermost first."""
+    chain: list[BaseException] = []
+    link: BaseException | None = error
+    while link is not None and all(link is not seen for seen in chain) and len(chain) < 20:
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    return chain
 
 
 def _status_code(error: BaseException) -> int | None:

@@ -7,7 +7,8 @@ the targets, so changing K changes no target, and the examples for K=2 extend th
 
 The run id hashes everything that changes what the model is asked or how it answers (model, API
 base, sampling, shots, samples, prompt template, the exact target instances), so the same command
-names the same run and resumes it.
+names the same run and resumes it. A server on loopback is named without its port, and
+``any_address`` leaves host and port out entirely (:func:`identity_address`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 from npgym.canonical import content_hash
 from npgym.engine import DEFAULT_TIME_LIMIT, generate_from_params
@@ -87,10 +89,31 @@ def build_tasks(targets: Sequence[Instance], shots: int, samples: int) -> list[T
     return tasks
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "0.0.0.0"})
+
+
+def identity_address(api_base: str | None, any_address: bool = False) -> str | None:
+    """The part of an API base that names the model server in a run id.
+
+    A server on this machine (loopback) is named without its port, which is usually a free one picked
+    at start; with ``any_address`` no host or port is named at all (the same model served elsewhere).
+    """
+    if not api_base:
+        return None
+    parts = urlsplit(strip_url_credentials(api_base) or "")
+    if any_address:
+        host = "any-address"
+    elif (parts.hostname or "") in LOOPBACK_HOSTS:
+        host = "loopback"
+    else:
+        return strip_url_credentials(api_base)
+    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
 def run_identity(model: str, api_base: str | None, sampling: Sampling, shots: int, samples: int,
-                 targets: Sequence[Instance]) -> dict[str, Any]:
+                 targets: Sequence[Instance], any_address: bool = False) -> dict[str, Any]:
     """Everything that changes a run's outputs; its hash is the run id."""
-    return {"model": model, "api_base": strip_url_credentials(api_base), "sampling": sampling.to_dict(),
+    return {"model": model, "api_base": identity_address(api_base, any_address), "sampling": sampling.to_dict(),
             "shots": shots, "samples": samples, "prompt_template": TEMPLATE_VERSION,
             "instances": content_hash(sorted(target.id for target in targets)), "instance_count": len(targets)}
 

@@ -26,10 +26,15 @@ class Tally:
     cost: float = 0.0
     cost_unknown: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, tuple[int, str]] = field(default_factory=dict)  # api error kind: (count, first message)
 
-    def add(self, status: str, correct: int | None, tokens: int, cost: float | None) -> None:
+    def add(self, status: str, correct: int | None, tokens: int, cost: float | None, code: str | None = None,
+            message: str | None = None) -> None:
         self.done += 1
         self.statuses[status] = self.statuses.get(status, 0) + 1
+        if status == "api_error":
+            count, first = self.failures.get(code or "unknown", (0, message or ""))
+            self.failures[code or "unknown"] = (count + 1, first)
         if correct is not None:
             self.graded += 1
             self.correct += correct

@@ -4,11 +4,16 @@
   size of the run and no more than ``concurrency`` requests are ever in flight.
 * Each request is retried on its own (:class:`npsolver.errors.RetryPolicy`): one failing request
   never holds up or fails another. A request that fails for good becomes an ``api_error`` record,
-  which the next run of the same command retries.
+  which the next run of the same command retries. A failure that every request would share (``auth``:
+  the key is missing or wrong; ``not_found``: no such model) stops the run after its first record, as
+  does a local server whose process has died (``health_check``).
 * A record is written in one transaction once it is final, so SIGKILL at any moment loses no
   finished record and duplicates none; finished keys are skipped on resume.
+* SIGINT / SIGTERM (with ``handle_signals``) stop starting requests; requests in flight get ``grace``
+  seconds to finish (a second signal ends them at once), then are cancelled and leave no record.
 * A ``verifier_error`` record (a bug in nppc) is graded again from its stored reply on resume, without
-  asking the model again.
+  asking the model again, and so is an ``unsettled`` record (a "no solution" claim graded without the
+  answer key) once the key is given.
 * ``max_cost`` caps the known cost of the whole run, earlier invocations included: once it is reached
   no new request starts; requests in flight finish and are recorded (the run may overshoot by at most
   ``concurrency`` requests).
@@ -19,13 +24,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+import signal
+import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from npgym.extract import split_reasoning
+from npgym.instance import UNSETTLED as UNKNOWN_LABEL
+from npgym.verdict import UNSETTLED
 from npsolver.adapters import MISSING, Adapter, Completion, Request
-from npsolver.errors import ApiFailure, RetryPolicy, classify
+from npsolver.errors import RUN_WIDE, ApiFailure, Interrupted, RetryPolicy, classify
 from npsolver.grading import grade_reply
 from npsolver.plan import Task
 from npsolver.progress import Progress, Tally
@@ -42,6 +51,9 @@ class RunSettings:
     max_cost: float | None = None
     progress: bool = True
     progress_interval: float = 10.0
+    handle_signals: bool = False  # SIGINT / SIGTERM stop the run cleanly (the command line sets it)
+    grace: float = 5.0  # seconds requests in flight get to finish after a stop
+    health_check: Callable[[], str | None] | None = None  # why the server is gone, or None while it is up
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,10 @@ class RunSummary:
     tokens: int
     stopped_by_cost: bool
     seconds: float
+    failures: dict[str, tuple[int, str]] = field(default_factory=dict)  # api error kind: (count, a message)
+    stopped: str | None = None  # why the run stopped before every task had a final record
+    signal: int | None = None  # the signal that interrupted it
+    regraded: int = 0  # stored replies graded again (verifier errors, claims that waited for a key)
 
     @property
     def incomplete(self) -> int:
@@ -79,24 +95,52 @@ async def execute(store: Store, run_id: str, adapter: Adapter, tasks: Sequence[T
         raise ValueError(f"--concurrency must be at least 1, got {settings.concurrency}")
     adapter.prepare()
     started = time.perf_counter()
-    redactor = redactor or Redactor.from_environment()
-    finished = store.finished_keys(run_id)
+    redactor = redactor or Redactor.from_environment(credential_variables=adapter.credential_variables())
+    stored = regradable_replies(store, run_id, tasks)
+    finished = store.finished_keys(run_id) - set(stored)
     pending = [task for task in tasks if task.key not in finished]
     for digest, text in {task.prompt_hash: task.prompt for task in pending}.items():
         store.put_prompt(digest, text)
     tally = Tally(total=len(tasks), skipped=len(tasks) - len(pending))
     progress = Progress(tally, interval=settings.progress_interval, enabled=settings.progress)
     progress.update(force=True)
-    worker = _Worker(store, run_id, adapter, settings, redactor, tally, progress, store.run_cost(run_id),
-                     store.records_with_status(run_id, VERIFIER_ERROR))
+    worker = _Worker(store, run_id, adapter, settings, redactor, tally, progress, store.run_cost(run_id), stored)
     queue = iter(pending)
+    loop = asyncio.get_running_loop()
+    handled = _install_signal_handlers(loop, worker) if settings.handle_signals else ()
     try:
-        await asyncio.gather(*(worker.loop(queue) for _ in range(min(settings.concurrency, len(pending)) or 1)))
+        workers = [asyncio.ensure_future(worker.loop(queue))
+                   for _ in range(min(settings.concurrency, len(pending)) or 1)]
+        await worker.until_done_or_stopped(workers)
     finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
         progress.close()
     return RunSummary(run_id, len(tasks), tally.skipped, tally.done, tally.correct, tally.graded, dict(tally.statuses),
                       tally.cost, tally.cost_unknown, tally.tokens, worker.stopped_by_cost,
-                      time.perf_counter() - started)
+                      time.perf_counter() - started, dict(tally.failures), worker.stop_reason, worker.signal,
+                      worker.regraded)
+
+
+def regradable_replies(store: Store, run_id: str, tasks: Sequence[Task]) -> dict[tuple[str, int], dict[str, Any]]:
+    """Stored replies to grade again without asking: verifier errors, and unsettled claims now keyed."""
+    keyed = {task.key for task in tasks if task.instance.label != UNKNOWN_LABEL}
+    replies = store.records_with_status(run_id, VERIFIER_ERROR)
+    replies.update((key, record) for key, record in store.records_with_code(run_id, UNSETTLED).items()
+                   if key in keyed)
+    return replies
+
+
+def _install_signal_handlers(loop: asyncio.AbstractEventLoop, worker: "_Worker") -> tuple[int, ...]:
+    """SIGINT and SIGTERM stop the run (on platforms whose event loop supports signal handlers)."""
+    installed = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, worker.interrupt, signum)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or no support (Windows)
+            continue
+        installed.append(signum)
+    return tuple(installed)
 
 
 class _Worker:
@@ -107,9 +151,57 @@ class _Worker:
         self.store, self.run_id, self.adapter, self.settings = store, run_id, adapter, settings
         self.redactor, self.tally, self.progress = redactor, tally, progress
         self.earlier_cost = earlier_cost
-        self.stored_replies = stored_replies  # verifier_error records: graded again, not asked again
+        self.stored_replies = stored_replies  # graded again, not asked again
         self.jitter = random.Random()  # timing only: never affects a recorded value
         self.stopped_by_cost = False
+        self.stop = asyncio.Event()
+        self.stop_reason: str | None = None
+        self.signal: int | None = None
+        self.in_flight = 0
+        self.regraded = 0
+
+    def halt(self, reason: str) -> None:
+        """Start no new request: ``reason`` says why (the first reason given is kept)."""
+        if not self.stop.is_set():
+            self.stop_reason = reason
+            self.stop.set()
+            interrupt = getattr(self.adapter, "interrupt", None)
+            if self.signal is not None and interrupt:
+                interrupt()
+
+    def interrupt(self, signum: int) -> None:
+        """A signal handler: the first signal stops the run, a second one ends requests in flight now."""
+        name = signal.Signals(signum).name
+        if self.stop.is_set() and self.signal is not None:
+            print(f"\n{name} again: cancelling {self.in_flight} requests in flight", file=sys.stderr, flush=True)
+            self.grace_over.set()
+            return
+        self.signal = signum
+        print(f"\n{name}: starting no new requests; {self.in_flight} in flight get up to {self.settings.grace:g}s "
+              f"to finish ({name} again to cancel them now)", file=sys.stderr, flush=True)
+        self.halt(f"interrupted by {name}")
+
+    async def until_done_or_stopped(self, workers: list[asyncio.Future]) -> None:
+        """Wait for the workers; after a stop give requests in flight ``grace`` seconds, then cancel them."""
+        self.grace_over = asyncio.Event()
+        everything = asyncio.gather(*workers)
+        stopped = asyncio.ensure_future(self.stop.wait())
+        try:
+            await asyncio.wait({everything, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if not everything.done():
+                grace_over = asyncio.ensure_future(self.grace_over.wait())
+                await asyncio.wait({everything, grace_over}, timeout=self.settings.grace,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                grace_over.cancel()
+                if not everything.done():
+                    for future in workers:
+                        future.cancel()
+            await asyncio.gather(everything, return_exceptions=True)
+            for future in workers:  # a worker's own exception (a bug) must not pass silently
+                if future.done() and not future.cancelled() and future.exception() is not None:
+                    raise future.exception()
+        finally:
+            stopped.cancel()
 
     def over_budget(self) -> bool:
         limit = self.settings.max_cost
@@ -119,22 +211,29 @@ class _Worker:
 
     async def loop(self, queue: Iterator[Task]) -> None:
         for task in queue:
-            if self.over_budget():
+            if self.stop.is_set() or self.over_budget():
                 return
             stored = self.stored_replies.pop(task.key, None)
             if stored is None:
-                record = await self.attempt(task)
+                self.in_flight += 1
+                try:
+                    record = await self.attempt(task)
+                finally:
+                    self.in_flight -= 1
+                if record is None:  # stopped before the request was final: nothing to record
+                    return
                 tokens = (record.get("prompt_tokens") or 0) + (record.get("completion_tokens") or 0)
                 cost = record["cost_usd"]
             else:  # its tokens and cost were counted when it was asked
                 record = self.graded_record(task, stored_completion(stored), stored["attempts"], stored["started_at"])
                 tokens, cost = 0, 0.0
+                self.regraded += 1
             self.store.put_record(record)
-            self.tally.add(record["status"], record["correct"], tokens, cost)
+            self.tally.add(record["status"], record["correct"], tokens, cost, record["code"], record.get("message"))
             self.progress.update()
 
-    async def attempt(self, task: Task) -> dict[str, Any]:
-        """Call the model with retries; the finished record (graded or api_error)."""
+    async def attempt(self, task: Task) -> dict[str, Any] | None:
+        """Call the model with retries; the finished record (graded or api_error), or None if stopped first."""
         started_at = time.time()
         request = Request(task.prompt, task.instance, task.sample)
         policy = self.settings.retry
@@ -145,13 +244,31 @@ class _Worker:
                 completion = await self.adapter.complete(request)
             except asyncio.CancelledError:
                 raise
+            except Interrupted:
+                return None
             except Exception as error:  # noqa: BLE001 - every failure is classified and recorded
                 failure = classify(error)
+                if failure.kind in RUN_WIDE:
+                    self.halt(f"{failure.kind}: {self.redactor.text(failure.message)}")
+                    return self.failed_record(task, failure, attempt, started_at)
+                gone = self.settings.health_check() if self.settings.health_check and failure.retryable else None
+                if gone:
+                    self.halt(gone)
+                    return self.failed_record(task, failure, attempt, started_at)
                 if failure.retryable and attempt < policy.max_attempts:
-                    await asyncio.sleep(policy.delay(attempt, failure, self.jitter))
+                    if await self.wait_unless_stopped(policy.delay(attempt, failure, self.jitter)):
+                        return None
                     continue
                 return self.failed_record(task, failure, attempt, started_at)
             return self.graded_record(task, completion, attempt, started_at)
+
+    async def wait_unless_stopped(self, seconds: float) -> bool:
+        """Sleep ``seconds``; True if the run was stopped meanwhile."""
+        try:
+            await asyncio.wait_for(self.stop.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            return False
+        return True
 
     def base_record(self, task: Task, attempts: int, started_at: float) -> dict[str, Any]:
         instance = task.instance

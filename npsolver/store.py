@@ -153,11 +153,17 @@ class Store:
             db.execute("UPDATE runs SET updated_at = ? WHERE run_id = ?", (now, run_id))
 
     def put_instances(self, records: Iterable[dict[str, Any]]) -> None:
-        """Store instance records (``Instance.to_record(with_key=True)``), once each."""
+        """Store instance records (``Instance.to_record(with_key=True)``), once each.
+
+        An instance stored without its answer key gets the key when a later run brings it.
+        """
         rows = [(r["id"], r["problem"], r["version"], r["level"], r["seed"], r["index"], r.get("label", "unknown"),
                  r.get("optimum"), json.dumps(r)) for r in records]
         with self.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO instances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO instances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instance_id) DO "
+                           "UPDATE SET label = excluded.label, optimum = excluded.optimum, record_json = "
+                           "excluded.record_json WHERE instances.label = 'unknown' AND excluded.label != 'unknown'",
+                           rows)
 
     def put_prompt(self, prompt_hash: str, text: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO prompts VALUES (?, ?)", (prompt_hash, text))
@@ -186,6 +192,17 @@ class Store:
         """The records of ``run_id`` with ``status``, by (instance_id, sample)."""
         rows = self.db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE run_id = ? AND status = ?",
                                (run_id, status))
+        return {(row["instance_id"], row["sample"]): dict(row) for row in rows}
+
+    def final_count(self, run_id: str) -> int:
+        """How many records of ``run_id`` are final (need no retry)."""
+        return self.db.execute(f"SELECT COUNT(*) FROM records WHERE run_id = ? AND status IN ({_marks(FINAL_STATUSES)})",
+                               (run_id, *FINAL_STATUSES)).fetchone()[0]
+
+    def records_with_code(self, run_id: str, code: str) -> dict[tuple[str, int], dict[str, Any]]:
+        """The graded records of ``run_id`` whose verdict code is ``code``, by (instance_id, sample)."""
+        rows = self.db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE run_id = ? AND status = ? "
+                               "AND code = ?", (run_id, GRADED, code))
         return {(row["instance_id"], row["sample"]): dict(row) for row in rows}
 
     def run_cost(self, run_id: str) -> float:
