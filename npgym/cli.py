@@ -8,7 +8,7 @@ import time
 import warnings
 from collections import Counter
 
-from nppc.args import int_list, problem_list
+from nppc.args import int_list, positive, positive_float, problem_list
 from npgym.engine import DEFAULT_TIME_LIMIT, solve, verify
 from npgym.extract import extract_answer
 from npgym.prompt import build_prompt
@@ -25,13 +25,13 @@ def add_commands(subparsers) -> None:
                      help="problem ids, comma-separated, or 'all' / 'core' (default: all)")
     gen.add_argument("--level", "--levels", dest="levels", type=int_list, required=True, help="levels, e.g. 1-5,8")
     gen.add_argument("--seed", type=int, default=0, help="seed of the test set (default 0)")
-    gen.add_argument("--count", type=int, default=10, help="instances per problem and level (default 10)")
+    gen.add_argument("--count", type=positive, default=10, help="instances per problem and level (default 10)")
     gen.add_argument("--out", required=True, help="output JSONL file")
     gen.add_argument("--no-fraction", type=float, default=0.0,
                      help="share of solver-proved no-instances per problem and level (default 0)")
     gen.add_argument("--tight", action="store_true",
                      help="set every bound to the optimum the exact solver proves (slower; reports its time)")
-    gen.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
+    gen.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT,
                      help="solver seconds per call when proving no-instances or tight bounds")
     gen.add_argument("--with-key", action="store_true", help="write the answer key into the test set itself")
     gen.add_argument("--key-out", help="write the answer key (label, certificate, optimum) to this file")
@@ -47,7 +47,7 @@ def add_commands(subparsers) -> None:
 
     sol = subparsers.add_parser("solve", help="solve every instance of a test set exactly")
     sol.add_argument("--testset", required=True)
-    sol.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per instance")
+    sol.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="seconds per instance")
     sol.add_argument("--out", help="write key lines with solver effort here (default: standard output)")
     sol.set_defaults(handler=cmd_solve)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 from nppc import __version__
@@ -15,10 +16,17 @@ from nppc import __version__
 COMMAND_MODULES = ("npgym.cli", "npsolver.cli", "npeval.cli", "leaderboard.cli", "nprouter.cli", "nppc.demo")
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """An argument parser whose errors are one line that names the bad input and where help is."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nppc", description="NP-complete reasoning benchmark.")
+    parser = OneLineErrors(prog="nppc", description="NP-complete reasoning benchmark.")
     parser.add_argument("--version", action="version", version=f"nppc {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrors)
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
@@ -39,12 +47,34 @@ def main(argv: list[str] | None = None, **hooks) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    previous = _terminate_as_interrupt()
     try:
         return int(args.handler(args) or 0)
+    except KeyboardInterrupt as stop:
+        name = stop.args[0] if stop.args and isinstance(stop.args[0], str) else "SIGINT"
+        print(f"\nnppc {args.command}: interrupted by {name}; what was finished is kept: rerun the same command "
+              "(a run resumes where it stopped)", file=sys.stderr)
+        return 128 + int(signal.Signals[name])
     except (ValueError, KeyError, FileNotFoundError, RuntimeError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        if isinstance(error, FileNotFoundError) and error.filename:
+            message = f"no such file: {error.filename}"
         print(f"nppc {args.command}: error: {redact(args, str(message))}", file=sys.stderr)
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate_as_interrupt():
+    """Make SIGTERM stop a command the way Ctrl-C does (in the main thread); returns the old handler."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread
+        return None
 
 
 def redact(args: argparse.Namespace, text: str) -> str:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from nppc import __version__
-from nppc.args import int_list, problem_list
+from nppc.args import int_list, non_negative_float, positive, positive_float, problem_list
 from npgym.engine import DEFAULT_TIME_LIMIT
 from npgym.prompt import TEMPLATE_VERSION
 from npgym.registry import get_problem
@@ -44,24 +44,24 @@ def add_commands(subparsers) -> None:
     select.add_argument("--count", type=positive, default=5, help="instances per problem, level and seed (default 5)")
     select.add_argument("--no-fraction", type=float, default=0.0, help="share of solver-proved no-instances")
     select.add_argument("--tight", action="store_true", help="set bounds to the proved optimum")
-    select.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="solver seconds per call")
+    select.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="solver seconds per call")
     select.add_argument("--testset", help="a test-set JSONL file instead of generating")
     select.add_argument("--keys", help="the answer-key file of --testset, if the key is not inline")
     ask = run.add_argument_group("prompting and sampling (all recorded; all part of the run id)")
     ask.add_argument("--shots", type=int, default=1, help="in-context solved examples per prompt (default 1)")
     ask.add_argument("--samples", type=positive, default=1, help="replies per instance (default 1)")
-    ask.add_argument("--max-tokens", type=int, help="completion token limit (default: the provider's)")
-    ask.add_argument("--temperature", type=float, help="sampling temperature (default: the provider's)")
+    ask.add_argument("--max-tokens", type=positive, help="completion token limit (default: the provider's)")
+    ask.add_argument("--temperature", type=non_negative_float, help="sampling temperature (default: the provider's)")
     ask.add_argument("--top-p", type=float, help="nucleus sampling (default: the provider's)")
     ask.add_argument("--sampling-seed", type=int, help="the provider's sampling seed, where supported")
     how = run.add_argument_group("execution (not part of the run id)")
     how.add_argument("--store", required=True, help="the run store, a SQLite file (created if missing)")
     how.add_argument("--concurrency", type=positive, default=8, help="requests in flight (default 8)")
-    how.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
+    how.add_argument("--timeout", type=positive_float, default=300.0, help="seconds per request (default 300)")
     how.add_argument("--max-attempts", type=positive, default=6, help="attempts per request (default 6)")
-    how.add_argument("--retry-delay", type=float, default=1.0,
+    how.add_argument("--retry-delay", type=non_negative_float, default=1.0,
                      help="first backoff in seconds, doubled per attempt up to 60 (default 1)")
-    how.add_argument("--max-cost", type=float, help="stop starting requests once the run has cost this many USD in all")
+    how.add_argument("--max-cost", type=non_negative_float, help="stop starting requests once the run has cost this many USD in all")
     how.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     how.add_argument("--dry-run", action="store_true", help="print the run id and the plan, call nothing")
     run.set_defaults(handler=cmd_run)
@@ -106,31 +106,31 @@ def cmd_run(args) -> int:
     sampling = Sampling(args.max_tokens, args.temperature, args.top_p, args.sampling_seed)
     adapter = make_adapter(args.model, sampling, args.api_base, args.api_key_env, args.timeout)
     adapter.prepare()  # an unknown provider or a missing key fails here, in one line, before any work
-    targets, selection = load_targets(args)
-    if not targets:
-        raise ValueError("no instances selected")
-    unkeyed = sum(1 for target in targets if target.label == "unknown")
-    tasks = build_tasks(targets, args.shots, args.samples)
-    identity = run_identity(args.model, args.api_base, sampling, args.shots, args.samples, targets,
-                            args.any_address)
-    run_id = run_id_of(identity)
-    print(f"run {run_id}: {args.model}, {len(targets)} instances x {args.samples} samples, "
-          f"{args.shots} shots, template {TEMPLATE_VERSION}", file=sys.stderr)
-    if unkeyed:
-        print(f"warning: {unkeyed} instances have no answer key: 'no solution' claims on them cannot be graded "
-              "(pass --keys)", file=sys.stderr)
-    if args.dry_run:
-        print(run_id)
-        return 0
-    redactor = Redactor.from_environment(credential_variables=adapter.credential_variables())
-    config = redactor.value({**identity, "selection": selection, "adapter": adapter.describe(),
-                             "concurrency": args.concurrency, "max_attempts": args.max_attempts,
-                             "retry_delay_s": args.retry_delay, "max_cost": args.max_cost, "timeout_s": args.timeout,
-                             "api_base": strip_url_credentials(args.api_base)})
-    settings = RunSettings(concurrency=args.concurrency, retry=RetryPolicy(args.max_attempts, args.retry_delay),
-                           max_cost=args.max_cost, progress=not args.no_progress, handle_signals=True,
-                           health_check=getattr(args, "health_check", None))
-    with Store(args.store) as store:
+    with Store(args.store) as store:  # a bad --store fails before the instances are made
+        targets, selection = load_targets(args)
+        if not targets:
+            raise ValueError("no instances selected")
+        unkeyed = sum(1 for target in targets if target.label == "unknown")
+        tasks = build_tasks(targets, args.shots, args.samples)
+        identity = run_identity(args.model, args.api_base, sampling, args.shots, args.samples, targets,
+                                args.any_address)
+        run_id = run_id_of(identity)
+        print(f"run {run_id}: {args.model}, {len(targets)} instances x {args.samples} samples, "
+              f"{args.shots} shots, template {TEMPLATE_VERSION}", file=sys.stderr)
+        if unkeyed:
+            print(f"warning: {unkeyed} instances have no answer key: 'no solution' claims on them cannot be graded "
+                  "(pass --keys; a later run with --keys grades them from the stored replies)", file=sys.stderr)
+        if args.dry_run:
+            print(run_id)
+            return 0
+        redactor = Redactor.from_environment(credential_variables=adapter.credential_variables())
+        config = redactor.value({**identity, "selection": selection, "adapter": adapter.describe(),
+                                 "concurrency": args.concurrency, "max_attempts": args.max_attempts,
+                                 "retry_delay_s": args.retry_delay, "max_cost": args.max_cost,
+                                 "timeout_s": args.timeout, "api_base": strip_url_credentials(args.api_base)})
+        settings = RunSettings(concurrency=args.concurrency, retry=RetryPolicy(args.max_attempts, args.retry_delay),
+                               max_cost=args.max_cost, progress=not args.no_progress, handle_signals=True,
+                               health_check=getattr(args, "health_check", None))
         store.put_run(run_id, args.model, config, TEMPLATE_VERSION, __version__, git_commit())
         store.put_instances(target.to_record(with_key=True) for target in targets)
         summary = run_tasks(store, run_id, adapter, tasks, settings, redactor)
@@ -173,9 +173,3 @@ def cmd_export(args) -> int:
     print(f"wrote {count} records to {args.out}", file=sys.stderr)
     return 0
 
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value

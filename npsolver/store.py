@@ -107,19 +107,39 @@ class Store:
 
     def __init__(self, path: str | Path, readonly: bool = False):
         self.path = Path(path)
-        if readonly:
-            if not self.path.exists():
-                raise FileNotFoundError(f"no run store at {self.path}")
-            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
-            self.db.executescript(_SCHEMA)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        try:
+            self.db = self._open_readonly() if readonly else self._open_for_writing()
+        except sqlite3.DatabaseError as error:  # not SQLite at all ("file is not a database"), or damaged
+            raise ValueError(f"{self.path} is not a run store ({error}); give the SQLite file that nppc run "
+                             "wrote with --store") from None
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA busy_timeout=10000")
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            raise FileNotFoundError(f"no run store at {self.path}: give the file nppc run wrote with --store")
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"runs", "records", "instances"} <= tables:
+            db.close()
+            raise ValueError(f"{self.path} is not a run store (an empty or other SQLite file, without the runs and "
+                             "records tables); give the file that nppc run wrote with --store")
+        return db
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        blocking = next((p for p in [self.path.parent, *self.path.parent.parents] if p.exists() and not p.is_dir()),
+                        None)
+        if blocking is not None:
+            raise ValueError(f"--store {self.path}: {blocking} is a file, not a folder; put the store in a folder")
+        if self.path.is_dir():
+            raise ValueError(f"--store {self.path} is a folder; give a file name, e.g. {self.path / 'runs.sqlite'}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
+        db.executescript(_SCHEMA)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        return db
 
     def close(self) -> None:
         self.db.close()
