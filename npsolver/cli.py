@@ -106,31 +106,31 @@ def cmd_run(args) -> int:
     sampling = Sampling(args.max_tokens, args.temperature, args.top_p, args.sampling_seed)
     adapter = make_adapter(args.model, sampling, args.api_base, args.api_key_env, args.timeout)
     adapter.prepare()  # an unknown provider or a missing key fails here, in one line, before any work
-    with Store(args.store) as store:  # a bad --store fails before the instances are made
-        targets, selection = load_targets(args)
-        if not targets:
-            raise ValueError("no instances selected")
-        unkeyed = sum(1 for target in targets if target.label == "unknown")
-        tasks = build_tasks(targets, args.shots, args.samples)
-        identity = run_identity(args.model, args.api_base, sampling, args.shots, args.samples, targets,
-                                args.any_address)
-        run_id = run_id_of(identity)
-        print(f"run {run_id}: {args.model}, {len(targets)} instances x {args.samples} samples, "
-              f"{args.shots} shots, template {TEMPLATE_VERSION}", file=sys.stderr)
-        if unkeyed:
-            print(f"warning: {unkeyed} instances have no answer key: 'no solution' claims on them cannot be graded "
-                  "(pass --keys; a later run with --keys grades them from the stored replies)", file=sys.stderr)
-        if args.dry_run:
-            print(run_id)
-            return 0
-        redactor = Redactor.from_environment(credential_variables=adapter.credential_variables())
-        config = redactor.value({**identity, "selection": selection, "adapter": adapter.describe(),
-                                 "concurrency": args.concurrency, "max_attempts": args.max_attempts,
-                                 "retry_delay_s": args.retry_delay, "max_cost": args.max_cost,
-                                 "timeout_s": args.timeout, "api_base": strip_url_credentials(args.api_base)})
-        settings = RunSettings(concurrency=args.concurrency, retry=RetryPolicy(args.max_attempts, args.retry_delay),
-                               max_cost=args.max_cost, progress=not args.no_progress, handle_signals=True,
-                               health_check=getattr(args, "health_check", None))
+    Store.check_path(args.store)  # a bad --store fails before the instances are made
+    targets, selection = load_targets(args)
+    if not targets:
+        raise ValueError("no instances selected")
+    unkeyed = sum(1 for target in targets if target.label == "unknown")
+    tasks = build_tasks(targets, args.shots, args.samples)
+    identity = run_identity(args.model, args.api_base, sampling, args.shots, args.samples, targets, args.any_address)
+    run_id = run_id_of(identity)
+    print(f"run {run_id}: {args.model}, {len(targets)} instances x {args.samples} samples, "
+          f"{args.shots} shots, template {TEMPLATE_VERSION}", file=sys.stderr)
+    if unkeyed:
+        print(f"warning: {unkeyed} instances have no answer key: 'no solution' claims on them cannot be graded "
+              "(pass --keys; a later run with --keys grades them from the stored replies)", file=sys.stderr)
+    if args.dry_run:
+        print(run_id)
+        return 0
+    redactor = Redactor.from_environment(credential_variables=adapter.credential_variables())
+    config = redactor.value({**identity, "selection": selection, "adapter": adapter.describe(),
+                             "concurrency": args.concurrency, "max_attempts": args.max_attempts,
+                             "retry_delay_s": args.retry_delay, "max_cost": args.max_cost, "timeout_s": args.timeout,
+                             "api_base": strip_url_credentials(args.api_base)})
+    settings = RunSettings(concurrency=args.concurrency, retry=RetryPolicy(args.max_attempts, args.retry_delay),
+                           max_cost=args.max_cost, progress=not args.no_progress, handle_signals=True,
+                           health_check=getattr(args, "health_check", None))
+    with Store(args.store) as store:
         store.put_run(run_id, args.model, config, TEMPLATE_VERSION, __version__, git_commit())
         store.put_instances(target.to_record(with_key=True) for target in targets)
         summary = run_tasks(store, run_id, adapter, tasks, settings, redactor)

@@ -12,15 +12,15 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from npsolver.store import RECORD_COLUMNS, Store
+from npsolver.records import RECORD_COLUMNS, TEXT_COLUMNS
+from npsolver.store import Store
 
 FORMATS = ("jsonl", "csv", "parquet")
 JOINED_COLUMNS = ("prompt_template", "label", "optimum")
 
 
 def export_rows(store: Store, run_id: str | None = None, with_text: bool = True) -> Iterator[dict[str, Any]]:
-    columns = RECORD_COLUMNS if with_text else tuple(
-        c for c in RECORD_COLUMNS if c not in ("response_text", "reasoning_text", "answer_json"))
+    columns = RECORD_COLUMNS if with_text else tuple(c for c in RECORD_COLUMNS if c not in TEXT_COLUMNS)
     query = (f"SELECT {', '.join('r.' + c for c in columns)}, u.prompt_template, i.label, i.optimum "
              "FROM records r JOIN runs u ON u.run_id = r.run_id "
              "LEFT JOIN instances i ON i.instance_id = r.instance_id")
@@ -57,7 +57,7 @@ def _write_jsonl(rows: Iterator[dict[str, Any]], out: str | Path) -> int:
 
 
 def _write_csv(rows: Iterator[dict[str, Any]], out: str | Path, with_text: bool) -> int:
-    columns = [c for c in RECORD_COLUMNS if with_text or c not in ("response_text", "reasoning_text", "answer_json")]
+    columns = [c for c in RECORD_COLUMNS if with_text or c not in TEXT_COLUMNS]
     count = 0
     with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=[*columns, *JOINED_COLUMNS])

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from npgym.engine import verify
 from npgym.extract import extract_answer
 from npgym.instance import Instance
-from npsolver.store import GRADED, PARSE_ERROR, REFUSAL, TRUNCATED, VERIFIER_ERROR
+from npsolver.records import Status
 
 #: Phrases that mark a reply without an answer as a refusal (matched case-insensitively, anywhere).
 REFUSAL_PATTERNS = (
@@ -39,7 +39,7 @@ TRUNCATION_REASONS = ("length", "max_tokens")
 class Outcome:
     """The graded result of one reply, in the store's terms."""
 
-    status: str
+    status: Status
     correct: int | None
     code: str
     message: str
@@ -61,17 +61,17 @@ def grade_reply(instance: Instance, text: str, reasoning: str | None, finish_rea
     extraction = extract_answer(text, reasoning, prompt)
     if extraction.answer is None:
         if finish_reason in TRUNCATION_REASONS:
-            return Outcome(TRUNCATED, 0, "length", "the reply hit the token limit before an answer",
+            return Outcome(Status.TRUNCATED, 0, "length", "the reply hit the token limit before an answer",
                            extraction.reasoning)
         if is_refusal(extraction.content):
-            return Outcome(REFUSAL, 0, "refusal", "the model declined to answer", extraction.reasoning)
-        return Outcome(PARSE_ERROR, 0, extraction.error, extraction.detail, extraction.reasoning)
+            return Outcome(Status.REFUSAL, 0, "refusal", "the model declined to answer", extraction.reasoning)
+        return Outcome(Status.PARSE_ERROR, 0, extraction.error, extraction.detail, extraction.reasoning)
     answer_json = json.dumps(extraction.answer)
     try:
         verdict = verify(instance, extraction.answer)
     except Exception as error:  # noqa: BLE001 - the verifier's bug must not end the run
-        return Outcome(VERIFIER_ERROR, None, "verifier_error", f"{type(error).__name__}: {error}",
+        return Outcome(Status.VERIFIER_ERROR, None, "verifier_error", f"{type(error).__name__}: {error}",
                        extraction.reasoning, answer_json)
     objective = verdict.objective if isinstance(verdict.objective, (int, float)) else None
-    return Outcome(GRADED, int(verdict.ok), verdict.code, verdict.message, extraction.reasoning, answer_json,
+    return Outcome(Status.GRADED, int(verdict.ok), verdict.code, verdict.message, extraction.reasoning, answer_json,
                    objective)

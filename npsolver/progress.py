@@ -30,6 +30,7 @@ class Tally:
 
     def add(self, status: str, correct: int | None, tokens: int, cost: float | None, code: str | None = None,
             message: str | None = None) -> None:
+        status = str(status)  # a Status member counts under its plain name
         self.done += 1
         self.statuses[status] = self.statuses.get(status, 0) + 1
         if status == "api_error":

@@ -38,8 +38,9 @@ from npsolver.errors import RUN_WIDE, ApiFailure, Interrupted, RetryPolicy, clas
 from npsolver.grading import grade_reply
 from npsolver.plan import Task
 from npsolver.progress import Progress, Tally
+from npsolver.records import RunRecord, Status
 from npsolver.secrets import Redactor
-from npsolver.store import API_ERROR, VERIFIER_ERROR, Store
+from npsolver.store import Store
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,8 @@ class RunSummary:
     @property
     def incomplete(self) -> int:
         """Tasks without a final record: api errors, verifier errors, and tasks not started."""
-        return self.total - self.skipped - self.done + self.statuses.get(API_ERROR, 0) + \
-            self.statuses.get(VERIFIER_ERROR, 0)
+        return self.total - self.skipped - self.done + self.statuses.get(Status.API_ERROR, 0) + \
+            self.statuses.get(Status.VERIFIER_ERROR, 0)
 
 
 def run_tasks(store: Store, run_id: str, adapter: Adapter, tasks: Sequence[Task], settings: RunSettings,
@@ -122,10 +123,10 @@ async def execute(store: Store, run_id: str, adapter: Adapter, tasks: Sequence[T
                       worker.regraded)
 
 
-def regradable_replies(store: Store, run_id: str, tasks: Sequence[Task]) -> dict[tuple[str, int], dict[str, Any]]:
+def regradable_replies(store: Store, run_id: str, tasks: Sequence[Task]) -> dict[tuple[str, int], RunRecord]:
     """Stored replies to grade again without asking: verifier errors, and unsettled claims now keyed."""
     keyed = {task.key for task in tasks if task.instance.label != UNKNOWN_LABEL}
-    replies = store.records_with_status(run_id, VERIFIER_ERROR)
+    replies = store.records_with_status(run_id, Status.VERIFIER_ERROR)
     replies.update((key, record) for key, record in store.records_with_code(run_id, UNSETTLED).items()
                    if key in keyed)
     return replies
@@ -222,17 +223,16 @@ class _Worker:
                     self.in_flight -= 1
                 if record is None:  # stopped before the request was final: nothing to record
                     return
-                tokens = (record.get("prompt_tokens") or 0) + (record.get("completion_tokens") or 0)
-                cost = record["cost_usd"]
+                tokens, cost = record.tokens, record.cost_usd
             else:  # its tokens and cost were counted when it was asked
-                record = self.graded_record(task, stored_completion(stored), stored["attempts"], stored["started_at"])
+                record = self.graded_record(task, stored_completion(stored), stored.attempts, stored.started_at)
                 tokens, cost = 0, 0.0
                 self.regraded += 1
             self.store.put_record(record)
-            self.tally.add(record["status"], record["correct"], tokens, cost, record["code"], record.get("message"))
+            self.tally.add(record.status, record.correct, tokens, cost, record.code, record.message)
             self.progress.update()
 
-    async def attempt(self, task: Task) -> dict[str, Any] | None:
+    async def attempt(self, task: Task) -> RunRecord | None:
         """Call the model with retries; the finished record (graded or api_error), or None if stopped first."""
         started_at = time.time()
         request = Request(task.prompt, task.instance, task.sample)
@@ -270,40 +270,39 @@ class _Worker:
             return False
         return True
 
-    def base_record(self, task: Task, attempts: int, started_at: float) -> dict[str, Any]:
+    def base_fields(self, task: Task, attempts: int, started_at: float | None) -> dict[str, Any]:
         instance = task.instance
         return {"run_id": self.run_id, "instance_id": instance.id, "sample": task.sample,
                 "model": self.adapter.model, "problem": instance.problem, "problem_version": instance.version,
                 "level": instance.level, "prompt_hash": task.prompt_hash, "attempts": attempts,
                 "started_at": started_at, "finished_at": time.time()}
 
-    def failed_record(self, task: Task, failure: ApiFailure, attempts: int, started_at: float) -> dict[str, Any]:
-        return {**self.base_record(task, attempts, started_at), "status": API_ERROR, "correct": None,
-                "code": failure.kind, "message": self.redactor.text(failure.message)[:2000],
-                "cost_usd": None, "cost_source": MISSING}
+    def failed_record(self, task: Task, failure: ApiFailure, attempts: int, started_at: float) -> RunRecord:
+        return RunRecord(**self.base_fields(task, attempts, started_at), status=Status.API_ERROR, correct=None,
+                         code=failure.kind, message=(self.redactor.text(failure.message) or "")[:2000],
+                         cost_usd=None, cost_source=MISSING)
 
-    def graded_record(self, task: Task, completion: Completion, attempts: int, started_at: float) -> dict[str, Any]:
+    def graded_record(self, task: Task, completion: Completion, attempts: int, started_at: float | None) -> RunRecord:
         outcome = grade_reply(task.instance, completion.text, completion.reasoning, completion.finish_reason,
                               task.prompt)
         clean = self.redactor.text
-        return {**self.base_record(task, attempts, started_at), "status": outcome.status,
-                "correct": outcome.correct, "code": outcome.code, "message": clean(outcome.message),
-                "response_text": clean(completion.text), "reasoning_text": clean(outcome.reasoning),
-                "finish_reason": completion.finish_reason, "answer_json": clean(outcome.answer_json),
-                "objective": outcome.objective, "prompt_tokens": completion.prompt_tokens,
-                "completion_tokens": completion.completion_tokens,
-                "reasoning_tokens": completion.reasoning_tokens, "latency_s": round(completion.latency, 6),
-                "cost_usd": completion.cost, "cost_source": completion.cost_source}
+        return RunRecord(**self.base_fields(task, attempts, started_at), status=outcome.status,
+                         correct=outcome.correct, code=outcome.code, message=clean(outcome.message),
+                         response_text=clean(completion.text), reasoning_text=clean(outcome.reasoning),
+                         finish_reason=completion.finish_reason, answer_json=clean(outcome.answer_json),
+                         objective=outcome.objective, prompt_tokens=completion.prompt_tokens,
+                         completion_tokens=completion.completion_tokens, reasoning_tokens=completion.reasoning_tokens,
+                         latency_s=round(completion.latency, 6), cost_usd=completion.cost,
+                         cost_source=completion.cost_source)
 
 
-def stored_completion(record: dict[str, Any]) -> Completion:
+def stored_completion(record: RunRecord) -> Completion:
     """The reply kept in a stored record, to grade it again without asking the model."""
-    text = record["response_text"] or ""
-    reasoning, own = record["reasoning_text"], split_reasoning(text)[1]
+    text = record.response_text or ""
+    reasoning, own = record.reasoning_text, split_reasoning(text)[1]
     if reasoning and own and reasoning.endswith(own):  # the reply's <think> blocks come back from the text itself
         reasoning = reasoning[:-len(own)].rstrip("\n") or None
-    return Completion(text=text, reasoning=reasoning,
-                      finish_reason=record["finish_reason"], prompt_tokens=record["prompt_tokens"],
-                      completion_tokens=record["completion_tokens"], reasoning_tokens=record["reasoning_tokens"],
-                      cost=record["cost_usd"], cost_source=record["cost_source"] or MISSING,
-                      latency=record["latency_s"] or 0.0)
+    return Completion(text=text, reasoning=reasoning, finish_reason=record.finish_reason,
+                      prompt_tokens=record.prompt_tokens, completion_tokens=record.completion_tokens,
+                      reasoning_tokens=record.reasoning_tokens, cost=record.cost_usd,
+                      cost_source=record.cost_source or MISSING, latency=record.latency_s or 0.0)

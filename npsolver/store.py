@@ -11,17 +11,7 @@ A record is written in one transaction, only once it is final, keyed by (run_id,
 sample): killing the process at any moment loses no finished record and duplicates none, and a rerun
 of the same run skips finished records and retries the ones that ended in an API error.
 
-Record status (``status`` column), one per record:
-    ``graded``       an answer was extracted and verified (``correct`` is 1 or 0, ``code`` the verdict code)
-    ``parse_error``  no answer could be extracted (``code``: no_json / bad_json / no_solution_key /
-                     copied: the only answers were copied from the prompt); correct = 0
-    ``truncated``    the reply hit the token limit (finish_reason "length") before an answer; correct = 0
-    ``refusal``      the model declined to answer; correct = 0
-    ``api_error``    every attempt failed (``code``: rate_limit / server / timeout / client / connection ...);
-                     correct is NULL: not a graded record, retried on resume
-    ``verifier_error`` the answer was extracted but the verifier raised (a bug in nppc, not the model's
-                     fault; ``code`` verifier_error); correct is NULL: not graded; on resume the stored
-                     reply is graded again (the model is not asked again)
+Record status and the ``records`` columns are defined once, by :class:`npsolver.records.RunRecord`.
 Cost is NULL when unknown (a local model, an unpriced provider), never a silent 0.
 """
 
@@ -34,12 +24,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-SCHEMA_VERSION = 1
-GRADED, PARSE_ERROR, TRUNCATED, REFUSAL, API_ERROR = "graded", "parse_error", "truncated", "refusal", "api_error"
-VERIFIER_ERROR = "verifier_error"
-FINAL_STATUSES = (GRADED, PARSE_ERROR, TRUNCATED, REFUSAL)
+from npsolver.records import RECORD_COLUMNS, TEXT_COLUMNS, RunRecord, Status, records_table_sql
 
-_SCHEMA = """
+SCHEMA_VERSION = 1
+GRADED, PARSE_ERROR, TRUNCATED, REFUSAL, API_ERROR, VERIFIER_ERROR = (
+    Status.GRADED, Status.PARSE_ERROR, Status.TRUNCATED, Status.REFUSAL, Status.API_ERROR, Status.VERIFIER_ERROR)
+FINAL_STATUSES = tuple(status.value for status in Status if status.final)
+
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
@@ -63,43 +55,9 @@ CREATE TABLE IF NOT EXISTS instances (
     record_json TEXT NOT NULL            -- Instance.to_record(with_key=True)
 );
 CREATE TABLE IF NOT EXISTS prompts (prompt_hash TEXT PRIMARY KEY, prompt_text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (
-    run_id TEXT NOT NULL REFERENCES runs(run_id),
-    instance_id TEXT NOT NULL REFERENCES instances(instance_id),
-    sample INTEGER NOT NULL,
-    model TEXT NOT NULL,
-    problem TEXT NOT NULL,
-    problem_version INTEGER NOT NULL,
-    level INTEGER,
-    prompt_hash TEXT NOT NULL,
-    status TEXT NOT NULL,
-    correct INTEGER,                     -- 1 / 0; NULL for api_error
-    code TEXT,                           -- verdict code, extraction error, or API error kind
-    message TEXT,
-    response_text TEXT,
-    reasoning_text TEXT,
-    finish_reason TEXT,
-    answer_json TEXT,                    -- the extracted {"solution": ...} object, as JSON
-    objective REAL,                      -- the answer's objective value, when well formed
-    prompt_tokens INTEGER,
-    completion_tokens INTEGER,
-    reasoning_tokens INTEGER,
-    latency_s REAL,
-    cost_usd REAL,                       -- NULL when unknown
-    cost_source TEXT,                    -- billed / priced / free (baselines) / missing
-    attempts INTEGER NOT NULL DEFAULT 1,
-    started_at REAL,
-    finished_at REAL,
-    PRIMARY KEY (run_id, instance_id, sample)
-);
+{records_table_sql()}
 CREATE INDEX IF NOT EXISTS records_by_model ON records (model, problem, level);
 """
-
-RECORD_COLUMNS = ("run_id", "instance_id", "sample", "model", "problem", "problem_version", "level",
-                  "prompt_hash", "status", "correct", "code", "message", "response_text", "reasoning_text",
-                  "finish_reason", "answer_json", "objective", "prompt_tokens", "completion_tokens",
-                  "reasoning_tokens", "latency_s", "cost_usd", "cost_source", "attempts", "started_at",
-                  "finished_at")
 
 
 class Store:
@@ -126,13 +84,20 @@ class Store:
                              "records tables); give the file that nppc run wrote with --store")
         return db
 
-    def _open_for_writing(self) -> sqlite3.Connection:
-        blocking = next((p for p in [self.path.parent, *self.path.parent.parents] if p.exists() and not p.is_dir()),
-                        None)
+    @staticmethod
+    def check_path(path: str | Path) -> None:
+        """Fail with a one-line error if a store cannot be written at ``path``; creates nothing."""
+        path = Path(path)
+        blocking = next((p for p in [path.parent, *path.parent.parents] if p.exists() and not p.is_dir()), None)
         if blocking is not None:
-            raise ValueError(f"--store {self.path}: {blocking} is a file, not a folder; put the store in a folder")
-        if self.path.is_dir():
-            raise ValueError(f"--store {self.path} is a folder; give a file name, e.g. {self.path / 'runs.sqlite'}")
+            raise ValueError(f"--store {path}: {blocking} is a file, not a folder; put the store in a folder")
+        if path.is_dir():
+            raise ValueError(f"--store {path} is a folder; give a file name, e.g. {path / 'runs.sqlite'}")
+        if path.is_file() and path.stat().st_size > 0:
+            Store(path, readonly=True).close()  # an existing file must already be a store
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        self.check_path(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
@@ -188,16 +153,13 @@ class Store:
     def put_prompt(self, prompt_hash: str, text: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO prompts VALUES (?, ?)", (prompt_hash, text))
 
-    def put_record(self, record: dict[str, Any]) -> None:
+    def put_record(self, record: RunRecord) -> None:
         """Write one finished record atomically (replacing an earlier failed attempt of the same key)."""
-        unknown = set(record) - set(RECORD_COLUMNS)
-        if unknown:
-            raise ValueError(f"unknown record fields {sorted(unknown)}")
-        columns = [c for c in RECORD_COLUMNS if c in record]
-        placeholders = ", ".join("?" for _ in columns)
+        row = record.to_row()
+        placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
         with self.transaction() as db:
-            db.execute(f"INSERT OR REPLACE INTO records ({', '.join(columns)}) VALUES ({placeholders})",
-                       [record[c] for c in columns])
+            db.execute(f"INSERT OR REPLACE INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})",
+                       [row[c] for c in RECORD_COLUMNS])
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -208,22 +170,28 @@ class Store:
             (run_id, *FINAL_STATUSES))
         return {(row[0], row[1]) for row in rows}
 
-    def records_with_status(self, run_id: str, status: str) -> dict[tuple[str, int], dict[str, Any]]:
+    def records_with_status(self, run_id: str, status: str) -> dict[tuple[str, int], RunRecord]:
         """The records of ``run_id`` with ``status``, by (instance_id, sample)."""
         rows = self.db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE run_id = ? AND status = ?",
-                               (run_id, status))
-        return {(row["instance_id"], row["sample"]): dict(row) for row in rows}
+                               (run_id, str(status)))
+        return {(row["instance_id"], row["sample"]): RunRecord.from_row(row) for row in rows}
 
     def final_count(self, run_id: str) -> int:
         """How many records of ``run_id`` are final (need no retry)."""
         return self.db.execute(f"SELECT COUNT(*) FROM records WHERE run_id = ? AND status IN ({_marks(FINAL_STATUSES)})",
                                (run_id, *FINAL_STATUSES)).fetchone()[0]
 
-    def records_with_code(self, run_id: str, code: str) -> dict[tuple[str, int], dict[str, Any]]:
+    def records_with_code(self, run_id: str, code: str) -> dict[tuple[str, int], RunRecord]:
         """The graded records of ``run_id`` whose verdict code is ``code``, by (instance_id, sample)."""
         rows = self.db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE run_id = ? AND status = ? "
-                               "AND code = ?", (run_id, GRADED, code))
-        return {(row["instance_id"], row["sample"]): dict(row) for row in rows}
+                               "AND code = ?", (run_id, GRADED.value, code))
+        return {(row["instance_id"], row["sample"]): RunRecord.from_row(row) for row in rows}
+
+    def run_records(self, run_id: str | None = None) -> Iterator[RunRecord]:
+        """Every record (of one run, if given) as a typed :class:`RunRecord`, streamed."""
+        query = f"SELECT {', '.join(RECORD_COLUMNS)} FROM records"
+        rows = self.db.execute(query + " WHERE run_id = ?", (run_id,)) if run_id else self.db.execute(query)
+        return (RunRecord.from_row(row) for row in rows)
 
     def run_cost(self, run_id: str) -> float:
         """The known cost in USD of every record of ``run_id`` so far (records of unknown cost count 0)."""
@@ -236,8 +204,7 @@ class Store:
 
     def records(self, run_id: str | None = None, with_text: bool = True) -> list[dict[str, Any]]:
         """All records (of one run, if given) as dicts; ``with_text=False`` skips the large text columns."""
-        columns = RECORD_COLUMNS if with_text else tuple(
-            c for c in RECORD_COLUMNS if c not in ("response_text", "reasoning_text", "answer_json"))
+        columns = RECORD_COLUMNS if with_text else tuple(c for c in RECORD_COLUMNS if c not in TEXT_COLUMNS)
         query = f"SELECT {', '.join(columns)} FROM records"
         rows = self.db.execute(query + " WHERE run_id = ?", (run_id,)) if run_id else self.db.execute(query)
         return [dict(row) for row in rows]
