@@ -92,11 +92,11 @@ def board_rows(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def board_document(analysis: Analysis) -> dict[str, Any]:
-    from nppc import __version__
+    from npgym.cliargs import package_version
 
     return {"schema_version": schema.SCHEMA_VERSION,
             "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "nppc_version": __version__, "stores": list(analysis.board.stores),
+            "nppc_version": package_version(), "stores": list(analysis.board.stores),
             "bootstrap": {"replicates": analysis.n_boot, "seed": analysis.seed, "confidence": 0.95},
             "problems": analysis.board.problems, "definitions": schema.DEFINITIONS, "columns": schema.COLUMNS,
             "rows": board_rows(analysis)}

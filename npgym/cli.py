@@ -8,7 +8,7 @@ import time
 import warnings
 from collections import Counter
 
-from nppc.args import int_list, positive, positive_float, problem_list
+from npgym.cliargs import int_list, positive, positive_float, problem_list
 from npgym.engine import DEFAULT_TIME_LIMIT, solve, verify
 from npgym.extract import extract_answer
 from npgym.prompt import build_prompt

@@ -1,3 +1,5 @@
-"""nppc: the command line that ties npgym, npsolver, npeval and the leaderboard together."""
+"""nppc: the command line that ties npgym, npsolver, npeval, the leaderboard and nprouter together."""
 
-__version__ = "0.1.0"
+from npgym.cliargs import package_version
+
+__version__ = package_version()

@@ -11,7 +11,7 @@ import importlib
 import signal
 import sys
 
-from nppc import __version__
+from npgym.cliargs import package_version
 
 COMMAND_MODULES = ("npgym.cli", "npsolver.cli", "npeval.cli", "leaderboard.cli", "nprouter.cli", "nppc.demo")
 
@@ -25,7 +25,7 @@ class OneLineErrors(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrors(prog="nppc", description="NP-complete reasoning benchmark.")
-    parser.add_argument("--version", action="version", version=f"nppc {__version__}")
+    parser.add_argument("--version", action="version", version=f"nppc {package_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrors)
     for name in COMMAND_MODULES:
         try:

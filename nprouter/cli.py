@@ -9,7 +9,7 @@ import argparse
 import json
 from pathlib import Path
 
-from nppc.args import int_list, name_list
+from npgym.cliargs import int_list, name_list
 
 
 def add_commands(subparsers) -> None:

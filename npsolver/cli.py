@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-from pathlib import Path
 
-from nppc import __version__
-from nppc.args import int_list, non_negative_float, positive, positive_float, problem_list
+from npgym.cliargs import int_list, non_negative_float, positive, positive_float, problem_list
 from npgym.engine import DEFAULT_TIME_LIMIT
 from npgym.prompt import TEMPLATE_VERSION
-from npgym.registry import get_problem
-from npgym.testset import read_testset
-from npsolver.adapters import Sampling, make_adapter
-from npsolver.errors import RetryPolicy
+from npsolver.adapters import Sampling
+from npsolver.api import execute_plan, plan_run
 from npsolver.export import FORMATS, export_store
-from npsolver.plan import build_tasks, generate_targets, run_id_of, run_identity, unique
-from npsolver.runner import RunSettings, RunSummary, run_tasks
-from npsolver.secrets import Redactor, strip_url_credentials
+from npsolver.runner import RunSummary
 from npsolver.store import Store
 
 
@@ -75,70 +68,29 @@ def add_commands(subparsers) -> None:
     export.set_defaults(handler=cmd_export)
 
 
-def load_targets(args) -> tuple[list, dict]:
-    """The target instances and a description of how they were chosen."""
-    if args.testset:
-        if args.problems or args.levels:
-            raise ValueError("give either --testset or --problems/--levels, not both")
-        targets = unique(read_testset(args.testset, args.keys))
-        return targets, {"testset": Path(args.testset).name, "keys": Path(args.keys).name if args.keys else None}
-    if not args.problems or not args.levels:
-        raise ValueError("give --problems and --levels (or --testset)")
-    for problem_id in args.problems:
-        get_problem(problem_id)
-    targets = generate_targets(args.problems, args.levels, args.seeds, args.count, args.no_fraction, args.tight,
-                               args.time_limit)
-    return targets, {"problems": args.problems, "levels": args.levels, "seeds": args.seeds, "count": args.count,
-                     "no_fraction": args.no_fraction, "tight": args.tight}
-
-
-def git_commit() -> str | None:
-    """The commit of the source tree this package runs from, if it is a git checkout."""
-    try:
-        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent,
-                                capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout.strip() or None if result.returncode == 0 else None
-
-
 def cmd_run(args) -> int:
     sampling = Sampling(args.max_tokens, args.temperature, args.top_p, args.sampling_seed)
-    adapter = make_adapter(args.model, sampling, args.api_base, args.api_key_env, args.timeout)
-    adapter.prepare()  # an unknown provider or a missing key fails here, in one line, before any work
     Store.check_path(args.store)  # a bad --store fails before the instances are made
-    targets, selection = load_targets(args)
-    if not targets:
-        raise ValueError("no instances selected")
-    unkeyed = sum(1 for target in targets if target.label == "unknown")
-    tasks = build_tasks(targets, args.shots, args.samples)
-    identity = run_identity(args.model, args.api_base, sampling, args.shots, args.samples, targets, args.any_address)
-    run_id = run_id_of(identity)
-    print(f"run {run_id}: {args.model}, {len(targets)} instances x {args.samples} samples, "
+    plan = plan_run(args.model, problems=args.problems, levels=args.levels, seeds=args.seeds, count=args.count,
+                    no_fraction=args.no_fraction, tight=args.tight, time_limit=args.time_limit, testset=args.testset,
+                    keys=args.keys, shots=args.shots, samples=args.samples, sampling=sampling,
+                    api_base=args.api_base, api_key_env=args.api_key_env, timeout=args.timeout,
+                    any_address=args.any_address)
+    print(f"run {plan.run_id}: {args.model}, {len(plan.targets)} instances x {args.samples} samples, "
           f"{args.shots} shots, template {TEMPLATE_VERSION}", file=sys.stderr)
-    if unkeyed:
-        print(f"warning: {unkeyed} instances have no answer key: 'no solution' claims on them cannot be graded "
+    if plan.unkeyed:
+        print(f"warning: {plan.unkeyed} instances have no answer key: 'no solution' claims on them cannot be graded "
               "(pass --keys; a later run with --keys grades them from the stored replies)", file=sys.stderr)
     if args.dry_run:
-        print(run_id)
+        print(plan.run_id)
         return 0
-    redactor = Redactor.from_environment(credential_variables=adapter.credential_variables())
-    config = redactor.value({**identity, "selection": selection, "adapter": adapter.describe(),
-                             "concurrency": args.concurrency, "max_attempts": args.max_attempts,
-                             "retry_delay_s": args.retry_delay, "max_cost": args.max_cost, "timeout_s": args.timeout,
-                             "api_base": strip_url_credentials(args.api_base)})
-    settings = RunSettings(concurrency=args.concurrency, retry=RetryPolicy(args.max_attempts, args.retry_delay),
-                           max_cost=args.max_cost, progress=not args.no_progress, handle_signals=True,
-                           health_check=getattr(args, "health_check", None))
-    with Store(args.store) as store:
-        store.put_run(run_id, args.model, config, TEMPLATE_VERSION, __version__, git_commit())
-        store.put_instances(target.to_record(with_key=True) for target in targets)
-        summary = run_tasks(store, run_id, adapter, tasks, settings, redactor)
-        final = store.final_count(run_id)
-    report(summary, args.store, final)
-    if summary.signal is not None:
-        return 128 + summary.signal
-    return 0 if summary.incomplete == 0 else 1
+    result = execute_plan(plan, args.store, concurrency=args.concurrency, max_attempts=args.max_attempts,
+                          retry_delay=args.retry_delay, max_cost=args.max_cost, progress=not args.no_progress,
+                          handle_signals=True, health_check=getattr(args, "health_check", None))
+    report(result.summary, args.store, result.final)
+    if result.summary.signal is not None:
+        return 128 + result.summary.signal
+    return 0 if result.summary.incomplete == 0 else 1
 
 
 def report(summary: RunSummary, store_path: str, final: int) -> None:

@@ -14,7 +14,7 @@ from npgym.canonical import assert_json_native, canonical_json, content_hash, de
 from npgym.cards import ParamError, parse_card
 from npgym.testset import plan_labels, read_testset, write_testset
 from npgym.verdict import Reject
-from nppc.args import int_list
+from npgym.cliargs import int_list
 from nppc.cli import main
 
 CARD = """

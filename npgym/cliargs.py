@@ -1,4 +1,4 @@
-"""Argument parsing helpers shared by the subcommands."""
+"""Argument types shared by every ``nppc`` subcommand (they live in the lowest package, so every CLI can use them)."""
 
 from __future__ import annotations
 
@@ -73,3 +73,13 @@ def non_negative_float(text: str) -> float:
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must be at least 0, got {text}")
     return value
+
+
+def package_version() -> str:
+    """The installed nppc distribution's version, from its metadata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nppc")
+    except PackageNotFoundError:
+        return "0+unknown"
