@@ -8,7 +8,9 @@
   their replies go through the same extraction and grading.
 
 An adapter makes one attempt per call and raises :class:`npsolver.errors.ApiFailure` on failure;
-retries belong to the runner, so every adapter gets the same policy.
+retries belong to the runner, so every adapter gets the same policy. :func:`make_adapter` picks the
+adapter by model prefix from a registry (:func:`register_adapter`; ``baseline/`` is registered here),
+and hands every other model string to LiteLLM.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import os
 import sys
 import time
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from npgym.engine import instance_rng, solve
 from npgym.instance import Instance
@@ -94,16 +96,35 @@ class Adapter(Protocol):
         """One attempt; raises ApiFailure on failure."""
 
 
+AdapterFactory = Callable[[str, Sampling, "str | None", "str | None", float], Adapter]
+_ADAPTERS: dict[str, AdapterFactory] = {}  # model prefix -> factory; the longest matching prefix wins
+
+
+def register_adapter(prefix: str, factory: AdapterFactory) -> None:
+    """Route model strings starting with ``prefix`` to ``factory(model, sampling, api_base, api_key_env, timeout)``."""
+    _ADAPTERS[prefix] = factory
+
+
 def make_adapter(model: str, sampling: Sampling, api_base: str | None = None, api_key_env: str | None = None,
                  timeout: float = 300.0) -> Adapter:
-    """The adapter for a model string (see the module docstring)."""
-    if model.startswith(BASELINE_PREFIX):
-        if model not in BASELINES:
-            raise ValueError(f"unknown baseline {model!r}; choose one of {', '.join(BASELINES)}")
-        if api_base:
-            raise ValueError("baselines run locally: drop --api-base")
-        return BaselineAdapter(model)
-    return LiteLLMAdapter(model, sampling, api_base, api_key_env, timeout)
+    """The adapter for a model string: a registered prefix's, else LiteLLM (see the module docstring)."""
+    prefixes = sorted((p for p in _ADAPTERS if model.startswith(p)), key=len, reverse=True)
+    factory = _ADAPTERS[prefixes[0]] if prefixes else LiteLLMAdapter
+    return factory(model, sampling, api_base, api_key_env, timeout)
+
+
+def is_baseline(model: str) -> bool:
+    """Whether ``model`` names one of the built-in baselines (they are marked as such on every board)."""
+    return str(model).startswith(BASELINE_PREFIX)
+
+
+def _baseline(model: str, sampling: Sampling, api_base: str | None, api_key_env: str | None,
+              timeout: float) -> "BaselineAdapter":
+    if model not in BASELINES:
+        raise ValueError(f"unknown baseline {model!r}; choose one of {', '.join(BASELINES)}")
+    if api_base:
+        raise ValueError("baselines run locally: drop --api-base")
+    return BaselineAdapter(model)
 
 
 class BaselineAdapter:
@@ -267,3 +288,6 @@ def _cost(response: Any, usage: Any) -> tuple[float | None, str]:
     if isinstance(priced, (int, float)) and not isinstance(priced, bool):
         return float(priced), PRICED
     return None, MISSING
+
+
+register_adapter(BASELINE_PREFIX, _baseline)
