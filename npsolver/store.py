@@ -22,7 +22,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from npsolver.records import RECORD_COLUMNS, TEXT_COLUMNS, RunRecord, Status, records_table_sql
 
@@ -153,9 +153,9 @@ class Store:
     def put_prompt(self, prompt_hash: str, text: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO prompts VALUES (?, ?)", (prompt_hash, text))
 
-    def put_record(self, record: RunRecord) -> None:
+    def put_record(self, record: RunRecord | Mapping[str, Any]) -> None:
         """Write one finished record atomically (replacing an earlier failed attempt of the same key)."""
-        row = record.to_row()
+        row = as_record(record).to_row()
         placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
         with self.transaction() as db:
             db.execute(f"INSERT OR REPLACE INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})",
@@ -216,6 +216,16 @@ class Store:
     def prompt(self, prompt_hash: str) -> str | None:
         row = self.db.execute("SELECT prompt_text FROM prompts WHERE prompt_hash = ?", (prompt_hash,)).fetchone()
         return row[0] if row else None
+
+
+def as_record(record: RunRecord | Mapping[str, Any]) -> RunRecord:
+    """A :class:`RunRecord` from itself or from a mapping of its fields (an unknown field is an error)."""
+    if isinstance(record, RunRecord):
+        return record
+    unknown = set(record) - set(RECORD_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown record fields {sorted(unknown)}")
+    return RunRecord(**record)
 
 
 def _marks(values: tuple) -> str:

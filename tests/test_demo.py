@@ -9,6 +9,7 @@ from nppc.cli import main
 pytest.importorskip("matplotlib", reason="the demo's report needs the analysis extra")
 
 
+@pytest.mark.slow
 def test_demo_generates_scores_reports_and_builds_the_site(tmp_path):
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--levels", "1", "--count", "4", "--seed", "7", "--skip-llm"]) == 0

