@@ -9,6 +9,7 @@ from npgym.cliargs import int_list, non_negative_float, positive, positive_float
 from npgym.engine import DEFAULT_TIME_LIMIT
 from npgym.prompt import TEMPLATE_VERSION
 from npsolver.adapters import Sampling
+from npsolver.adaptive_cli import add_adaptive_options, cmd_adaptive
 from npsolver.api import execute_plan, plan_run
 from npsolver.export import FORMATS, export_store
 from npsolver.runner import RunSummary
@@ -57,6 +58,7 @@ def add_commands(subparsers) -> None:
     how.add_argument("--max-cost", type=non_negative_float, help="stop starting requests once the run has cost this many USD in all")
     how.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     how.add_argument("--dry-run", action="store_true", help="print the run id and the plan, call nothing")
+    add_adaptive_options(run)
     run.set_defaults(handler=cmd_run)
 
     export = subparsers.add_parser("export", help="export the records of a run store")
@@ -69,6 +71,8 @@ def add_commands(subparsers) -> None:
 
 
 def cmd_run(args) -> int:
+    if args.adaptive:
+        return cmd_adaptive(args)
     sampling = Sampling(args.max_tokens, args.temperature, args.top_p, args.sampling_seed)
     Store.check_path(args.store)  # a bad --store fails before the instances are made
     plan = plan_run(args.model, problems=args.problems, levels=args.levels, seeds=args.seeds, count=args.count,
