@@ -14,6 +14,7 @@ from npsolver.runner import RunSummary
 from npsolver.store import Store
 from npsolver import synthetic  # noqa: F401, E402 - registers the baseline/synthetic adapter
 
-__all__ = ["AdaptivePlan", "AdaptiveResult", "Completion", "RunPlan", "RunRecord", "RunResult", "RunSummary", "Sampling", "Status", "Store",
+__all__ = ["AdaptivePlan", "AdaptiveResult", "Completion", "RunPlan", "RunRecord", "RunResult", "RunSummary",
+           "Sampling", "Status", "Store",
            "execute_adaptive", "execute_plan", "export_store", "make_adapter", "plan_adaptive", "plan_run",
            "run_adaptive", "run_model"]
