@@ -134,6 +134,9 @@ def build_site(analysis: Analysis, out: str | Path) -> Site:
     report.write_tables(analysis, out / "tables")
     figures = plots.all_figures(analysis, out / "plots")
     document = board_document(analysis)
+    from leaderboard.adaptive_page import add_adaptive  # issue 14's hook: adaptive.html when a run is adaptive
+
+    add_adaptive(analysis.board, out, document)
     write_data_files(document, out)
     pages.write_assets(out)
     index = out / "index.html"

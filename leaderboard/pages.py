@@ -69,6 +69,7 @@ sort. Definitions: <a href="schema.md">schema.md</a>.</p>
 {''.join(_figure(f'plots/{name}.png', name.replace('_', ' ')) for name in shown)}
 <h2>Data</h2>
 <ul><li><a href="leaderboard.json">leaderboard.json</a></li><li><a href="leaderboard.csv">leaderboard.csv</a></li>
+{'<li><a href="adaptive.html">adaptive ceilings</a> (fitted ceiling level, adaptive and grid runs)</li>' if document.get('adaptive') else ''}
 <li><a href="schema.md">schema.md</a> (fields and definitions)</li><li><a href="runs.html">runs</a> (configuration,
 package version and commit of every run)</li><li><a href="tables/">all tables</a> (CSV and JSON)</li></ul>
 </main>
