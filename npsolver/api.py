@@ -13,7 +13,7 @@ and resume each other.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -25,7 +25,7 @@ from npgym.registry import get_problem
 from npgym.testset import read_testset
 from npsolver.adapters import Adapter, Sampling, make_adapter
 from npsolver.errors import RetryPolicy
-from npsolver.plan import Task, build_tasks, generate_targets, run_id_of, run_identity, unique
+from npsolver.plan import Task, build_tasks, generate_targets, in_shard, run_id_of, run_identity, unique
 from npsolver.runner import RunSettings, RunSummary, run_tasks
 from npsolver.secrets import Redactor, strip_url_credentials
 from npsolver.store import Store
@@ -48,6 +48,10 @@ class RunPlan:
     @property
     def run_id(self) -> str:
         return run_id_of(self.identity)
+
+    def shard(self, part: int, parts: int) -> "RunPlan":
+        """The same run (same run id) restricted to shard ``part`` of ``parts``; merge the stores afterwards."""
+        return replace(self, tasks=[task for task in self.tasks if in_shard(task, part, parts)])
 
     @property
     def unkeyed(self) -> int:
