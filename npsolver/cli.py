@@ -58,6 +58,9 @@ def add_commands(subparsers) -> None:
     how.add_argument("--max-cost", type=non_negative_float, help="stop starting requests once the run has cost this many USD in all")
     how.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     how.add_argument("--dry-run", action="store_true", help="print the run id and the plan, call nothing")
+    how.add_argument("--backend", choices=("local", "ray"), default="local",
+                     help="where requests run: this process (default) or a Ray cluster (needs the ray extra)")
+    how.add_argument("--address", help="the Ray cluster to join (default: start a local one on 127.0.0.1)")
     how.add_argument("--shard", type=shard_spec, metavar="I/N",
                      help="run only part I of N (from 1) of the tasks, e.g. one task of a Slurm array; the run id is "
                           "the whole run's: join the parts' stores with nppc store merge")
@@ -101,7 +104,8 @@ def cmd_run(args) -> int:
         return 0
     result = execute_plan(plan, args.store, concurrency=args.concurrency, max_attempts=args.max_attempts,
                           retry_delay=args.retry_delay, max_cost=args.max_cost, progress=not args.no_progress,
-                          handle_signals=True, health_check=getattr(args, "health_check", None))
+                          handle_signals=True, health_check=getattr(args, "health_check", None),
+                          backend=args.backend, address=args.address)
     report(result.summary, args.store, result.final)
     if result.summary.signal is not None:
         return 128 + result.summary.signal
