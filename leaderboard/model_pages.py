@@ -33,6 +33,14 @@ def _card_html(row: dict[str, Any]) -> str:
     return f'<dl class="card">{"".join(facts)}</dl>'
 
 
+def _days(runs: list[dict[str, Any]]) -> str:
+    """The run dates as days: ``2025-01-02`` or ``2025-01-02 to 2025-01-09``."""
+    text = _dates(runs)
+    first, _, last = text.partition(" to ")
+    first, last = first[:10], last[:10]
+    return first if first == last else f"{first} to {last}"
+
+
 def _dates(runs: list[dict[str, Any]]) -> str:
     first = min((r["first_answer_at"] or r["created_at"] for r in runs if r["first_answer_at"] or r["created_at"]),
                 default=None)
@@ -114,11 +122,11 @@ def models_index(document: dict[str, Any]) -> str:
             f'<tr><td>{"&ndash;" if row["rank"] is None else row["rank"]}</td><td class="text"><a '
             f'href="{escape(row["page"])}">{escape(row["model"])}</a>{" <span class=badge>baseline</span>" if row["is_baseline"] else ""}'
             f"</td>{''.join(f'<td class=text>{escape(str(c)) if c else chr(8211)}</td>' for c in cells)}"
-            f"<td>{number(row['iqm'], 3)}</td><td class=\"text\">{escape(_dates(row['runs']))}</td>"
-            f'<td class="text">{escape(row["coverage"])}</td></tr>')
+            f"<td>{number(row['iqm'], 3)}</td><td class=\"text\">{escape(_days(row['runs']))}</td>"
+            f'<td class="text coverage">{escape(row["coverage"])}</td></tr>')
     body = ('<main><h1>Models</h1><p class="note">Provider, parameters, weights, release date and reasoning effort come '
             "from the model cards the submitters gave (none: &ndash;).</p>"
-            '<table class="plain"><tr><th>#</th><th class="text">model</th><th class="text">provider</th>'
+            '<table class="plain models-table"><tr><th>#</th><th class="text">model</th><th class="text">provider</th>'
             '<th class="text">parameters</th><th class="text">weights</th><th class="text">released</th>'
             '<th class="text">reasoning effort</th><th>IQM</th><th class="text">run dates</th>'
             f'<th class="text">coverage</th></tr>{"".join(lines)}</table></main>')

@@ -17,6 +17,12 @@ from npeval.plots import Figures, slug
 EXAMPLE_CHARS = 4000
 
 
+def paragraphs(text: str) -> str:
+    """Card text as HTML paragraphs: the card's line breaks inside a paragraph are only its source layout."""
+    blocks = [" ".join(block.split()) for block in text.strip().split("\n\n") if block.strip()]
+    return "".join(f'<p class="statement">{escape(block)}</p>' for block in blocks)
+
+
 def _card(problem: str):
     import npgym
 
@@ -90,8 +96,8 @@ def problem_page(analysis: Analysis, document: dict[str, Any], figures: Figures,
     name = slug(problem)
     versions = ", ".join(f"v{v}" for v in info["versions"]) or "unknown"
     levels = sorted(int(level) for level in cells["level"].unique())
-    statement = (f"<h2>The problem</h2><p class=\"statement\">{escape(card.statement.strip())}</p>"
-                 f"<h3>Answer format</h3><p class=\"statement\">{escape(card.answer_format.strip())}</p>"
+    statement = (f"<h2>The problem</h2>{paragraphs(card.statement)}"
+                 f"<h3>Answer format</h3>{paragraphs(card.answer_format)}"
                  f"<p>Example of a solution value: <code>{escape(json.dumps(card.answer_example))}</code></p>"
                  if card else "<h2>The problem</h2><p>This problem is not registered in the installed npgym.</p>")
     example = example_instance(analysis, problem)

@@ -245,6 +245,8 @@ def _write_page(out: Path, title: str, back_link: str | None) -> None:
 <body>
 <header><p class="crumbs">{back}<span id="built"></span></p><h1>{escape(title)}</h1></header>
 <form id="filters" class="filters" aria-label="filters"></form>
+<p class="hint">Click a row to read it in full; keys j / k move to the next / previous record. The address keeps the
+filters and the record, so it can be shared.</p>
 <p id="status" class="status" role="status">Loading the manifest&hellip;</p>
 <noscript><p>The viewer needs JavaScript.</p></noscript>
 <main class="panes">

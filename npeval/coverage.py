@@ -24,7 +24,8 @@ class Coverage:
     expected: int
     api_errors: int
     complete: bool
-    words: str            # e.g. "partial: 12 of 75 tasks (12 of 25 problems, level 1 only); 13 problems not run"
+    words: str            # e.g. "partial: 12 of 75 tasks (12 of 25 problems, level 1 only); 13 problems not run",
+                          # "partial: 16 answers missing (16 API errors)", "complete: all 75 tasks, 300 answers"
 
 
 def span(levels: list[int]) -> str:
@@ -55,21 +56,24 @@ def model_coverage(cells: pd.DataFrame) -> Coverage:
         return Coverage(**numbers, words=f"complete: all {len(cells)} tasks, {attempts} answers")
     if has_data.empty:
         return Coverage(**numbers, words=f"no data: none of the {len(cells)} tasks has an answer")
-    problem_part = (f"all {len(board_problems)} problems" if len(problems) == len(board_problems)
-                    else f"{len(problems)} of {len(board_problems)} problems")
-    level_sets = {tuple(sorted(rows["level"].astype(int))) for _, rows in has_data.groupby("problem")}
-    board_levels = sorted(cells["level"].astype(int).unique())
-    if len(level_sets) == 1 and list(next(iter(level_sets))) != board_levels:
-        problem_part += f", {span(list(next(iter(level_sets))))} only"
-    parts = [f"partial: {len(has_data)} of {len(cells)} tasks ({problem_part})"]
-    unrun = len(board_problems) - len(problems)
-    if unrun:
-        parts.append(f"{unrun} problem{'s' if unrun > 1 else ''} not run")
+    parts = []
+    if len(has_data) < len(cells):
+        problem_part = (f"all {len(board_problems)} problems" if len(problems) == len(board_problems)
+                        else f"{len(problems)} of {len(board_problems)} problems")
+        level_sets = {tuple(sorted(rows["level"].astype(int))) for _, rows in has_data.groupby("problem")}
+        board_levels = sorted(cells["level"].astype(int).unique())
+        if len(level_sets) == 1 and list(next(iter(level_sets))) != board_levels:
+            problem_part += f", {span(list(next(iter(level_sets))))} only"
+        parts.append(f"{len(has_data)} of {len(cells)} tasks ({problem_part})")
+        unrun = len(board_problems) - len(problems)
+        if unrun:
+            parts.append(f"{unrun} problem{'s' if unrun > 1 else ''} not run")
     short = int((has_data["expected"] - has_data["attempts"]).clip(lower=0).sum())
     if short:
-        parts.append(f"{short} answer{'s' if short > 1 else ''} missing in the tasks run"
+        where = " in the tasks run" if len(has_data) < len(cells) else ""
+        parts.append(f"{short} answer{'s' if short > 1 else ''} missing{where}"
                      + (f" ({api_errors} API error{'s' if api_errors > 1 else ''})" if api_errors else ""))
-    return Coverage(**numbers, words="; ".join(parts))
+    return Coverage(**numbers, words="partial: " + "; ".join(parts))
 
 
 def coverage_by_model(cells: pd.DataFrame) -> dict[str, Coverage]:

@@ -2,7 +2,7 @@
 
 Each figure is written as PNG and SVG. A figure with nothing to show is not drawn: :func:`all_figures`
 returns why, so the report and the site can say so instead of showing an empty panel. Colours are
-colour-blind safe (Okabe-Ito for models, with a marker per block of eight so more models stay apart;
+colour-blind safe (Okabe-Ito for models, each with its own marker so more models stay apart;
 Paul Tol's muted set with hatches for error categories; cividis for the heatmap); level axes have
 integer ticks; titles say what is plotted and how many answers it rests on. Partial cells are drawn
 with hollow markers and missing ones leave a gap; baselines are dashed.
@@ -25,7 +25,8 @@ from npeval.families import grouped
 
 FORMATS = ("png", "svg")
 DPI = 110
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+# Okabe-Ito without its yellow (too faint on white), with a mid grey in its place.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C8C8C")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
 HATCHES = ("", "///", "...", "xxx")
@@ -58,7 +59,7 @@ class Style:
 
 def model_styles(models: list[str]) -> dict[str, Style]:
     """A distinct (colour, marker) per model, stable for one board; baselines dashed."""
-    return {model: Style(OKABE_ITO[i % len(OKABE_ITO)], MARKERS[(i // len(OKABE_ITO)) % len(MARKERS)],
+    return {model: Style(OKABE_ITO[i % len(OKABE_ITO)], MARKERS[(i + i // len(OKABE_ITO)) % len(MARKERS)],
                          "--" if is_baseline(model) else "-") for i, model in enumerate(models)}
 
 
@@ -89,38 +90,53 @@ def _legend(figure: Figure, axes, count: int) -> None:
         axes.legend(fontsize=7.5, loc="best")
 
 
+def ranked(analysis: Analysis, models) -> list[str]:
+    """``models`` best IQM first (those without data last, by name), the order of every legend."""
+    iqm = analysis.aggregates[analysis.aggregates["metric"] == "iqm"].set_index("model")["value"]
+    return sorted(models, key=lambda m: (pd.isna(iqm.get(m)), -(iqm.get(m) if pd.notna(iqm.get(m)) else 0), m))
+
+
+BANDS_UP_TO = 4  # models; with more, overlapping bands hide each other and intervals become dodged error bars
+
+
 def accuracy_by_level(analysis: Analysis, problem: str, out: Path) -> list[Path]:
+    """Every model's accuracy by level in one chart: CI bands for a few models, dodged CI bars for more."""
     cells = analysis.cells[analysis.cells["problem"] == problem]
     answered = cells[cells["attempts"] > 0]
     if answered.empty:
         raise Omitted(f"no model has an answer on {problem}")
     levels = sorted(int(level) for level in cells["level"].unique())
     styles = model_styles(analysis.board.models)
-    figure = Figure(figsize=(7.6, 4.2), layout="constrained")
+    models = ranked(analysis, answered["model"].unique())
+    bands = len(models) <= BANDS_UP_TO
+    figure = Figure(figsize=(7.8, 4.4), layout="constrained")
     axes = figure.add_subplot()
-    for model in sorted(answered["model"].unique()):
+    width = 0.5 if len(levels) > 1 else 0.3
+    for rank, model in enumerate(models):
         rows = cells[cells["model"] == model].set_index("level").reindex(levels)
-        x = np.asarray(levels, dtype=float)
+        shift = 0.0 if bands else width * (rank / max(len(models) - 1, 1) - 0.5)
+        x = np.asarray(levels, dtype=float) + shift
         y = rows["accuracy"].astype(float).to_numpy()
         low, high = rows["ci_low"].astype(float).to_numpy(), rows["ci_high"].astype(float).to_numpy()
         style = styles[model]
-        if np.isfinite(y).sum() > 1:
-            axes.fill_between(x, low, high, color=style.colour, alpha=0.14, linewidth=0)
+        if bands and np.isfinite(y).sum() > 1:
+            axes.fill_between(x, low, high, color=style.colour, alpha=0.13, linewidth=0)
         else:
-            axes.errorbar(x, y, yerr=[y - low, high - y], fmt="none", ecolor=style.colour, capsize=4, alpha=0.7)
-        axes.plot(x, y, style.line, color=style.colour, linewidth=1.6, label=model)
+            axes.errorbar(x, y, yerr=[np.maximum(y - low, 0), np.maximum(high - y, 0)], fmt="none",
+                          ecolor=style.colour, elinewidth=1.1, capsize=2.5, alpha=0.8)
         complete = (rows["status"] == "complete").to_numpy()
-        axes.plot(x[complete], y[complete], style.marker, color=style.colour, markersize=5, linestyle="none")
+        axes.plot(x, y, style.line, marker=style.marker, color=style.colour, linewidth=1.4, markersize=5,
+                  label=model)
         axes.plot(x[~complete], y[~complete], style.marker, color=style.colour, markerfacecolor="white",
                   markersize=6, linestyle="none")
     axes.axhline(0.5, color="grey", linewidth=0.7, linestyle=":")
     axes.set(xlabel="level", ylabel="accuracy (correct / attempts)", ylim=(-0.03, 1.03))
     _integer_levels(axes, levels)
-    models = answered["model"].nunique()
-    axes.set_title(f"{problem}: accuracy by level, {models} model{'s' if models > 1 else ''}, "
-                   f"{int(answered['attempts'].sum()):,} attempts\nbands: 95% bootstrap CI; hollow = partial; "
+    intervals = "bands" if bands else "bars (models side by side at each level)"
+    axes.set_title(f"{problem}: accuracy by level, {len(models)} model{'s' if len(models) > 1 else ''}, "
+                   f"{int(answered['attempts'].sum()):,} attempts\n{intervals}: 95% bootstrap CI; hollow = partial; "
                    "dotted: 50%", fontsize=9.5)
-    _legend(figure, axes, models)
+    _legend(figure, axes, len(models))
     return _save(figure, out, f"accuracy_{slug(problem)}")
 
 
@@ -140,8 +156,7 @@ def heatmap(analysis: Analysis, out: Path) -> list[Path]:
     partial = analysis.problem_accuracy.pivot(index="model", columns="problem", values="partial")
     if table.isna().all().all():
         raise Omitted("no model has an answer on any problem")
-    order = analysis.aggregates[analysis.aggregates["metric"] == "iqm"].sort_values("value", ascending=False)
-    models = [m for m in order["model"] if m in table.index]
+    models = ranked(analysis, table.index)
     panels = _heatmap_panels(list(table.columns))
     widest = max(len(members) for _, members in panels)
     height = sum(0.75 + 0.34 * len(models) + 1.3 for _ in panels)
@@ -187,8 +202,8 @@ def _lines_by_outcome(pooled: pd.DataFrame, analysis: Analysis, what: str, ylabe
         axes = figure.add_subplot(1, len(outcomes), index + 1, sharey=shared)
         shared = shared or axes
         rows = pooled[pooled["outcome"] == outcome]
-        for model, line in rows.groupby("model", sort=True):
-            line = line.sort_values("level")
+        for model in ranked(analysis, rows["model"].unique()):
+            line = rows[rows["model"] == model].sort_values("level")
             style = styles[model]
             axes.plot(line["level"].astype(float), line["value"], style.line, marker=style.marker, markersize=4,
                       color=style.colour, label=model)
@@ -240,7 +255,7 @@ def errors_by_level(analysis: Analysis, out: Path, problem: str | None = None) -
     where = f" on {problem}" if problem else ""
     if shares.empty:
         raise Omitted(f"every answer{where} is correct: no error to show" if records else f"no answer{where}")
-    models = sorted(shares["model"].unique())
+    models = ranked(analysis, shares["model"].unique())
     categories = sorted(shares["category"].unique())
     styles = _category_styles(categories)
     columns = min(len(models), 4)
@@ -272,8 +287,7 @@ def aggregates(analysis: Analysis, out: Path) -> list[Path]:
     if table["value"].isna().all():
         raise Omitted("no model has an answer")
     metrics = ["iqm", "mean", "median", "optimality_gap"]
-    iqm = table[table["metric"] == "iqm"].set_index("model")["value"]
-    models = sorted(table["model"].unique(), key=lambda m: (-(iqm.get(m) if pd.notna(iqm.get(m)) else -1), m))
+    models = ranked(analysis, table["model"].unique())
     styles = model_styles(analysis.board.models)
     figure = Figure(figsize=(11, 1.3 + 0.36 * len(models)), layout="constrained")
     for index, metric in enumerate(metrics):
@@ -283,7 +297,7 @@ def aggregates(analysis: Analysis, out: Path) -> list[Path]:
             value, low, high = rows.loc[model, ["value", "ci_low", "ci_high"]].astype(float)
             if np.isfinite(value):
                 style = styles[model]
-                axes.errorbar(value, position, xerr=[[value - low], [high - value]], fmt=style.marker, capsize=3,
+                axes.errorbar(value, position, xerr=[[max(value - low, 0)], [max(high - value, 0)]], fmt=style.marker, capsize=3,
                               color=style.colour, mfc="white" if rows.loc[model, "partial"] else style.colour)
         axes.set_yticks(range(len(models)), models if index == 0 else [""] * len(models), fontsize=8)
         axes.set_title(metric.replace("_", " ") + (" (lower is better)" if metric == "optimality_gap" else ""),

@@ -70,12 +70,6 @@ def _ceiling(row) -> str:
     return f"{row.ceiling:g}{'+' if row.censored else ''} [{row.ci_low:g}-{row.ci_high:g}]"
 
 
-def ranked_models(analysis: Analysis) -> list[str]:
-    """Models best IQM first (models without data last, by name)."""
-    iqm = analysis.aggregates[analysis.aggregates["metric"] == "iqm"].set_index("model")["value"]
-    return sorted(iqm.index, key=lambda m: (pd.isna(iqm[m]), -(iqm[m] if pd.notna(iqm[m]) else 0), m))
-
-
 def _ranking(analysis: Analysis, models: list[str]) -> str:
     aggregates = analysis.aggregates.set_index(["model", "metric"])
     cost = analysis.cost.set_index("model")
@@ -119,7 +113,7 @@ def _partial_cells(analysis: Analysis, limit: int = 40) -> str:
 def summary_markdown(analysis: Analysis, figures: Figures, root: Path) -> str:
     """The report's summary: every table fits 100 columns for names of usual length, every name escaped."""
     board = analysis.board
-    models = ranked_models(analysis)
+    models = plots.ranked(analysis, analysis.board.models)
     accuracy = analysis.problem_accuracy.set_index(["model", "problem"])
     ceilings = analysis.ceilings.set_index(["model", "problem"])
     coverage = coverage_by_model(analysis.cells)

@@ -44,16 +44,18 @@
     if (value === null || value === undefined) { return ""; }
     const v = Math.max(0, Math.min(1, value));
     const mix = function (a, b) { return Math.round(a + (b - a) * v); };
-    return "rgb(" + mix(247, 120) + "," + mix(250, 170) + "," + mix(255, 222) + ")";
+    return "rgb(" + mix(250, 160) + "," + mix(251, 196) + "," + mix(255, 236) + ")";
   }
 
   function modelCell(td, row) {
     td.className = "model sticky-2";
-    const name = el("a", "name", row.model);
-    name.href = modelPage(row);
+    const name = el("div", "name");
+    const link = el("a", null, row.model);
+    link.href = modelPage(row);
+    name.appendChild(link);
     td.appendChild(name);
-    if (row.is_baseline) { td.appendChild(el("span", "badge", "baseline")); }
-    if (row.weights) { td.appendChild(el("span", "badge " + row.weights, row.weights + " weights")); }
+    if (row.is_baseline) { name.appendChild(el("span", "badge", "baseline")); }
+    if (row.weights) { name.appendChild(el("span", "badge " + row.weights, row.weights)); }
     const card = row.card || {};
     const facts = [card.provider, card.parameters && !row.is_baseline ? card.parameters + " parameters" : null,
                    card.reasoning_effort && !row.is_baseline ? "reasoning: " + card.reasoning_effort : null,

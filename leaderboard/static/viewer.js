@@ -16,6 +16,7 @@
   let manifest = null;
   let matched = [];          // groups matching the filters: [group, start, count, offset in the filtered list]
   let matchedTotal = 0;
+  let shownRecord = null;    // the record in the detail pane
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -180,18 +181,24 @@
   const HEAD = ["#", "model", "problem", "level", "seed/index/sample", "status \u00b7 code", "tokens", "cost",
                 "latency"];
   const TEXT_COLUMNS = [1, 2, 5];
+  const FILTERED_COLUMN = {model: 1, problem: 2, level: 3};  // a column a filter fixes is not shown
+  function hidden(state) {
+    return Object.keys(FILTERED_COLUMN).filter(function (k) { return state[k] !== ""; })
+      .map(function (k) { return FILTERED_COLUMN[k]; });
+  }
 
   function renderList(state) {
     const table = document.getElementById("records");
     const head = table.tHead;
-    if (!head.rows.length) {
-      const tr = head.insertRow();
-      HEAD.forEach(function (h, i) {
-        const th = el("th", TEXT_COLUMNS.indexOf(i) >= 0 ? "text" : null, h);
-        th.scope = "col";
-        tr.appendChild(th);
-      });
-    }
+    const skip = hidden(state);
+    head.replaceChildren();
+    const headRow = head.insertRow();
+    HEAD.forEach(function (h, i) {
+      if (skip.indexOf(i) >= 0) { return; }
+      const th = el("th", TEXT_COLUMNS.indexOf(i) >= 0 ? "text" : null, h);
+      th.scope = "col";
+      headRow.appendChild(th);
+    });
     const pages = Math.max(1, Math.ceil(matchedTotal / PAGE));
     const page = Math.min(state.page, pages - 1);
     const records = recordsAt(page * PAGE, (page + 1) * PAGE);
@@ -213,6 +220,7 @@
          row[0] + "/" + row[1] + "/" + row[2], status + (code ? " \u00b7 " + code : ""),
          fmt(row[4], 0), money(row[5]), row[6] === null ? "\u2013" : fmt(row[6], 2) + " s"]
           .forEach(function (text, i) {
+            if (skip.indexOf(i) >= 0) { return; }
             const td = tr.insertCell();
             td.textContent = String(text);
             if (TEXT_COLUMNS.indexOf(i) >= 0) { td.className = "text"; }
@@ -274,8 +282,7 @@
   function renderDetail(state) {
     const pane = document.getElementById("detail");
     if (state.record === null) {
-      pane.replaceChildren(el("p", "hint", "Pick a record in the list to see its prompt, reply, reasoning, " +
-                                            "extracted answer and verdict. Keys: j / k for the next / previous record."));
+      pane.replaceChildren(el("p", "hint", "No record matches the filters."));
       return Promise.resolve();
     }
     const r = state.record;
@@ -351,7 +358,7 @@
   function step(delta) {
     const state = readState();
     if (!matchedTotal) { return; }
-    let position = state.record === null ? -1 : positionOf(state.record);
+    let position = shownRecord === null ? -1 : positionOf(shownRecord);
     position = Math.min(matchedTotal - 1, Math.max(0, position + delta));
     state.record = recordsAt(position, position + 1)[0];
     state.page = Math.floor(position / PAGE);
@@ -363,6 +370,11 @@
     const state = readState();
     match(state);
     if (state.record !== null && positionOf(state.record) >= 0) { state.page = Math.floor(positionOf(state.record) / PAGE); }
+    if (state.record === null && matchedTotal) {  // nothing picked yet: show the first record of the page
+      const pages = Math.max(1, Math.ceil(matchedTotal / PAGE));
+      state.record = recordsAt(Math.min(state.page, pages - 1) * PAGE, Math.min(state.page, pages - 1) * PAGE + 1)[0];
+    }
+    shownRecord = state.record;
     renderFilters(state);
     const status = document.getElementById("status");
     return Promise.all([renderList(state), renderDetail(state)]).then(function () {
