@@ -79,11 +79,11 @@ def _ranking(analysis: Analysis, models: list[str]) -> str:
         tokens = cost.loc[model, "mean_completion_tokens"] if model in cost.index else float("nan")
         per_correct = cost.loc[model, "cost_per_correct_usd"] if model in cost.index else float("nan")
         rows.append([str(rank), md.escape_text(model) + (" (baseline)" if is_baseline(model) else ""),
-                     _interval(iqm["value"], iqm["ci_low"], iqm["ci_high"], bool(iqm["partial"])),
-                     _number(mean["value"]), f"{int(iqm['tasks'])}/{int(iqm['board_tasks'])}",
+                     _interval(iqm["value"], iqm["ci_low"], iqm["ci_high"], bool(iqm["partial"]), digits=2),
+                     _number(mean["value"], 2), f"{int(iqm['tasks'])}/{int(iqm['board_tasks'])}",
                      "n/a" if pd.isna(tokens) else f"{tokens:,.0f}",
                      "unknown" if pd.isna(per_correct) else f"${per_correct:.5f}"])
-    return md.table(["#", "model", "IQM [95% CI]", "mean", "tasks", "tokens/answer", "$/correct"], rows,
+    return md.table(["#", "model", "IQM [95% CI]", "mean", "tasks", "tokens", "$/correct"], rows,
                     right=[0, 3, 4, 5, 6])
 
 
@@ -104,7 +104,7 @@ def _partial_cells(analysis: Analysis, limit: int = 40) -> str:
     short = analysis.cells[analysis.cells["status"] == "partial"]
     rows = [[md.escape_text(r.model), md.escape_text(r.problem), str(r.level), f"{r.attempts}/{r.expected}",
              str(r.api_errors)] for r in short.head(limit).itertuples()]
-    text = md.table(["model", "problem", "level", "attempts/expected", "API errors"], rows, right=[2, 3, 4])
+    text = md.table(["model", "problem", "level", "answers", "API errors"], rows, right=[2, 3, 4])
     if len(short) > limit:
         text += f"\n... and {len(short) - limit} more (tables/cells.csv, status partial).\n"
     return text
@@ -129,7 +129,7 @@ def summary_markdown(analysis: Analysis, figures: Figures, root: Path) -> str:
         *(f"- Note: {md.escape_text(note)}\n" for note in board.notes),
         "\n## Ranking (IQM over run x task scores)\n\n",
         md.prose("IQM with its 95% stratified bootstrap interval; * = built from partial data (see Coverage); "
-                 "tasks = (problem, level) pairs with data; tokens/answer = mean completion tokens per attempt; "
+                 "tasks = (problem, level) pairs with data; tokens = mean completion tokens per answer; "
                  "$/correct counts only answers of known cost."),
         "\n", _ranking(analysis, models),
         "\n## Coverage\n\n", *(f"- {md.escape_text(m)}: {md.escape_text(coverage[m].words)}\n" for m in models),
@@ -145,7 +145,8 @@ def summary_markdown(analysis: Analysis, figures: Figures, root: Path) -> str:
         _family_tables(analysis, models, lambda m, p: _ceiling(ceilings.loc[(m, p)]), "Columns:"),
         "\n## Against the baselines\n\n", _versus(analysis),
         f"\n## Partial cells ({int((analysis.cells['status'] == 'partial').sum())})\n\n",
-        md.prose("Cells with some but not all expected answers (cells never run are counted under Coverage)."),
+        md.prose("Cells with some but not all expected answers (answers = attempts / expected; cells never run are "
+                 "counted under Coverage)."),
         "\n", _partial_cells(analysis),
         "\n## Figures\n\n",
         *(f"- [{md.escape_text(name)}]({paths[0].relative_to(root).as_posix()})\n" for name, paths in figures.paths.items()),
