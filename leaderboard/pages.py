@@ -57,7 +57,7 @@ replicates, seed {int(boot['seed'])}</p>
 {f'<ul class="notes">{notes}</ul>' if notes else ''}
 </header>
 <main>
-<form class="toolbar" id="toolbar" aria-label="filters" onsubmit="return false">
+<form class="toolbar" id="toolbar" aria-label="filters">
 <label>Search <input type="search" id="search" placeholder="model or provider" autocomplete="off"></label>
 <label>Problems <select id="problems-shown">{_options(document)}</select></label>
 <label>Weights <select id="weights"><option value="">open and closed</option><option value="open">open</option>

@@ -104,7 +104,7 @@ def problem_page(analysis: Analysis, document: dict[str, Any], figures: Figures,
     example_html = (f"<h2>An example instance</h2><p class=\"note\">{escape(example[0])}; rendered as in the "
                     f"prompts</p><pre class=\"example\">{escape(example[1])}</pre>" if example else "")
     shown = [figure(f"../plots/{kind}_{name}.png", caption) for kind, caption in
-             (("accuracy", f"{problem}: accuracy by level, every model, 95% CI bands"),
+             (("accuracy", f"{problem}: accuracy by level, every model, with 95% CIs"),
               ("errors", f"{problem}: what became of every answer, by level"))
              if f"{kind}_{name}" in figures.paths]
     omitted = [f"<li>{escape(reason)}</li>" for kind in ("accuracy", "errors")

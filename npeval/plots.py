@@ -63,11 +63,12 @@ def model_styles(models: list[str]) -> dict[str, Style]:
                          "--" if is_baseline(model) else "-") for i, model in enumerate(models)}
 
 
-def _integer_levels(axes, levels) -> None:
+def _integer_levels(axes, levels, pad: float | None = None) -> None:
+    """Ticks at the integer levels only (no 0.6-1.4 ticks around a single level)."""
     levels = sorted({int(level) for level in levels})
     if len(levels) <= 16:
         axes.set_xticks(levels)
-        pad = 0.5 if len(levels) == 1 else 0.25
+        pad = pad if pad is not None else 0.5 if len(levels) == 1 else 0.25
         axes.set_xlim(levels[0] - pad, levels[-1] + pad)
     else:
         axes.xaxis.get_major_locator().set_params(integer=True)
@@ -131,7 +132,7 @@ def accuracy_by_level(analysis: Analysis, problem: str, out: Path) -> list[Path]
                   markersize=6, linestyle="none")
     axes.axhline(0.5, color="grey", linewidth=0.7, linestyle=":")
     axes.set(xlabel="level", ylabel="accuracy (correct / attempts)", ylim=(-0.03, 1.03))
-    _integer_levels(axes, levels)
+    _integer_levels(axes, levels, pad=None if bands else width / 2 + 0.15)
     intervals = "bands" if bands else "bars (models side by side at each level)"
     axes.set_title(f"{problem}: accuracy by level, {len(models)} model{'s' if len(models) > 1 else ''}, "
                    f"{int(answered['attempts'].sum()):,} attempts\n{intervals}: 95% bootstrap CI; hollow = partial; "

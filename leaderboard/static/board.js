@@ -236,6 +236,7 @@
     renderBody(columnsNow);
   }
 
+  document.getElementById("toolbar").addEventListener("submit", function (event) { event.preventDefault(); });
   document.getElementById("search").addEventListener("input", function (event) {
     state.search = event.target.value.trim().toLowerCase();
     render();

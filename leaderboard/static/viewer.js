@@ -110,6 +110,7 @@
         const next = readState();
         next[d.key] = select.value;
         next.page = 0;
+        next.record = null;  // show the first record that matches the new filters
         writeState(next);
       });
       label.appendChild(select);
