@@ -12,8 +12,6 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from npeval.plots import slug
-
 NAV = (("index.html", "Leaderboard"), ("problems/index.html", "Problems"), ("models/index.html", "Models"),
        ("samples/index.html", "Samples"), ("runs.html", "Runs"), ("schema.md", "Data & schema"))
 
@@ -29,6 +27,8 @@ def embed_json(value: Any) -> str:
 
 def model_page_name(model: str) -> str:
     """A file name for a model's page: readable, and unique even when two names slug alike."""
+    from npeval.plots import slug  # here, so that the viewer (nppc view) needs no analysis extra
+
     return f"{slug(model)[:48]}-{hashlib.sha256(model.encode()).hexdigest()[:8]}.html"
 
 

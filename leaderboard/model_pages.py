@@ -69,7 +69,8 @@ def model_page(document: dict[str, Any], row: dict[str, Any]) -> str:
              ("tokens per answer", number(row["mean_completion_tokens"], 0)),
              ("cost per correct answer", "unknown" if row["cost_per_correct_usd"] is None else
               f"${row['cost_per_correct_usd']:.5f} (cost known for {100 * (row['cost_coverage'] or 0):.0f}% of attempts)"),
-             ("answers", f"{row['attempts']} attempts, {row['api_errors']} API errors, {row['missing']} missing"),
+             ("answers", f"{row['attempts']} attempts, {row['api_errors']} API error{'' if row['api_errors'] == 1 else 's'}, "
+                         f"{row['missing']} missing"),
              ("run dates", _dates(runs)), ("nppc version", ", ".join(packages) or "unknown"),
              ("git commit", ", ".join(commits) or "unknown"), ("prompt template", ", ".join(templates) or "unknown"),
              ("test set", f"{testset['instances']} instances, seed(s) {', '.join(map(str, testset['seeds']))}, "

@@ -160,7 +160,7 @@ def write_viewer(stores: Iterable[str | Path], out: str | Path, title: str = "np
     if not manifest["total"]:
         raise ValueError(f"the stores {', '.join(paths)} hold no records yet; run `nppc run` first")
     manifest.update({"format": FORMAT_VERSION, "title": title, "stores": paths, "prompts_missing": prompts_missing,
-                     "built": datetime.now(timezone.utc).isoformat(timespec="seconds"), "back": back_link})
+                     "built": datetime.now(timezone.utc).isoformat(timespec="seconds")})
     write_data(data, "manifest", 0, _json(manifest))
     _write_page(out, title, back_link)
     files = sum(1 for _ in data.glob("*.js"))
