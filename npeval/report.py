@@ -82,7 +82,7 @@ def _ranking(analysis: Analysis, models: list[str]) -> str:
                      _interval(iqm["value"], iqm["ci_low"], iqm["ci_high"], bool(iqm["partial"]), digits=2),
                      _number(mean["value"], 2), f"{int(iqm['tasks'])}/{int(iqm['board_tasks'])}",
                      "n/a" if pd.isna(tokens) else f"{tokens:,.0f}",
-                     "unknown" if pd.isna(per_correct) else f"${per_correct:.5f}"])
+                     "unknown" if pd.isna(per_correct) else "free" if per_correct == 0 else f"${per_correct:.5f}"])
     return md.table(["#", "model", "IQM [95% CI]", "mean", "tasks", "tokens", "$/correct"], rows,
                     right=[0, 3, 4, 5, 6])
 
@@ -125,14 +125,14 @@ def summary_markdown(analysis: Analysis, figures: Figures, root: Path) -> str:
                  f"counted as missing, not wrong), {records['instance_id'].nunique():,} instances "
                  f"({len(seeds)} seed{'s' if len(seeds) != 1 else ''}), {len(models)} models, "
                  f"{len(board.problems)} problems. Bootstrap: {analysis.n_boot} replicates, seed {analysis.seed}."),
-        "\nStores:\n\n", *(f"- {md.escape_text(store)}\n" for store in board.stores),
-        *(f"- Note: {md.escape_text(note)}\n" for note in board.notes),
+        "\nStores:\n\n", *(md.bullet(md.escape_text(store)) for store in board.stores),
+        *(md.bullet("Note: " + md.escape_text(note)) for note in board.notes),
         "\n## Ranking (IQM over run x task scores)\n\n",
         md.prose("IQM with its 95% stratified bootstrap interval; * = built from partial data (see Coverage); "
                  "tasks = (problem, level) pairs with data; tokens = mean completion tokens per answer; "
                  "$/correct counts only answers of known cost."),
         "\n", _ranking(analysis, models),
-        "\n## Coverage\n\n", *(f"- {md.escape_text(m)}: {md.escape_text(coverage[m].words)}\n" for m in models),
+        "\n## Coverage\n\n", *(md.bullet(f"{md.escape_text(m)}: {md.escape_text(coverage[m].words)}") for m in models),
         "\n## Accuracy per problem (mean over levels), by family\n\n",
         md.prose("Each cell: the accuracy averaged over the problem's levels, +- half the width of its 95% "
                  "interval; * = partial data; \u2013 = not run."),
@@ -149,8 +149,9 @@ def summary_markdown(analysis: Analysis, figures: Figures, root: Path) -> str:
                  "counted under Coverage)."),
         "\n", _partial_cells(analysis),
         "\n## Figures\n\n",
-        *(f"- [{md.escape_text(name)}]({paths[0].relative_to(root).as_posix()})\n" for name, paths in figures.paths.items()),
-        *(f"- not drawn: {md.escape_text(name)}: {md.escape_text(reason)}\n" for name, reason in figures.omitted.items()),
+        *(md.bullet(f"[{md.escape_text(name)}]({paths[0].relative_to(root).as_posix()})")
+          for name, paths in figures.paths.items()),
+        *(md.bullet(f"not drawn: {md.escape_text(name)}: {md.escape_text(reason)}") for name, reason in figures.omitted.items()),
         "\n", md.prose(DEFINITIONS),
     ]
     return "".join(parts)

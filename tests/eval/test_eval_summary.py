@@ -33,6 +33,15 @@ def test_escaped_text_renders_as_exactly_that_text_and_no_tag(text):
     assert text_of(rendered).strip() == ("x " + text + " y").strip()
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1), min_size=1,
+                max_size=30))
+def test_a_wrapped_bullet_of_escaped_words_is_one_list_item_of_those_words(words):
+    rendered = render(md.bullet(" ".join(md.escape_text(word) for word in words)))
+    assert re.findall(r"<(\w+)", rendered) == ["ul", "li"]
+    assert " ".join(text_of(rendered).split()) == " ".join(" ".join(words).split())
+
+
 @pytest.mark.parametrize("name", HOSTILE)
 def test_escaped_text_in_a_table_cell_stays_one_cell(name):
     rendered = render(md.table(["model", "n"], [[md.escape_text(name), "1"]]))
@@ -63,6 +72,6 @@ def test_summary_fits_100_columns_and_has_one_table_per_family(summary):
     excess = max(len(md.escape_text(name)) for name in HOSTILE) - 24
     for line in summary.splitlines():
         assert len(line) <= 100 + excess, line
-    for family in ("Graphs", "Partitions", "Set systems", "Routes &amp; layouts", "Logic, strings &amp; numbers"):
+    for family in ("Graphs", "Partitions", "Set systems", "Routes & layouts", "Logic, strings & numbers"):
         assert f"### {family}" in summary
     assert "VC = vertex_cover" in summary and "partial: 9 of 10 tasks" in summary
