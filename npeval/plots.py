@@ -177,7 +177,9 @@ def heatmap(analysis: Analysis, out: Path) -> list[Path]:
                 text = "n/a" if np.isnan(value) else f"{value:.2f}" + ("*" if partial.loc[model, problem] else "")
                 axes.text(column, row, text, ha="center", va="center", fontsize=7.5,
                           color="black" if not np.isnan(value) and value > 0.55 else "white")
-        axes.set_xlim(-0.5, widest - 0.5)
+        axes.set_xlim(-0.5, widest - 0.5)  # every panel's cells the same width
+        for spine in axes.spines.values():
+            spine.set_visible(False)
     figure.colorbar(image, ax=figure.axes, label="mean accuracy over levels", shrink=0.8, aspect=30, pad=0.01)
     attempts = int(analysis.cells["attempts"].sum())
     figure.suptitle(f"Accuracy by model and problem: {len(models)} models, {len(table.columns)} problems, "

@@ -96,10 +96,11 @@ def ten_model_board(work: Path) -> tuple[Path, Path]:
     return store, cards
 
 
-def shoot(site: Path, out: Path, name: str, problem: str) -> list[Path]:
+def shoot(site: Path, out: Path, name: str, problem: str, samples: str) -> list[Path]:
+    """Screenshots of the index, ``problem``'s page, the models page and the viewer at ``samples`` (its filters)."""
     pages = {"index": ("index.html", "#board tbody tr"), "problem": (f"problems/{problem}.html", "h1"),
              "model": ("models/index.html", "h1"),
-             "viewer": (f"samples/index.html#problem={problem}&r=0", "#detail .detail-head")}
+             "viewer": (f"samples/index.html#{samples}", "#detail .detail-head")}
     shots = []
     with tempfile.TemporaryDirectory() as profile:
         driver = chromium.start(profile)
@@ -130,12 +131,12 @@ def main() -> int:
     store, cards = ten_model_board(args.work)
     site = args.work / "site-ten"
     build_site(analyse_stores([store], n_boot=args.bootstrap), site, card_files=[cards])
-    taken = shoot(site, shots, "ten", "vertex_cover")
+    taken = shoot(site, shots, "ten", "vertex_cover", "model=acme%2Freasoner-xl&problem=vertex_cover&level=4")
     if args.demo_store:
         demo_site = args.work / "site-demo"
         build_site(analyse_stores([args.demo_store], n_boot=args.bootstrap), demo_site,
                    card_files=[args.demo_cards] if args.demo_cards else [])
-        taken += shoot(demo_site, shots, "demo", "vertex_cover")
+        taken += shoot(demo_site, shots, "demo", "vertex_cover", "model=gemma-3-270m")
     if args.docs:
         args.docs.mkdir(parents=True, exist_ok=True)
         for page in ("index", "problem", "viewer"):

@@ -320,6 +320,9 @@
     head.appendChild(steps);
     pane.appendChild(head);
 
+    if (positionOf(r) < 0) {
+      pane.appendChild(el("p", "note", "This record is outside the current filters (opened by its address)."));
+    }
     const verdict = el("p", "verdict");
     verdict.appendChild(el("strong", null, status + (manifest.codes[g[4]] ? " \u00b7 " + manifest.codes[g[4]] : "")));
     verdict.appendChild(el("span", null, d.message ? " \u2014 " + d.message : ""));
