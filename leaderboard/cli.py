@@ -32,8 +32,11 @@ def add_commands(subparsers) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     from leaderboard.build import build_site
+    from leaderboard.modelcards import read_cards
     from npeval.cli import analyse_from_args
 
+    for path in args.model_cards:
+        read_cards(path)  # a bad card fails here, before minutes of analysis
     site = build_site(analyse_from_args(args), args.out, card_files=args.model_cards, samples=not args.no_samples)
     samples = f", {site.samples.records:,} records in the viewer" if site.samples else ""
     print(f"leaderboard: {len(site.board['rows'])} models, {len(site.problem_pages)} problem pages{samples}; "

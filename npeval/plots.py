@@ -84,11 +84,9 @@ def _save(figure: Figure, out: Path, name: str) -> list[Path]:
     return paths
 
 
-def _legend(figure: Figure, axes, count: int) -> None:
-    if count > 4:
-        axes.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    else:
-        axes.legend(fontsize=7.5, loc="best")
+def _legend(axes) -> None:
+    """Beside the axes, never over the data."""
+    axes.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
 
 
 def ranked(analysis: Analysis, models) -> list[str]:
@@ -137,7 +135,7 @@ def accuracy_by_level(analysis: Analysis, problem: str, out: Path) -> list[Path]
     axes.set_title(f"{problem}: accuracy by level, {len(models)} model{'s' if len(models) > 1 else ''}, "
                    f"{int(answered['attempts'].sum()):,} attempts\n{intervals}: 95% bootstrap CI; hollow = partial; "
                    "dotted: 50%", fontsize=9.5)
-    _legend(figure, axes, len(models))
+    _legend(axes)
     return _save(figure, out, f"accuracy_{slug(problem)}")
 
 

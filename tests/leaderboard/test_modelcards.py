@@ -52,3 +52,13 @@ def test_a_missing_card_file_says_so(tmp_path):
                                          ("unknown", "unknown")])
 def test_parameters_read_as_people_write_them(value, text):
     assert parameters_text(value) == text
+
+
+def test_the_build_command_rejects_a_bad_card_before_analysing(tmp_path, capsys):
+    from nppc.cli import main
+
+    bad = write(tmp_path, '[[model]]\nid = "a"\nweights = "half"\n')
+    assert main(["leaderboard", "build", "--store", str(tmp_path / "none.sqlite"), "--model-cards", str(bad),
+                 "--out", str(tmp_path / "site")]) == 2
+    error = capsys.readouterr().err
+    assert "weights must be 'open' or 'closed'" in error and error.count("\n") == 1
