@@ -170,8 +170,9 @@ def board_document(analysis: Analysis, card_files: Iterable[str | Path] = ()) ->
     from nppc import __version__
 
     card_files = [str(path) for path in card_files]
-    cards = modelcards.cards_for(analysis.board.models, card_files)
-    named = {card.id for path in card_files for card in modelcards.read_cards(path)}
+    given = [card for path in card_files for card in modelcards.read_cards(path)]
+    cards = modelcards.cards_for(analysis.board.models, given)
+    named = {card.id for card in given}
     info = problem_info(analysis)
     records = analysis.board.records
     return {"schema_version": schema.SCHEMA_VERSION,

@@ -132,10 +132,7 @@ def read_cards(path: str | Path) -> list[ModelCard]:
     return [_card(entry, str(path), version) for entry in entries]
 
 
-def cards_for(models: Iterable[str], paths: Iterable[str | Path] = ()) -> dict[str, ModelCard | None]:
-    """The card of every model: from the files (a later file wins), else built-in for baselines, else None."""
-    given: dict[str, ModelCard] = {}
-    for path in paths:
-        for card in read_cards(path):
-            given[card.id] = card
+def cards_for(models: Iterable[str], cards: Iterable[ModelCard] = ()) -> dict[str, ModelCard | None]:
+    """The card of every model: from ``cards`` (a later one wins), else built-in for baselines, else None."""
+    given = {card.id: card for card in cards}
     return {model: given.get(model) or (baseline_card(model) if is_baseline(model) else None) for model in models}

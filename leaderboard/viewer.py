@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import json
 import sqlite3
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from html import escape
@@ -135,10 +136,6 @@ def static_text(name: str) -> str:
     return (resources.files("leaderboard") / "static" / name).read_text(encoding="utf-8")
 
 
-def _json(value: Any) -> str:
-    return embed_json(value)
-
-
 def write_viewer(stores: Iterable[str | Path], out: str | Path, title: str = "nppc samples",
                  back_link: str | None = None) -> Viewer:
     """Write the viewer of every record in ``stores`` into the folder ``out``; raise ValueError if there are none."""
@@ -161,7 +158,7 @@ def write_viewer(stores: Iterable[str | Path], out: str | Path, title: str = "np
         raise ValueError(f"the stores {', '.join(paths)} hold no records yet; run `nppc run` first")
     manifest.update({"format": FORMAT_VERSION, "title": title, "stores": paths, "prompts_missing": prompts_missing,
                      "built": datetime.now(timezone.utc).isoformat(timespec="seconds")})
-    write_data(data, "manifest", 0, _json(manifest))
+    write_data(data, "manifest", 0, embed_json(manifest))
     _write_page(out, title, back_link)
     files = sum(1 for _ in data.glob("*.js"))
     return Viewer(out, out / "index.html", manifest["total"], len(manifest["groups"]), files)
@@ -171,8 +168,7 @@ def _write_records(connections: list[tuple[int, sqlite3.Connection]], data: Path
     models, problems, statuses, codes, runs = _Index(), _Index(), _Index(), _Index(), _Index()
     details = _Chunks(data, "detail", DETAIL_BYTES, DETAIL_MAX)
     prompts = _Chunks(data, "prompt", PROMPT_BYTES, 10_000)
-    listing: list[str] = []
-    list_files = 0
+    listing = _Chunks(data, "list", sys.maxsize, LIST_CHUNK)  # a fixed count: record r is in file r // LIST_CHUNK
     groups: list[list[Any]] = []
     detail_starts: list[int] = []
     prompt_homes: dict[str, int] = {}
@@ -190,19 +186,15 @@ def _write_records(connections: list[tuple[int, sqlite3.Connection]], data: Path
             text = connections[store][1].execute("SELECT prompt_text FROM prompts WHERE prompt_hash = ?",
                                                  (digest,)).fetchone()
             missing_prompts += text is None
-            prompts.add(_json([digest, None if text is None else text[0]]))
+            prompts.add(embed_json([digest, None if text is None else text[0]]))
             prompt_homes[digest] = prompts.written
-        listing.append(_json(_list_row(row, run)))
-        if len(listing) == LIST_CHUNK:
-            write_data(data, "list", list_files, "[" + ",".join(listing) + "]")
-            list_files, listing = list_files + 1, []
+        listing.add(embed_json(_list_row(row, run)))
         before = details.written
-        details.add(_json(_detail(row, run, prompt_homes[digest])))
+        details.add(embed_json(_detail(row, run, prompt_homes[digest])))
         if details.written != before or not detail_starts:
             detail_starts.append(total)
         total += 1
-    if listing:
-        write_data(data, "list", list_files, "[" + ",".join(listing) + "]")
+    listing.flush()
     details.flush()
     prompts.flush()
     return {"total": total, "list_chunk": LIST_CHUNK, "detail_starts": detail_starts, "groups": groups,

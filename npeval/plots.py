@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -127,7 +128,7 @@ def accuracy_by_level(analysis: Analysis, problem: str, out: Path) -> list[Path]
         axes.plot(x, y, style.line, marker=style.marker, color=style.colour, linewidth=1.4, markersize=5,
                   label=model)
         axes.plot(x[~complete], y[~complete], style.marker, color=style.colour, markerfacecolor="white",
-                  markersize=6, linestyle="none")
+                  markersize=6, markeredgewidth=1.4, linestyle="none")
     axes.axhline(0.5, color="grey", linewidth=0.7, linestyle=":")
     axes.set(xlabel="level", ylabel="accuracy (correct / attempts)", ylim=(-0.03, 1.03))
     _integer_levels(axes, levels, pad=None if bands else width / 2 + 0.15)
@@ -165,7 +166,8 @@ def heatmap(analysis: Analysis, out: Path) -> list[Path]:
     for index, (name, members) in enumerate(panels):
         axes = figure.add_subplot(grid[index])
         values = table.loc[models, members].to_numpy(dtype=float)
-        image = axes.imshow(values, vmin=0, vmax=1, cmap="cividis", aspect="auto")
+        palette = colormaps["cividis"].with_extremes(bad="#e4e4e8")  # not run: light grey, not a score colour
+        image = axes.imshow(values, vmin=0, vmax=1, cmap=palette, aspect="auto")
         axes.set_xticks(range(len(members)), members, rotation=35, ha="right", fontsize=8)
         axes.set_yticks(range(len(models)), models, fontsize=8)
         axes.set_title(name, fontsize=9, loc="left")
@@ -174,7 +176,7 @@ def heatmap(analysis: Analysis, out: Path) -> list[Path]:
                 value = values[row, column]
                 text = "n/a" if np.isnan(value) else f"{value:.2f}" + ("*" if partial.loc[model, problem] else "")
                 axes.text(column, row, text, ha="center", va="center", fontsize=7.5,
-                          color="black" if not np.isnan(value) and value > 0.55 else "white")
+                          color="black" if np.isnan(value) or value > 0.55 else "white")
         axes.set_xlim(-0.5, widest - 0.5)  # every panel's cells the same width
         for spine in axes.spines.values():
             spine.set_visible(False)
@@ -298,8 +300,9 @@ def aggregates(analysis: Analysis, out: Path) -> list[Path]:
             value, low, high = rows.loc[model, ["value", "ci_low", "ci_high"]].astype(float)
             if np.isfinite(value):
                 style = styles[model]
-                axes.errorbar(value, position, xerr=[[max(value - low, 0)], [max(high - value, 0)]], fmt=style.marker, capsize=3,
-                              color=style.colour, mfc="white" if rows.loc[model, "partial"] else style.colour)
+                axes.errorbar(value, position, xerr=[[max(value - low, 0)], [max(high - value, 0)]], fmt=style.marker,
+                              capsize=3, color=style.colour, markeredgewidth=1.4,
+                              mfc="white" if rows.loc[model, "partial"] else style.colour)
         axes.set_yticks(range(len(models)), models if index == 0 else [""] * len(models), fontsize=8)
         axes.set_title(metric.replace("_", " ") + (" (lower is better)" if metric == "optimality_gap" else ""),
                        fontsize=9)

@@ -10,7 +10,6 @@ viewer of the synthetic board at 1280 px) there. Needs the analysis and test ext
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from npeval.synthetic import SyntheticSpec, write_synthetic_store
 from npgym.registry import problem_ids
 from npgym.suites import CORE
 
+DOCS_HEIGHT = 1350  # px of each README screenshot
 MODELS = {"acme/reasoner-xl": 0.97, "deepthink/r2": 0.92, "frontier/omni": 0.86, "acme/reasoner-mini": 0.8,
           "openlab/llama-like-70b": 0.74, "cheap/flash": 0.62, "openlab/llama-like-8b": 0.5, "small/edge-1b": 0.35,
           "baseline/exact": 1.0, "baseline/random": 0.06}
@@ -131,7 +131,7 @@ def main() -> int:
     store, cards = ten_model_board(args.work)
     site = args.work / "site-ten"
     build_site(analyse_stores([store], n_boot=args.bootstrap), site, card_files=[cards])
-    taken = shoot(site, shots, "ten", "vertex_cover", "model=acme%2Freasoner-xl&problem=vertex_cover&level=4")
+    taken = shoot(site, shots, "ten", "vertex_cover", "model=acme%2Freasoner-xl&problem=vertex_cover")
     if args.demo_store:
         demo_site = args.work / "site-demo"
         build_site(analyse_stores([args.demo_store], n_boot=args.bootstrap), demo_site,
@@ -139,8 +139,11 @@ def main() -> int:
         taken += shoot(demo_site, shots, "demo", "vertex_cover", "model=gemma-3-270m")
     if args.docs:
         args.docs.mkdir(parents=True, exist_ok=True)
-        for page in ("index", "problem", "viewer"):
-            shutil.copy(shots / f"ten-{page}-1280.png", args.docs / f"leaderboard-{page}.png")
+        from PIL import Image  # matplotlib's own dependency
+
+        for page in ("index", "problem", "viewer"):  # the first screenful of each page
+            with Image.open(shots / f"ten-{page}-1280.png") as image:
+                image.crop((0, 0, image.width, min(image.height, DOCS_HEIGHT))).save(args.docs / f"leaderboard-{page}.png")
     print("\n".join(str(path) for path in taken))
     return 0
 

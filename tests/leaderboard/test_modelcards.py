@@ -24,7 +24,7 @@ def test_toml_and_json_cards_read_alike(tmp_path):
 
 def test_baselines_get_a_built_in_card_a_file_overrides_and_others_get_none(tmp_path):
     path = write(tmp_path, '[[model]]\nid = "baseline/exact"\nprovider = "me"\n')
-    cards = cards_for(["baseline/exact", "baseline/random", "x/y"], [path])
+    cards = cards_for(["baseline/exact", "baseline/random", "x/y"], read_cards(path))
     assert cards["baseline/exact"].provider == "me" and cards["baseline/random"].source == "built-in"
     assert cards["x/y"] is None
 
