@@ -89,7 +89,8 @@ def _testsets(analysis: Analysis) -> dict[str, dict[str, Any]]:
     out = {}
     for model, rows in records.groupby("model"):
         versions = rows.groupby("problem")["problem_version"].unique()
-        out[model] = {"seeds": sorted(int(s) for s in rows["seed"].unique()), "instances": int(rows["instance_id"].nunique()),
+        out[model] = {"seeds": sorted(int(s) for s in rows["seed"].unique()),
+                      "instances": int(rows["instance_id"].nunique()),
                       "hash": testset_hash(rows["instance_id"]),
                       "problem_versions": {p: sorted(int(v) for v in vs) for p, vs in versions.items()}}
     return out

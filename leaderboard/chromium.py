@@ -30,7 +30,8 @@ def start(profile: str | Path, width: int = 1280, height: int = 900):
     return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
 
 
-def screenshot(driver, url: str, path: str | Path, width: int, max_height: int = 5000, ready: str | None = None) -> Path:
+def screenshot(driver, url: str, path: str | Path, width: int, max_height: int = 5000,
+               ready: str | None = None) -> Path:
     """A full-page PNG of ``url`` at ``width`` CSS pixels (up to ``max_height`` tall); ``ready``: a CSS selector
     to wait for first."""
     from selenium.webdriver.support.ui import WebDriverWait

@@ -68,8 +68,10 @@ def model_page(document: dict[str, Any], row: dict[str, Any]) -> str:
              ("coverage", row["coverage"]),
              ("tokens per answer", number(row["mean_completion_tokens"], 0)),
              ("cost per correct answer", "unknown" if row["cost_per_correct_usd"] is None else
-              f"${row['cost_per_correct_usd']:.5f} (cost known for {100 * (row['cost_coverage'] or 0):.0f}% of attempts)"),
-             ("answers", f"{row['attempts']} attempts, {row['api_errors']} API error{'' if row['api_errors'] == 1 else 's'}, "
+              f"${row['cost_per_correct_usd']:.5f} (cost known for {100 * (row['cost_coverage'] or 0):.0f}% of "
+              "attempts)"),
+             ("answers", f"{row['attempts']} attempts, {row['api_errors']} API "
+                         f"error{'' if row['api_errors'] == 1 else 's'}, "
                          f"{row['missing']} missing"),
              ("run dates", _dates(runs)), ("nppc version", ", ".join(packages) or "unknown"),
              ("git commit", ", ".join(commits) or "unknown"), ("prompt template", ", ".join(templates) or "unknown"),
@@ -90,7 +92,8 @@ def model_page(document: dict[str, Any], row: dict[str, Any]) -> str:
             lines.append(f'<tr><td class="text"><a href="../problems/{escape(document["problem_pages"][problem])}">'
                          f'{escape(info["name"])}</a></td><td class="text">{escape(group)}</td>'
                          f"<td>{interval(p['accuracy'], p['ci_low'], p['ci_high'])}</td><td>{escape(ceiling)}</td>"
-                         f'<td class="text partial">{escape(note)}</td><td><a href="{escape(link)}">answers</a></td></tr>')
+                         f'<td class="text partial">{escape(note)}</td>'
+                         f'<td><a href="{escape(link)}">answers</a></td></tr>')
     runs_html = "".join(
         f'<tr><td class="text">{escape(str(r["run_id"]))}</td><td>{escape(str(r["created_at"] or "unknown"))}</td>'
         f"<td>{escape(str(r['first_answer_at'] or 'unknown'))}</td><td>{escape(str(r['last_answer_at'] or 'unknown'))}"
@@ -121,12 +124,13 @@ def models_index(document: dict[str, Any]) -> str:
                  card.get("reasoning_effort")]
         lines.append(
             f'<tr><td>{"&ndash;" if row["rank"] is None else row["rank"]}</td><td class="text"><a '
-            f'href="{escape(row["page"])}">{escape(row["model"])}</a>{" <span class=badge>baseline</span>" if row["is_baseline"] else ""}'
+            f'href="{escape(row["page"])}">{escape(row["model"])}</a>'
+            f'{" <span class=badge>baseline</span>" if row["is_baseline"] else ""}'
             f"</td>{''.join(f'<td class=text>{escape(str(c)) if c else chr(8211)}</td>' for c in cells)}"
             f"<td>{number(row['iqm'], 3)}</td><td class=\"text\">{escape(_days(row['runs']))}</td>"
             f'<td class="text coverage">{escape(row["coverage"])}</td></tr>')
-    body = ('<main><h1>Models</h1><p class="note">Provider, parameters, weights, release date and reasoning effort come '
-            "from the model cards the submitters gave (none: &ndash;).</p>"
+    body = ('<main><h1>Models</h1><p class="note">Provider, parameters, weights, release date and reasoning effort '
+            "come from the model cards the submitters gave (none: &ndash;).</p>"
             '<table class="plain models-table"><tr><th>#</th><th class="text">model</th><th class="text">provider</th>'
             '<th class="text">parameters</th><th class="text">weights</th><th class="text">released</th>'
             '<th class="text">reasoning effort</th><th>IQM</th><th class="text">run dates</th>'

@@ -68,12 +68,14 @@ replicates, seed {int(boot['seed'])}</p>
 <a href="leaderboard.csv" download>leaderboard.csv</a></span>
 </form>
 <div class="table-frame"><table id="board"><thead></thead><tbody></tbody></table></div>
-<noscript><p>The table needs JavaScript; the same data is in <a href="leaderboard.csv">leaderboard.csv</a>.</p></noscript>
+<noscript><p>The table needs JavaScript; the same data is in <a href="leaderboard.csv">leaderboard.csv</a>.</p>
+</noscript>
 <p class="note">Ranked by IQM, the interquartile mean of the per-seed accuracy over every problem and level, with its
 95% interval below it (bars: the interval on a 0-1 scale, the tick the estimate). A problem cell shows the accuracy
 averaged over that problem's levels and the <b>ceiling level</b> (L3: accuracy of at least 50% at level 3 and at every
 level below; + when the model passed the highest level tried). <b>*</b> = partial data, explained under the model's
-name; &ndash; = not run. A window narrower than about 1900 px opens on the core problems: pick another set above. $ / correct counts only answers of known cost. Click a problem cell to read its answers,
+name; &ndash; = not run. A window narrower than about 1900 px opens on the core problems: pick another set above.
+$ / correct counts only answers of known cost. Click a problem cell to read its answers,
 a header to sort. Definitions: <a href="schema.md">schema.md</a>.</p>
 <h2>Figures</h2>
 {_figures(figures)}

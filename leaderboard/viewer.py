@@ -23,7 +23,6 @@ JSON with ``<``, ``>`` and ``&`` escaped, and the script shows every value as te
 from __future__ import annotations
 
 import heapq
-import json
 import sqlite3
 import sys
 from dataclasses import dataclass, field

@@ -319,7 +319,8 @@ def all_figures(analysis: Analysis, out: Path) -> Figures:
     out.mkdir(parents=True, exist_ok=True)
     figures = Figures()
     jobs = {"heatmap": lambda: heatmap(analysis, out), "aggregates": lambda: aggregates(analysis, out),
-            "tokens_by_level": lambda: tokens_by_level(analysis, out), "aha_by_level": lambda: aha_by_level(analysis, out),
+            "tokens_by_level": lambda: tokens_by_level(analysis, out),
+            "aha_by_level": lambda: aha_by_level(analysis, out),
             "errors_by_level": lambda: errors_by_level(analysis, out)}
     for problem in analysis.board.problems:
         jobs[f"accuracy_{slug(problem)}"] = lambda p=problem: accuracy_by_level(analysis, p, out)

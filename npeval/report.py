@@ -121,7 +121,8 @@ def summary_markdown(analysis: Analysis, figures: Figures, root: Path) -> str:
     seeds = sorted(int(s) for s in records["seed"].unique())
     parts = [
         "# nppc report\n\n",
-        md.prose(f"{len(board.runs)} runs, {len(records):,} records ({int(records['is_api_error'].sum()):,} API errors, "
+        md.prose(f"{len(board.runs)} runs, {len(records):,} records "
+                 f"({int(records['is_api_error'].sum()):,} API errors, "
                  f"counted as missing, not wrong), {records['instance_id'].nunique():,} instances "
                  f"({len(seeds)} seed{'s' if len(seeds) != 1 else ''}), {len(models)} models, "
                  f"{len(board.problems)} problems. Bootstrap: {analysis.n_boot} replicates, seed {analysis.seed}."),
@@ -151,7 +152,8 @@ def summary_markdown(analysis: Analysis, figures: Figures, root: Path) -> str:
         "\n## Figures\n\n",
         *(md.bullet(f"[{md.escape_text(name)}]({paths[0].relative_to(root).as_posix()})")
           for name, paths in figures.paths.items()),
-        *(md.bullet(f"not drawn: {md.escape_text(name)}: {md.escape_text(reason)}") for name, reason in figures.omitted.items()),
+        *(md.bullet(f"not drawn: {md.escape_text(name)}: {md.escape_text(reason)}")
+          for name, reason in figures.omitted.items()),
         "\n", md.prose(DEFINITIONS),
     ]
     return "".join(parts)
@@ -159,7 +161,8 @@ def summary_markdown(analysis: Analysis, figures: Figures, root: Path) -> str:
 
 def _versus(analysis: Analysis) -> str:
     versus = analysis.versus_baselines
-    rows = [[md.escape_text(r.model), md.escape_text(r.baseline), _interval(r.p_improvement, r.ci_low, r.ci_high, digits=2),
+    rows = [[md.escape_text(r.model), md.escape_text(r.baseline),
+             _interval(r.p_improvement, r.ci_low, r.ci_high, digits=2),
              _number(r.accuracy_margin, 2), str(r.common_tasks)] for r in versus.itertuples()]
     return md.table(["model", "baseline", "P(model > baseline) [CI]", "accuracy margin", "common tasks"], rows,
                     right=[3, 4])

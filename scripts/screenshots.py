@@ -84,7 +84,7 @@ notes = "run on level 1 of the core problems only"
 
 
 def ten_model_board(work: Path) -> tuple[Path, Path]:
-    """(store, model-card file) of the synthetic board: every problem, levels 1-4, one partial and one unpriced model."""
+    """(store, model-card file) of the synthetic board: every problem, levels 1-4, a partial and an unpriced model."""
     problems = tuple(problem_ids())
     levels = (1, 2, 3, 4)
     dropped = {("small/edge-1b", p, level) for p in problems for level in levels if not (p in CORE and level == 1)}
@@ -108,7 +108,8 @@ def shoot(site: Path, out: Path, name: str, problem: str, samples: str) -> list[
             for width in (1280, 2560):
                 for page, (path, ready) in pages.items():
                     target = out / f"{name}-{page}-{width}.png"
-                    url = (site / path.split("#")[0]).resolve().as_uri() + ("#" + path.split("#")[1] if "#" in path else "")
+                    file, _, fragment = path.partition("#")
+                    url = (site / file).resolve().as_uri() + (f"#{fragment}" if fragment else "")
                     shots.append(chromium.screenshot(driver, url, target, width, ready=ready))
             errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
             if errors:
@@ -143,7 +144,8 @@ def main() -> int:
 
         for page in ("index", "problem", "viewer"):  # the first screenful of each page
             with Image.open(shots / f"ten-{page}-1280.png") as image:
-                image.crop((0, 0, image.width, min(image.height, DOCS_HEIGHT))).save(args.docs / f"leaderboard-{page}.png")
+                top = image.crop((0, 0, image.width, min(image.height, DOCS_HEIGHT)))
+                top.save(args.docs / f"leaderboard-{page}.png")
     print("\n".join(str(path) for path in taken))
     return 0
 
