@@ -90,22 +90,23 @@ a header to sort. Definitions: <a href="schema.md">schema.md</a>.</p>
     return page("nppc leaderboard", body, current="index.html")
 
 
+RUN_FACTS = (("run id", "run_id"), ("store", "store"), ("created", "created_at"), ("last updated", "updated_at"),
+             ("first answer", "first_answer_at"), ("last answer", "last_answer_at"), ("nppc", "package_version"),
+             ("git commit", "git_commit"), ("prompt template", "prompt_template"))
+
+
+def _run(run: dict[str, Any]) -> str:
+    facts = "".join(f"<dt>{escape(label)}</dt><dd>{escape(str(run[key] or 'unknown'))}</dd>" for label, key in RUN_FACTS)
+    config = escape(json.dumps(run["config"], indent=1, sort_keys=True))
+    return (f'<div class="run"><dl class="card">{facts}</dl><details><summary>configuration</summary>'
+            f"<pre>{config}</pre></details></div>")
+
+
 def runs_page(document: dict[str, Any]) -> str:
-    sections = []
-    for index, row in enumerate(document["rows"]):
-        runs = "".join(
-            f'<tr><td class="text">{escape(str(run["run_id"]))}</td><td class="text">{escape(str(run["store"]))}</td>'
-            f"<td>{escape(str(run['created_at'] or 'unknown'))}</td><td>{escape(str(run['updated_at'] or 'unknown'))}"
-            f"</td><td>{escape(str(run['package_version']))}</td>"
-            f"<td>{escape(str(run['git_commit'] or 'unknown'))}</td><td>{escape(str(run['prompt_template']))}</td>"
-            f'<td class="text"><pre>{escape(json.dumps(run["config"], indent=1, sort_keys=True))}</pre></td></tr>'
-            for run in row["runs"])
-        sections.append(
-            f'<section id="model-{index}"><h2>{escape(row["model"])}</h2>'
-            f'<table class="runs"><tr><th class="text">run id</th><th class="text">store</th><th>created</th>'
-            f"<th>last updated</th><th>nppc</th><th>git commit</th><th>prompt template</th>"
-            f'<th class="text">configuration</th></tr>{runs}</table></section>')
-    body = f"<main><h1>Runs behind the board</h1>{''.join(sections)}</main>"
+    sections = "".join(f'<section id="model-{index}"><h2>{escape(row["model"])}</h2>'
+                       f'{"".join(_run(run) for run in row["runs"])}</section>'
+                       for index, row in enumerate(document["rows"]))
+    body = f"<main><h1>Runs behind the board</h1>{sections}</main>"
     return page("nppc runs", body, current="runs.html")
 
 
