@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from leaderboard.pages import _figure, page
+from leaderboard.html import figure, page
 from npeval.adaptive import AdaptiveTables, adaptive_section, adaptive_tables, ceiling_cell
 from npeval.data import Board
 
@@ -39,7 +39,7 @@ def adaptive_html(tables: AdaptiveTables) -> str:
         f'<td>{escape(str(r["design"]))}</td><td>{escape(ceiling_cell(r))}</td>'
         f'<td>{escape(str(r["stop_reason"] or ""))}</td><td>{escape(str(r["runs"]))}</td></tr>'
         for _, r in ceilings.iterrows())
-    body = f"""<p><a href="index.html">&larr; leaderboard</a></p>
+    body = f"""<main>
 <h1>Ceiling level from the fitted accuracy curve</h1>
 <p class="note">For every model and problem, a logistic curve of accuracy against level is fitted to the attempts
 (grid runs pooled; each adaptive run on its own). The ceiling is the level where it crosses 50% (posterior median),
@@ -51,5 +51,6 @@ enough or their budget was spent. Data: <a href="tables/adaptive_ceilings.csv">a
 <table><tr><th>problem</th><th class="model">model</th><th>design</th><th>ceiling [95% interval] · calls</th>
 <th>stopped by</th><th>runs</th></tr>{rows}</table>
 <h2>Fitted curves</h2>
-{_figure("plots/adaptive_curves.png", "fitted accuracy by level with 95% bands; dots: observed accuracy")}"""
+{figure("plots/adaptive_curves.png", "fitted accuracy by level with 95% bands; dots: observed accuracy")}
+</main>"""
     return page("nppc: adaptive ceilings", body)

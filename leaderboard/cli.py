@@ -1,8 +1,9 @@
-"""``nppc leaderboard build``: the static leaderboard site from one or more run stores."""
+"""``nppc leaderboard build``: the static leaderboard site; ``nppc view``: the sample viewer of run stores."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from npeval.cli import add_store_options
 
@@ -13,14 +14,42 @@ def add_commands(subparsers) -> None:
     build = actions.add_parser("build", help="build the site from run stores (works offline, no CDN)",
                                description=__doc__)
     add_store_options(build)
+    build.add_argument("--model-cards", action="append", default=[], metavar="FILE",
+                       help="a model-card file (TOML or JSON: provider, parameters, weights, release date, reasoning "
+                            "effort per model; see leaderboard.modelcards); repeat for several submitters")
+    build.add_argument("--no-samples", action="store_true",
+                       help="leave out the sample viewer (every prompt and reply; large boards take room)")
     build.set_defaults(handler=run_build)
+    view = subparsers.add_parser("view", help="write an offline viewer of every record of run stores",
+                                 description="Write a static folder to browse every record of run stores: filter by "
+                                             "model, problem, level, status and code; read the prompt, reply, "
+                                             "reasoning, extracted answer and verdict. Open its index.html; no "
+                                             "server needed.")
+    view.add_argument("stores", nargs="+", metavar="STORE", help="run store file(s) (SQLite)")
+    view.add_argument("--out", metavar="DIR", help="output folder (default: STORE-viewer beside the first store)")
+    view.set_defaults(handler=run_view)
 
 
 def run_build(args: argparse.Namespace) -> int:
     from leaderboard.build import build_site
+    from leaderboard.modelcards import read_cards
     from npeval.cli import analyse_from_args
 
-    site = build_site(analyse_from_args(args), args.out)
-    print(f"leaderboard: {len(site.board['rows'])} models, {len(site.problem_pages)} problem pages; "
+    for path in args.model_cards:
+        read_cards(path)  # a bad card fails here, before minutes of analysis
+    site = build_site(analyse_from_args(args), args.out, card_files=args.model_cards, samples=not args.no_samples)
+    samples = f", {site.samples.records:,} records in the viewer" if site.samples else ""
+    print(f"leaderboard: {len(site.board['rows'])} models, {len(site.problem_pages)} problem pages{samples}; "
           f"open {site.index.resolve()}")
+    return 0
+
+
+def run_view(args: argparse.Namespace) -> int:
+    from leaderboard.viewer import write_viewer
+
+    first = Path(args.stores[0])
+    out = Path(args.out) if args.out else first.with_name(first.stem + "-viewer")
+    viewer = write_viewer(args.stores, out, title=f"nppc samples: {', '.join(Path(s).name for s in args.stores)}")
+    print(f"viewer: {viewer.records:,} records in {viewer.groups:,} groups, {viewer.files:,} data files; "
+          f"open {viewer.index.resolve()}")
     return 0

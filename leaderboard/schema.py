@@ -9,6 +9,13 @@ TOP_LEVEL = {
     "generated_at": "UTC time the board was built (ISO 8601)",
     "nppc_version": "version of the nppc package that built the board",
     "stores": "the run-store files merged into the board",
+    "model_card_files": "the model-card files given to the build (see leaderboard.modelcards)",
+    "records, api_errors": "records on the board, and how many of them are API errors (missing, not wrong)",
+    "testset": "the board's test set: seeds, distinct instances and hash (sha256 of the sorted instance ids, 16 hex)",
+    "problem_info": "per problem: display name, suite (core / extension), family, short label, card versions",
+    "problem_pages": "per problem: its page under problems/",
+    "groups": "problems grouped by suite and by family (the board's column groups)",
+    "notes": "warnings about the data: records without instances, mixed card versions, unused model cards",
     "bootstrap": "replicates, seed and confidence level of every interval",
     "problems": "problem ids on the board (columns of the per-problem fields)",
     "definitions": "the definition of every number (the same text as below)",
@@ -29,6 +36,13 @@ COLUMNS = {
                                                                "better",
     "tasks, board_tasks": "tasks (problem, level) the model has data for / tasks on the whole board",
     "partial": "true if any of the model's cells has fewer attempts than expected (or none)",
+    "coverage": "the model's coverage in words: complete, or which tasks it has and what is missing",
+    "page": "the model's page under models/",
+    "weights, card": "open / closed weights (null when no card says) and the model card: provider, parameters, "
+                     "weights, release_date, reasoning_effort, url, notes, source file, card_version "
+                     "(CSV: card_<field>)",
+    "testset": "the instances the model answered: seeds, count, hash and problem card versions "
+               "(CSV: testset_hash, testset_seeds)",
     "attempts": "graded-or-failed answers (status graded, parse_error, truncated, refusal)",
     "api_errors": "records whose every API attempt failed: missing data, not counted as wrong",
     "missing": "expected attempts that the model lacks (api errors and never-run instances)",
@@ -42,8 +56,10 @@ COLUMNS = {
                                                         "bootstrap percentiles (CSV: ceiling_<id>, ...)",
     "problems.<id>.censored": "the model passes the highest level evaluated: its true ceiling may be higher",
     "problems.<id>.partial": "some level of this problem is partial or missing for the model",
-    "runs": "the runs behind the row: run_id, store file, package_version, git_commit, prompt_template, config "
-            "(CSV: run_ids, stores, package_versions, git_commits joined by `;`)",
+    "problems.<id>.levels_missing": "levels of this problem the model has no attempt on",
+    "runs": "the runs behind the row: run_id, store file, package_version, git_commit, prompt_template, created_at, "
+            "updated_at, first_answer_at, last_answer_at (UTC, ISO 8601), config "
+            "(CSV: run_ids, stores, package_versions, git_commits, run_created_at joined by `;`)",
 }
 
 DEFINITIONS = {

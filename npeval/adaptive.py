@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from npeval.data import Board, is_baseline
-from npeval.report import markdown_table
+from npeval import markdown as md
 from npsolver.adaptive_log import AdaptiveLog
 from npsolver.ceiling import Posterior, Prior
 from npsolver.store import Store
@@ -207,13 +207,16 @@ def adaptive_section(board: Board, out: str | Path, tables: AdaptiveTables | Non
     for name, table in tables.tables().items():
         table.to_csv(out / "tables" / f"{name}.csv", index=False)
     figure = curves_figure(tables, out / "plots")
+    wide = comparison(tables)
+    # model and run ids are user text and are escaped; the ceiling cells are our own numbers
+    rows = [[md.escape_text(value) for value in row[:3]] + list(row[3:]) for row in wide.itertuples(index=False)]
     return "".join([
-        "\n## Ceiling level from the fitted accuracy curve (adaptive and grid runs)\n",
-        "The level where a logistic curve fitted to correct / attempts per level crosses 50% (posterior median, "
-        "95% interval, calls used; `+` = the interval reaches past the highest level asked, `-` = below level 1). "
-        "Model, prior and design rule: npsolver.ceiling; tables: npeval.adaptive.\n\n",
-        markdown_table(comparison(tables)),
-        f"\nDecisions logged: {len(tables.steps)} steps "
-        f"([adaptive_steps.csv](tables/adaptive_steps.csv)); curves: "
+        "\n## Ceiling level from the fitted accuracy curve (adaptive and grid runs)\n\n",
+        md.prose("The level where a logistic curve fitted to correct / attempts per level crosses 50%: posterior "
+                 "median, 95% interval and calls used; + = the interval reaches past the highest level asked, "
+                 "- = it lies below level 1. Model, prior and design rule: npsolver.ceiling; tables: "
+                 "npeval.adaptive."), "\n",
+        md.table([md.escape_text(name) for name in wide.columns], rows),
+        f"\nDecisions logged: {len(tables.steps)} steps ([adaptive_steps.csv](tables/adaptive_steps.csv)); curves: "
         f"[{figure[0].name}]({figure[0].relative_to(out).as_posix()}).\n",
     ])

@@ -53,5 +53,6 @@ def run_report(args: argparse.Namespace) -> int:
                                            limit=args.judge_limit)
         analysis.judgements = judge.judgement_shares(analysis.board, judged)
     files = write_report(analysis, out)
-    print(f"report: {files.summary} ({len(files.tables)} tables, {len(files.plots)} figures)")
+    print(f"report: {files.summary} ({len(files.tables)} tables, {len(files.plots.paths)} figures, "
+          f"{len(files.plots.omitted)} left out as empty)")
     return 0

@@ -1,24 +1,49 @@
 """Figures of an analysis, drawn with matplotlib's object API on the Agg canvas (no pyplot state).
 
-Each figure is written as PNG and SVG. Partial cells are drawn with hollow markers and missing ones
-leave a gap, so a reader sees where data is short; baselines are dashed.
+Each figure is written as PNG and SVG. A figure with nothing to show is not drawn: :func:`all_figures`
+returns why, so the report and the site can say so instead of showing an empty panel. Colours are
+colour-blind safe (Okabe-Ito for models, each with its own marker so more models stay apart;
+Paul Tol's muted set with hatches for error categories; cividis for the heatmap); level axes have
+integer ticks; titles say what is plotted and how many answers it rests on. Partial cells are drawn
+with hollow markers and missing ones leave a gap; baselines are dashed.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from npeval.analysis import Analysis
 from npeval.data import is_baseline
+from npeval.families import grouped
 
 FORMATS = ("png", "svg")
-OUTCOME_STYLE = {"correct": "-", "wrong": "--"}
+DPI = 110
+# Okabe-Ito without its yellow (too faint on white), with a mid grey in its place.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C8C8C")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
+HATCHES = ("", "///", "...", "xxx")
+HEATMAP_COLUMNS = 13  # problems per heatmap panel
+
+
+class Omitted(Exception):
+    """A figure that would be empty; the message says why."""
+
+
+@dataclass
+class Figures:
+    """The figures drawn (name -> PNG and SVG paths) and those left out (name -> why)."""
+
+    paths: dict[str, list[Path]] = field(default_factory=dict)
+    omitted: dict[str, str] = field(default_factory=dict)
 
 
 def slug(text: str) -> str:
@@ -26,64 +51,139 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(text)).strip("_") or "x"
 
 
-def _colours(models: list[str]) -> dict[str, tuple]:
-    from matplotlib import colormaps
+@dataclass(frozen=True)
+class Style:
+    colour: str
+    marker: str
+    line: str
 
-    palette = colormaps["tab10"]
-    return {model: palette(index % 10) for index, model in enumerate(models)}
+
+def model_styles(models: list[str]) -> dict[str, Style]:
+    """A distinct (colour, marker) per model, stable for one board; baselines dashed."""
+    return {model: Style(OKABE_ITO[i % len(OKABE_ITO)], MARKERS[(i + i // len(OKABE_ITO)) % len(MARKERS)],
+                         "--" if is_baseline(model) else "-") for i, model in enumerate(models)}
+
+
+def _integer_levels(axes, levels, pad: float | None = None) -> None:
+    """Ticks at the integer levels only (no 0.6-1.4 ticks around a single level)."""
+    levels = sorted({int(level) for level in levels})
+    if len(levels) <= 16:
+        axes.set_xticks(levels)
+        pad = pad if pad is not None else 0.5 if len(levels) == 1 else 0.25
+        axes.set_xlim(levels[0] - pad, levels[-1] + pad)
+    else:
+        axes.xaxis.get_major_locator().set_params(integer=True)
 
 
 def _save(figure: Figure, out: Path, name: str) -> list[Path]:
     FigureCanvasAgg(figure)
-    figure.tight_layout()
     paths = []
     for extension in FORMATS:
         path = out / f"{name}.{extension}"
-        figure.savefig(path, dpi=110)
+        figure.savefig(path, dpi=DPI, bbox_inches="tight")
         paths.append(path)
     return paths
 
 
+def _legend(axes) -> None:
+    """Beside the axes, never over the data."""
+    axes.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+
+def ranked(analysis: Analysis, models) -> list[str]:
+    """``models`` best IQM first (those without data last, by name), the order of every legend."""
+    iqm = analysis.aggregates[analysis.aggregates["metric"] == "iqm"].set_index("model")["value"]
+    return sorted(models, key=lambda m: (pd.isna(iqm.get(m)), -(iqm.get(m) if pd.notna(iqm.get(m)) else 0), m))
+
+
+BANDS_UP_TO = 4  # models; with more, overlapping bands hide each other and intervals become dodged error bars
+
+
 def accuracy_by_level(analysis: Analysis, problem: str, out: Path) -> list[Path]:
-    cells = analysis.cells[analysis.cells["problem"] == problem].sort_values("level")
-    colours = _colours(analysis.board.models)
-    figure = Figure(figsize=(7, 4.2))
+    """Every model's accuracy by level in one chart: CI bands for a few models, dodged CI bars for more."""
+    cells = analysis.cells[analysis.cells["problem"] == problem]
+    answered = cells[cells["attempts"] > 0]
+    if answered.empty:
+        raise Omitted(f"no model has an answer on {problem}")
+    levels = sorted(int(level) for level in cells["level"].unique())
+    styles = model_styles(analysis.board.models)
+    models = ranked(analysis, answered["model"].unique())
+    bands = len(models) <= BANDS_UP_TO
+    figure = Figure(figsize=(7.8, 4.4), layout="constrained")
     axes = figure.add_subplot()
-    for model, rows in cells.groupby("model", sort=True):
-        levels = rows["level"].astype(float).to_numpy()
-        colour = colours[model]
-        style = "--" if is_baseline(model) else "-"
-        axes.plot(levels, rows["accuracy"], style, color=colour, label=model)
-        axes.fill_between(levels, rows["ci_low"].astype(float), rows["ci_high"].astype(float), color=colour,
-                          alpha=0.15, linewidth=0)
+    width = 0.5 if len(levels) > 1 else 0.3
+    for rank, model in enumerate(models):
+        rows = cells[cells["model"] == model].set_index("level").reindex(levels)
+        shift = 0.0 if bands else width * (rank / max(len(models) - 1, 1) - 0.5)
+        x = np.asarray(levels, dtype=float) + shift
+        y = rows["accuracy"].astype(float).to_numpy()
+        low, high = rows["ci_low"].astype(float).to_numpy(), rows["ci_high"].astype(float).to_numpy()
+        style = styles[model]
+        if bands and np.isfinite(y).sum() > 1:
+            axes.fill_between(x, low, high, color=style.colour, alpha=0.13, linewidth=0)
+        else:
+            axes.errorbar(x, y, yerr=[np.maximum(y - low, 0), np.maximum(high - y, 0)], fmt="none",
+                          ecolor=style.colour, elinewidth=1.1, capsize=2.5, alpha=0.8)
         complete = (rows["status"] == "complete").to_numpy()
-        axes.plot(levels[complete], rows["accuracy"].to_numpy()[complete], "o", color=colour, markersize=4)
-        axes.plot(levels[~complete], rows["accuracy"].to_numpy()[~complete], "o", markerfacecolor="white",
-                  color=colour, markersize=5)
-    axes.axhline(0.5, color="grey", linewidth=0.6, linestyle=":")
-    axes.set(title=f"{problem}: accuracy by level (95% bootstrap CI; hollow = partial)", xlabel="level",
-             ylabel="accuracy", ylim=(-0.03, 1.03))
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.legend(fontsize=7, loc="best")
+        axes.plot(x, y, style.line, marker=style.marker, color=style.colour, linewidth=1.4, markersize=5,
+                  label=model)
+        axes.plot(x[~complete], y[~complete], style.marker, color=style.colour, markerfacecolor="white",
+                  markersize=6, markeredgewidth=1.4, linestyle="none")
+    axes.axhline(0.5, color="grey", linewidth=0.7, linestyle=":")
+    axes.set(xlabel="level", ylabel="accuracy (correct / attempts)", ylim=(-0.03, 1.03))
+    _integer_levels(axes, levels, pad=None if bands else width / 2 + 0.15)
+    intervals = "bands" if bands else "bars (models side by side at each level)"
+    axes.set_title(f"{problem}: accuracy by level, {len(models)} model{'s' if len(models) > 1 else ''}, "
+                   f"{int(answered['attempts'].sum()):,} attempts\n{intervals}: 95% bootstrap CI; hollow = partial; "
+                   "dotted: 50%", fontsize=9.5)
+    _legend(axes)
     return _save(figure, out, f"accuracy_{slug(problem)}")
 
 
+def _heatmap_panels(problems: list[str]) -> list[tuple[str, list[str]]]:
+    panels = []
+    for name, members in grouped(problems, "suite").items():
+        for start in range(0, len(members), HEATMAP_COLUMNS):
+            part = members[start:start + HEATMAP_COLUMNS]
+            suffix = f" ({start // HEATMAP_COLUMNS + 1})" if len(members) > HEATMAP_COLUMNS else ""
+            panels.append((name + suffix, part))
+    return panels
+
+
 def heatmap(analysis: Analysis, out: Path) -> list[Path]:
+    """Mean accuracy over levels per (model, problem): one panel per suite, cells annotated."""
     table = analysis.problem_accuracy.pivot(index="model", columns="problem", values="accuracy")
     partial = analysis.problem_accuracy.pivot(index="model", columns="problem", values="partial")
-    figure = Figure(figsize=(1.2 + 0.9 * max(len(table.columns), 2), 1.2 + 0.45 * max(len(table), 2)))
-    axes = figure.add_subplot()
-    image = axes.imshow(table.to_numpy(dtype=float), vmin=0, vmax=1, cmap="viridis", aspect="auto")
-    axes.set_xticks(range(len(table.columns)), table.columns, rotation=40, ha="right", fontsize=8)
-    axes.set_yticks(range(len(table.index)), table.index, fontsize=8)
-    for row, model in enumerate(table.index):
-        for column, problem in enumerate(table.columns):
-            value = table.loc[model, problem]
-            text = "n/a" if pd.isna(value) else f"{value:.2f}" + ("*" if partial.loc[model, problem] else "")
-            axes.text(column, row, text, ha="center", va="center", fontsize=7,
-                      color="white" if pd.isna(value) or value < 0.6 else "black")
-    figure.colorbar(image, ax=axes, label="mean accuracy over levels")
-    axes.set_title("accuracy by model and problem (* = partial data)", fontsize=9)
+    if table.isna().all().all():
+        raise Omitted("no model has an answer on any problem")
+    models = ranked(analysis, table.index)
+    panels = _heatmap_panels(list(table.columns))
+    widest = max(len(members) for _, members in panels)
+    height = sum(0.75 + 0.34 * len(models) + 1.3 for _ in panels)
+    figure = Figure(figsize=(2.4 + 0.62 * widest, 0.6 + height), layout="constrained")
+    grid = figure.add_gridspec(len(panels), 1, height_ratios=[1] * len(panels))
+    image = None
+    for index, (name, members) in enumerate(panels):
+        axes = figure.add_subplot(grid[index])
+        values = table.loc[models, members].to_numpy(dtype=float)
+        palette = colormaps["cividis"].with_extremes(bad="#e4e4e8")  # not run: light grey, not a score colour
+        image = axes.imshow(values, vmin=0, vmax=1, cmap=palette, aspect="auto")
+        axes.set_xticks(range(len(members)), members, rotation=35, ha="right", fontsize=8)
+        axes.set_yticks(range(len(models)), models, fontsize=8)
+        axes.set_title(name, fontsize=9, loc="left")
+        for row, model in enumerate(models):
+            for column, problem in enumerate(members):
+                value = values[row, column]
+                text = "n/a" if np.isnan(value) else f"{value:.2f}" + ("*" if partial.loc[model, problem] else "")
+                axes.text(column, row, text, ha="center", va="center", fontsize=7.5,
+                          color="black" if np.isnan(value) or value > 0.55 else "white")
+        axes.set_xlim(-0.5, widest - 0.5)  # every panel's cells the same width
+        for spine in axes.spines.values():
+            spine.set_visible(False)
+    figure.colorbar(image, ax=figure.axes, label="mean accuracy over levels", shrink=0.8, aspect=30, pad=0.01)
+    attempts = int(analysis.cells["attempts"].sum())
+    figure.suptitle(f"Accuracy by model and problem: {len(models)} models, {len(table.columns)} problems, "
+                    f"{attempts:,} attempts (* = partial, n/a = not run)", fontsize=10)
     return _save(figure, out, "heatmap")
 
 
@@ -94,104 +194,142 @@ def _pooled_by_level(table: pd.DataFrame, value: str) -> pd.DataFrame:
     return pooled.assign(value=pooled["weighted"] / pooled["n"])
 
 
-def _lines_by_outcome(pooled: pd.DataFrame, analysis: Analysis, title: str, ylabel: str, out: Path,
+def _lines_by_outcome(pooled: pd.DataFrame, analysis: Analysis, what: str, ylabel: str, out: Path,
                       name: str) -> list[Path]:
-    colours = _colours(analysis.board.models)
-    figure = Figure(figsize=(7, 4.2))
-    axes = figure.add_subplot()
-    for (model, outcome), rows in pooled.groupby(["model", "outcome"], sort=True):
-        rows = rows.sort_values("level")
-        axes.plot(rows["level"].astype(float), rows["value"], OUTCOME_STYLE.get(outcome, ":"), marker="o",
-                  markersize=3, color=colours[model], label=f"{model} ({outcome})")
-    axes.set(title=title, xlabel="level", ylabel=ylabel)
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    if pooled.empty:
-        axes.text(0.5, 0.5, "no data reported", ha="center", va="center", transform=axes.transAxes)
-    else:
-        axes.legend(fontsize=6, loc="best", ncol=2)
+    """One panel for correct answers, one for wrong ones; a line per model."""
+    styles = model_styles(analysis.board.models)
+    outcomes = [o for o in ("correct", "wrong") if o in set(pooled["outcome"])]
+    figure = Figure(figsize=(4.3 * len(outcomes) + 1.6, 3.8), layout="constrained")
+    shared = None
+    for index, outcome in enumerate(outcomes):
+        axes = figure.add_subplot(1, len(outcomes), index + 1, sharey=shared)
+        shared = shared or axes
+        rows = pooled[pooled["outcome"] == outcome]
+        for model in ranked(analysis, rows["model"].unique()):
+            line = rows[rows["model"] == model].sort_values("level")
+            style = styles[model]
+            axes.plot(line["level"].astype(float), line["value"], style.line, marker=style.marker, markersize=4,
+                      color=style.colour, label=model)
+        axes.set(xlabel="level", ylabel=ylabel if index == 0 else None)
+        axes.set_title(f"{outcome} answers (n = {int(rows['n'].sum()):,})", fontsize=9)
+        _integer_levels(axes, pooled["level"])
+    handles, labels = figure.axes[0].get_legend_handles_labels()
+    for axes in figure.axes[1:]:
+        for handle, label in zip(*axes.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    figure.legend(handles, labels, loc="outside right upper", fontsize=7.5, frameon=False)
+    figure.suptitle(f"{what}: {pooled['model'].nunique()} models, {int(pooled['n'].sum()):,} answers", fontsize=10)
     return _save(figure, out, name)
 
 
 def tokens_by_level(analysis: Analysis, out: Path) -> list[Path]:
-    table = analysis.tokens.rename(columns={"n_reported": "n_tokens"})
-    table = table[table["n_tokens"] > 0].assign(n=lambda t: t["n_tokens"])
-    pooled = _pooled_by_level(table, "mean_completion_tokens")
-    return _lines_by_outcome(pooled, analysis, "completion tokens by level (solid = correct, dashed = wrong)",
-                             "mean completion tokens", out, "tokens_by_level")
+    table = analysis.tokens[analysis.tokens["n_reported"] > 0]
+    if table.empty:
+        raise Omitted("no answer reported a completion-token count (baselines and servers without usage data)")
+    pooled = _pooled_by_level(table.assign(n=table["n_reported"]), "mean_completion_tokens")
+    return _lines_by_outcome(pooled, analysis, "Mean completion tokens by level", "mean completion tokens", out,
+                             "tokens_by_level")
 
 
 def aha_by_level(analysis: Analysis, out: Path) -> list[Path]:
-    pooled = _pooled_by_level(analysis.aha, "mean_aha")
-    return _lines_by_outcome(pooled, analysis, "aha moments by level (solid = correct, dashed = wrong)",
-                             "mean markers per answer", out, "aha_by_level")
+    aha = analysis.aha
+    if aha.empty or aha["total_aha"].sum() == 0:
+        searched = int(aha["n"].sum()) if len(aha) else 0
+        with_text = int(aha["with_text"].sum()) if len(aha) else 0
+        raise Omitted(f"no answer holds an aha marker ({searched:,} answers searched, {with_text:,} with text)")
+    pooled = _pooled_by_level(aha, "mean_aha")
+    return _lines_by_outcome(pooled, analysis, "Aha markers per answer by level", "mean markers per answer", out,
+                             "aha_by_level")
+
+
+def _category_styles(categories: list[str]) -> dict[str, tuple[str, str]]:
+    return {category: (TOL_MUTED[i % len(TOL_MUTED)], HATCHES[(i // len(TOL_MUTED)) % len(HATCHES)])
+            for i, category in enumerate(categories)}
 
 
 def errors_by_level(analysis: Analysis, out: Path, problem: str | None = None) -> list[Path]:
+    """Stacked shares of every non-correct outcome by level: one panel per model with any."""
     shares = analysis.error_shares if problem is None else \
         analysis.error_shares_by_problem[analysis.error_shares_by_problem["problem"] == problem]
+    records = int(shares["count"].sum())
     shares = shares[shares["category"] != "ok"]
-    models = sorted(shares["model"].unique()) or ["(no errors)"]
+    where = f" on {problem}" if problem else ""
+    if shares.empty:
+        raise Omitted(f"every answer{where} is correct: no error to show" if records else f"no answer{where}")
+    models = ranked(analysis, shares["model"].unique())
     categories = sorted(shares["category"].unique())
-    from matplotlib import colormaps
-
-    palette = colormaps["tab20"]
-    columns = min(len(models), 3)
+    styles = _category_styles(categories)
+    columns = min(len(models), 4)
     rows_count = int(np.ceil(len(models) / columns))
-    figure = Figure(figsize=(4.2 * columns + 1.8, 3.2 * rows_count), layout="constrained")
+    figure = Figure(figsize=(3.3 * columns + 2.2, 2.7 * rows_count + 0.6), layout="constrained")
     for index, model in enumerate(models):
         axes = figure.add_subplot(rows_count, columns, index + 1)
         table = shares[shares["model"] == model].pivot(index="level", columns="category", values="share").fillna(0)
         bottom = np.zeros(len(table))
-        for colour_index, category in enumerate(categories):
+        for category in categories:
             if category in table:
-                axes.bar(table.index.astype(float), table[category], bottom=bottom, label=category,
-                         color=palette(colour_index % 20))
+                colour, hatch = styles[category]
+                axes.bar(table.index.astype(float), table[category], bottom=bottom, label=category, color=colour,
+                         hatch=hatch, edgecolor="white", linewidth=0.4, width=0.7)
                 bottom += table[category].to_numpy()
-        axes.set(title=model, xlabel="level", ylabel="share of records", ylim=(0, 1))
-        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.set_title(model if len(model) <= 38 else model[:37] + "\u2026", fontsize=8.5)
+        axes.set(ylim=(0, 1), xlabel="level", ylabel="share of answers" if index % columns == 0 else None)
+        _integer_levels(axes, table.index)
     handles = {label: handle for ax in figure.axes for handle, label in zip(*ax.get_legend_handles_labels())}
-    if handles:
-        figure.legend(list(handles.values()), list(handles.keys()), loc="outside right upper", fontsize=7)
-    figure.suptitle("error types by level" + (f": {problem}" if problem else ""), fontsize=10)
-    FigureCanvasAgg(figure)
-    paths = []
-    name = "errors_by_level" if problem is None else f"errors_{slug(problem)}"
-    for extension in FORMATS:
-        path = out / f"{name}.{extension}"
-        figure.savefig(path, dpi=110, bbox_inches="tight")
-        paths.append(path)
-    return paths
+    figure.legend([handles[c] for c in categories if c in handles], [c for c in categories if c in handles],
+                  loc="outside right upper", fontsize=7.5, frameon=False, title="outcome", title_fontsize=8)
+    figure.suptitle(f"What became of the answers{where}, by level: {len(models)} models with errors, {records:,} "
+                    "answers (correct ones not drawn)", fontsize=10)
+    return _save(figure, out, "errors_by_level" if problem is None else f"errors_{slug(problem)}")
 
 
 def aggregates(analysis: Analysis, out: Path) -> list[Path]:
     table = analysis.aggregates
+    if table["value"].isna().all():
+        raise Omitted("no model has an answer")
     metrics = ["iqm", "mean", "median", "optimality_gap"]
-    models = sorted(table["model"].unique(), key=lambda m: -table[(table["model"] == m) & (table["metric"] == "iqm")]
-                    ["value"].fillna(-1).iloc[0])
-    colours = _colours(analysis.board.models)
-    figure = Figure(figsize=(11, 1.4 + 0.4 * len(models)))
+    models = ranked(analysis, table["model"].unique())
+    styles = model_styles(analysis.board.models)
+    figure = Figure(figsize=(11, 1.3 + 0.36 * len(models)), layout="constrained")
     for index, metric in enumerate(metrics):
         axes = figure.add_subplot(1, len(metrics), index + 1)
         rows = table[table["metric"] == metric].set_index("model").reindex(models)
         for position, model in enumerate(models):
             value, low, high = rows.loc[model, ["value", "ci_low", "ci_high"]].astype(float)
             if np.isfinite(value):
-                axes.errorbar(value, position, xerr=[[value - low], [high - value]], fmt="o", capsize=3,
-                              color=colours[model], mfc="white" if rows.loc[model, "partial"] else colours[model])
+                style = styles[model]
+                axes.errorbar(value, position, xerr=[[max(value - low, 0)], [max(high - value, 0)]], fmt=style.marker,
+                              capsize=3, color=style.colour, markeredgewidth=1.4,
+                              mfc="white" if rows.loc[model, "partial"] else style.colour)
         axes.set_yticks(range(len(models)), models if index == 0 else [""] * len(models), fontsize=8)
-        axes.set(title=metric.replace("_", " "), xlim=(-0.03, 1.03))
-        axes.invert_yaxis()
-    figure.suptitle("aggregate scores over tasks, 95% stratified bootstrap CI (hollow = partial data)", fontsize=10)
+        axes.set_title(metric.replace("_", " ") + (" (lower is better)" if metric == "optimality_gap" else ""),
+                       fontsize=9)
+        axes.set(xlim=(-0.03, 1.03), ylim=(len(models) - 0.5, -0.5))
+        axes.grid(axis="x", alpha=0.3)
+    tasks = int(table["board_tasks"].max())
+    figure.suptitle(f"Aggregate scores over {tasks} tasks (problem x level) of {len(models)} models, 95% stratified "
+                    "bootstrap CI (hollow = partial data)", fontsize=10)
     return _save(figure, out, "aggregates")
 
 
-def all_figures(analysis: Analysis, out: Path) -> dict[str, list[Path]]:
-    """Every figure of the report, by name."""
+def all_figures(analysis: Analysis, out: Path) -> Figures:
+    """Every figure of the report: those drawn and, for the others, why not."""
     out.mkdir(parents=True, exist_ok=True)
-    figures = {"heatmap": heatmap(analysis, out), "aggregates": aggregates(analysis, out),
-               "tokens_by_level": tokens_by_level(analysis, out), "aha_by_level": aha_by_level(analysis, out),
-               "errors_by_level": errors_by_level(analysis, out)}
+    figures = Figures()
+    jobs = {"heatmap": lambda: heatmap(analysis, out), "aggregates": lambda: aggregates(analysis, out),
+            "tokens_by_level": lambda: tokens_by_level(analysis, out),
+            "aha_by_level": lambda: aha_by_level(analysis, out),
+            "errors_by_level": lambda: errors_by_level(analysis, out)}
     for problem in analysis.board.problems:
-        figures[f"accuracy_{slug(problem)}"] = accuracy_by_level(analysis, problem, out)
-        figures[f"errors_{slug(problem)}"] = errors_by_level(analysis, out, problem)
+        jobs[f"accuracy_{slug(problem)}"] = lambda p=problem: accuracy_by_level(analysis, p, out)
+        jobs[f"errors_{slug(problem)}"] = lambda p=problem: errors_by_level(analysis, out, p)
+    for name, draw in jobs.items():
+        for stale in FORMATS:
+            (out / f"{name}.{stale}").unlink(missing_ok=True)  # an omitted figure must not keep an old file
+        try:
+            figures.paths[name] = draw()
+        except Omitted as reason:
+            figures.omitted[name] = str(reason)
     return figures

@@ -15,8 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from npeval import plots
+from npeval import families, plots
+from npeval import markdown as md
 from npeval.analysis import Analysis
+from npeval.coverage import coverage_by_model
+from npeval.data import is_baseline
+from npeval.plots import Figures
 
 DEFINITIONS = ("Definitions: npeval.stats (aggregates, bootstrap), npeval.scores (ceiling, problem accuracy), "
                "npeval.data (denominators, partial cells), npeval.usage, npeval.markers, npeval.errors, "
@@ -27,7 +31,7 @@ DEFINITIONS = ("Definitions: npeval.stats (aggregates, bootstrap), npeval.scores
 class ReportFiles:
     summary: Path
     tables: dict[str, Path]
-    plots: dict[str, list[Path]]
+    plots: Figures
 
 
 def write_tables(analysis: Analysis, out: Path) -> dict[str, Path]:
@@ -40,67 +44,128 @@ def write_tables(analysis: Analysis, out: Path) -> dict[str, Path]:
     return written
 
 
-def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _number(value, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return "n/a"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return f"{float(value):.{digits}f}"
 
 
-def markdown_table(table: pd.DataFrame) -> str:
-    if table.empty:
-        return "_(none)_\n"
-    lines = ["| " + " | ".join(_cell(c) for c in table.columns) + " |",
-             "|" + "---|" * len(table.columns)]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
-    return "\n".join(lines) + "\n"
-
-
-def _interval(row) -> str:
-    if pd.isna(row["value"] if "value" in row else row["accuracy"]):
+def _interval(value, low, high, partial: bool = False, digits: int = 3) -> str:
+    if pd.isna(value):
         return "n/a"
-    value = row["value"] if "value" in row else row["accuracy"]
-    return f"{value:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]" + (" *" if row.get("partial") else "")
+    return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]" + (" *" if partial else "")
 
 
-def summary_markdown(analysis: Analysis, figures: dict[str, list[Path]], root: Path) -> str:
+def _plus_minus(value, low, high, partial: bool) -> str:
+    """``0.62 ±0.05``: the estimate and half the width of its 95% interval (``–`` when not run)."""
+    if pd.isna(value):
+        return "\u2013"
+    half = (high - low) / 2 if pd.notna(low) and pd.notna(high) else float("nan")
+    return f"{value:.2f} ±{_number(half, 2)}" + ("*" if partial else "")
+
+
+def _ceiling(row) -> str:
+    if pd.isna(row.ceiling):
+        return "\u2013"
+    return f"{row.ceiling:g}{'+' if row.censored else ''} [{row.ci_low:g}-{row.ci_high:g}]"
+
+
+def _ranking(analysis: Analysis, models: list[str]) -> str:
+    aggregates = analysis.aggregates.set_index(["model", "metric"])
+    cost = analysis.cost.set_index("model")
+    rows = []
+    for rank, model in enumerate(models, 1):
+        iqm, mean = aggregates.loc[(model, "iqm")], aggregates.loc[(model, "mean")]
+        tokens = cost.loc[model, "mean_completion_tokens"] if model in cost.index else float("nan")
+        per_correct = cost.loc[model, "cost_per_correct_usd"] if model in cost.index else float("nan")
+        rows.append([str(rank), md.escape_text(model) + (" (baseline)" if is_baseline(model) else ""),
+                     _interval(iqm["value"], iqm["ci_low"], iqm["ci_high"], bool(iqm["partial"]), digits=2),
+                     _number(mean["value"], 2), f"{int(iqm['tasks'])}/{int(iqm['board_tasks'])}",
+                     "n/a" if pd.isna(tokens) else f"{tokens:,.0f}",
+                     "unknown" if pd.isna(per_correct) else "free" if per_correct == 0 else f"${per_correct:.5f}"])
+    return md.table(["#", "model", "IQM [95% CI]", "mean", "tasks", "tokens", "$/correct"], rows,
+                    right=[0, 3, 4, 5, 6])
+
+
+def _family_tables(analysis: Analysis, models: list[str], cell, caption: str) -> str:
+    parts = []
+    for family, members in families.grouped(analysis.board.problems, "family").items():
+        rows = [[md.escape_text(model), *(cell(model, problem) for problem in members)] for model in models]
+        legend = ", ".join(f"{families.short_label(p)} = {p}" for p in members if families.short_label(p) != p)
+        parts.append(f"\n### {md.escape_text(family.capitalize())}\n\n")
+        parts.append(md.table(["model", *(md.escape_text(families.short_label(p)) for p in members)], rows,
+                              right=range(1, len(members) + 1)))
+        if legend:
+            parts.append("\n" + md.prose(f"{caption} {md.escape_text(legend)}."))
+    return "".join(parts)
+
+
+def _partial_cells(analysis: Analysis, limit: int = 40) -> str:
+    short = analysis.cells[analysis.cells["status"] == "partial"]
+    rows = [[md.escape_text(r.model), md.escape_text(r.problem), str(r.level), f"{r.attempts}/{r.expected}",
+             str(r.api_errors)] for r in short.head(limit).itertuples()]
+    text = md.table(["model", "problem", "level", "answers", "API errors"], rows, right=[2, 3, 4])
+    if len(short) > limit:
+        text += f"\n... and {len(short) - limit} more (tables/cells.csv, status partial).\n"
+    return text
+
+
+def summary_markdown(analysis: Analysis, figures: Figures, root: Path) -> str:
+    """The report's summary: every table fits 100 columns for names of usual length, every name escaped."""
     board = analysis.board
-    iqm = analysis.aggregates[analysis.aggregates["metric"] == "iqm"].sort_values("value", ascending=False)
-    ranking = pd.DataFrame({
-        "model": iqm["model"], "baseline": iqm["is_baseline"].map({True: "yes", False: ""}),
-        "IQM [95% CI]": [_interval(row) for _, row in iqm.iterrows()],
-        "mean": [_interval(row) for _, row in analysis.aggregates[analysis.aggregates["metric"] == "mean"]
-                 .set_index("model").loc[iqm["model"]].reset_index().iterrows()],
-        "tasks": [f"{t}/{b}" for t, b in zip(iqm["tasks"], iqm["board_tasks"])]})
-    accuracy = analysis.problem_accuracy.assign(cell=[_interval(r) for _, r in analysis.problem_accuracy.iterrows()])
-    ceilings = analysis.ceilings.assign(cell=[
-        "n/a" if pd.isna(r.ceiling) else f"{r.ceiling:g} [{r.ci_low:g}, {r.ci_high:g}]" + ("+" if r.censored else "")
-        for r in analysis.ceilings.itertuples()])
-    short = analysis.cells[analysis.cells["status"] != "complete"][
-        ["model", "problem", "level", "attempts", "expected", "api_errors", "status"]]
+    models = plots.ranked(analysis, analysis.board.models)
+    accuracy = analysis.problem_accuracy.set_index(["model", "problem"])
+    ceilings = analysis.ceilings.set_index(["model", "problem"])
+    coverage = coverage_by_model(analysis.cells)
+    records = board.records
+    seeds = sorted(int(s) for s in records["seed"].unique())
     parts = [
-        "# nppc report\n",
-        f"Stores: {', '.join(f'`{s}`' for s in board.stores)}. Runs: {len(board.runs)}. Records: {len(board.records)} "
-        f"({int(board.records['is_api_error'].sum())} API errors, counted as missing, not wrong). "
-        f"Bootstrap: {analysis.n_boot} replicates, seed {analysis.seed}.\n",
-        *(f"- Note: {note}\n" for note in board.notes),
-        "\n## Ranking (IQM over run x task scores)\n", "`*` = built from partial data.\n\n", markdown_table(ranking),
-        "\n## Accuracy per problem (mean over levels, 95% CI)\n",
-        markdown_table(accuracy.pivot(index="model", columns="problem", values="cell").reset_index()),
-        "\n## Ceiling level (accuracy >= 50% at every level up to it; `+` = reached the top level evaluated)\n",
-        markdown_table(ceilings.pivot(index="model", columns="problem", values="cell").reset_index()),
-        "\n## Against the baselines (P(model > baseline) and accuracy margin)\n",
-        markdown_table(analysis.versus_baselines),
-        "\n## Cost per correct answer\n",
-        markdown_table(analysis.cost[["model", "attempts", "cost_coverage", "total_cost_usd", "cost_per_correct_usd",
-                                      "mean_completion_tokens"]]),
-        f"\n## Partial and missing cells ({len(short)})\n", markdown_table(short),
-        "\n## Figures\n",
-        *(f"- [{name}]({figures_paths[0].relative_to(root).as_posix()})\n" for name, figures_paths in figures.items()),
-        f"\n{DEFINITIONS}\n",
+        "# nppc report\n\n",
+        md.prose(f"{len(board.runs)} runs, {len(records):,} records "
+                 f"({int(records['is_api_error'].sum()):,} API errors, "
+                 f"counted as missing, not wrong), {records['instance_id'].nunique():,} instances "
+                 f"({len(seeds)} seed{'s' if len(seeds) != 1 else ''}), {len(models)} models, "
+                 f"{len(board.problems)} problems. Bootstrap: {analysis.n_boot} replicates, seed {analysis.seed}."),
+        "\nStores:\n\n", *(md.bullet(md.escape_text(store)) for store in board.stores),
+        *(md.bullet("Note: " + md.escape_text(note)) for note in board.notes),
+        "\n## Ranking (IQM over run x task scores)\n\n",
+        md.prose("IQM with its 95% stratified bootstrap interval; * = built from partial data (see Coverage); "
+                 "tasks = (problem, level) pairs with data; tokens = mean completion tokens per answer; "
+                 "$/correct counts only answers of known cost."),
+        "\n", _ranking(analysis, models),
+        "\n## Coverage\n\n", *(md.bullet(f"{md.escape_text(m)}: {md.escape_text(coverage[m].words)}") for m in models),
+        "\n## Accuracy per problem (mean over levels), by family\n\n",
+        md.prose("Each cell: the accuracy averaged over the problem's levels, +- half the width of its 95% "
+                 "interval; * = partial data; \u2013 = not run."),
+        _family_tables(analysis, models, lambda m, p: _plus_minus(
+            accuracy.loc[(m, p), "accuracy"], accuracy.loc[(m, p), "ci_low"], accuracy.loc[(m, p), "ci_high"],
+            bool(accuracy.loc[(m, p), "partial"])), "Columns:"),
+        "\n## Ceiling level per problem, by family\n\n",
+        md.prose("The highest level L with accuracy >= 50% at every level up to L, with its 95% interval; + = the "
+                 "model passed the highest level evaluated; \u2013 = not run."),
+        _family_tables(analysis, models, lambda m, p: _ceiling(ceilings.loc[(m, p)]), "Columns:"),
+        "\n## Against the baselines\n\n", _versus(analysis),
+        f"\n## Partial cells ({int((analysis.cells['status'] == 'partial').sum())})\n\n",
+        md.prose("Cells with some but not all expected answers (answers = attempts / expected; cells never run are "
+                 "counted under Coverage)."),
+        "\n", _partial_cells(analysis),
+        "\n## Figures\n\n",
+        *(md.bullet(f"[{md.escape_text(name)}]({paths[0].relative_to(root).as_posix()})")
+          for name, paths in figures.paths.items()),
+        *(md.bullet(f"not drawn: {md.escape_text(name)}: {md.escape_text(reason)}")
+          for name, reason in figures.omitted.items()),
+        "\n", md.prose(DEFINITIONS),
     ]
     return "".join(parts)
+
+
+def _versus(analysis: Analysis) -> str:
+    versus = analysis.versus_baselines
+    rows = [[md.escape_text(r.model), md.escape_text(r.baseline),
+             _interval(r.p_improvement, r.ci_low, r.ci_high, digits=2),
+             _number(r.accuracy_margin, 2), str(r.common_tasks)] for r in versus.itertuples()]
+    return md.table(["model", "baseline", "P(model > baseline) [CI]", "accuracy margin", "common tasks"], rows,
+                    right=[3, 4])
 
 
 def write_report(analysis: Analysis, out: str | Path) -> ReportFiles:

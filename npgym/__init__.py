@@ -10,6 +10,7 @@ with a SAT or CP solver::
 """
 
 from npgym.cards import Card, ParamError, load_card
+from npgym.contract import ContractError, ContractReport, check_problem
 from npgym.datasets import create_dataset, score_answer
 from npgym.engine import check_solution, generate, generate_from_params, render, solve, verify
 from npgym.extract import Extraction, extract_answer
@@ -19,8 +20,8 @@ from npgym.registry import get_problem, problem_ids, register
 from npgym.verdict import CODES, Reject, Verdict
 
 __all__ = [
-    "CANARY", "CODES", "Card", "Effort", "Extraction", "Instance", "ParamError", "Planted", "Problem",
-    "Reject", "SolveResult", "Verdict", "check_solution", "create_dataset", "extract_answer", "generate",
+    "CANARY", "CODES", "Card", "ContractError", "ContractReport", "Effort", "Extraction", "Instance", "ParamError", "Planted", "Problem",
+    "Reject", "SolveResult", "Verdict", "check_problem", "check_solution", "create_dataset", "extract_answer", "generate",
     "generate_from_params", "get_problem", "load_card", "problem_ids", "register", "render", "score_answer",
     "solve", "verify",
 ]

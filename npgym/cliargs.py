@@ -83,3 +83,14 @@ def package_version() -> str:
         return version("nppc")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+def shard_spec(text: str) -> tuple[int, int]:
+    """Parse ``"2/4"`` (part 2 of 4, counting from 1) into ``(2, 4)``."""
+    try:
+        part, parts = (int(piece) for piece in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a shard like 1/4 (part/parts, counting from 1): {text!r}") from None
+    if not 1 <= part <= parts:
+        raise argparse.ArgumentTypeError(f"a shard's part must be from 1 to its number of parts, got {text!r}")
+    return part, parts

@@ -3,6 +3,12 @@
 Each module in :mod:`npgym.problems` ends with one ``register(...)`` line. Nothing is imported until
 a problem is asked for, so ``import npgym`` does no work; listing the registry imports every module
 once. Adding a problem is one module and one card: the tests sweep whatever is registered.
+
+Problems may also live in other packages: an entry point in the :data:`ENTRY_POINT_GROUP` group
+names a :class:`Problem` subclass or instance (``[project.entry-points."nppc.problems"]
+my_problem = "my_package.my_problem:MyProblem"``); it is loaded when the registry is listed or its
+id is asked for. Such a problem brings its own card (override :attr:`Problem.card`, e.g. with
+:func:`npgym.cards.parse_card`) and should pass :func:`npgym.check_problem`.
 """
 
 from __future__ import annotations
@@ -10,10 +16,12 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
+from importlib.metadata import entry_points
 
 from npgym.problem import Problem
 
 _PROBLEMS: dict[str, Problem] = {}
+ENTRY_POINT_GROUP = "nppc.problems"
 
 
 def register(problem: Problem) -> Problem:
@@ -32,10 +40,23 @@ def _module_names() -> list[str]:
                   if not info.name.startswith("_"))
 
 
+def load_entry_points() -> None:
+    """Register the problems other installed packages declare in the ``nppc.problems`` group."""
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        if point.name in _PROBLEMS:
+            continue
+        loaded = point.load()
+        problem = loaded() if isinstance(loaded, type) else loaded
+        if not isinstance(problem, Problem):
+            raise TypeError(f"entry point {point.name} = {point.value} is not a npgym Problem")
+        register(problem)
+
+
 def problem_ids() -> list[str]:
-    """Every registered problem id, sorted."""
+    """Every registered problem id, sorted (built-in modules and entry points)."""
     for name in _module_names():
         importlib.import_module(f"npgym.problems.{name}")
+    load_entry_points()
     return sorted(_PROBLEMS)
 
 
@@ -44,6 +65,8 @@ def get_problem(problem_id: str) -> Problem:
     base, _, version = problem_id.partition("-v")
     if base not in _PROBLEMS and base in _module_names():
         importlib.import_module(f"npgym.problems.{base}")
+    if base not in _PROBLEMS:
+        load_entry_points()
     problem = _PROBLEMS.get(base)
     if problem is None:
         close = difflib.get_close_matches(base, problem_ids(), n=3)

@@ -30,6 +30,10 @@ def cmd_adaptive(args) -> int:
                         ("--tight", args.tight)):
         if value:
             raise ValueError(f"--adaptive chooses the levels and instances itself: drop {flag}")
+    for flag, value in (("--shard", getattr(args, "shard", None)),
+                        ("--backend ray", getattr(args, "backend", "local") != "local")):
+        if value:
+            raise ValueError(f"--adaptive decides each step from the answers to the last, in one process: drop {flag}")
     Store.check_path(args.store)
     sampling = Sampling(args.max_tokens, args.temperature, args.top_p, args.sampling_seed)
     plan = plan_adaptive(args.model, problems=args.problems or [], seeds=args.seeds, no_fraction=args.no_fraction,

@@ -13,7 +13,7 @@ and resume each other.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -24,8 +24,9 @@ from npgym.prompt import TEMPLATE_VERSION
 from npgym.registry import get_problem
 from npgym.testset import read_testset
 from npsolver.adapters import Adapter, Sampling, make_adapter
+from npsolver.distributed import AdapterSpec, execute_on_ray, spec_of
 from npsolver.errors import RetryPolicy
-from npsolver.plan import Task, build_tasks, generate_targets, run_id_of, run_identity, unique
+from npsolver.plan import Task, build_tasks, generate_targets, in_shard, run_id_of, run_identity, unique
 from npsolver.runner import RunSettings, RunSummary, run_tasks
 from npsolver.secrets import Redactor, strip_url_credentials
 from npsolver.store import Store
@@ -40,6 +41,7 @@ class RunPlan:
     identity: dict[str, Any]
     selection: dict[str, Any]
     api_base: str | None = None
+    spec: AdapterSpec | None = None  # how a worker elsewhere rebuilds the adapter
 
     @property
     def model(self) -> str:
@@ -48,6 +50,10 @@ class RunPlan:
     @property
     def run_id(self) -> str:
         return run_id_of(self.identity)
+
+    def shard(self, part: int, parts: int) -> "RunPlan":
+        """The same run (same run id) restricted to shard ``part`` of ``parts``; merge the stores afterwards."""
+        return replace(self, tasks=[task for task in self.tasks if in_shard(task, part, parts)])
 
     @property
     def unkeyed(self) -> int:
@@ -94,7 +100,8 @@ def plan_run(model: str, *, problems: Sequence[str] | None = None, levels: Seque
     targets, selection = select_targets(problems, levels, seeds, count, no_fraction, tight, time_limit, testset, keys)
     tasks = build_tasks(targets, shots, samples)
     identity = run_identity(model, api_base, sampling, shots, samples, targets, any_address)
-    return RunPlan(adapter, targets, tasks, identity, selection, api_base)
+    return RunPlan(adapter, targets, tasks, identity, selection, api_base,
+                   spec_of(model, sampling, api_base, api_key_env, timeout))
 
 
 def select_targets(problems: Sequence[str] | None, levels: Sequence[int] | None, seeds: Sequence[int], count: int,
@@ -121,8 +128,15 @@ def select_targets(problems: Sequence[str] | None, levels: Sequence[int] | None,
 
 def execute_plan(plan: RunPlan, store: str | Path, *, concurrency: int = 8, max_attempts: int = 6,
                  retry_delay: float = 1.0, max_cost: float | None = None, progress: bool = True,
-                 handle_signals: bool = False, health_check: Callable[[], str | None] | None = None) -> RunResult:
-    """Ask the model every task of ``plan`` that has no final record in ``store`` yet, and record each reply."""
+                 handle_signals: bool = False, health_check: Callable[[], str | None] | None = None,
+                 backend: str = "local", address: str | None = None, chunk_size: int = 16) -> RunResult:
+    """Ask the model every task of ``plan`` that has no final record in ``store`` yet, and record each reply.
+
+    ``backend="ray"`` sends the tasks to a Ray cluster (``address``, or a local one) in chunks of
+    ``chunk_size``, ``concurrency`` requests in flight per chunk (:mod:`npsolver.distributed`).
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"--backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     Store.check_path(store)
     redactor = Redactor.from_environment(credential_variables=plan.adapter.credential_variables())
     config = redactor.value({**plan.identity, "selection": plan.selection, "adapter": plan.adapter.describe(),
@@ -133,7 +147,11 @@ def execute_plan(plan: RunPlan, store: str | Path, *, concurrency: int = 8, max_
     with Store(store) as opened:
         opened.put_run(plan.run_id, plan.model, config, TEMPLATE_VERSION, package_version(), git_commit())
         opened.put_instances(target.to_record(with_key=True) for target in plan.targets)
-        summary = run_tasks(opened, plan.run_id, plan.adapter, plan.tasks, settings, redactor)
+        if backend == "ray":
+            summary = execute_on_ray(opened, plan.run_id, plan.spec, plan.tasks, settings, address=address,
+                                     chunk_size=chunk_size)
+        else:
+            summary = run_tasks(opened, plan.run_id, plan.adapter, plan.tasks, settings, redactor)
         final = opened.final_count(plan.run_id)
     return RunResult(summary, final, Path(store))
 
@@ -145,7 +163,8 @@ def run_model(model: str, store: str | Path, **options: Any) -> RunResult:
 
 
 _EXECUTION_OPTIONS = ("concurrency", "max_attempts", "retry_delay", "max_cost", "progress", "handle_signals",
-                      "health_check")
+                      "health_check", "backend", "address", "chunk_size")
+BACKENDS = ("local", "ray")
 
 
 def git_commit() -> str | None:

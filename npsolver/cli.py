@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from npgym.cliargs import int_list, non_negative_float, positive, positive_float, problem_list
+from npgym.cliargs import int_list, non_negative_float, positive, positive_float, problem_list, shard_spec
 from npgym.engine import DEFAULT_TIME_LIMIT
 from npgym.prompt import TEMPLATE_VERSION
 from npsolver.adapters import Sampling
 from npsolver.adaptive_cli import add_adaptive_options, cmd_adaptive
 from npsolver.api import execute_plan, plan_run
 from npsolver.export import FORMATS, export_store
+from npsolver.merge import merge_stores
 from npsolver.runner import RunSummary
 from npsolver.store import Store
 
@@ -58,6 +59,12 @@ def add_commands(subparsers) -> None:
     how.add_argument("--max-cost", type=non_negative_float, help="stop starting requests once the run has cost this many USD in all")
     how.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     how.add_argument("--dry-run", action="store_true", help="print the run id and the plan, call nothing")
+    how.add_argument("--backend", choices=("local", "ray"), default="local",
+                     help="where requests run: this process (default) or a Ray cluster (needs the ray extra)")
+    how.add_argument("--address", help="the Ray cluster to join (default: start a local one on 127.0.0.1)")
+    how.add_argument("--shard", type=shard_spec, metavar="I/N",
+                     help="run only part I of N (from 1) of the tasks, e.g. one task of a Slurm array; the run id is "
+                          "the whole run's: join the parts' stores with nppc store merge")
     add_adaptive_options(run)
     run.set_defaults(handler=cmd_run)
 
@@ -68,6 +75,14 @@ def add_commands(subparsers) -> None:
     export.add_argument("--run", help="only this run id")
     export.add_argument("--no-text", action="store_true", help="leave out response, reasoning and answer texts")
     export.set_defaults(handler=cmd_export)
+
+    store = subparsers.add_parser("store", help="work on run stores")
+    store_commands = store.add_subparsers(dest="store_command", metavar="COMMAND", required=True)
+    merge = store_commands.add_parser("merge", help="join stores (the parts of a sharded run) into one",
+                                      description=merge_stores.__doc__)
+    merge.add_argument("parts", nargs="+", metavar="STORE", help="the stores to merge")
+    merge.add_argument("--out", required=True, help="the merged store (created if missing)")
+    merge.set_defaults(handler=cmd_store_merge)
 
 
 def cmd_run(args) -> int:
@@ -85,12 +100,16 @@ def cmd_run(args) -> int:
     if plan.unkeyed:
         print(f"warning: {plan.unkeyed} instances have no answer key: 'no solution' claims on them cannot be graded "
               "(pass --keys; a later run with --keys grades them from the stored replies)", file=sys.stderr)
+    if args.shard:
+        plan = plan.shard(*args.shard)
+        print(f"shard {args.shard[0]}/{args.shard[1]}: {len(plan.tasks)} tasks", file=sys.stderr)
     if args.dry_run:
         print(plan.run_id)
         return 0
     result = execute_plan(plan, args.store, concurrency=args.concurrency, max_attempts=args.max_attempts,
                           retry_delay=args.retry_delay, max_cost=args.max_cost, progress=not args.no_progress,
-                          handle_signals=True, health_check=getattr(args, "health_check", None))
+                          handle_signals=True, health_check=getattr(args, "health_check", None),
+                          backend=args.backend, address=args.address)
     report(result.summary, args.store, result.final)
     if result.summary.signal is not None:
         return 128 + result.summary.signal
@@ -122,6 +141,13 @@ def report(summary: RunSummary, store_path: str, final: int) -> None:
 def one_line(text: str, limit: int = 300) -> str:
     flat = " ".join((text or "").split())
     return flat if len(flat) <= limit else flat[:limit - 3] + "..."
+
+
+def cmd_store_merge(args) -> int:
+    summary = merge_stores(args.parts, args.out)
+    print(f"merged {summary.sources} stores ({summary.runs} runs) into {args.out}: {summary.records_read} records "
+          f"read, {summary.records_written} new, {summary.duplicates} duplicates dropped", file=sys.stderr)
+    return 0
 
 
 def cmd_export(args) -> int:

@@ -92,6 +92,12 @@ def build_tasks(targets: Sequence[Instance], shots: int, samples: int) -> list[T
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "0.0.0.0"})
 
 
+def in_shard(task: Task, part: int, parts: int) -> bool:
+    """Whether ``task`` belongs to shard ``part`` of ``parts`` (from 1): a stable hash of its key, not its order."""
+    digest = hashlib.sha256(f"{task.instance.id}:{task.sample}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % parts == part - 1
+
+
 def identity_address(api_base: str | None, any_address: bool = False) -> str | None:
     """The part of an API base that names the model server in a run id.
 

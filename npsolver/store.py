@@ -155,11 +155,14 @@ class Store:
 
     def put_record(self, record: RunRecord | Mapping[str, Any]) -> None:
         """Write one finished record atomically (replacing an earlier failed attempt of the same key)."""
-        row = as_record(record).to_row()
-        placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
+        self.put_records([record])
+
+    def put_records(self, records: Iterable[RunRecord | Mapping[str, Any]]) -> None:
+        """Write records in one transaction: all of them or, if one is bad, none."""
+        rows = [[row[c] for c in RECORD_COLUMNS] for row in (as_record(r).to_row() for r in records)]
         with self.transaction() as db:
-            db.execute(f"INSERT OR REPLACE INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})",
-                       [row[c] for c in RECORD_COLUMNS])
+            db.executemany(f"INSERT OR REPLACE INTO records ({', '.join(RECORD_COLUMNS)}) "
+                           f"VALUES ({_marks(RECORD_COLUMNS)})", rows)
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -1,23 +1,34 @@
-"""The site's files: data with a schema, traceable rows, escaped text, nothing fetched from the network."""
+"""The site's files: data with a schema, traceable rows, model cards, escaped text, nothing fetched from the network."""
 
 import csv
 import json
 import re
 
-from leaderboard.pages import embed_json
+from leaderboard.html import embed_json, model_page_name
 
 
-def test_board_json_has_schema_rows_and_traceable_runs(site, evil_names):
+def test_board_json_has_schema_rows_cards_and_traceable_runs(site, evil_names):
     EVIL_IMG, EVIL_SCRIPT = evil_names
     board = json.loads((site.root / "leaderboard.json").read_text())
     assert board["schema_version"] == 1 and "iqm" in board["definitions"] and board["columns"]
     models = [row["model"] for row in board["rows"]]
     assert models[0] == "lab/strong" and set(models) == {"lab/strong", "baseline/random", EVIL_IMG, EVIL_SCRIPT}
-    baseline = next(row for row in board["rows"] if row["model"] == "baseline/random")
+    rows = {row["model"]: row for row in board["rows"]}
+    baseline = rows["baseline/random"]
     assert baseline["is_baseline"] and baseline["runs"][0]["store"].endswith("first.sqlite")
-    evil = next(row for row in board["rows"] if row["model"] == EVIL_SCRIPT)
+    assert baseline["card"]["source"] == "built-in"
+    strong = rows["lab/strong"]
+    assert strong["card"]["parameters"] == "70B" and strong["card"]["release_date"] == "2025-01-31"
+    assert strong["weights"] == "open" and rows[EVIL_IMG]["weights"] == "closed" and rows[EVIL_SCRIPT]["card"] is None
+    evil = rows[EVIL_SCRIPT]
     assert evil["cost_per_correct_usd"] is None and evil["cost_coverage"] == 0  # unknown, never 0
-    assert evil["runs"][0]["package_version"] and evil["runs"][0]["store"].endswith("second.sqlite")
+    assert evil["runs"][0]["package_version"] and evil["runs"][0]["created_at"].startswith("20")
+    assert evil["partial"] and evil["coverage"].startswith("partial: 3 of 4 tasks")
+    assert strong["coverage"].startswith("complete")
+    assert evil["testset"]["seeds"] == [1, 2] and len(evil["testset"]["hash"]) == 16
+    assert evil["testset"]["problem_versions"].keys() == {"three_sat", "vertex_cover"}
+    assert board["problem_info"]["vertex_cover"]["suite"] == "core"
+    assert board["groups"]["family"]["graphs"] == ["vertex_cover"]
     assert set(evil["problems"]) == {"three_sat", "vertex_cover"}
     assert "schema version 1" in (site.root / "schema.md").read_text()
 
@@ -25,17 +36,44 @@ def test_board_json_has_schema_rows_and_traceable_runs(site, evil_names):
 def test_csv_flattens_the_same_rows(site):
     rows = list(csv.DictReader(open(site.root / "leaderboard.csv", encoding="utf-8")))
     assert [row["model"] for row in rows][0] == "lab/strong"
-    assert {"acc_vertex_cover", "ceiling_three_sat_high", "run_ids", "git_commits"} <= set(rows[0])
+    assert {"acc_vertex_cover", "ceiling_three_sat_high", "run_ids", "git_commits", "card_provider", "testset_hash",
+            "coverage"} <= set(rows[0])
 
 
-def test_pages_escape_every_model_name_and_load_nothing_remote(site):
-    pages = [site.index, site.root / "runs.html", *site.problem_pages.values()]
+def test_every_page_exists_and_links_resolve(site):
+    pages = [site.index, site.root / "runs.html", site.root / "problems" / "index.html",
+             site.root / "models" / "index.html", site.root / "samples" / "index.html",
+             *site.problem_pages.values(), *site.model_pages.values()]
     for path in pages:
         html = path.read_text()
-        assert "<img src=x" not in html and "<script>alert" not in html and "<b>bold" not in html
+        for target in re.findall(r'(?:href|src)="([^"#:]+)(?:#[^"]*)?"', html):
+            if not target.startswith("data:"):
+                assert (path.parent / target).exists(), f"{path.name} links to missing {target}"
+
+
+def test_pages_escape_every_text_and_load_nothing_remote(site):
+    pages = [site.index, site.root / "runs.html", site.root / "problems" / "index.html",
+             site.root / "models" / "index.html", site.root / "samples" / "index.html",
+             *site.problem_pages.values(), *site.model_pages.values()]
+    for path in pages:
+        html = path.read_text()
+        for raw in ("<img src=x", "<script>alert", "<b>bold", "<b onmouseover", 'href="javascript:'):
+            assert raw not in html, f"{raw} unescaped in {path.name}"
         assert not re.search(r"(src|href)=\"(https?:)?//", html)  # offline: no CDN, no external fonts
     assert "&lt;img src=x onerror=alert(1)&gt;" in (site.root / "runs.html").read_text()
-    assert (site.root / "problems" / "vertex_cover.html").exists()
+    evil_page = site.model_pages["<img src=x onerror=alert(1)>"].read_text()
+    assert "&lt;b onmouseover=alert(3)&gt;Evil&lt;/b&gt;" in evil_page and "javascript:alert(5)" in evil_page
+
+
+def test_model_pages_have_distinct_names_even_when_names_slug_alike():
+    assert model_page_name("a/b") != model_page_name("a_b") and model_page_name("a/b").endswith(".html")
+
+
+def test_problem_page_shows_statement_example_levels_and_ceilings(site):
+    html = site.problem_pages["vertex_cover"].read_text()
+    assert "A vertex cover is a set of vertices" in html and "An example instance" in html
+    assert "level 1" in html and "level 2" in html and "ceiling [95% CI]" in html
+    assert "accuracy_vertex_cover.png" in html
 
 
 def test_embedded_json_cannot_close_its_script_element():

@@ -140,6 +140,7 @@ def test_the_command_line_runs_adaptively_and_prints_each_ceiling(tmp_path, caps
     (["--levels", "1-3"], "drop --levels"),
     (["--tight"], "drop --tight"),
     (["--no-fraction", "1.5"], "--no-fraction must be in [0, 1]"),
+    (["--shard", "1/2"], "drop --shard"),
 ])
 def test_bad_adaptive_input_is_a_one_line_error(tmp_path, capsys, args, complaint):
     code, _, err = run_cli(capsys, "run", "--adaptive", "--model", MODEL, "--problems", PROBLEMS[0], "--store",

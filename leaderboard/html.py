@@ -1,0 +1,72 @@
+"""Pieces shared by every page of the site: the page shell, the navigation, escaped JSON, links to samples.
+
+Every piece of data put into HTML here goes through ``html.escape``; data handed to a script goes
+through :func:`embed_json`, which cannot close its ``<script>`` element.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+NAV = (("index.html", "Leaderboard"), ("problems/index.html", "Problems"), ("models/index.html", "Models"),
+       ("samples/index.html", "Samples"), ("runs.html", "Runs"), ("schema.md", "Data & schema"))
+
+
+def embed_json(value: Any) -> str:
+    """JSON that cannot close its ``<script>`` element or open a comment: ``< > &`` become ``\\u`` escapes."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                       ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+def model_page_name(model: str) -> str:
+    """A file name for a model's page: readable, and unique even when two names slug alike."""
+    from npeval.plots import slug  # here, so that the viewer (nppc view) needs no analysis extra
+
+    return f"{slug(model)[:48]}-{hashlib.sha256(model.encode()).hexdigest()[:8]}.html"
+
+
+def samples_link(depth: int = 0, **filters: Any) -> str:
+    """The viewer's address with its filters set (model=..., problem=..., level=..., status=..., code=...)."""
+    query = urlencode({key: value for key, value in filters.items() if value is not None})
+    return "../" * depth + "samples/index.html" + (f"#{query}" if query else "")
+
+
+def nav(current: str, depth: int) -> str:
+    up = "../" * depth
+    links = "".join(
+        f'<a href="{up}{href}"{" aria-current=page" if href == current else ""}>{escape(label)}</a>'
+        for href, label in NAV)
+    return f'<nav class="site-nav" aria-label="site">{links}</nav>'
+
+
+def page(title: str, body: str, depth: int = 0, current: str = "") -> str:
+    up = "../" * depth
+    return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<link rel="icon" href="data:,">\n<link rel="stylesheet" href="{up}board.css">\n'
+            f"<title>{escape(title)}</title>\n</head>\n<body>\n{nav(current, depth)}\n{body}\n</body>\n</html>\n")
+
+
+def figure(path: str, caption: str) -> str:
+    svg = path[:-4] + ".svg"
+    return (f'<figure><a href="{escape(svg)}"><img src="{escape(path)}" alt="{escape(caption)}" loading="lazy"></a>'
+            f"<figcaption>{escape(caption)}</figcaption></figure>")
+
+
+def number(value: Any, digits: int = 2, missing: str = "n/a") -> str:
+    if value is None or value != value:  # None or NaN
+        return missing
+    return f"{float(value):.{digits}f}"
+
+
+def interval(value: Any, low: Any, high: Any, digits: int = 2) -> str:
+    if value is None or value != value:
+        return "n/a"
+    return f"{number(value, digits)} [{number(low, digits)}, {number(high, digits)}]"
