@@ -100,7 +100,8 @@ def synthetic_rows(problems: list[str], grids: dict[str, list], folder: Path, cu
             grid = fit(problem, counts)
             a = found[problem]
             rows.append({"ceiling": ceiling, "slope": slope, "floor": floor, "problem": problem, "truth": truth,
-                         "calls": a["calls"], "error": a["ceiling"] - truth, "covered": a["ci_low"] <= truth <= a["ci_high"],
+                         "calls": a["calls"], "error": a["ceiling"] - truth,
+                         "covered": a["ci_low"] <= truth <= a["ci_high"],
                          "width": a["ci_high"] - a["ci_low"], "stop": a["stop"], "grid_error": grid["ceiling"] - truth,
                          "grid_covered": grid["ci_low"] <= truth <= grid["ci_high"],
                          "grid_width": grid["ci_high"] - grid["ci_low"],
@@ -161,7 +162,8 @@ def baseline_rows(models: list[str], problems: list[str], folder: Path, max_leve
 
 
 def baseline_table(rows: list[dict]) -> str:
-    lines = ["| model | problem | adaptive ceiling [95%] | calls | stop | grid fit [95%] | grid calls | board ceiling |",
+    lines = ["| model | problem | adaptive ceiling [95%] | calls | stop | grid fit [95%] | grid calls | "
+             "board ceiling |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         a, g = r["adaptive"], r["grid"]

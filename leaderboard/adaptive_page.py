@@ -19,7 +19,10 @@ ROW_FIELDS = ("model", "problem", "design", "runs", "is_baseline", "calls", "cei
 
 
 def add_adaptive(board: Board, out: Path, document: dict[str, Any]) -> Path | None:
-    """Write ``adaptive.html`` (with its tables and figure) and put its rows in ``document``; None if no run is adaptive."""
+    """Write ``adaptive.html`` (with its tables and figure) and put its rows in ``document``.
+
+    Returns the page's path, or None (and writes nothing) when no run on the board is adaptive.
+    """
     tables = adaptive_tables(board)
     if not tables.has_adaptive:
         return None

@@ -331,7 +331,8 @@ def _version() -> str:
 
 
 def run_adaptive(model: str, store: str | Path, **options: Any) -> AdaptiveResult:
-    """Plan and execute an adaptive run in one call (``options`` of :func:`plan_adaptive` / :func:`execute_adaptive`)."""
+    """Plan and execute an adaptive run in one call: ``options`` of :func:`plan_adaptive` and
+    :func:`execute_adaptive`."""
     execution = {name: options.pop(name) for name in list(options) if name in _EXECUTION_OPTIONS}
     return execute_adaptive(plan_adaptive(model, **options), store, **execution)
 
