@@ -230,6 +230,9 @@ def build_site(analysis: Analysis, out: str | Path, card_files: Iterable[str | P
     report.write_tables(analysis, out / "tables")
     figures = plots.all_figures(analysis, out / "plots")
     document = board_document(analysis, card_files)
+    from leaderboard.adaptive_page import add_adaptive  # issue 14's hook: adaptive.html when a run is adaptive
+
+    add_adaptive(analysis.board, out, document)
     write_data_files(document, out)
     pages.write_assets(out)
     index = out / "index.html"

@@ -83,7 +83,8 @@ a header to sort. Definitions: <a href="schema.md">schema.md</a>.</p>
 <ul><li><a href="leaderboard.json">leaderboard.json</a> and <a href="leaderboard.csv">leaderboard.csv</a> (fields:
 <a href="schema.md">schema.md</a>)</li><li><a href="samples/index.html">every answer</a> in the sample viewer</li>
 <li><a href="runs.html">runs</a>: configuration, package version and commit of every run</li>
-<li><a href="tables/">all tables</a> (CSV and JSON)</li></ul>
+<li><a href="tables/">all tables</a> (CSV and JSON)</li>
+{'<li><a href="adaptive.html">adaptive ceilings</a>: the fitted ceiling level of adaptive and grid runs</li>' if document.get('adaptive') else ''}</ul>
 </main>
 <script type="application/json" id="board-data">{embed_json(document)}</script>
 <script src="board.js"></script>"""

@@ -21,6 +21,8 @@ TOP_LEVEL = {
     "definitions": "the definition of every number (the same text as below)",
     "columns": "this field list",
     "rows": "one row per model, best IQM first",
+    "adaptive": "only when a run is adaptive: one row per (model, problem, design) with the fitted ceiling level, "
+                "its 95% interval, calls and stop reason (npeval.adaptive; shown on adaptive.html)",
 }
 
 COLUMNS = {

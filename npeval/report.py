@@ -173,6 +173,9 @@ def write_report(analysis: Analysis, out: str | Path) -> ReportFiles:
     out.mkdir(parents=True, exist_ok=True)
     tables = write_tables(analysis, out / "tables")
     figures = plots.all_figures(analysis, out / "plots")
+    from npeval.adaptive import adaptive_section  # issue 14's hook: "" unless the board has adaptive runs
+
     summary = out / "summary.md"
-    summary.write_text(summary_markdown(analysis, figures, out), encoding="utf-8")
+    summary.write_text(summary_markdown(analysis, figures, out) + adaptive_section(analysis.board, out),
+                       encoding="utf-8")
     return ReportFiles(summary, tables, figures)

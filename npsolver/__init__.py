@@ -2,14 +2,19 @@
 
 The Python API of ``nppc run``: :func:`run_model` (or :func:`plan_run` then :func:`execute_plan`)
 writes typed :class:`RunRecord` rows into a :class:`Store`; :func:`export_store` writes them out.
+``nppc run --adaptive`` is :func:`run_adaptive` (or :func:`plan_adaptive` then :func:`execute_adaptive`).
 """
 
 from npsolver.adapters import Completion, Sampling, make_adapter
+from npsolver.adaptive import AdaptivePlan, AdaptiveResult, execute_adaptive, plan_adaptive, run_adaptive
 from npsolver.api import RunPlan, RunResult, execute_plan, plan_run, run_model
 from npsolver.export import export_store
 from npsolver.records import RunRecord, Status
 from npsolver.runner import RunSummary
 from npsolver.store import Store
+from npsolver import synthetic  # noqa: F401, E402 - registers the baseline/synthetic adapter
 
-__all__ = ["Completion", "RunPlan", "RunRecord", "RunResult", "RunSummary", "Sampling", "Status", "Store",
-           "execute_plan", "export_store", "make_adapter", "plan_run", "run_model"]
+__all__ = ["AdaptivePlan", "AdaptiveResult", "Completion", "RunPlan", "RunRecord", "RunResult", "RunSummary",
+           "Sampling", "Status", "Store",
+           "execute_adaptive", "execute_plan", "export_store", "make_adapter", "plan_adaptive", "plan_run",
+           "run_adaptive", "run_model"]

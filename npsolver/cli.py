@@ -9,6 +9,7 @@ from npgym.cliargs import int_list, non_negative_float, positive, positive_float
 from npgym.engine import DEFAULT_TIME_LIMIT
 from npgym.prompt import TEMPLATE_VERSION
 from npsolver.adapters import Sampling
+from npsolver.adaptive_cli import add_adaptive_options, cmd_adaptive
 from npsolver.api import execute_plan, plan_run
 from npsolver.export import FORMATS, export_store
 from npsolver.merge import merge_stores
@@ -64,6 +65,7 @@ def add_commands(subparsers) -> None:
     how.add_argument("--shard", type=shard_spec, metavar="I/N",
                      help="run only part I of N (from 1) of the tasks, e.g. one task of a Slurm array; the run id is "
                           "the whole run's: join the parts' stores with nppc store merge")
+    add_adaptive_options(run)
     run.set_defaults(handler=cmd_run)
 
     export = subparsers.add_parser("export", help="export the records of a run store")
@@ -84,6 +86,8 @@ def add_commands(subparsers) -> None:
 
 
 def cmd_run(args) -> int:
+    if args.adaptive:
+        return cmd_adaptive(args)
     sampling = Sampling(args.max_tokens, args.temperature, args.top_p, args.sampling_seed)
     Store.check_path(args.store)  # a bad --store fails before the instances are made
     plan = plan_run(args.model, problems=args.problems, levels=args.levels, seeds=args.seeds, count=args.count,
