@@ -163,14 +163,18 @@ class Store:
 
     def put_record(self, record: dict[str, Any]) -> None:
         """Write one finished record atomically (replacing an earlier failed attempt of the same key)."""
-        unknown = set(record) - set(RECORD_COLUMNS)
-        if unknown:
-            raise ValueError(f"unknown record fields {sorted(unknown)}")
-        columns = [c for c in RECORD_COLUMNS if c in record]
-        placeholders = ", ".join("?" for _ in columns)
+        self.put_records([record])
+
+    def put_records(self, records: Iterable[dict[str, Any]]) -> None:
+        """Write finished records in one transaction: all of them or, if one is bad, none."""
         with self.transaction() as db:
-            db.execute(f"INSERT OR REPLACE INTO records ({', '.join(columns)}) VALUES ({placeholders})",
-                       [record[c] for c in columns])
+            for record in records:
+                unknown = set(record) - set(RECORD_COLUMNS)
+                if unknown:
+                    raise ValueError(f"unknown record fields {sorted(unknown)}")
+                columns = [c for c in RECORD_COLUMNS if c in record]
+                db.execute(f"INSERT OR REPLACE INTO records ({', '.join(columns)}) VALUES ({_marks(columns)})",
+                           [record[c] for c in columns])
 
     # -- reading ------------------------------------------------------------------------------
 
