@@ -132,7 +132,7 @@ def build_site(analysis: Analysis, out: str | Path) -> Site:
     out = Path(out)
     (out / "problems").mkdir(parents=True, exist_ok=True)
     report.write_tables(analysis, out / "tables")
-    figures = plots.all_figures(analysis, out / "plots")
+    figures = report.figures(analysis, out / "plots")
     document = board_document(analysis)
     write_data_files(document, out)
     pages.write_assets(out)

@@ -7,6 +7,7 @@ leave a gap, so a reader sees where data is short; baselines are dashed.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -54,8 +55,9 @@ def accuracy_by_level(analysis: Analysis, problem: str, out: Path) -> list[Path]
         colour = colours[model]
         style = "--" if is_baseline(model) else "-"
         axes.plot(levels, rows["accuracy"], style, color=colour, label=model)
-        axes.fill_between(levels, rows["ci_low"].astype(float), rows["ci_high"].astype(float), color=colour,
-                          alpha=0.15, linewidth=0)
+        accuracy = rows["accuracy"].astype(float).to_numpy()
+        axes.fill_between(levels, np.fmin(rows["ci_low"].astype(float), accuracy),  # clipped at the point
+                          np.fmax(rows["ci_high"].astype(float), accuracy), color=colour, alpha=0.15, linewidth=0)
         complete = (rows["status"] == "complete").to_numpy()
         axes.plot(levels[complete], rows["accuracy"].to_numpy()[complete], "o", color=colour, markersize=4)
         axes.plot(levels[~complete], rows["accuracy"].to_numpy()[~complete], "o", markerfacecolor="white",
@@ -176,7 +178,7 @@ def aggregates(analysis: Analysis, out: Path) -> list[Path]:
         for position, model in enumerate(models):
             value, low, high = rows.loc[model, ["value", "ci_low", "ci_high"]].astype(float)
             if np.isfinite(value):
-                axes.errorbar(value, position, xerr=[[value - low], [high - value]], fmt="o", capsize=3,
+                axes.errorbar(value, position, xerr=error_bar(value, low, high), fmt="o", capsize=3,
                               color=colours[model], mfc="white" if rows.loc[model, "partial"] else colours[model])
         axes.set_yticks(range(len(models)), models if index == 0 else [""] * len(models), fontsize=8)
         axes.set(title=metric.replace("_", " "), xlim=(-0.03, 1.03))
@@ -185,13 +187,31 @@ def aggregates(analysis: Analysis, out: Path) -> list[Path]:
     return _save(figure, out, "aggregates")
 
 
-def all_figures(analysis: Analysis, out: Path) -> dict[str, list[Path]]:
-    """Every figure of the report, by name."""
+def error_bar(value: float, low: float, high: float) -> list[list[float]]:
+    """Asymmetric error-bar lengths [[below], [above]], clipped at the point: a percentile interval that
+    misses its point (see npeval.stats) draws no bar on that side instead of a negative one."""
+    below = value - low if np.isfinite(low) else 0.0
+    above = high - value if np.isfinite(high) else 0.0
+    return [[max(below, 0.0)], [max(above, 0.0)]]
+
+
+def all_figures(analysis: Analysis, out: Path, skipped: dict[str, str] | None = None) -> dict[str, list[Path]]:
+    """Every figure of the report, by name. A figure that fails is left out and its error kept in
+    ``skipped`` (name -> message) and printed on stderr: one bad figure never stops the others."""
     out.mkdir(parents=True, exist_ok=True)
-    figures = {"heatmap": heatmap(analysis, out), "aggregates": aggregates(analysis, out),
-               "tokens_by_level": tokens_by_level(analysis, out), "aha_by_level": aha_by_level(analysis, out),
-               "errors_by_level": errors_by_level(analysis, out)}
+    drawers = {"heatmap": lambda: heatmap(analysis, out), "aggregates": lambda: aggregates(analysis, out),
+               "tokens_by_level": lambda: tokens_by_level(analysis, out),
+               "aha_by_level": lambda: aha_by_level(analysis, out), "errors_by_level": lambda: errors_by_level(analysis, out)}
     for problem in analysis.board.problems:
-        figures[f"accuracy_{slug(problem)}"] = accuracy_by_level(analysis, problem, out)
-        figures[f"errors_{slug(problem)}"] = errors_by_level(analysis, out, problem)
+        drawers[f"accuracy_{slug(problem)}"] = lambda problem=problem: accuracy_by_level(analysis, problem, out)
+        drawers[f"errors_{slug(problem)}"] = lambda problem=problem: errors_by_level(analysis, out, problem)
+    figures = {}
+    for name, draw in drawers.items():
+        try:
+            figures[name] = draw()
+        except Exception as error:  # noqa: BLE001 - a figure is never worth the whole report
+            message = f"{type(error).__name__}: {error}"
+            if skipped is not None:
+                skipped[name] = message
+            print(f"figure {name} skipped: {message}", file=sys.stderr)
     return figures

@@ -9,7 +9,9 @@ Layout of ``DIR``::
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +66,8 @@ def _interval(row) -> str:
     return f"{value:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]" + (" *" if row.get("partial") else "")
 
 
-def summary_markdown(analysis: Analysis, figures: dict[str, list[Path]], root: Path) -> str:
+def summary_markdown(analysis: Analysis, figures: dict[str, list[Path]], root: Path,
+                     skipped: dict[str, str] | None = None) -> str:
     board = analysis.board
     iqm = analysis.aggregates[analysis.aggregates["metric"] == "iqm"].sort_values("value", ascending=False)
     ranking = pd.DataFrame({
@@ -98,16 +101,42 @@ def summary_markdown(analysis: Analysis, figures: dict[str, list[Path]], root: P
         f"\n## Partial and missing cells ({len(short)})\n", markdown_table(short),
         "\n## Figures\n",
         *(f"- [{name}]({figures_paths[0].relative_to(root).as_posix()})\n" for name, figures_paths in figures.items()),
+        *(f"- {name}: not drawn ({_cell(error)})\n" for name, error in (skipped or {}).items()),
         f"\n{DEFINITIONS}\n",
     ]
     return "".join(parts)
+
+
+def figures(analysis: Analysis, out: Path, skipped: dict[str, str] | None = None) -> dict[str, list[Path]]:
+    """Every figure of ``analysis`` in ``out``: drawn once into the analysis cache, copied from it afterwards.
+
+    ``skipped`` receives the figures that could not be drawn (name -> error), as from
+    :func:`npeval.plots.all_figures`.
+    """
+    skipped = {} if skipped is None else skipped
+    if analysis.cache_folder is None:
+        return plots.all_figures(analysis, out, skipped)
+    drawn, index = analysis.cache_folder / "plots", analysis.cache_folder / "plots.json"
+    if not index.exists():
+        shutil.rmtree(drawn, ignore_errors=True)
+        made = plots.all_figures(analysis, drawn, skipped)
+        index.write_text(json.dumps({"figures": {name: [p.name for p in paths] for name, paths in made.items()},
+                                     "skipped": skipped}), encoding="utf-8")
+    listed = json.loads(index.read_text(encoding="utf-8"))
+    skipped.update(listed["skipped"])
+    out.mkdir(parents=True, exist_ok=True)
+    copied = {}
+    for name, files in listed["figures"].items():
+        copied[name] = [Path(shutil.copyfile(drawn / file, out / file)) for file in files]
+    return copied
 
 
 def write_report(analysis: Analysis, out: str | Path) -> ReportFiles:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables = write_tables(analysis, out / "tables")
-    figures = plots.all_figures(analysis, out / "plots")
+    skipped: dict[str, str] = {}
+    drawn = figures(analysis, out / "plots", skipped)
     summary = out / "summary.md"
-    summary.write_text(summary_markdown(analysis, figures, out), encoding="utf-8")
-    return ReportFiles(summary, tables, figures)
+    summary.write_text(summary_markdown(analysis, drawn, out, skipped), encoding="utf-8")
+    return ReportFiles(summary, tables, drawn)
