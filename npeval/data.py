@@ -38,12 +38,12 @@ BASELINE_PREFIX = "baseline/"
 COMPLETE, PARTIAL, MISSING = "complete", "partial", "missing"
 CELL_KEYS = ["model", "problem", "level"]
 TEXT_COLUMNS = ("response_text", "reasoning_text", "answer_json", "message")
-_RECORD_QUERY = ("SELECT rowid, run_id, instance_id, sample, model, problem, level, prompt_hash, status, correct, "
-                 "code, finish_reason, objective, prompt_tokens, completion_tokens, reasoning_tokens, cost_usd "
-                 "FROM records")
+_RECORD_COLUMNS = {  # what the board reads of each record (no text), with a literal of the column's type
+    "rowid": "0", "run_id": "''", "instance_id": "''", "sample": "0", "model": "''", "problem": "''", "level": "0",
+    "prompt_hash": "''", "status": "''", "correct": "0", "code": "''", "finish_reason": "''", "objective": "0.5",
+    "prompt_tokens": "0", "completion_tokens": "0", "reasoning_tokens": "0", "cost_usd": "0.5"}
+_TEXT_BLOCK = 100_000  # records per streamed block of text
 _SHARED_STRINGS = ("run_id", "instance_id", "model", "problem", "prompt_hash", "status", "code", "finish_reason")
-_CHUNK = 100_000
-_TEXT_CHUNK = 900  # rowids per query: under SQLite's oldest limit of 999 parameters
 
 
 @dataclass
@@ -71,24 +71,28 @@ class Board:
         return self.records[self.records["is_attempt"] & self.records["level"].notna()]
 
     def texts(self, rows: pd.DataFrame, columns: Iterable[str] = TEXT_COLUMNS) -> Iterator[pd.DataFrame]:
-        """The text ``columns`` of the board ``rows`` (a slice of :attr:`records`), streamed in chunks.
+        """The text ``columns`` of the board ``rows`` (a slice of :attr:`records`), streamed in blocks.
 
-        Each chunk is indexed like ``rows``; a record rewritten in its store since the board was
-        loaded has no text (NULL), as a reply without text.
+        Each store is scanned once in record order; each block is indexed like ``rows``. A record
+        rewritten in its store since the board was loaded has no text (NULL), as a reply without text.
         """
         columns = list(columns)
         unknown = set(columns) - set(TEXT_COLUMNS)
         if unknown:
             raise ValueError(f"unknown text columns {sorted(unknown)}; choose from {TEXT_COLUMNS}")
-        query = f"SELECT rowid, {', '.join(columns)} FROM records WHERE rowid IN "
+        import pyarrow as pa
+
         for store, picked in rows.groupby("store", sort=False):
-            rowids = picked["rowid"].to_numpy()
-            with _connect(store) as db:
-                for start in range(0, len(rowids), _TEXT_CHUNK):
-                    wanted = rowids[start:start + _TEXT_CHUNK]
-                    found = db.execute(query + f"({', '.join('?' * len(wanted))})", wanted.tolist()).fetchall()
-                    block = pd.DataFrame.from_records(found, columns=["rowid", *columns], index="rowid")
-                    yield block.reindex(wanted).set_axis(picked.index[start:start + _TEXT_CHUNK])
+            wanted = pd.Series(picked.index, index=picked["rowid"].to_numpy())
+            batches, size = [], 0
+            for batch in _scan(store, {"rowid": "0", **{name: "''" for name in columns}}, final=True):
+                batches.append(batch)
+                size += batch.num_rows
+                if size >= _TEXT_BLOCK:
+                    yield from _wanted(pa.Table.from_batches(batches), wanted)
+                    batches, size = [], 0
+            if batches:
+                yield from _wanted(pa.Table.from_batches(batches), wanted)
 
     def instance_data(self) -> dict[str, dict]:
         """Every stored instance's data, by instance id (read from the stores on each call)."""
@@ -131,11 +135,8 @@ def _read(paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Records (no text), runs and instance facts of every store; each record and run names its store."""
     records, runs, facts = [], [], []
     for path in paths:
+        records.append(_read_records(path).assign(store=path))
         with _connect(path) as db:
-            cursor = db.execute(_RECORD_QUERY)
-            names = [column[0] for column in cursor.description]
-            while rows := cursor.fetchmany(_CHUNK):
-                records.append(_compact(pd.DataFrame.from_records(rows, columns=names)).assign(store=path))
             run_rows = db.execute("SELECT * FROM runs ORDER BY created_at")
             run_names = [column[0] for column in run_rows.description]
             for row in run_rows.fetchall():
@@ -149,10 +150,48 @@ def _read(paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return records, pd.DataFrame(runs), facts.reset_index(drop=True)
 
 
-def _compact(frame: pd.DataFrame) -> pd.DataFrame:
-    """Make rows share one string object per distinct value of the text-like columns (8 bytes a row)."""
-    for column in _SHARED_STRINGS:
-        frame[column] = frame[column].astype("category").astype(object)
+def _wanted(table, wanted: pd.Series) -> Iterator[pd.DataFrame]:
+    """The rows of ``table`` (with a rowid column) that ``wanted`` maps (rowid -> board index), indexed by board index."""
+    block = table.to_pandas().set_index("rowid")
+    block = block[block.index.isin(wanted.index)]
+    if len(block):
+        yield block.set_axis(wanted.loc[block.index].to_numpy())
+
+
+def _scan(path: str, columns: dict[str, str], final: bool = False):
+    """Record batches of the store's ``columns`` (name -> a literal of its type), read with the ADBC SQLite driver
+    (with ``final``, of the attempts only).
+
+    The driver infers each column's type from its first values (NULL reads as an integer) and fails
+    on a later value of another type, so the query starts with one typed row, dropped here.
+    """
+    try:
+        import adbc_driver_sqlite.dbapi as adbc
+    except ImportError:
+        raise ImportError("reading run stores needs the ADBC SQLite driver: pip install -e '.[analysis]'") from None
+    query = (f"SELECT {', '.join(f'{value} AS {name}' for name, value in columns.items())} UNION ALL "
+             f"SELECT {', '.join(columns)} FROM records")
+    if final:  # only attempts: the statuses whose records count in accuracy
+        query += f" WHERE status IN ({', '.join(repr(status) for status in FINAL_STATUSES)})"
+    with adbc.connect(Path(path).resolve().as_uri() + "?mode=ro") as db, db.cursor() as cursor:
+        cursor.execute(query)
+        first = True
+        for batch in cursor.fetch_record_batch():
+            yield batch.slice(1) if first else batch
+            first = False
+
+
+def _read_records(path: str) -> pd.DataFrame:
+    """The store's records without their text, column by column."""
+    import pyarrow as pa
+
+    batches = list(_scan(path, _RECORD_COLUMNS))
+    table = pa.Table.from_batches(batches) if batches else pa.table({name: [] for name in _RECORD_COLUMNS})
+    for name in _SHARED_STRINGS:  # one string object per distinct value, shared by its rows (8 bytes a row)
+        table = table.set_column(table.schema.get_field_index(name), name, table.column(name).dictionary_encode())
+    frame = table.to_pandas()
+    for name in _SHARED_STRINGS:
+        frame[name] = frame[name].astype(object)
     return frame
 
 
@@ -179,7 +218,7 @@ def _join_instances(records: pd.DataFrame, facts: pd.DataFrame, notes: list[str]
     records["is_correct"] = records["is_attempt"] & (records["correct"].fillna(0).astype(int) == 1)
     outcome = np.where(records["is_correct"], "correct", np.where(records["is_attempt"], "wrong", "missing"))
     records["outcome"] = pd.Series(outcome, index=records.index).astype("category").astype(object)
-    records["is_baseline"] = records["model"].map(is_baseline).astype(bool)
+    records["is_baseline"] = records["model"].map({m: is_baseline(m) for m in records["model"].unique()}).astype(bool)
     return records
 
 

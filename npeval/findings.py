@@ -1,10 +1,11 @@
 """What each attempt's reply text shows: its aha markers and its reasoning-error detections, in one pass.
 
 The text of the attempts is streamed from the stores (:meth:`npeval.data.Board.texts`); each record is
-fingerprinted by everything its findings depend on (instance id, status, code, finish reason,
-reasoning, response, extracted answer, the marker list and :data:`VERSION`). Findings are computed
-once per distinct fingerprint and kept in the per-record cache (:func:`npeval.cache.findings_path`),
-so unchanged records are never searched again. Bump :data:`VERSION` when a detector changes.
+fingerprinted by a 128-bit hash (computed by pandas in C) of everything its findings depend on
+(instance id, status, code, finish reason, reasoning, response, extracted answer), salted with the
+marker list and :data:`VERSION`. Findings are computed once per distinct fingerprint and kept in the
+per-record cache (:func:`npeval.cache.findings_path`), so unchanged records are never searched again.
+Bump :data:`VERSION` when a detector changes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS findings (fingerprint BLOB PRIMARY KEY, a
            "has_text INTEGER, hallucinated REAL, false_arithmetic INTEGER, contradiction INTEGER, gave_up INTEGER, "
            "stopped_early INTEGER, examples TEXT)")
 _LOOKUP_CHUNK = 900
+_HASH_KEYS = ("nppc-findings-a1", "nppc-findings-b2")  # two 16-byte siphash keys: one 128-bit content hash
+NO_TEXT = {"aha": 0, "markers": "", "has_text": False, "false_arithmetic": 0, "contradiction": False,
+           "gave_up": False, "stopped_early": False, "examples": ""}
 
 
 def text_findings(board: Board, pattern: re.Pattern, cache_file: Path | None = None) -> pd.DataFrame:
@@ -40,28 +44,36 @@ def text_findings(board: Board, pattern: re.Pattern, cache_file: Path | None = N
     cache_file = cache_file if cache_file is not None else cache.findings_path()
     known = _FindingsStore(cache_file)
     data: dict[str, Any] | None = None
-    salt = f"{VERSION}\0{pattern.pattern}".encode()
-    meta = attempts[["instance_id", "status", "code", "finish_reason"]].astype(object).where(
-        attempts[["instance_id", "status", "code", "finish_reason"]].notna(), "")
-    blocks = []
+    salt = hashlib.blake2b(f"{VERSION}\0{pattern.pattern}".encode(), digest_size=8).digest()
+    position = pd.Series(np.arange(len(attempts)), index=attempts.index)
+    meta = attempts[list(_RECORD_FIELDS[:4])]
+    codes = np.full(len(attempts), -1)      # per attempt: its row in `distinct`
+    seen: dict[tuple[int, int], int] = {}   # content hash -> row in `distinct`
+    distinct: list[tuple] = []              # the findings of each distinct record content
     for texts in board.texts(attempts, _TEXT):
-        texts = texts.astype(object).where(texts.notna(), None)
-        rows = meta.loc[texts.index]
-        fields = list(zip(rows["instance_id"], rows["status"], rows["code"], rows["finish_reason"],
-                          texts["reasoning_text"], texts["response_text"], texts["answer_json"]))
-        prints = [_fingerprint(salt, *values) for values in fields]
-        found = known.get(set(prints))
+        rows = position.loc[texts.index].to_numpy()
+        key = pd.concat([meta.iloc[rows].reset_index(drop=True), texts.reset_index(drop=True)], axis=1)
+        hashes, first, inverse = np.unique(_content_hashes(key), axis=0, return_index=True, return_inverse=True)
+        hashes = [tuple(pair) for pair in hashes.tolist()]
+        fresh = [(pair, row) for pair, row in zip(hashes, first) if pair not in seen]
+        cached = known.get([salt + _bytes(pair) for pair, _ in fresh])
         new = {}
-        for fingerprint, values in zip(prints, fields):
-            if fingerprint not in found:
-                if data is None:
-                    data = board.instance_data()
-                record = dict(zip(_RECORD_FIELDS, values))
-                new[fingerprint] = found[fingerprint] = findings_of(record, data.get(record["instance_id"]), pattern)
+        uncached = [(pair, row) for pair, row in fresh if salt + _bytes(pair) not in cached]
+        if uncached and data is None:
+            data = board.instance_data()
+        for (pair, _), record in zip(uncached, key.iloc[[row for _, row in uncached]].to_dict("records")):
+            record = {name: None if _missing(value) else value for name, value in record.items()}
+            new[salt + _bytes(pair)] = findings_of(record, data.get(record["instance_id"]), pattern)
+        cached.update(new)
+        for pair, _ in fresh:
+            fingerprint = salt + _bytes(pair)
+            seen[pair] = len(distinct)
+            distinct.append(cached[fingerprint])
         known.put(new)
-        blocks.append(pd.DataFrame([found[p] for p in prints], columns=COLUMNS, index=texts.index))
+        codes[rows] = np.array([seen[pair] for pair in hashes])[inverse.ravel()]
     known.close()
-    return pd.concat(blocks).loc[attempts.index]
+    table = pd.DataFrame(distinct, columns=COLUMNS).reindex(codes).set_axis(attempts.index)
+    return table.fillna(NO_TEXT)  # records rewritten since the board was read: as replies without text
 
 
 def findings_of(record: dict[str, Any], data: dict[str, Any] | None, pattern: re.Pattern) -> tuple:
@@ -77,11 +89,18 @@ def findings_of(record: dict[str, Any], data: dict[str, Any] | None, pattern: re
             examples)
 
 
-def _fingerprint(salt: bytes, *fields: Any) -> bytes:
-    digest = hashlib.blake2b(salt, digest_size=16)
-    for value in fields:
-        digest.update(b"\0\1" if value is None else b"\0" + str(value).encode("utf-8", "surrogatepass"))
-    return digest.digest()
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _content_hashes(key: pd.DataFrame) -> np.ndarray:
+    """A 128-bit hash of each row of ``key`` (two 64-bit hashes with different keys), computed in C."""
+    return np.stack([pd.util.hash_pandas_object(key, index=False, hash_key=hash_key).to_numpy()
+                     for hash_key in _HASH_KEYS], axis=1)
+
+
+def _bytes(pair: tuple[int, int]) -> bytes:
+    return pair[0].to_bytes(8, "little") + pair[1].to_bytes(8, "little")
 
 
 class _FindingsStore:
@@ -96,10 +115,10 @@ class _FindingsStore:
             except sqlite3.Error:
                 self.db = None  # an unusable cache is no cache: findings are recomputed
 
-    def get(self, fingerprints: set[bytes]) -> dict[bytes, tuple]:
+    def get(self, fingerprints: list[bytes]) -> dict[bytes, tuple]:
         if self.db is None or not fingerprints:
             return {}
-        wanted, found = list(fingerprints), {}
+        wanted, found = fingerprints, {}
         for start in range(0, len(wanted), _LOOKUP_CHUNK):
             chunk = wanted[start:start + _LOOKUP_CHUNK]
             for row in self.db.execute(f"SELECT * FROM findings WHERE fingerprint IN ({', '.join('?' * len(chunk))})",
