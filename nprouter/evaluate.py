@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from nprouter import metrics
 from nprouter.embed import query_matrix
@@ -25,6 +26,7 @@ from nprouter.routers.baselines import BestSingleRouter
 from nprouter.schema import SCHEMA_VERSION, RouterDataset
 
 SEEDS = (42, 999, 2024, 2025, 3407)
+DECISION_COLUMNS = ["router", "seed", "knob", "query_id", "model", "score", "cost", "calls"]
 
 
 @dataclass
@@ -65,8 +67,10 @@ def prepare(dataset: RouterDataset, config: EvalConfig) -> RoutingData:
     return data
 
 
-def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Run the protocol; returns the report (JSON-ready) and the per-query decisions."""
+def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Run the protocol; returns the report (JSON-ready) and the per-query decisions (one row per router, seed,
+    knob value and test query: :data:`DECISION_COLUMNS`)."""
+
     runs: dict[tuple[str, float], list[SeedRun]] = {}
     knob_names, skipped, timing, references, resamples, decisions = {}, {}, {}, [], [], []
     for seed in config.seeds:
@@ -89,16 +93,21 @@ def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], lis
                 run = SeedRun(outcome.score, outcome.cost, outcome.model, outcome.calls,
                               _seed_metrics(outcome.score, outcome.cost, outcome.calls, test, reference))
                 runs.setdefault((name, knob), []).append(run)
-                decisions.extend({"router": name, "seed": seed, "knob": knob, "query_id": q,
-                                  "model": data.models[m] if m >= 0 else "(expectation)", "score": float(s),
-                                  "cost": float(c), "calls": int(k)}
-                                 for q, m, s, c, k in zip(test.query_ids, outcome.model, outcome.score,
-                                                          outcome.cost, outcome.calls))
+                decisions.append(_decisions(name, seed, knob, test.query_ids, outcome, data.models))
             times = timing.setdefault(name, {"fit_s": 0.0, "route_s": 0.0})
             times["fit_s"] += fitted - started
             times["route_s"] += time.perf_counter() - fitted
     report = _report(data, config, runs, knob_names, skipped, timing, references, resamples)
-    return report, decisions
+    return report, pd.concat(decisions, ignore_index=True) if decisions else pd.DataFrame(columns=DECISION_COLUMNS)
+
+
+def _decisions(router: str, seed: int, knob: float, query_ids: np.ndarray, outcome, models: list[str]):
+    """One router's decisions at one knob on one seed's test queries, as a table (one row per query)."""
+    names = pd.Categorical.from_codes(outcome.model + 1, ["(expectation)", *models])
+    return pd.DataFrame({"router": pd.Categorical([router] * len(query_ids)), "seed": seed, "knob": knob,
+                         "query_id": query_ids, "model": names, "score": outcome.score.astype(float),
+                         "cost": outcome.cost.astype(float), "calls": outcome.calls.astype(int)},
+                        columns=DECISION_COLUMNS)
 
 
 def _references(train: RoutingData, test: RoutingData) -> dict[str, Any]:
