@@ -64,8 +64,10 @@ def percentile_rows(points: np.ndarray, replicates: np.ndarray,
                     confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
     """Row-wise :func:`percentile_interval`: (low, high) arrays for ``points`` (R,) and ``replicates`` (R, B)."""
     points = np.asarray(points, dtype=float)
-    replicates = np.asarray(replicates, dtype=float).reshape(len(points), -1)
     low, high = np.full(len(points), np.nan), np.full(len(points), np.nan)
+    if not len(points):
+        return low, high
+    replicates = np.asarray(replicates, dtype=float).reshape(len(points), -1)
     finite = np.isfinite(replicates)
     whole = np.isfinite(points) & finite.all(axis=1)
     tail = (1 - confidence) / 2 * 100
