@@ -1,0 +1,65 @@
+"""No valid board makes a report fail: intervals that miss their point, a figure that cannot be drawn, the cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from npeval import plots, stats
+from npeval.analysis import analyse_stores
+from npeval.report import write_report
+
+
+def test_an_interval_that_misses_its_point_is_flagged_and_drawn_clipped():
+    assert list(stats.excludes_point([0.0028, 0.5, np.nan, 0.3], [0.0004, 0.4, 0.1, np.nan],
+                                     [0.0022, 0.6, 0.2, np.nan])) == [True, False, False, False]
+    assert plots.error_bar(0.0028, 0.0004, 0.0022) == [[pytest.approx(0.0024)], [0.0]]  # no bar above the point
+    assert plots.error_bar(0.5, 0.6, 0.7) == [[0.0], [pytest.approx(0.2)]]
+    assert plots.error_bar(0.5, np.nan, np.nan) == [[0.0], [0.0]]
+
+
+def test_iqm_and_median_on_small_cells_can_miss_their_point_and_the_report_still_draws_them(store_path, tmp_path):
+    analysis = analyse_stores([store_path], n_boot=60, seed=0)
+    aggregates = analysis.aggregates
+    # the IQM of a model near zero sits above its replicates (as on the 108k board): make every IQM and median so
+    for metric in ("iqm", "median"):
+        rows = aggregates["metric"] == metric
+        aggregates.loc[rows, "ci_low"] = aggregates.loc[rows, "value"] + 0.01
+        aggregates.loc[rows, "ci_high"] = aggregates.loc[rows, "value"] + 0.05
+    aggregates["ci_excludes_point"] = stats.excludes_point(aggregates["value"], aggregates["ci_low"],
+                                                           aggregates["ci_high"])
+    skipped: dict[str, str] = {}
+    figures = plots.all_figures(analysis, tmp_path / "plots", skipped)
+    assert skipped == {} and (tmp_path / "plots" / "aggregates.png").read_bytes()[:4] == b"\x89PNG"
+    assert "aggregates" in figures
+
+
+def test_a_figure_that_fails_is_skipped_and_named_in_the_summary(store_path, tmp_path, monkeypatch, capsys):
+    analysis = analyse_stores([store_path], n_boot=30, seed=0)
+    analysis.cache_folder = None  # draw here, not from the cache
+
+    def broken(*args, **kwargs):
+        raise ValueError("'xerr' must not contain negative values")
+
+    monkeypatch.setattr(plots, "heatmap", broken)
+    files = write_report(analysis, tmp_path / "report")
+    assert "heatmap" not in files.plots and "aggregates" in files.plots
+    summary = files.summary.read_text()
+    assert "heatmap: not drawn (ValueError: 'xerr' must not contain negative values)" in summary
+    assert "figure heatmap skipped" in capsys.readouterr().err
+
+
+def test_the_site_reuses_the_reports_analysis_and_figures(store_path, tmp_path, analysis_cache):
+    from leaderboard.build import build_site
+    from npeval import analysis as analysis_module
+
+    first = analyse_stores([store_path], n_boot=40, seed=5)
+    write_report(first, tmp_path / "report")
+    drawn = sorted(p.name for p in (first.cache_folder / "plots").iterdir())
+    second = analyse_stores([store_path], n_boot=40, seed=5)
+    assert second.cache_folder == first.cache_folder and second.aggregates.equals(first.aggregates)
+    site = build_site(second, tmp_path / "site")
+    assert sorted(p.name for p in (site.root / "plots").iterdir()) == drawn
+    other = analyse_stores([store_path], n_boot=40, seed=6)  # other settings: other work
+    assert other.cache_folder != first.cache_folder
+    assert analysis_module.cached_folder([str(store_path)], 40, 5, ("wait",)) != first.cache_folder
