@@ -131,7 +131,7 @@ def write_data_files(document: dict[str, Any], out: Path) -> None:
 def build_site(analysis: Analysis, out: str | Path) -> Site:
     out = Path(out)
     (out / "problems").mkdir(parents=True, exist_ok=True)
-    report.write_tables(analysis, out / "tables")
+    report.tables(analysis, out / "tables")
     figures = report.figures(analysis, out / "plots")
     document = board_document(analysis)
     write_data_files(document, out)

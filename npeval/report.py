@@ -107,36 +107,59 @@ def summary_markdown(analysis: Analysis, figures: dict[str, list[Path]], root: P
     return "".join(parts)
 
 
+def _cached_files(analysis: Analysis, kind: str, make, out: Path) -> tuple[dict[str, list[str]], dict]:
+    """The files ``make(folder)`` writes for ``analysis``, made once into its cache entry and copied into ``out``.
+
+    ``make`` returns (name -> files, notes); both are kept in ``<kind>.json`` beside the files.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    if analysis.cache_folder is None:
+        made, notes = make(out)
+        return {name: [Path(p).name for p in paths] for name, paths in made.items()}, notes
+    kept, index = analysis.cache_folder / kind, analysis.cache_folder / f"{kind}.json"
+    if not index.exists():
+        shutil.rmtree(kept, ignore_errors=True)
+        made, notes = make(kept)
+        listing = {"files": {name: [Path(p).name for p in paths] for name, paths in made.items()}, "notes": notes}
+        index.write_text(json.dumps(listing), encoding="utf-8")
+    listing = json.loads(index.read_text(encoding="utf-8"))
+    for files in listing["files"].values():
+        for file in files:
+            shutil.copyfile(kept / file, out / file)
+    return listing["files"], listing["notes"]
+
+
 def figures(analysis: Analysis, out: Path, skipped: dict[str, str] | None = None) -> dict[str, list[Path]]:
     """Every figure of ``analysis`` in ``out``: drawn once into the analysis cache, copied from it afterwards.
 
     ``skipped`` receives the figures that could not be drawn (name -> error), as from
     :func:`npeval.plots.all_figures`.
     """
-    skipped = {} if skipped is None else skipped
-    if analysis.cache_folder is None:
-        return plots.all_figures(analysis, out, skipped)
-    drawn, index = analysis.cache_folder / "plots", analysis.cache_folder / "plots.json"
-    if not index.exists():
-        shutil.rmtree(drawn, ignore_errors=True)
-        made = plots.all_figures(analysis, drawn, skipped)
-        index.write_text(json.dumps({"figures": {name: [p.name for p in paths] for name, paths in made.items()},
-                                     "skipped": skipped}), encoding="utf-8")
-    listed = json.loads(index.read_text(encoding="utf-8"))
-    skipped.update(listed["skipped"])
-    out.mkdir(parents=True, exist_ok=True)
-    copied = {}
-    for name, files in listed["figures"].items():
-        copied[name] = [Path(shutil.copyfile(drawn / file, out / file)) for file in files]
-    return copied
+    def draw(folder: Path):
+        failed: dict[str, str] = {}
+        return plots.all_figures(analysis, folder, failed), failed
+
+    files, failed = _cached_files(analysis, "plots", draw, out)
+    if skipped is not None:
+        skipped.update(failed)
+    return {name: [out / file for file in names] for name, names in files.items()}
+
+
+def tables(analysis: Analysis, out: Path) -> dict[str, Path]:
+    """Every table of ``analysis`` as CSV and JSON in ``out``: written once into the analysis cache, then copied."""
+    def write(folder: Path):
+        return {name: [path, path.with_suffix(".json")] for name, path in write_tables(analysis, folder).items()}, {}
+
+    files, _ = _cached_files(analysis, "tables", write, out)
+    return {name: out / names[0] for name, names in files.items()}
 
 
 def write_report(analysis: Analysis, out: str | Path) -> ReportFiles:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tables = write_tables(analysis, out / "tables")
+    written = tables(analysis, out / "tables")
     skipped: dict[str, str] = {}
     drawn = figures(analysis, out / "plots", skipped)
     summary = out / "summary.md"
     summary.write_text(summary_markdown(analysis, drawn, out, skipped), encoding="utf-8")
-    return ReportFiles(summary, tables, drawn)
+    return ReportFiles(summary, written, drawn)

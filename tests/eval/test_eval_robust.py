@@ -60,6 +60,8 @@ def test_the_site_reuses_the_reports_analysis_and_figures(store_path, tmp_path, 
     assert second.cache_folder == first.cache_folder and second.aggregates.equals(first.aggregates)
     site = build_site(second, tmp_path / "site")
     assert sorted(p.name for p in (site.root / "plots").iterdir()) == drawn
+    assert sorted(p.name for p in (site.root / "tables").iterdir()) == \
+        sorted(p.name for p in (tmp_path / "report" / "tables").iterdir())
     other = analyse_stores([store_path], n_boot=40, seed=6)  # other settings: other work
     assert other.cache_folder != first.cache_folder
     assert analysis_module.cached_folder([str(store_path)], 40, 5, ("wait",)) != first.cache_folder
