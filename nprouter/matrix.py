@@ -138,7 +138,8 @@ def split_queries(data: RoutingData, seed: int, train_fraction: float = 0.7) -> 
         if len(groups) >= 2:
             n_train = min(max(n_train, 1), len(groups) - 1)
         train.extend(groups[i] for i in order[:n_train])
-    is_train = np.isin(data.group, np.array(train, dtype=object)) if train else np.zeros(len(data), bool)
+    chosen = set(train)
+    is_train = np.fromiter((group in chosen for group in data.group), bool, len(data))
     if is_train.all() or not is_train.any():
         raise ValueError(f"cannot split {len(data)} queries ({len(set(data.group))} groups) into train and test")
     return np.flatnonzero(is_train), np.flatnonzero(~is_train)
