@@ -55,21 +55,21 @@ def text_findings(board: Board, pattern: re.Pattern, cache_file: Path | None = N
         key = pd.concat([meta.iloc[rows].reset_index(drop=True), texts.reset_index(drop=True)], axis=1)
         hashes, first, inverse = np.unique(_content_hashes(key), axis=0, return_index=True, return_inverse=True)
         hashes = [tuple(pair) for pair in hashes.tolist()]
-        fresh = [(pair, row) for pair, row in zip(hashes, first) if pair not in seen]
-        cached = known.get([salt + _bytes(pair) for pair, _ in fresh])
-        new = {}
-        uncached = [(pair, row) for pair, row in fresh if salt + _bytes(pair) not in cached]
-        if uncached and data is None:
+        fresh = {pair: (salt + _bytes(pair), row) for pair, row in zip(hashes, first) if pair not in seen}
+        cached = known.get([fingerprint for fingerprint, _ in fresh.values()])
+        missing = [(fingerprint, row) for fingerprint, row in fresh.values() if fingerprint not in cached]
+        if missing and data is None:
             data = board.instance_data()
-        for (pair, _), record in zip(uncached, key.iloc[[row for _, row in uncached]].to_dict("records")):
+        records = key.iloc[[row for _, row in missing]].to_dict("records")
+        new = {}
+        for (fingerprint, _), record in zip(missing, records):
             record = {name: None if _missing(value) else value for name, value in record.items()}
-            new[salt + _bytes(pair)] = findings_of(record, data.get(record["instance_id"]), pattern)
+            new[fingerprint] = findings_of(record, data.get(record["instance_id"]), pattern)
+        known.put(new)
         cached.update(new)
-        for pair, _ in fresh:
-            fingerprint = salt + _bytes(pair)
+        for pair, (fingerprint, _) in fresh.items():
             seen[pair] = len(distinct)
             distinct.append(cached[fingerprint])
-        known.put(new)
         codes[rows] = np.array([seen[pair] for pair in hashes])[inverse.ravel()]
     known.close()
     table = pd.DataFrame(distinct, columns=COLUMNS).reindex(codes).set_axis(attempts.index)

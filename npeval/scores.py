@@ -49,9 +49,6 @@ class Strata:
     def n_boot(self) -> int:
         return self.boot_correct.shape[1]
 
-    def rows(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        return self.correct[mask], self.attempts[mask], self.boot_correct[mask], self.boot_attempts[mask]
-
 
 def instance_counts(board: Board) -> pd.DataFrame:
     """Correct answers and attempts per (stratum, instance), sorted by stratum then instance id."""

@@ -65,3 +65,22 @@ def test_the_site_reuses_the_reports_analysis_and_figures(store_path, tmp_path, 
     other = analyse_stores([store_path], n_boot=40, seed=6)  # other settings: other work
     assert other.cache_folder != first.cache_folder
     assert analysis_module.cached_folder([str(store_path)], 40, 5, ("wait",)) != first.cache_folder
+
+
+def test_text_findings_are_cached_per_record_and_recomputed_for_other_markers(store_path, tmp_path, monkeypatch):
+    from npeval import findings, markers
+    from npeval.data import load_board
+
+    board = load_board([store_path])
+    pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)
+    first = findings.text_findings(board, pattern, tmp_path / "findings.sqlite")
+    assert len(first) == len(board.attempts) and first["aha"].sum() > 0
+
+    def never(*args):
+        raise AssertionError("a cached record was searched again")
+
+    monkeypatch.setattr(findings, "findings_of", never)
+    again = findings.text_findings(board, pattern, tmp_path / "findings.sqlite")
+    assert again.astype(object).equals(first.astype(object))
+    with pytest.raises(AssertionError, match="searched again"):
+        findings.text_findings(board, markers.marker_pattern(["hmm"]), tmp_path / "findings.sqlite")
