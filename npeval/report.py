@@ -150,6 +150,8 @@ def tables(analysis: Analysis, out: Path) -> dict[str, Path]:
     def write(folder: Path):
         return {name: [path, path.with_suffix(".json")] for name, path in write_tables(analysis, folder).items()}, {}
 
+    if analysis.judgements is not None:  # judged after the analysis was cached: these tables are this run's own
+        return write_tables(analysis, out)
     files, _ = _cached_files(analysis, "tables", write, out)
     return {name: out / names[0] for name, names in files.items()}
 
