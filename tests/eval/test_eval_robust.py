@@ -84,3 +84,15 @@ def test_text_findings_are_cached_per_record_and_recomputed_for_other_markers(st
     assert again.astype(object).equals(first.astype(object))
     with pytest.raises(AssertionError, match="searched again"):
         findings.text_findings(board, markers.marker_pattern(["hmm"]), tmp_path / "findings.sqlite")
+
+
+def test_a_judged_report_writes_its_judgements_beside_the_cached_tables(store_path, tmp_path):
+    import pandas as pd
+
+    analysis = analyse_stores([store_path], n_boot=40, seed=5)
+    write_report(analysis, tmp_path / "plain")
+    analysis.judgements = pd.DataFrame({"judge_model": ["j"], "model": ["lab/weak"], "level": [1],
+                                        "category": ["gave_up"], "count": [1], "share": [1.0]})
+    files = write_report(analysis, tmp_path / "judged")
+    assert "judgements" in files.tables and (tmp_path / "judged" / "tables" / "judgements.csv").exists()
+    assert not (tmp_path / "plain" / "tables" / "judgements.csv").exists()
