@@ -70,8 +70,8 @@ def test_cells_and_problem_tables_match_one_mask_per_cell(shape):
         if not mask.any():
             assert np.isnan(cell["accuracy"]) and np.isnan(cell["ci_low"])
             continue
-        expected = stats.percentile_interval(float(strata.correct[mask].sum() / strata.attempts[mask].sum()),
-                                             _ratio(strata.boot_correct[mask].sum(0), strata.boot_attempts[mask].sum(0)))
+        boot = _ratio(strata.boot_correct[mask].sum(0), strata.boot_attempts[mask].sum(0))
+        expected = stats.percentile_interval(float(strata.correct[mask].sum() / strata.attempts[mask].sum()), boot)
         assert (cell["accuracy"], cell["ci_low"], cell["ci_high"]) == pytest.approx(
             (expected.value, expected.low, expected.high))
     for (model, problem), rows in board.cells.groupby(["model", "problem"]):
