@@ -78,7 +78,7 @@ def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], pd.
         train, test = data.subset(train_rows), data.subset(test_rows)
         reference = _references(train, test)
         references.append(reference)
-        resamples.append(np.random.default_rng(seed).integers(0, len(test), (config.bootstrap, len(test))))
+        resamples.append((seed, len(test)))  # drawn again, in blocks, when the intervals are computed
         for name in config.routers:
             started = time.perf_counter()
             try:
@@ -135,10 +135,25 @@ def _mean_sd(values: list) -> tuple[float | None, float | None]:
     return float(np.mean(known)), float(np.std(known))
 
 
+def _bootstrap_intervals(runs, resamples, n_boot: int) -> dict[tuple[str, float], tuple]:
+    """(accuracy, cost) intervals of every point run on all seeds: the seed-averaged mean over the same test
+    resamples for every router (as :func:`nprouter.metrics.bootstrap_interval`), all points of a seed at once."""
+    complete = [key for key, seed_runs in runs.items() if len(seed_runs) == len(resamples)]
+    if not complete:
+        return {}
+    means = np.zeros((n_boot, 2 * len(complete)))
+    for index, (seed, size) in enumerate(resamples):
+        values = np.column_stack([runs[key][index].score for key in complete] + [runs[key][index].cost for key in complete])
+        means += metrics.resample_means(np.random.default_rng(seed), size, n_boot, values) / len(resamples)
+    return {key: (metrics.percentile_pair(means[:, column]), metrics.percentile_pair(means[:, len(complete) + column]))
+            for column, key in enumerate(complete)}
+
+
 def _report(data, config, runs, knob_names, skipped, timing, references, resamples) -> dict[str, Any]:
     mean_ref = {key: float(np.mean([r[key] for r in references])) for key in ("random", "best", "oracle", "best_cost")}
     singles = [(float(np.mean([r["singles"][m][0] for r in references])),
                 float(np.mean([r["singles"][m][1] for r in references]))) for m in range(len(data.models))]
+    intervals = _bootstrap_intervals(runs, resamples, config.bootstrap)
     routers: dict[str, Any] = {}
     for (name, knob), seed_runs in runs.items():
         entry = routers.setdefault(name, {"knob_name": knob_names[name], "reference": ROUTERS[name].reference,
@@ -146,9 +161,8 @@ def _report(data, config, runs, knob_names, skipped, timing, references, resampl
         point: dict[str, Any] = {"knob": knob, "seeds": len(seed_runs)}
         for metric in seed_runs[0].metrics:
             point[metric], point[f"{metric}_sd"] = _mean_sd([run.metrics[metric] for run in seed_runs])
-        if len(seed_runs) == len(resamples):
-            point["accuracy_ci"] = metrics.bootstrap_interval([r.score for r in seed_runs], resamples)
-            point["cost_ci"] = metrics.bootstrap_interval([r.cost for r in seed_runs], resamples)
+        if (name, knob) in intervals:
+            point["accuracy_ci"], point["cost_ci"] = intervals[(name, knob)]
         entry["points"].append(point)
     deployable = [(p["cost"], p["accuracy"]) for entry in routers.values() if not entry["reference"]
                   for p in entry["points"]] + singles
