@@ -63,7 +63,8 @@ def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_S
         versus_baselines=usage.baseline_standing(improvement, problem_accuracy),
         tokens=usage.tokens_by_level(board), cost=usage.cost_per_correct(board),
         optimality=usage.optimality_ratios(board), aha=aha, aha_markers=per_marker,
-        error_shares=errors.error_taxonomy(board), error_shares_by_problem=errors.error_taxonomy(board, by_problem=True),
+        error_shares=errors.error_taxonomy(board),
+        error_shares_by_problem=errors.error_taxonomy(board, by_problem=True),
         reasoning_errors=detectors.detector_summary(reasoning) if len(reasoning) else reasoning,
         reasoning_findings=reasoning, n_boot=n_boot, seed=seed)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -125,10 +126,15 @@ def load_board(paths: Iterable[str | Path]) -> Board:
     return Board(records, runs, facts, cells, tuple(paths), notes)
 
 
-def _connect(path: str) -> sqlite3.Connection:
+@contextmanager
+def _connect(path: str) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to the store at ``path``, closed on leaving the block."""
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    db.execute("PRAGMA busy_timeout=10000")
-    return db
+    try:
+        db.execute("PRAGMA busy_timeout=10000")
+        yield db
+    finally:
+        db.close()
 
 
 def _read(paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -151,7 +157,7 @@ def _read(paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 def _wanted(table, wanted: pd.Series) -> Iterator[pd.DataFrame]:
-    """The rows of ``table`` (with a rowid column) that ``wanted`` maps (rowid -> board index), indexed by board index."""
+    """The rows of ``table`` (with a rowid column) that ``wanted`` maps (rowid -> board index), by board index."""
     block = table.to_pandas().set_index("rowid")
     block = block[block.index.isin(wanted.index)]
     if len(block):
@@ -234,8 +240,9 @@ def _coverage(records: pd.DataFrame, facts: pd.DataFrame, runs: pd.DataFrame) ->
     models = sorted(set(records["model"]) | (set(runs["model"]) if len(runs) else set()))
     grid = pd.MultiIndex.from_product([models, range(len(tasks))], names=["model", "task"]).to_frame(index=False)
     cells = grid.join(tasks, on="task").drop(columns="task")
-    counts = (leveled.assign(level=leveled["level"].astype(int)).groupby(CELL_KEYS).agg(records=("status", "size"), attempts=("is_attempt", "sum"),
-                                      correct=("is_correct", "sum"), api_errors=("is_api_error", "sum")))
+    counts = leveled.assign(level=leveled["level"].astype(int)).groupby(CELL_KEYS).agg(
+        records=("status", "size"), attempts=("is_attempt", "sum"), correct=("is_correct", "sum"),
+        api_errors=("is_api_error", "sum"))
     cells = cells.join(counts, on=CELL_KEYS)
     for column in ("records", "attempts", "correct", "api_errors"):
         cells[column] = cells[column].fillna(0).astype(int)

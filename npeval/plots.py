@@ -201,7 +201,8 @@ def all_figures(analysis: Analysis, out: Path, skipped: dict[str, str] | None = 
     out.mkdir(parents=True, exist_ok=True)
     drawers = {"heatmap": lambda: heatmap(analysis, out), "aggregates": lambda: aggregates(analysis, out),
                "tokens_by_level": lambda: tokens_by_level(analysis, out),
-               "aha_by_level": lambda: aha_by_level(analysis, out), "errors_by_level": lambda: errors_by_level(analysis, out)}
+               "aha_by_level": lambda: aha_by_level(analysis, out),
+               "errors_by_level": lambda: errors_by_level(analysis, out)}
     for problem in analysis.board.problems:
         drawers[f"accuracy_{slug(problem)}"] = lambda problem=problem: accuracy_by_level(analysis, problem, out)
         drawers[f"errors_{slug(problem)}"] = lambda problem=problem: errors_by_level(analysis, out, problem)

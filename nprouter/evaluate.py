@@ -143,7 +143,8 @@ def _bootstrap_intervals(runs, resamples, n_boot: int) -> dict[tuple[str, float]
         return {}
     means = np.zeros((n_boot, 2 * len(complete)))
     for index, (seed, size) in enumerate(resamples):
-        values = np.column_stack([runs[key][index].score for key in complete] + [runs[key][index].cost for key in complete])
+        values = np.column_stack([runs[key][index].score for key in complete]
+                                 + [runs[key][index].cost for key in complete])
         means += metrics.resample_means(np.random.default_rng(seed), size, n_boot, values) / len(resamples)
     return {key: (metrics.percentile_pair(means[:, column]), metrics.percentile_pair(means[:, len(complete) + column]))
             for column, key in enumerate(complete)}
