@@ -227,8 +227,8 @@ def build_site(analysis: Analysis, out: str | Path, card_files: Iterable[str | P
     out = Path(out)
     for folder in ("problems", "models"):
         (out / folder).mkdir(parents=True, exist_ok=True)
-    report.write_tables(analysis, out / "tables")
-    figures = plots.all_figures(analysis, out / "plots")
+    report.tables(analysis, out / "tables")  # from the analysis cache when the report made them
+    figures = report.figures(analysis, out / "plots")
     document = board_document(analysis, card_files)
     from leaderboard.adaptive_page import add_adaptive  # issue 14's hook: adaptive.html when a run is adaptive
 

@@ -37,11 +37,9 @@ def example_instance(analysis: Analysis, problem: str) -> tuple[str, str] | None
     import npgym
     from npgym.instance import Instance
 
-    candidates = [record for record in analysis.board.instances.values()
-                  if record.get("problem") == problem and record.get("level") is not None]
-    if not candidates:
+    record = analysis.board.first_instance(problem)
+    if record is None:
         return None
-    record = min(candidates, key=lambda r: (r["level"], r.get("label") != "yes", r["seed"], r["index"]))
     caption = (f"level {record['level']}, seed {record['seed']}, index {record['index']}, answer key: "
                f"{record.get('label', 'unknown')} (card v{record.get('version')})")
     try:

@@ -8,7 +8,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from npeval import detectors, errors, markers, scores, usage
+from npeval import cache, detectors, errors, findings, markers, scores, usage
 from npeval.data import Board, load_board
 
 DEFAULT_BOOTSTRAP = 2000
@@ -38,6 +38,7 @@ class Analysis:
     judgements: pd.DataFrame | None = None  # judge: category shares per (model, level), when judged
     n_boot: int = DEFAULT_BOOTSTRAP
     seed: int = DEFAULT_SEED
+    cache_folder: Path | None = None  # where the cache keeps this analysis and its figures (None: not cached)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name (the board's raw records excluded)."""
@@ -50,21 +51,42 @@ def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_S
     if n_boot < 1:
         raise ValueError(f"the number of bootstrap replicates must be >= 1, got {n_boot}")
     strata = scores.build_strata(board, n_boot, seed)
-    problem_accuracy, ceilings = scores.problem_tables(board, strata)
+    replicates = scores.cell_replicates(board, strata)
+    problem_accuracy, ceilings = scores.problem_tables(board, replicates)
     improvement = scores.improvement(board, strata)
-    aha, per_marker = markers.aha_by_level(board, aha_markers)
-    findings = detectors.detect_all(board)
+    text = findings.text_findings(board, markers.marker_pattern(aha_markers))
+    aha, per_marker = markers.aha_by_level(board, text)
+    reasoning = detectors.detect_all(board, text)
     return Analysis(
-        board=board, cells=scores.cell_accuracy(board, strata), problem_accuracy=problem_accuracy,
+        board=board, cells=scores.cell_accuracy(board, replicates), problem_accuracy=problem_accuracy,
         ceilings=ceilings, aggregates=scores.aggregates(board, strata), improvement=improvement,
         versus_baselines=usage.baseline_standing(improvement, problem_accuracy),
         tokens=usage.tokens_by_level(board), cost=usage.cost_per_correct(board),
         optimality=usage.optimality_ratios(board), aha=aha, aha_markers=per_marker,
-        error_shares=errors.error_taxonomy(board), error_shares_by_problem=errors.error_taxonomy(board, by_problem=True),
-        reasoning_errors=detectors.detector_summary(findings) if len(findings) else findings,
-        reasoning_findings=findings, n_boot=n_boot, seed=seed)
+        error_shares=errors.error_taxonomy(board),
+        error_shares_by_problem=errors.error_taxonomy(board, by_problem=True),
+        reasoning_errors=detectors.detector_summary(reasoning) if len(reasoning) else reasoning,
+        reasoning_findings=reasoning, n_boot=n_boot, seed=seed)
 
 
 def analyse_stores(paths: Iterable[str | Path], n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED,
                    aha_markers: Iterable[str] = markers.DEFAULT_MARKERS) -> Analysis:
-    return analyse(load_board(paths), n_boot=n_boot, seed=seed, aha_markers=aha_markers)
+    """:func:`analyse` of the stores at ``paths``, read from the analysis cache when it holds the same work."""
+    paths = [str(path) for path in paths]
+    aha_markers = tuple(aha_markers)
+    folder = cached_folder(paths, n_boot, seed, aha_markers)
+    cached = cache.load(folder)
+    if isinstance(cached, Analysis):
+        return cached
+    analysis = analyse(load_board(paths), n_boot=n_boot, seed=seed, aha_markers=aha_markers)
+    analysis.cache_folder = folder
+    cache.save(folder, analysis)
+    return analysis
+
+
+def cached_folder(paths: list[str], n_boot: int, seed: int, aha_markers: tuple[str, ...]) -> Path | None:
+    """The cache folder of this analysis (None when the cache is off or a store is absent)."""
+    if cache.cache_root() is None or not all(Path(path).is_file() for path in paths):
+        return None
+    settings = {"stores": paths, "n_boot": n_boot, "seed": seed, "markers": aha_markers}
+    return cache.entry(cache.content_key(paths, settings))

@@ -1,8 +1,8 @@
 """One table of records from one or more run stores, joined with the facts of their instances.
 
 A *board* is what every analysis starts from: the records of all stores (several submitters merge
-into one board), each joined with its instance's seed, index, label, parameters and optimum, and a
-coverage table that says, for every (model, problem, level) cell on the board, how many answers were
+into one board), each joined with its instance's seed, index, label and optimum, and a coverage
+table that says, for every (model, problem, level) cell on the board, how many answers were
 expected, how many were attempted and how many are missing.
 
 Denominators
@@ -15,22 +15,47 @@ Expected answers
     samples per instance (the most records it has on any one instance). A cell with fewer attempts
     is ``partial``; with none, ``missing``. Cells are never dropped: every model gets a row for every
     (problem, level) on the board.
+Text
+    The board holds no reply text and no instance data: :meth:`Board.texts` streams the text
+    columns of the attempts from the stores in chunks, and :meth:`Board.instance_data` reads the
+    instances' data, only for the steps that need them (markers, detectors, the judge).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
-from npsolver.store import API_ERROR, FINAL_STATUSES, read_stores
+from npsolver.records import RunRecord
+from npsolver.store import API_ERROR, FINAL_STATUSES
 
 BASELINE_PREFIX = "baseline/"
 COMPLETE, PARTIAL, MISSING = "complete", "partial", "missing"
 CELL_KEYS = ["model", "problem", "level"]
+TEXT_COLUMNS = ("response_text", "reasoning_text", "answer_json", "message")
+_SQL_LITERALS = {"TEXT": "''", "INTEGER": "0", "REAL": "0.5"}
+
+
+def _record_columns() -> dict[str, str]:
+    """What the board reads of each record: every :class:`RunRecord` column but the texts, with a literal of
+    its SQLite type (the first, typed row of a scan; see :func:`_scan`)."""
+    columns = {"rowid": "0"}
+    for f in fields(RunRecord):
+        if f.name not in TEXT_COLUMNS:
+            columns[f.name] = _SQL_LITERALS[f.metadata["sql"].split()[0]]
+    return columns
+
+
+_RECORD_COLUMNS = _record_columns()
+_TEXT_BLOCK = 100_000  # records per streamed block of text
+_SHARED_STRINGS = ("run_id", "instance_id", "model", "problem", "prompt_hash", "status", "code", "finish_reason")
 
 
 @dataclass
@@ -39,7 +64,7 @@ class Board:
 
     records: pd.DataFrame
     runs: pd.DataFrame
-    instances: dict[str, dict]
+    instance_facts: pd.DataFrame
     cells: pd.DataFrame
     stores: tuple[str, ...]
     notes: list[str] = field(default_factory=list)
@@ -57,12 +82,57 @@ class Board:
         """Records that count in accuracy's denominator (final statuses, with a known level)."""
         return self.records[self.records["is_attempt"] & self.records["level"].notna()]
 
+    def texts(self, rows: pd.DataFrame, columns: Iterable[str] = TEXT_COLUMNS) -> Iterator[pd.DataFrame]:
+        """The text ``columns`` of the board ``rows`` (a slice of :attr:`records`), streamed in blocks.
+
+        Each store is scanned once in record order; each block is indexed like ``rows``. A record
+        rewritten in its store since the board was loaded has no text (NULL), as a reply without text.
+        """
+        columns = list(columns)
+        unknown = set(columns) - set(TEXT_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown text columns {sorted(unknown)}; choose from {TEXT_COLUMNS}")
+        import pyarrow as pa
+
+        for store, picked in rows.groupby("store", sort=False):
+            wanted = pd.Series(picked.index, index=picked["rowid"].to_numpy())
+            batches, size = [], 0
+            for batch in _scan(store, {"rowid": "0", **{name: "''" for name in columns}}, final=True):
+                batches.append(batch)
+                size += batch.num_rows
+                if size >= _TEXT_BLOCK:
+                    yield from _wanted(pa.Table.from_batches(batches), wanted)
+                    batches, size = [], 0
+            if batches:
+                yield from _wanted(pa.Table.from_batches(batches), wanted)
+
+    def first_instance(self, problem: str) -> dict | None:
+        """The stored record of ``problem``'s first instance: lowest level, yes before no, then seed and index."""
+        found = []
+        for store in self.stores:
+            with _connect(store) as db:
+                row = db.execute("SELECT level, label != 'yes', seed, instance_index, record_json FROM instances "
+                                 "WHERE problem = ? AND level IS NOT NULL ORDER BY 1, 2, 3, 4 LIMIT 1",
+                                 (problem,)).fetchone()
+            if row:
+                found.append(row)
+        return json.loads(min(found, key=lambda row: row[:4])[4]) if found else None
+
+    def instance_data(self) -> dict[str, dict]:
+        """Every stored instance's data, by instance id (read from the stores on each call)."""
+        data: dict[str, dict] = {}
+        for store in self.stores:
+            with _connect(store) as db:
+                for key, record in db.execute("SELECT instance_id, record_json FROM instances"):
+                    data[key] = json.loads(record).get("data")
+        return data
+
 
 def is_baseline(model: str) -> bool:
     return str(model).startswith(BASELINE_PREFIX)
 
 
-def load_board(paths: Iterable[str | Path], with_text: bool = True) -> Board:
+def load_board(paths: Iterable[str | Path]) -> Board:
     """Read the stores at ``paths`` into a :class:`Board`; raise ValueError if they hold no records."""
     paths = [str(path) for path in paths]
     if not paths:
@@ -70,75 +140,141 @@ def load_board(paths: Iterable[str | Path], with_text: bool = True) -> Board:
     for path in paths:
         if not Path(path).is_file():
             raise FileNotFoundError(f"no run store at {path}")
-    raw_records, raw_runs, instances = read_stores(paths, with_text=with_text)
-    if not raw_records:
+    records, runs, facts = _read(paths)
+    if records.empty:
         raise ValueError(f"the stores {', '.join(paths)} hold no records yet; run `nppc run` first")
     notes: list[str] = []
-    records = _join_instances(pd.DataFrame(raw_records), instances, notes)
-    runs = pd.DataFrame(raw_runs)
-    cells = _coverage(records, instances, runs)
-    return Board(records, runs, instances, cells, tuple(paths), notes)
+    records = _join_instances(records, facts, notes)
+    cells = _coverage(records, facts, runs)
+    return Board(records, runs, facts, cells, tuple(paths), notes)
 
 
-def _join_instances(records: pd.DataFrame, instances: dict[str, dict], notes: list[str]) -> pd.DataFrame:
-    facts = pd.DataFrame([{
-        "instance_id": key, "seed": inst.get("seed"), "instance_index": inst.get("index"),
-        "label": inst.get("label", "unknown"), "optimum": inst.get("optimum"),
-        "params": json.dumps(inst.get("params", {}), sort_keys=True),
-        "instance_level": inst.get("level"),
-    } for key, inst in instances.items()], columns=["instance_id", "seed", "instance_index", "label", "optimum",
-                                                   "params", "instance_level"])
-    records = records.merge(facts, on="instance_id", how="left")
-    unknown = records["seed"].isna()
-    if unknown.any():
-        notes.append(f"{int(unknown.sum())} records name instances missing from the stores' instance tables; "
+@contextmanager
+def _connect(path: str) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to the store at ``path``, closed on leaving the block."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        db.execute("PRAGMA busy_timeout=10000")
+        yield db
+    finally:
+        db.close()
+
+
+def _read(paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Records (no text), runs and instance facts of every store; each record and run names its store."""
+    records, runs, facts = [], [], []
+    for path in paths:
+        records.append(_read_records(path).assign(store=path))
+        with _connect(path) as db:
+            run_rows = db.execute("SELECT * FROM runs ORDER BY created_at")
+            run_names = [column[0] for column in run_rows.description]
+            for row in run_rows.fetchall():
+                run = dict(zip(run_names, row))
+                runs.append({**run, "config": json.loads(run["config_json"]), "store": path})
+            facts.append(pd.read_sql_query(
+                "SELECT instance_id, problem, level AS instance_level, seed, instance_index, label, optimum "
+                "FROM instances", db))
+    records = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
+    facts = pd.concat(facts, ignore_index=True).drop_duplicates("instance_id", keep="last")
+    return records, pd.DataFrame(runs), facts.reset_index(drop=True)
+
+
+def _wanted(table, wanted: pd.Series) -> Iterator[pd.DataFrame]:
+    """The rows of ``table`` (with a rowid column) that ``wanted`` maps (rowid -> board index), by board index."""
+    block = table.to_pandas().set_index("rowid")
+    block = block[block.index.isin(wanted.index)]
+    if len(block):
+        yield block.set_axis(wanted.loc[block.index].to_numpy())
+
+
+def _scan(path: str, columns: dict[str, str], final: bool = False):
+    """Record batches of the store's ``columns`` (name -> a literal of its type), read with the ADBC SQLite driver
+    (with ``final``, of the attempts only).
+
+    The driver infers each column's type from its first values (NULL reads as an integer) and fails
+    on a later value of another type, so the query starts with one typed row, dropped here.
+    """
+    try:
+        import adbc_driver_sqlite.dbapi as adbc
+    except ImportError:
+        raise ImportError("reading run stores needs the ADBC SQLite driver: pip install -e '.[analysis]'") from None
+    query = (f"SELECT {', '.join(f'{value} AS {name}' for name, value in columns.items())} UNION ALL "
+             f"SELECT {', '.join(columns)} FROM records")
+    if final:  # only attempts: the statuses whose records count in accuracy
+        query += f" WHERE status IN ({', '.join(repr(status) for status in FINAL_STATUSES)})"
+    with adbc.connect(Path(path).resolve().as_uri() + "?mode=ro") as db, db.cursor() as cursor:
+        cursor.execute(query)
+        first = True
+        for batch in cursor.fetch_record_batch():
+            yield batch.slice(1) if first else batch
+            first = False
+
+
+def _read_records(path: str) -> pd.DataFrame:
+    """The store's records without their text, column by column."""
+    import pyarrow as pa
+
+    batches = list(_scan(path, _RECORD_COLUMNS))
+    table = pa.Table.from_batches(batches) if batches else pa.table({name: [] for name in _RECORD_COLUMNS})
+    for name in _SHARED_STRINGS:  # one string object per distinct value, shared by its rows (8 bytes a row)
+        table = table.set_column(table.schema.get_field_index(name), name, table.column(name).dictionary_encode())
+    frame = table.to_pandas()
+    for name in _SHARED_STRINGS:
+        frame[name] = frame[name].astype(object)
+    return frame
+
+
+def _join_instances(records: pd.DataFrame, facts: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    codes = pd.Index(facts["instance_id"]).get_indexer(records["instance_id"])
+    known = codes >= 0
+    pick = lambda column, fill: np.where(known, facts[column].to_numpy()[codes], fill)  # noqa: E731
+    records["seed"] = pick("seed", -1).astype("int64")
+    records["instance_index"] = pick("instance_index", np.nan)
+    records["label"] = pick("label", "unknown")
+    records["optimum"] = pick("optimum", np.nan).astype(float)
+    if not known.all():
+        notes.append(f"{int((~known).sum())} records name instances missing from the stores' instance tables; "
                      "they are analysed as seed -1")
-        records.loc[unknown, "seed"] = -1
-        records.loc[unknown, "label"] = "unknown"
-    records["level"] = records["level"].fillna(records["instance_level"])
-    no_level = records["level"].isna()
+    level = records["level"].astype(float)
+    level = level.where(level.notna(), pick("instance_level", np.nan).astype(float))
+    no_level = level.isna()
     if no_level.any():
         notes.append(f"{int(no_level.sum())} records have no level (instances made from raw parameters); "
                      "they appear in no per-level table")
-    records = records.drop(columns=["instance_level"])
-    records["seed"] = records["seed"].astype("int64")
-    records["level"] = records["level"].astype("Int64")
+    records["level"] = level.astype("Int64")
     records["is_attempt"] = records["status"].isin(FINAL_STATUSES)
     records["is_api_error"] = records["status"] == API_ERROR
     records["is_correct"] = records["is_attempt"] & (records["correct"].fillna(0).astype(int) == 1)
-    records["outcome"] = "missing"
-    records.loc[records["is_attempt"], "outcome"] = "wrong"
-    records.loc[records["is_correct"], "outcome"] = "correct"
-    records["is_baseline"] = records["model"].map(is_baseline)
+    outcome = np.where(records["is_correct"], "correct", np.where(records["is_attempt"], "wrong", "missing"))
+    records["outcome"] = pd.Series(outcome, index=records.index).astype("category").astype(object)
+    records["is_baseline"] = records["model"].map({m: is_baseline(m) for m in records["model"].unique()}).astype(bool)
     return records
 
 
-def _coverage(records: pd.DataFrame, instances: dict[str, dict], runs: pd.DataFrame) -> pd.DataFrame:
+def _coverage(records: pd.DataFrame, facts: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     leveled = records[records["level"].notna()]
-    task_instances: dict[tuple[str, int], set[str]] = {}
-    for key, inst in instances.items():
-        if inst.get("level") is not None:
-            task_instances.setdefault((inst["problem"], int(inst["level"])), set()).add(key)
-    for (problem, level), ids in leveled.groupby(["problem", "level"])["instance_id"]:
-        task_instances.setdefault((problem, int(level)), set()).update(ids)
-    per_instance = records.groupby(["model", "instance_id"]).size()
-    samples = per_instance.groupby(level="model").max().to_dict()
+    stored = facts.loc[facts["instance_level"].notna(), ["problem", "instance_level", "instance_id"]]
+    seen = pd.DataFrame({"problem": leveled["problem"], "instance_level": leveled["level"].astype(int),
+                         "instance_id": leveled["instance_id"]})
+    tasks = (pd.concat([stored.astype({"instance_level": int}), seen]).drop_duplicates()
+             .groupby(["problem", "instance_level"]).size().rename("instances").reset_index()
+             .rename(columns={"instance_level": "level"}))
+    samples = records.groupby(["model", "instance_id"]).size().groupby(level="model").max()
     models = sorted(set(records["model"]) | (set(runs["model"]) if len(runs) else set()))
-    counts = leveled.groupby(CELL_KEYS).agg(records=("status", "size"), attempts=("is_attempt", "sum"),
-                                            correct=("is_correct", "sum"), api_errors=("is_api_error", "sum"))
-    rows = []
-    for model in models:
-        for (problem, level), ids in sorted(task_instances.items()):
-            expected = len(ids) * samples.get(model, 1)
-            got = counts.loc[(model, problem, level)] if (model, problem, level) in counts.index else None
-            attempts = int(got["attempts"]) if got is not None else 0
-            rows.append({"model": model, "problem": problem, "level": level,
-                         "records": int(got["records"]) if got is not None else 0, "attempts": attempts,
-                         "correct": int(got["correct"]) if got is not None else 0,
-                         "api_errors": int(got["api_errors"]) if got is not None else 0,
-                         "expected": expected, "missing": max(expected - attempts, 0),
-                         "status": MISSING if attempts == 0 else PARTIAL if attempts < expected else COMPLETE})
-    cells = pd.DataFrame(rows, columns=["model", "problem", "level", "records", "attempts", "correct",
-                                        "api_errors", "expected", "missing", "status"])
+    grid = pd.MultiIndex.from_product([models, range(len(tasks))], names=["model", "task"]).to_frame(index=False)
+    cells = grid.join(tasks, on="task").drop(columns="task")
+    counts = leveled.assign(level=leveled["level"].astype(int)).groupby(CELL_KEYS).agg(
+        records=("status", "size"), attempts=("is_attempt", "sum"), correct=("is_correct", "sum"),
+        api_errors=("is_api_error", "sum"))
+    cells = cells.join(counts, on=CELL_KEYS)
+    for column in ("records", "attempts", "correct", "api_errors"):
+        cells[column] = cells[column].fillna(0).astype(int)
+    cells["expected"] = cells["instances"] * cells["model"].map(samples).fillna(1).astype(int)
+    cells["missing"] = (cells["expected"] - cells["attempts"]).clip(lower=0)
+    cells["status"] = np.where(cells["attempts"] == 0, MISSING,
+                               np.where(cells["attempts"] < cells["expected"], PARTIAL, COMPLETE))
+    cells = cells[["model", "problem", "level", "records", "attempts", "correct", "api_errors", "expected",
+                   "missing", "status"]]
+    cells = cells.sort_values(["model", "problem", "level"], kind="stable").reset_index(drop=True)
     cells["is_baseline"] = cells["model"].map(is_baseline)
     return cells

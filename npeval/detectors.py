@@ -183,22 +183,20 @@ def detect(record: dict[str, Any], data: dict[str, Any] | None) -> Findings:
         stopped_early=record.get("status") == "truncated" or _text(record, "finish_reason") == "length")
 
 
-def detect_all(board: Board) -> pd.DataFrame:
-    """One row of findings per attempt, with the record's key, level and outcome."""
-    rows = []
-    for record in board.attempts.to_dict("records"):
-        instance = board.instances.get(record["instance_id"])
-        findings = detect(record, instance.get("data") if instance else None)
-        rows.append({"run_id": record["run_id"], "instance_id": record["instance_id"], "sample": record["sample"],
-                     "model": record["model"], "problem": record["problem"], "level": record["level"],
-                     "outcome": record["outcome"],
-                     "hallucinated": float("nan") if findings.hallucinated is None else len(findings.hallucinated),
-                     "false_arithmetic": len(findings.false_arithmetic), "contradiction": bool(findings.contradiction),
-                     "gave_up": bool(findings.gave_up), "stopped_early": findings.stopped_early,
-                     "examples": "; ".join((findings.hallucinated or [])[:3] + findings.false_arithmetic[:3]
-                                           + ([findings.contradiction] if findings.contradiction else [])
-                                           + findings.gave_up[:2])})
-    return pd.DataFrame(rows)
+def detect_all(board: Board, findings: pd.DataFrame) -> pd.DataFrame:
+    """One row of findings per attempt, with the record's key, level and outcome.
+
+    ``findings`` is :func:`npeval.findings.text_findings` of the board: one row per attempt.
+    """
+    attempts = board.attempts
+    table = attempts[["run_id", "instance_id", "sample", "model", "problem", "level", "outcome"]].copy()
+    for column in ("hallucinated", "false_arithmetic", "contradiction", "gave_up", "stopped_early", "examples"):
+        table[column] = findings[column].to_numpy()
+    table["hallucinated"] = table["hallucinated"].astype(float)
+    table["false_arithmetic"] = table["false_arithmetic"].astype(int)
+    for column in ("contradiction", "gave_up", "stopped_early"):
+        table[column] = table[column].astype(bool)
+    return table.reset_index(drop=True)
 
 
 def detector_summary(findings: pd.DataFrame) -> pd.DataFrame:

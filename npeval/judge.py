@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from npeval.data import Board
+from npeval.data import TEXT_COLUMNS, Board
 from npsolver.store import Store
 
 TAXONOMY = {
@@ -88,9 +88,12 @@ def judge_wrong_answers(board: Board, judge_model: str, side_path: str | Path, l
         "SELECT run_id, instance_id, sample FROM judgements WHERE judge_model = ?", (judge_model,))}
     wrong = board.attempts[board.attempts["outcome"] == "wrong"].sort_values(["model", "run_id", "instance_id",
                                                                              "sample"])
-    todo = [r for r in wrong.to_dict("records") if (r["run_id"], r["instance_id"], r["sample"]) not in done]
+    keys = zip(wrong["run_id"], wrong["instance_id"], wrong["sample"])
+    todo = wrong[[key not in done for key in keys]].iloc[slice(limit)]
+    texts = pd.concat([pd.DataFrame(columns=list(TEXT_COLUMNS)), *board.texts(todo)]).astype(object)
+    texts = texts.where(texts.notna(), None)
     prompts: dict[tuple[str, str], str] = {}
-    for record in todo[:limit]:
+    for record in todo.join(texts).to_dict("records"):
         key = (record["store"], record["prompt_hash"])
         if key not in prompts:
             with Store(record["store"], readonly=True) as store:

@@ -21,6 +21,7 @@ DEFAULT_MARKERS = (
     "let me verify", "on second thought", "i made a mistake", "that's wrong", "that is wrong", "oops",
     "let me reconsider", "scratch that",
 )
+MARKER_SEPARATOR = "\n"  # between the markers found in one record (no marker holds a newline)
 
 
 def marker_pattern(markers: Iterable[str]) -> re.Pattern:
@@ -36,23 +37,32 @@ def count_markers(text: str | None, pattern: re.Pattern) -> int:
     return len(pattern.findall(text)) if text else 0
 
 
+def marker_text(reasoning: str | None, response: str | None) -> str:
+    """The text searched for markers: the reasoning when it has any, else the response."""
+    if isinstance(reasoning, str) and reasoning.strip():
+        return reasoning
+    return response if isinstance(response, str) else ""
+
+
 def analysed_text(records: pd.DataFrame) -> pd.Series:
-    """The reasoning text of each record, or its response when it has no reasoning."""
-    reasoning = records["reasoning_text"].where(records["reasoning_text"].fillna("").str.strip() != "")
-    return reasoning.fillna(records["response_text"]).fillna("")
+    """:func:`marker_text` of each record."""
+    return pd.Series([marker_text(r, s) for r, s in zip(records["reasoning_text"], records["response_text"])],
+                     index=records.index, dtype=object)
 
 
-def aha_by_level(board: Board, markers: Iterable[str] = DEFAULT_MARKERS) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per (model, problem, level, outcome) mean and total counts, per-marker totals by model)."""
-    pattern = marker_pattern(markers)
-    attempts = board.attempts.copy()
-    found = analysed_text(attempts).map(lambda text: [m.lower() for m in pattern.findall(text)])
-    attempts["aha"] = found.map(len)
-    attempts["has_text"] = analysed_text(attempts).str.strip() != ""
+def aha_by_level(board: Board, findings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per (model, problem, level, outcome) mean and total counts, per-marker totals by model).
+
+    ``findings`` is :func:`npeval.findings.text_findings` of the board: one row per attempt.
+    """
+    attempts = board.attempts.assign(aha=findings["aha"].astype(int), has_text=findings["has_text"].astype(bool),
+                                     level=board.attempts["level"].astype(int))
     table = attempts.groupby(["model", "problem", "level", "outcome"]).agg(
         n=("aha", "size"), with_text=("has_text", "sum"), total_aha=("aha", "sum"), mean_aha=("aha", "mean"),
         share_with_aha=("aha", lambda counts: (counts > 0).mean())).reset_index()
-    exploded = pd.DataFrame({"model": attempts["model"], "marker": found}).explode("marker").dropna()
-    exploded["marker"] = exploded["marker"].str.replace(r"\s+", " ", regex=True)
+    with_markers = findings["markers"] != ""
+    exploded = pd.DataFrame({"model": attempts.loc[with_markers, "model"],
+                             "marker": findings.loc[with_markers, "markers"].str.split(MARKER_SEPARATOR)})
+    exploded = exploded.explode("marker")
     per_marker = exploded.groupby(["model", "marker"]).size().rename("count").reset_index()
     return table, per_marker

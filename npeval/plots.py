@@ -11,6 +11,7 @@ with hollow markers and missing ones leave a gap; baselines are dashed.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +86,17 @@ def _save(figure: Figure, out: Path, name: str) -> list[Path]:
     return paths
 
 
+def error_bar(value, low, high) -> list:
+    """Asymmetric error-bar lengths [below, above], clipped at the point: a percentile interval that misses its
+    point (see npeval.stats) draws no bar on that side instead of a negative one; unknown ends draw none."""
+    value, low, high = (np.asarray(v, dtype=float) for v in (value, low, high))
+    below = np.where(np.isfinite(low), np.maximum(value - low, 0.0), 0.0)
+    above = np.where(np.isfinite(high), np.maximum(high - value, 0.0), 0.0)
+    if value.ndim == 0:
+        return [[float(below)], [float(above)]]
+    return [below, above]
+
+
 def _legend(axes) -> None:
     """Beside the axes, never over the data."""
     axes.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
@@ -120,9 +132,10 @@ def accuracy_by_level(analysis: Analysis, problem: str, out: Path) -> list[Path]
         low, high = rows["ci_low"].astype(float).to_numpy(), rows["ci_high"].astype(float).to_numpy()
         style = styles[model]
         if bands and np.isfinite(y).sum() > 1:
-            axes.fill_between(x, low, high, color=style.colour, alpha=0.13, linewidth=0)
+            axes.fill_between(x, np.fmin(low, y), np.fmax(high, y), color=style.colour, alpha=0.13,
+                              linewidth=0)  # clipped at the point: a percentile interval may miss it
         else:
-            axes.errorbar(x, y, yerr=[np.maximum(y - low, 0), np.maximum(high - y, 0)], fmt="none",
+            axes.errorbar(x, y, yerr=error_bar(y, low, high), fmt="none",
                           ecolor=style.colour, elinewidth=1.1, capsize=2.5, alpha=0.8)
         complete = (rows["status"] == "complete").to_numpy()
         axes.plot(x, y, style.line, marker=style.marker, color=style.colour, linewidth=1.4, markersize=5,
@@ -300,7 +313,7 @@ def aggregates(analysis: Analysis, out: Path) -> list[Path]:
             value, low, high = rows.loc[model, ["value", "ci_low", "ci_high"]].astype(float)
             if np.isfinite(value):
                 style = styles[model]
-                axes.errorbar(value, position, xerr=[[max(value - low, 0)], [max(high - value, 0)]], fmt=style.marker,
+                axes.errorbar(value, position, xerr=error_bar(value, low, high), fmt=style.marker,
                               capsize=3, color=style.colour, markeredgewidth=1.4,
                               mfc="white" if rows.loc[model, "partial"] else style.colour)
         axes.set_yticks(range(len(models)), models if index == 0 else [""] * len(models), fontsize=8)
@@ -332,4 +345,7 @@ def all_figures(analysis: Analysis, out: Path) -> Figures:
             figures.paths[name] = draw()
         except Omitted as reason:
             figures.omitted[name] = str(reason)
+        except Exception as error:  # noqa: BLE001 - a figure is never worth the whole report
+            figures.omitted[name] = f"failed: {type(error).__name__}: {error}"
+            print(f"figure {name} skipped: {type(error).__name__}: {error}", file=sys.stderr)
     return figures

@@ -9,7 +9,9 @@ Layout of ``DIR``::
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,14 +170,57 @@ def _versus(analysis: Analysis) -> str:
                     right=[3, 4])
 
 
+def _cached_files(analysis: Analysis, kind: str, make, out: Path) -> tuple[dict[str, list[str]], dict]:
+    """The files ``make(folder)`` writes for ``analysis``, made once into its cache entry and copied into ``out``.
+
+    ``make`` returns (name -> files, notes); both are kept in ``<kind>.json`` beside the files.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    if analysis.cache_folder is None:
+        made, notes = make(out)
+        return {name: [Path(p).name for p in paths] for name, paths in made.items()}, notes
+    kept, index = analysis.cache_folder / kind, analysis.cache_folder / f"{kind}.json"
+    if not index.exists():
+        shutil.rmtree(kept, ignore_errors=True)
+        made, notes = make(kept)
+        listing = {"files": {name: [Path(p).name for p in paths] for name, paths in made.items()}, "notes": notes}
+        index.write_text(json.dumps(listing), encoding="utf-8")
+    listing = json.loads(index.read_text(encoding="utf-8"))
+    for files in listing["files"].values():
+        for file in files:
+            shutil.copyfile(kept / file, out / file)
+    return listing["files"], listing["notes"]
+
+
+def figures(analysis: Analysis, out: Path) -> Figures:
+    """Every figure of ``analysis`` in ``out``: drawn once into the analysis cache, copied from it afterwards."""
+    def draw(folder: Path):
+        drawn = plots.all_figures(analysis, folder)
+        return drawn.paths, drawn.omitted
+
+    files, omitted = _cached_files(analysis, "plots", draw, out)
+    return Figures({name: [out / file for file in names] for name, names in files.items()}, dict(omitted))
+
+
+def tables(analysis: Analysis, out: Path) -> dict[str, Path]:
+    """Every table of ``analysis`` as CSV and JSON in ``out``: written once into the analysis cache, then copied."""
+    def write(folder: Path):
+        return {name: [path, path.with_suffix(".json")] for name, path in write_tables(analysis, folder).items()}, {}
+
+    if analysis.judgements is not None:  # judged after the analysis was cached: these tables are this run's own
+        return write_tables(analysis, out)
+    files, _ = _cached_files(analysis, "tables", write, out)
+    return {name: out / names[0] for name, names in files.items()}
+
+
 def write_report(analysis: Analysis, out: str | Path) -> ReportFiles:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tables = write_tables(analysis, out / "tables")
-    figures = plots.all_figures(analysis, out / "plots")
+    written = tables(analysis, out / "tables")
+    drawn = figures(analysis, out / "plots")
     from npeval.adaptive import adaptive_section  # issue 14's hook: "" unless the board has adaptive runs
 
     summary = out / "summary.md"
-    summary.write_text(summary_markdown(analysis, figures, out) + adaptive_section(analysis.board, out),
+    summary.write_text(summary_markdown(analysis, drawn, out) + adaptive_section(analysis.board, out),
                        encoding="utf-8")
-    return ReportFiles(summary, tables, figures)
+    return ReportFiles(summary, written, drawn)

@@ -4,6 +4,10 @@ For tests, demos and the benchmarks in ``benchmarks/eval_*.py``: a model's chanc
 correctly falls with the level (``skill - 0.15 (level - 1)``), some records end in API errors or
 parse errors, some cells are dropped, and a model's cost may be unknown (NULL), so every branch of
 the analysis has data. Nothing here is used when real runs are analysed.
+
+Each instance's right and wrong answers are verified once, and each model's records are written in
+one transaction, so a board of a million records takes minutes, not hours; the exact solver's
+``optimum_time_limit`` bounds the time spent proving optima (an unproved optimum stays unknown).
 """
 
 from __future__ import annotations
@@ -40,14 +44,32 @@ class SyntheticSpec:
     unpriced: set[str] = field(default_factory=set)  # models whose cost is NULL
     random_seed: int = 0
     run_config: dict[str, Any] = field(default_factory=dict)
+    optimum_time_limit: float = 10.0  # seconds per instance to prove its optimum; 0 leaves every optimum unknown
+
+
+@dataclass(frozen=True)
+class Answers:
+    """An instance's right and wrong answer with their verdicts: each verified once, reused by every record."""
+
+    right: Any
+    right_verdict: npgym.Verdict
+    wrong: Any
+    wrong_verdict: npgym.Verdict
+
+    @classmethod
+    def of(cls, inst: npgym.Instance) -> "Answers":
+        wrong = _wrong_answer(inst)
+        return cls(inst.certificate, npgym.verify(inst, {"solution": inst.certificate}), wrong,
+                   npgym.verify(inst, {"solution": wrong}))
 
 
 def write_synthetic_store(path: str | Path, spec: SyntheticSpec) -> Path:
     """Write one run per model of ``spec`` into a store at ``path`` and return the path."""
     rng = random.Random(spec.random_seed)
-    instances = [_with_optimum(npgym.generate(problem, level=level, seed=seed, index=index))
+    instances = [_with_optimum(npgym.generate(problem, level=level, seed=seed, index=index), spec.optimum_time_limit)
                  for problem in spec.problems for level in spec.levels for seed in spec.seeds
                  for index in range(spec.per_seed)]
+    answers = {inst.id: Answers.of(inst) for inst in instances}
     with Store(path) as store:
         store.put_instances(inst.to_record(with_key=True) for inst in instances)
         store.put_prompt("synthetic", "synthetic prompt")
@@ -55,16 +77,14 @@ def write_synthetic_store(path: str | Path, spec: SyntheticSpec) -> Path:
             run_id = f"synthetic-{model}"
             store.put_run(run_id, model, {"adapter": "synthetic", "skill": skill, **spec.run_config},
                           "synthetic-v1", "0.0.0-synthetic", None)
-            for inst in instances:
-                if (model, inst.problem, inst.level) in spec.drop_cells:
-                    continue
-                for sample in range(spec.samples):
-                    store.put_record(make_record(run_id, model, inst, sample, skill, spec, rng))
+            store.put_records(make_record(run_id, model, inst, sample, skill, spec, rng, answers[inst.id])
+                              for inst in instances if (model, inst.problem, inst.level) not in spec.drop_cells
+                              for sample in range(spec.samples))
     return Path(path)
 
 
 def make_record(run_id: str, model: str, inst: npgym.Instance, sample: int, skill: float,
-                spec: SyntheticSpec, rng: random.Random) -> dict[str, Any]:
+                spec: SyntheticSpec, rng: random.Random, answers: Answers | None = None) -> dict[str, Any]:
     """One made-up record for ``inst``: correct with probability falling with the level."""
     record = {"run_id": run_id, "instance_id": inst.id, "sample": sample, "model": model, "problem": inst.problem,
               "problem_version": inst.version, "level": inst.level, "prompt_hash": "synthetic",
@@ -81,8 +101,8 @@ def make_record(run_id: str, model: str, inst: npgym.Instance, sample: int, skil
     if not correct and draw < spec.api_error_rate + spec.parse_error_rate:
         return {**record, **usage, "status": PARSE_ERROR, "correct": 0, "code": "no_json", "message": "no JSON",
                 "response_text": GIVING_UP, "reasoning_text": GIVING_UP}
-    answer = inst.certificate if correct else _wrong_answer(inst)
-    verdict = npgym.verify(inst, {"solution": answer})
+    answers = answers or Answers.of(inst)
+    answer, verdict = (answers.right, answers.right_verdict) if correct else (answers.wrong, answers.wrong_verdict)
     thinking = THINKING if correct else WRONG_THINKING
     text = f"{thinking}\n```json\n{json.dumps({'solution': answer})}\n```"
     return {**record, **usage, "status": GRADED, "correct": int(verdict.ok), "code": verdict.code,
@@ -90,10 +110,10 @@ def make_record(run_id: str, model: str, inst: npgym.Instance, sample: int, skil
             "answer_json": json.dumps({"solution": answer}), "objective": verdict.objective}
 
 
-def _with_optimum(inst: npgym.Instance) -> npgym.Instance:
-    if npgym.get_problem(inst.problem).objective is None:
+def _with_optimum(inst: npgym.Instance, time_limit: float) -> npgym.Instance:
+    if npgym.get_problem(inst.problem).objective is None or time_limit <= 0:
         return inst
-    return inst.with_key(optimum=npgym.solve(inst, time_limit=10).optimum)
+    return inst.with_key(optimum=npgym.solve(inst, time_limit=time_limit).optimum)
 
 
 def _wrong_answer(inst: npgym.Instance) -> Any:

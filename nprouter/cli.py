@@ -51,8 +51,6 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from nprouter.evaluate import EvalConfig, evaluate, format_table, prepare
     from nprouter.importers import load
     from nprouter.plots import cost_accuracy_plot
@@ -71,7 +69,7 @@ def _eval(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, indent=1, default=_plain) + "\n", encoding="utf-8")
-    pd.DataFrame(decisions).to_csv(out / "decisions.csv.gz", index=False)
+    decisions.to_parquet(out / "decisions.parquet", index=False)  # millions of rows: columnar, not CSV
     cost_accuracy_plot(report, out / "cost_accuracy.png")
     print(format_table(report))
     print(f"report: {out / 'report.json'}; plot: {out / 'cost_accuracy.png'}")

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from nprouter import metrics
 from nprouter.embed import query_matrix
@@ -25,6 +26,7 @@ from nprouter.routers.baselines import BestSingleRouter
 from nprouter.schema import SCHEMA_VERSION, RouterDataset
 
 SEEDS = (42, 999, 2024, 2025, 3407)
+DECISION_COLUMNS = ["router", "seed", "knob", "query_id", "model", "score", "cost", "calls"]
 
 
 @dataclass
@@ -65,8 +67,10 @@ def prepare(dataset: RouterDataset, config: EvalConfig) -> RoutingData:
     return data
 
 
-def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Run the protocol; returns the report (JSON-ready) and the per-query decisions."""
+def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Run the protocol; returns the report (JSON-ready) and the per-query decisions (one row per router, seed,
+    knob value and test query: :data:`DECISION_COLUMNS`)."""
+
     runs: dict[tuple[str, float], list[SeedRun]] = {}
     knob_names, skipped, timing, references, resamples, decisions = {}, {}, {}, [], [], []
     for seed in config.seeds:
@@ -74,7 +78,7 @@ def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], lis
         train, test = data.subset(train_rows), data.subset(test_rows)
         reference = _references(train, test)
         references.append(reference)
-        resamples.append(np.random.default_rng(seed).integers(0, len(test), (config.bootstrap, len(test))))
+        resamples.append((seed, len(test)))  # drawn again, in blocks, when the intervals are computed
         for name in config.routers:
             started = time.perf_counter()
             try:
@@ -89,16 +93,21 @@ def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], lis
                 run = SeedRun(outcome.score, outcome.cost, outcome.model, outcome.calls,
                               _seed_metrics(outcome.score, outcome.cost, outcome.calls, test, reference))
                 runs.setdefault((name, knob), []).append(run)
-                decisions.extend({"router": name, "seed": seed, "knob": knob, "query_id": q,
-                                  "model": data.models[m] if m >= 0 else "(expectation)", "score": float(s),
-                                  "cost": float(c), "calls": int(k)}
-                                 for q, m, s, c, k in zip(test.query_ids, outcome.model, outcome.score,
-                                                          outcome.cost, outcome.calls))
+                decisions.append(_decisions(name, seed, knob, test.query_ids, outcome, data.models))
             times = timing.setdefault(name, {"fit_s": 0.0, "route_s": 0.0})
             times["fit_s"] += fitted - started
             times["route_s"] += time.perf_counter() - fitted
     report = _report(data, config, runs, knob_names, skipped, timing, references, resamples)
-    return report, decisions
+    return report, pd.concat(decisions, ignore_index=True) if decisions else pd.DataFrame(columns=DECISION_COLUMNS)
+
+
+def _decisions(router: str, seed: int, knob: float, query_ids: np.ndarray, outcome, models: list[str]):
+    """One router's decisions at one knob on one seed's test queries, as a table (one row per query)."""
+    names = pd.Categorical.from_codes(outcome.model + 1, ["(expectation)", *models])
+    return pd.DataFrame({"router": pd.Categorical([router] * len(query_ids)), "seed": seed, "knob": knob,
+                         "query_id": query_ids, "model": names, "score": outcome.score.astype(float),
+                         "cost": outcome.cost.astype(float), "calls": outcome.calls.astype(int)},
+                        columns=DECISION_COLUMNS)
 
 
 def _references(train: RoutingData, test: RoutingData) -> dict[str, Any]:
@@ -126,10 +135,26 @@ def _mean_sd(values: list) -> tuple[float | None, float | None]:
     return float(np.mean(known)), float(np.std(known))
 
 
+def _bootstrap_intervals(runs, resamples, n_boot: int) -> dict[tuple[str, float], tuple]:
+    """(accuracy, cost) intervals of every point run on all seeds: the seed-averaged mean over the same test
+    resamples for every router (as :func:`nprouter.metrics.bootstrap_interval`), all points of a seed at once."""
+    complete = [key for key, seed_runs in runs.items() if len(seed_runs) == len(resamples)]
+    if not complete:
+        return {}
+    means = np.zeros((n_boot, 2 * len(complete)))
+    for index, (seed, size) in enumerate(resamples):
+        values = np.column_stack([runs[key][index].score for key in complete]
+                                 + [runs[key][index].cost for key in complete])
+        means += metrics.resample_means(np.random.default_rng(seed), size, n_boot, values) / len(resamples)
+    return {key: (metrics.percentile_pair(means[:, column]), metrics.percentile_pair(means[:, len(complete) + column]))
+            for column, key in enumerate(complete)}
+
+
 def _report(data, config, runs, knob_names, skipped, timing, references, resamples) -> dict[str, Any]:
     mean_ref = {key: float(np.mean([r[key] for r in references])) for key in ("random", "best", "oracle", "best_cost")}
     singles = [(float(np.mean([r["singles"][m][0] for r in references])),
                 float(np.mean([r["singles"][m][1] for r in references]))) for m in range(len(data.models))]
+    intervals = _bootstrap_intervals(runs, resamples, config.bootstrap)
     routers: dict[str, Any] = {}
     for (name, knob), seed_runs in runs.items():
         entry = routers.setdefault(name, {"knob_name": knob_names[name], "reference": ROUTERS[name].reference,
@@ -137,9 +162,8 @@ def _report(data, config, runs, knob_names, skipped, timing, references, resampl
         point: dict[str, Any] = {"knob": knob, "seeds": len(seed_runs)}
         for metric in seed_runs[0].metrics:
             point[metric], point[f"{metric}_sd"] = _mean_sd([run.metrics[metric] for run in seed_runs])
-        if len(seed_runs) == len(resamples):
-            point["accuracy_ci"] = metrics.bootstrap_interval([r.score for r in seed_runs], resamples)
-            point["cost_ci"] = metrics.bootstrap_interval([r.cost for r in seed_runs], resamples)
+        if (name, knob) in intervals:
+            point["accuracy_ci"], point["cost_ci"] = intervals[(name, knob)]
         entry["points"].append(point)
     deployable = [(p["cost"], p["accuracy"]) for entry in routers.values() if not entry["reference"]
                   for p in entry["points"]] + singles

@@ -138,7 +138,8 @@ def split_queries(data: RoutingData, seed: int, train_fraction: float = 0.7) -> 
         if len(groups) >= 2:
             n_train = min(max(n_train, 1), len(groups) - 1)
         train.extend(groups[i] for i in order[:n_train])
-    is_train = np.isin(data.group, np.array(train, dtype=object)) if train else np.zeros(len(data), bool)
+    chosen = set(train)
+    is_train = np.fromiter((group in chosen for group in data.group), bool, len(data))
     if is_train.all() or not is_train.any():
         raise ValueError(f"cannot split {len(data)} queries ({len(set(data.group))} groups) into train and test")
     return np.flatnonzero(is_train), np.flatnonzero(~is_train)
@@ -215,11 +216,14 @@ def _acceptance(frame, dataset: RouterDataset, first, q_codes, m_codes, correct,
 
 
 def _attach_samples(data, frame, q_codes, m_codes, samples, n_s, score, cost_values, cost_m) -> None:
+    import pandas as pd
+
     answers = np.full((len(data), len(data.models), n_s), None, dtype=object)
     sample_score = np.full(answers.shape, np.nan)
     sample_cost = np.full(answers.shape, np.nan)
-    texts = frame["answer_json"].to_numpy(dtype=object)
-    answers[q_codes, m_codes, samples] = [_canonical_answer(t) for t in texts]
+    codes, texts = pd.factorize(frame["answer_json"].to_numpy(dtype=object), use_na_sentinel=False)
+    canonical = np.array([_canonical_answer(t) for t in texts], dtype=object)  # once per distinct answer text
+    answers[q_codes, m_codes, samples] = canonical[codes]
     sample_score[q_codes, m_codes, samples] = score
     sample_cost[q_codes, m_codes, samples] = np.where(np.isnan(cost_values), cost_m[q_codes, m_codes], cost_values)
     data.sample_answers, data.sample_score, data.sample_cost = answers, sample_score, sample_cost

@@ -98,6 +98,25 @@ def bootstrap_interval(per_seed_values: Sequence[np.ndarray], per_seed_resamples
     ``per_seed_resamples[i]`` is a (B, n_i) index array shared by every router of seed i (paired).
     """
     means = np.mean([values[indices].mean(1) for values, indices in zip(per_seed_values, per_seed_resamples)], 0)
+    return percentile_pair(means, level)
+
+
+def percentile_pair(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     tail = (1.0 - level) / 2 * 100
-    low, high = np.percentile(means, [tail, 100 - tail])
+    low, high = np.percentile(values, [tail, 100 - tail])
     return float(low), float(high)
+
+
+def resample_means(rng: np.random.Generator, n: int, n_boot: int, values: np.ndarray, block: int = 100) -> np.ndarray:
+    """(B, columns) means of ``values`` (n, columns) over ``n_boot`` resamples of its n rows with replacement.
+
+    The resamples are ``rng.integers(0, n, (n_boot, n))`` (the same indices whatever the block size),
+    turned into draw counts so that every column's means come from one matrix product.
+    """
+    means = np.empty((n_boot, values.shape[1]))
+    for start in range(0, n_boot, block):
+        rows = min(block, n_boot - start)
+        indices = rng.integers(0, n, (rows, n))
+        counts = np.bincount((indices + n * np.arange(rows)[:, None]).ravel(), minlength=rows * n).reshape(rows, n)
+        means[start:start + rows] = counts @ values / n
+    return means

@@ -189,7 +189,7 @@ def _read_records(path: Path):
         frame = pd.read_parquet(path)
         for column in JSON_COLUMNS:
             if column in frame:
-                frame[column] = [None if v is None else json.loads(v) for v in frame[column]]
+                frame[column] = _parsed(frame[column])
     else:
         frame = pd.DataFrame(_read_jsonl(path))
     versions = set(frame.get("schema_version", pd.Series([None])).dropna().astype(int))
@@ -200,6 +200,15 @@ def _read_records(path: Path):
         if column not in frame:
             frame[column] = None
     return frame
+
+
+def _parsed(texts) -> list[Any]:
+    """JSON texts (or None) parsed once per distinct text: rows share the parsed object (read, never mutated)."""
+    import pandas as pd
+
+    codes, distinct = pd.factorize(texts, use_na_sentinel=True)
+    objects = [json.loads(text) for text in distinct]
+    return [None if code < 0 else objects[code] for code in codes]
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

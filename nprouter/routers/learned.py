@@ -38,26 +38,45 @@ class CostAwareRouter(Router, ABC):
 
 
 class KnnRouter(CostAwareRouter):
-    """Mean score of the ``k`` nearest training queries (cosine distance), per model (RouterBench, EmbedLLM)."""
+    """Mean score of the ``k`` nearest training queries (cosine distance), per model (RouterBench, EmbedLLM).
+
+    The neighbours come from at most ``bank`` training queries (a seeded sample when there are more):
+    the search costs train x test, and past a few thousand neighbours a cell's mean hardly moves.
+    Similarities are computed in float32 blocks of test queries.
+    """
 
     name = "knn"
+    BLOCK = 2048
 
-    def __init__(self, seed: int = 0, k: int = 10):
+    def __init__(self, seed: int = 0, k: int = 10, bank: int = 10_000):
         super().__init__(seed)
-        self.k = k
+        self.k, self.bank = k, bank
 
     def fit(self, train: RoutingData) -> "KnnRouter":
-        from sklearn.neighbors import NearestNeighbors
-
         super().fit(train)
-        self.index = NearestNeighbors(n_neighbors=min(self.k, len(train)), metric="cosine", algorithm="brute")
-        self.index.fit(train.X)
-        self.train_score = train.score
+        rows = np.arange(len(train))
+        if len(train) > self.bank:
+            rows = np.sort(np.random.default_rng(self.seed).choice(len(train), self.bank, replace=False))
+        self.bank_X = _unit_rows(train.X[rows])
+        self.bank_score = train.score[rows]
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
-        neighbours = self.index.kneighbors(test.X, return_distance=False)
-        return self.train_score[neighbours].mean(1)
+        k = min(self.k, len(self.bank_X))
+        X = _unit_rows(test.X)
+        predicted = np.empty((len(test), self.bank_score.shape[1]))
+        for start in range(0, len(test), self.BLOCK):
+            similarity = X[start:start + self.BLOCK] @ self.bank_X.T
+            nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+            predicted[start:start + self.BLOCK] = self.bank_score[nearest].mean(1)
+        return predicted
+
+
+def _unit_rows(X: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length in float32 (a zero row stays zero: cosine distance 1 to everything)."""
+    X = np.asarray(X, dtype=np.float32)
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return X / np.where(norms > 0, norms, 1)
 
 
 class _Clusters:

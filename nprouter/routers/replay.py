@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
 from nprouter.matrix import RoutingData
@@ -62,35 +60,63 @@ class ModelSwitchRouter(Router):
         return self
 
     def route(self, test: RoutingData, knob: float) -> Outcome:
-        n = len(test)
-        model, score, cost, calls = np.zeros(n, int), np.zeros(n), np.zeros(n), np.zeros(n, int)
-        for q in range(n):
-            weighted, counted, scores = Counter(), Counter(), {}
-            for step, m in enumerate(self.order, 1):
-                drawn = ~np.isnan(test.sample_score[q, m])
-                answers = [str(a) for a in test.sample_answers[q, m][drawn]]
-                cost[q] += test.sample_cost[q, m][drawn].sum()
-                model[q], calls[q] = m, step
-                if not answers:
-                    continue
-                own = Counter(answers)
-                weight = 1.0 - _normalised_entropy(own, len(answers))
-                for answer, value in zip(answers, test.sample_score[q, m][drawn]):
-                    weighted[answer] += weight
-                    counted[answer] += 1
-                    scores.setdefault(answer, []).append(value)
-                if own.most_common(1)[0][1] / len(answers) >= knob:
-                    break
-            votes = weighted if any(v > 0 for v in weighted.values()) else counted
-            if votes:
-                best = max(votes.items(), key=lambda item: item[1])[0]  # first-seen wins ties (insertion order)
-                score[q] = float(np.mean(scores[best]))
-        return Outcome(model, score, cost, calls)
+        codes = self._answer_codes(test)
+        n, n_samples = len(test), codes.shape[2]
+        slots = np.full((n, len(self.order) * n_samples), -1)  # every sample collected, in collection order
+        weights, scores = np.zeros(slots.shape), np.zeros(slots.shape)
+        model, cost, calls = np.zeros(n, int), np.zeros(n), np.zeros(n, int)
+        going = np.ones(n, bool)
+        for step, m in enumerate(self.order):
+            drawn = (codes[:, m] >= 0) & going[:, None]
+            cost += np.where(drawn, test.sample_cost[:, m], 0.0).sum(1)
+            model, calls = np.where(going, m, model), np.where(going, step + 1, calls)
+            same = (codes[:, m, :, None] == codes[:, m, None, :]) & drawn[:, :, None] & drawn[:, None, :]
+            counts, total = same.sum(2), drawn.sum(1)
+            block = slice(step * n_samples, (step + 1) * n_samples)
+            slots[:, block] = np.where(drawn, codes[:, m], -1)
+            weights[:, block] = np.where(drawn, (1.0 - _normalised_entropy(same, drawn))[:, None], 0.0)
+            scores[:, block] = np.where(drawn, test.sample_score[:, m], 0.0)
+            going &= ~((total > 0) & (counts.max(1) / np.maximum(total, 1) >= knob))
+        return Outcome(model, _majority_score(slots, weights, scores), cost, calls)
+
+    def _answer_codes(self, test: RoutingData) -> np.ndarray:
+        """(Q, M, S) integer code of each sample's answer (its text, as the vote compares them); -1 if not drawn."""
+        cached = getattr(self, "_codes", None)
+        if cached is None or cached[0] is not test:
+            import pandas as pd
+
+            codes = pd.factorize(np.array([str(a) for a in test.sample_answers.ravel()], dtype=object))[0]
+            codes = np.where(np.isnan(test.sample_score.ravel()), -1, codes).reshape(test.sample_answers.shape)
+            self._codes = (test, codes)
+        return self._codes[1]
 
 
-def _normalised_entropy(counts: Counter, total: int) -> float:
-    """Entropy of a model's answer distribution over its samples, divided by its maximum (0 for one sample)."""
-    if total <= 1:
-        return 0.0
-    shares = np.array(list(counts.values())) / total
-    return float(-(shares * np.log(shares)).sum() / np.log(total))
+def _normalised_entropy(same: np.ndarray, drawn: np.ndarray) -> np.ndarray:
+    """Per query: entropy of a model's answer shares over its drawn samples, divided by its maximum (0 for one).
+
+    ``same[q, s, t]``: drawn samples s and t gave the same answer. Each answer's term p log p is taken
+    at its first sample and summed in that order (cumsum), as a tally over the answers would.
+    """
+    total = drawn.sum(1)
+    shares = np.where(drawn, same.sum(2) / np.maximum(total, 1)[:, None], 1.0)
+    seen_before = (same & np.tril(np.ones(same.shape[1:], bool), -1)[None]).any(2)
+    terms = np.where(drawn & ~seen_before, shares * np.log(shares), 0.0)
+    entropy = -np.cumsum(terms, axis=1)[:, -1]
+    return np.where(total > 1, entropy / np.log(np.maximum(total, 2)), 0.0)
+
+
+def _majority_score(slots: np.ndarray, weights: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The score of the weighted-majority answer over each query's collected samples (``slots`` >= 0).
+
+    Votes are weights, or plain counts when every weight is 0; ties go to the answer seen first; the
+    score is the mean score of the samples that gave it. Sums run in collection order (cumsum), as a
+    tally kept while collecting would.
+    """
+    valid = slots >= 0
+    same = (slots[:, :, None] == slots[:, None, :]) & valid[:, :, None] & valid[:, None, :]
+    weighted = np.cumsum(same * weights[:, None, :], axis=2)[:, :, -1]
+    counted = same.sum(2).astype(float)
+    votes = np.where((weights > 0).any(1)[:, None], weighted, counted)
+    best = np.where(valid, votes, -np.inf).argmax(1)
+    chosen = valid & (slots == slots[np.arange(len(slots)), best][:, None])
+    return np.where(valid.any(1), (scores * chosen).sum(1) / np.maximum(chosen.sum(1), 1), 0.0)

@@ -31,7 +31,7 @@ def mixed_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tables(mixed_store):
-    return adaptive_tables(load_board([mixed_store], with_text=False))
+    return adaptive_tables(load_board([mixed_store]))
 
 
 def test_every_model_problem_and_design_gets_one_fitted_row(tables):
@@ -74,7 +74,7 @@ def test_curves_hold_their_bands_and_the_observed_counts(tables):
 
 
 def test_api_errors_are_missing_not_wrong(store_path):
-    board = load_board([store_path], with_text=False)
+    board = load_board([store_path])
     fitted = adaptive_tables(board).ceilings
     attempts = board.attempts.groupby(["model", "problem"]).size()
     assert fitted.set_index(["model", "problem"])["calls"].to_dict() == attempts.to_dict()
@@ -82,12 +82,12 @@ def test_api_errors_are_missing_not_wrong(store_path):
 
 
 def test_the_report_section_writes_tables_and_a_figure_only_for_adaptive_boards(tmp_path, mixed_store, store_path):
-    section = adaptive_section(load_board([mixed_store], with_text=False), tmp_path / "with")
+    section = adaptive_section(load_board([mixed_store]), tmp_path / "with")
     assert "Ceiling level from the fitted accuracy curve" in section and LOW in section and "calls" in section
     for name in ("tables/adaptive_ceilings.csv", "tables/adaptive_curves.csv", "tables/adaptive_steps.csv",
                  "plots/adaptive_curves.png", "plots/adaptive_curves.svg"):
         assert (tmp_path / "with" / name).stat().st_size > 0
-    assert adaptive_section(load_board([store_path], with_text=False), tmp_path / "without") == ""
+    assert adaptive_section(load_board([store_path]), tmp_path / "without") == ""
     assert not (tmp_path / "without").exists()
 
 

@@ -8,6 +8,22 @@ from npeval.data import load_board
 pytest.importorskip("litellm")
 
 
+def test_the_judge_reads_each_wrong_answers_reply_text(store_path, tmp_path, monkeypatch):
+    prompts = []
+
+    class Offline:
+        @staticmethod
+        def completion(model, messages, **settings):
+            prompts.append(messages[0]["content"])
+            raise ConnectionError("offline")
+
+    monkeypatch.setattr(judge, "_litellm", lambda: Offline)
+    judged = judge.judge_wrong_answers(load_board([store_path]), "x/judge", tmp_path / "j.sqlite", limit=2)
+    assert set(judged["category"]) == {judge.JUDGE_ERROR} and len(prompts) == 2
+    assert all("### Model reasoning\n(none)" not in prompt and "### Model answer\n(none)" not in prompt
+               for prompt in prompts)
+
+
 def test_judge_stores_one_category_per_wrong_answer_and_resumes(store_path, tmp_path):
     board = load_board([store_path])
     side = tmp_path / "judgements.sqlite"

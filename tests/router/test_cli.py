@@ -12,8 +12,16 @@ FAST = ["--seeds", "42,999", "--bootstrap", "50"]
 
 
 def _report(out):
+    import pandas as pd
+
     report = json.loads((out / "report.json").read_text())
-    assert (out / "cost_accuracy.png").stat().st_size > 10_000 and (out / "decisions.csv.gz").exists()
+    assert (out / "cost_accuracy.png").stat().st_size > 10_000
+    decisions = pd.read_parquet(out / "decisions.parquet")
+    accuracy = decisions.groupby(["router", "knob", "seed"], observed=True)["score"].mean().groupby(
+        ["router", "knob"], observed=True).mean()
+    for name, entry in report["routers"].items():  # the log holds every decision behind every reported point
+        for point in entry["points"]:
+            assert accuracy[(name, point["knob"])] == pytest.approx(point["accuracy"])
     return report
 
 

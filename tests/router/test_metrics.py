@@ -51,3 +51,10 @@ def test_bootstrap_interval():
     values = [np.array([0.0, 1.0] * 50)]
     low, high = metrics.bootstrap_interval(values, [np.random.default_rng(1).integers(0, 100, (1000, 100))])
     assert low < 0.5 < high and high - low == pytest.approx(2 * 1.96 * 0.05, abs=0.03)
+
+
+def test_resample_means_are_the_means_of_the_index_resamples():
+    values = np.random.default_rng(3).random((50, 4))
+    indices = np.random.default_rng(8).integers(0, 50, (30, 50))
+    expected = np.stack([values[row].mean(0) for row in indices])
+    assert np.allclose(metrics.resample_means(np.random.default_rng(8), 50, 30, values, block=7), expected)

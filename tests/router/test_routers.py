@@ -128,3 +128,48 @@ def test_split_keeps_groups_whole_and_is_deterministic(seed, fraction):
     assert set(data.dataset[train]) == set(data.dataset[test]) == set(data.dataset)
     again = split_queries(data, seed, fraction)
     assert np.array_equal(train, again[0])
+
+
+def _modelswitch_by_hand(order, answers, sample_score, sample_cost, knob):
+    """ModelSwitch as its docstring says it, one query at a time with counters: the reference for the arrays."""
+    from collections import Counter
+
+    results = []
+    for q in range(answers.shape[0]):
+        weighted, counted, scores, cost = Counter(), Counter(), {}, 0.0
+        for step, m in enumerate(order, 1):
+            drawn = ~np.isnan(sample_score[q, m])
+            own = [str(a) for a in answers[q, m][drawn]]
+            cost += sample_cost[q, m][drawn].sum()
+            final = (m, step)
+            if not own:
+                continue
+            shares = np.array(list(Counter(own).values())) / len(own)
+            weight = 1.0 - (float(-(shares * np.log(shares)).sum() / np.log(len(own))) if len(own) > 1 else 0.0)
+            for answer, value in zip(own, sample_score[q, m][drawn]):
+                weighted[answer] += weight
+                counted[answer] += 1
+                scores.setdefault(answer, []).append(value)
+            if Counter(own).most_common(1)[0][1] / len(own) >= knob:
+                break
+        votes = weighted if any(v > 0 for v in weighted.values()) else counted
+        score = float(np.mean(scores[max(votes.items(), key=lambda item: item[1])[0]])) if votes else 0.0
+        results.append((final[0], score, cost, final[1]))
+    return results
+
+
+@given(st.integers(0, 2**31), st.sampled_from([0.5, 0.75, 1.0]))
+def test_modelswitch_arrays_match_the_query_by_query_reference(seed, knob):
+    rng = np.random.default_rng(seed)
+    n_queries, n_models, n_samples = 12, 3, 3
+    answers = rng.choice(np.array(["a", "b", "c", None], dtype=object), (n_queries, n_models, n_samples))
+    sample_score = np.where(answers == "a", 1.0, 0.0)
+    sample_score[rng.random(sample_score.shape) < 0.15] = np.nan  # samples never drawn
+    sample_cost = rng.integers(1, 4, sample_score.shape).astype(float)
+    data = _tiny(rng.random((n_queries, n_models)), rng.integers(1, 5, (n_queries, n_models)), answers=answers,
+                 sample_score=sample_score, sample_cost=sample_cost)
+    router = make_router("modelswitch").fit(data)
+    outcome = router.route(data, knob)
+    expected = _modelswitch_by_hand(router.order, answers, sample_score, sample_cost, knob)
+    assert outcome.model.tolist() == [e[0] for e in expected] and outcome.calls.tolist() == [e[3] for e in expected]
+    assert np.allclose(outcome.score, [e[1] for e in expected]) and np.allclose(outcome.cost, [e[2] for e in expected])
