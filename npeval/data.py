@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from npsolver.records import RunRecord
-from npsolver.store import API_ERROR, FINAL_STATUSES
+from npsolver.store import API_ERROR, FINAL_STATUSES, Store
 
 BASELINE_PREFIX = "baseline/"
 COMPLETE, PARTIAL, MISSING = "complete", "partial", "missing"
@@ -138,8 +138,7 @@ def load_board(paths: Iterable[str | Path]) -> Board:
     if not paths:
         raise ValueError("no run store given; pass at least one --store FILE")
     for path in paths:
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"no run store at {path}")
+        Store(path, readonly=True).close()  # a missing, empty or foreign file fails here, in one line
     records, runs, facts = _read(paths)
     if records.empty:
         raise ValueError(f"the stores {', '.join(paths)} hold no records yet; run `nppc run` first")
