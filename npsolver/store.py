@@ -55,8 +55,8 @@ CREATE TABLE IF NOT EXISTS instances (
     problem TEXT NOT NULL,
     version INTEGER NOT NULL,
     level INTEGER,
-    seed INTEGER NOT NULL,
-    instance_index INTEGER NOT NULL,
+    seed INTEGER NOT NULL,               -- -1 when the instance was read without its answer key
+    instance_index INTEGER NOT NULL,     -- -1 likewise
     label TEXT NOT NULL,                 -- yes / no / unknown
     optimum REAL,
     record_json TEXT NOT NULL            -- Instance.to_record(with_key=True)
@@ -153,7 +153,8 @@ class Store:
 
     def put_instances(self, records: Iterable[dict[str, Any]]) -> None:
         """Store instance records (``Instance.to_record(with_key=True)``), once each."""
-        rows = [(r["id"], r["problem"], r["version"], r["level"], r["seed"], r["index"], r.get("label", "unknown"),
+        rows = [(r["id"], r["problem"], r["version"], r["level"], _known(r.get("seed")), _known(r.get("index")),
+                 r.get("label", "unknown"),
                  r.get("optimum"), json.dumps(r)) for r in records]
         with self.transaction() as db:
             db.executemany("INSERT OR IGNORE INTO instances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
@@ -228,3 +229,8 @@ def read_stores(paths: Iterable[str | Path], with_text: bool = True) -> tuple[li
                 records.append({**record, "store": str(path)})
             instances.update(store.instances())
     return records, runs, instances
+
+
+def _known(value: int | None) -> int:
+    """A seed or index, or -1 where the instance was read without its answer key."""
+    return -1 if value is None else value

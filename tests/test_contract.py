@@ -87,9 +87,10 @@ def test_json_round_trip_keeps_id_and_verdicts(problem_id):
 @pytest.mark.parametrize("problem_id", PROBLEMS)
 def test_tampered_record_is_detected(problem_id):
     record = npgym.generate(problem_id, 2, seed=1).to_record()
-    record["seed"] += 1
-    with pytest.raises(ValueError, match="does not match"):
-        npgym.Instance.from_record(record)
+    for field, changed in (("level", 3), ("version", record["version"] + 1),
+                           ("params", {**record["params"], "tampered": 1}), ("data", {**record["data"], "tampered": 1})):
+        with pytest.raises(ValueError, match="does not match"):
+            npgym.Instance.from_record({**record, field: changed})
 
 
 @pytest.mark.parametrize("problem_id", PROBLEMS)
