@@ -5,8 +5,9 @@ Usage (from the repository root, so the checkout's npgym is used):
     python -m benchmarks.hardness --problems all --levels top,2x,max --count 10 --no-count 10 \
         --out benchmarks/results/hardness.json --markdown benchmarks/results/hardness.md
 
-For each problem and level: ``count`` yes-instances and ``no-count`` no-instances are generated as a test
-set would hold them (seeds from ``--seed``). Every attack of :mod:`benchmarks.audit.portfolio` gets
+For each problem and level, a mixed test set of ``count + no-count`` instances with a ``no-count`` share of
+no-instances is generated exactly as ``nppc generate`` makes one (seed ``--seed``; where no no-instance can
+be made the slot holds a yes-instance, so "made" can be below "asked"). Every attack of :mod:`benchmarks.audit.portfolio` gets
 ``--budget`` seconds per yes-instance on one core; ``portfolio`` counts the instances any attack solved;
 ``random`` counts random answers accepted. The yes/no columns are the cross-validated accuracy of the best
 single cheap feature (named), of a depth-3 tree and of a logistic regression over all of
@@ -21,16 +22,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import time
 import warnings
 from pathlib import Path
 
 import npgym
-from npgym.cards import ParamError
-from npgym.engine import GenerationError
 from npgym.prompt import build_prompt
-from npgym.testset import ShortfallWarning, generate_testset
+from npgym.testset import NoInstanceWarning, PlantedBoundWarning, generate_testset
 
 from benchmarks.audit.classify import separation
 from benchmarks.audit.features import features
@@ -94,9 +94,14 @@ def largest_level_within(problem_id: str, max_chars: int, limit: int = 2000) -> 
 def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: float, time_limit: float,
                 seed: int) -> dict:
     started = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ShortfallWarning)
-        yes = list(generate_testset([problem_id], [level], seed, count, allow_fewer=True))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mixed = list(generate_testset([problem_id], [level], seed, count + no_count,
+                                      no_fraction=no_count / (count + no_count), time_limit=time_limit,
+                                      allow_fewer=True))
+    fallbacks = sum(1 for w in caught if issubclass(w.category, NoInstanceWarning))
+    yes = [i for i in mixed if i.label == "yes"]
+    no = [i for i in mixed if i.label == "no"]
     portfolio = attacks(problem_id)
     solved = {name: 0 for name in portfolio}
     any_solved = random_ok = 0
@@ -109,32 +114,20 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
                 solved[name] += 1
                 hit = True
         any_solved += hit
-        import random as _random
-        random_ok += npgym.verify(instance, {"solution": problem.random_answer(instance.data,
-                                                                              _random.Random(position))}).ok
+        answer = problem.random_answer(instance.data, random.Random(position))
+        random_ok += npgym.verify(instance, {"solution": answer}).ok
         result = npgym.solve(instance, time_limit)
         yes_seconds.append(result.effort.seconds if result.effort else time_limit)
         yes_unknown += result.status == "unknown"
-    no, no_seconds, no_missing, no_reason = [], [], 0, ""
-    for index in range(no_count):
-        try:
-            instance = npgym.generate(problem_id, level, seed, count + index, label="no", time_limit=time_limit)
-        except (ParamError, GenerationError) as error:
-            no_missing += 1
-            no_reason = type(error).__name__
-            if isinstance(error, ParamError):
-                no_missing = no_count
-                break
-            continue
-        no.append(instance)
-        no_seconds.append(instance.meta["effort"]["seconds"])
+    no_seconds = [i.meta["effort"]["seconds"] for i in no]
     split = separation([features(problem_id, i.data) for i in yes], [features(problem_id, i.data) for i in no])
     return {
         "problem": problem_id, "level": level, "params": problem.level_params(level), "yes": len(yes),
-        "distinct_yes": len({i.id for i in yes}), "solved": solved, "portfolio": any_solved, "random": random_ok,
-        "prompt_chars": statistics.median(prompt_chars(i) for i in yes) if yes else None,
+        "distinct": len({i.id for i in mixed}) == len(mixed), "solved": solved, "portfolio": any_solved,
+        "random": random_ok, "prompt_chars": statistics.median(prompt_chars(i) for i in mixed) if mixed else None,
         "solver_yes_s": statistics.median(yes_seconds) if yes_seconds else None, "solver_yes_unknown": yes_unknown,
-        "no_made": len(no), "no_asked": no_count, "no_reason": no_reason,
+        "no_made": len(no), "no_asked": no_count, "no_fallbacks": fallbacks,
+        "planted_bounds": sum(1 for w in caught if issubclass(w.category, PlantedBoundWarning)),
         "solver_no_s": statistics.median(no_seconds) if no_seconds else None,
         "separation": None if split is None else {
             "best_feature": split.best_feature, "best_feature_accuracy": round(split.best_feature_accuracy, 3),
@@ -164,8 +157,8 @@ def markdown_table(rows: list[dict]) -> str:
             yes_s = "-" if row["solver_yes_s"] is None else f"{row['solver_yes_s']:.2f}" + \
                 (f" ({row['solver_yes_unknown']} unknown)" if row["solver_yes_unknown"] else "")
             no_s = "-" if row["solver_no_s"] is None else f"{row['solver_no_s']:.2f}"
-            no_s += f" ({row['no_made']}/{row['no_asked']}{' ' + row['no_reason'] if row['no_reason'] else ''})"
-            distinct = "" if row["distinct_yes"] == n else f" ({row['distinct_yes']} distinct)"
+            no_s += f" ({row['no_made']}/{row['no_asked']})"
+            distinct = "" if row["distinct"] else " (repeats!)"
             lines.append(f"| {row['level']} | {params} | {row['prompt_chars']:.0f} | {attack_cells} | "
                          f"**{row['portfolio']}/{n}**{distinct} | {row['random']}/{n} | {acc} | {yes_s} | {no_s} |")
     return "\n".join(lines) + "\n"

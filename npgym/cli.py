@@ -14,8 +14,8 @@ from nppc.args import int_list, problem_list
 from npgym.engine import DEFAULT_TIME_LIMIT, solve, verify
 from npgym.extract import extract_answer
 from npgym.registry import get_problem, problem_ids
-from npgym.testset import (NoInstanceWarning, ShortfallError, ShortfallWarning, generate_testset, read_jsonl,
-                           read_testset, write_testset)
+from npgym.testset import (NoInstanceWarning, PlantedBoundWarning, ShortfallError, ShortfallWarning, generate_testset,
+                           read_jsonl, read_testset, write_testset)
 
 
 def add_commands(subparsers) -> None:
@@ -35,7 +35,8 @@ def add_commands(subparsers) -> None:
     gen.add_argument("--no-fraction", type=float, default=0.0,
                      help="share of solver-proved no-instances per problem and level (default 0)")
     gen.add_argument("--tight", action="store_true",
-                     help="set every bound to the optimum the exact solver proves (slower; reports its time)")
+                     help="set every bound to the optimum the exact solver proves (slower; reports its time); "
+                          "with --no-fraction above 0 this is always on")
     gen.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
                      help="solver seconds per call when proving no-instances or tight bounds")
     gen.add_argument("--with-key", action="store_true", help="write the answer key into the test set itself")
@@ -89,6 +90,7 @@ def cmd_generate(args) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", NoInstanceWarning)
         warnings.simplefilter("always", ShortfallWarning)
+        warnings.simplefilter("always", PlantedBoundWarning)
         try:
             count = write_testset(tracked(), args.out, with_key=args.with_key, key_path=args.key_out)
         except ShortfallError as error:

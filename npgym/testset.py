@@ -19,6 +19,7 @@ from npgym.canonical import derive_rng
 from npgym.cards import ParamError
 from npgym.engine import DEFAULT_TIME_LIMIT, GenerationError, generate
 from npgym.instance import NO, YES, Instance
+from npgym.registry import get_problem
 
 
 def plan_labels(problem_id: str, level: int, seed: int, count: int, no_fraction: float) -> list[str]:
@@ -42,6 +43,11 @@ class NoInstanceWarning(UserWarning):
     (e.g. dense Partition levels) or the solver could not prove one within the time limit."""
 
 
+class PlantedBoundWarning(UserWarning):
+    """A yes-instance that should sit at its proved optimum keeps its planted bound: the solver could not
+    prove the optimum within the time limit."""
+
+
 class ShortfallWarning(UserWarning):
     """A level gave fewer distinct instances than asked for (only with ``allow_fewer``)."""
 
@@ -53,7 +59,12 @@ class ShortfallError(RuntimeError):
 def generate_testset(problems: Iterable[str], levels: Iterable[int], seed: int, count: int,
                      no_fraction: float = 0.0, tight: bool = False,
                      time_limit: float = DEFAULT_TIME_LIMIT, allow_fewer: bool = False) -> Iterator[Instance]:
-    """``count`` distinct instances for every (problem, level), a ``no_fraction`` share proved unsatisfiable."""
+    """``count`` distinct instances for every (problem, level), a ``no_fraction`` share proved unsatisfiable.
+
+    With ``tight``, or whenever there are no-instances, the bound of every yes-instance of a problem with a
+    bound is its proved optimum (where the solver proves it within ``time_limit``, else the planted bound
+    and a :class:`PlantedBoundWarning`).
+    """
     levels = list(levels)
     for problem_id in problems:
         for level in levels:
@@ -65,6 +76,9 @@ def _distinct_level(problem_id: str, level: int, seed: int, count: int, no_fract
     """One level's instances; a slot whose instance repeats an earlier one is filled from a fresh index."""
     seen: set[str] = set()
     fresh = count  # indices 0..count-1 are the planned slots, fresh ones come after them
+    # with no-instances at their proved optimum (moved one step), yes-instances sit at theirs too, so the bound
+    # itself says nothing about the label
+    tight = tight or (no_fraction > 0 and get_problem(problem_id).bound_key is not None)
     for index, label in enumerate(plan_labels(problem_id, level, seed, count, no_fraction)):
         instance = _instance(problem_id, level, seed, index, label, tight, time_limit)
         repeats = 0
@@ -93,7 +107,13 @@ def _instance(problem_id: str, level: int, seed: int, index: int, label: str, ti
         except (ParamError, GenerationError) as reason:
             warnings.warn(f"{problem_id} level {level} index {index}: a yes-instance instead of a "
                           f"no-instance, because {reason}", NoInstanceWarning, stacklevel=4)
-    return generate(problem_id, level, seed, index, tight=tight, time_limit=time_limit)
+    if tight:
+        try:
+            return generate(problem_id, level, seed, index, tight=True, time_limit=time_limit)
+        except GenerationError as reason:
+            warnings.warn(f"{problem_id} level {level} index {index}: the planted bound, because {reason}",
+                          PlantedBoundWarning, stacklevel=4)
+    return generate(problem_id, level, seed, index, time_limit=time_limit)
 
 
 def write_testset(instances: Iterable[Instance], path: str | Path, with_key: bool = False,

@@ -114,3 +114,12 @@ def test_cli_generate_writes_key_free_files_with_a_secret_seed(tmp_path, capsys)
     assert main(["generate", "--problems", "bandwidth", "--levels", "1", "--count", "40", "--out", str(out),
                  "--key-out", str(keys)]) == 2
     assert not out.exists() and not keys.exists() and "gave only" in capsys.readouterr().err
+
+
+def test_a_mixed_test_set_puts_yes_bounds_at_the_proved_optimum_too():
+    instances = list(generate_testset(["vertex_cover"], [3], seed=4, count=6, no_fraction=0.5, time_limit=20))
+    yes = [instance for instance in instances if instance.label == "yes"]
+    assert yes and all(instance.data["k"] == instance.optimum for instance in yes)
+    assert all(instance.data["k"] == instance.optimum - 1 for instance in instances if instance.label == "no")
+    planted_only = list(generate_testset(["vertex_cover"], [3], seed=4, count=3))
+    assert all(instance.optimum is None and instance.meta == {"planted": True} for instance in planted_only)
