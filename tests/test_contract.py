@@ -211,7 +211,7 @@ def test_two_processes_generate_identical_instances():
 def test_no_instances_are_proved_and_graded(problem_id):
     problem = npgym.get_problem(problem_id)
     rng = random.Random(3)
-    for level in (2, 3):
+    for level in problem.small_no_levels:
         for index in range(2):
             instance = npgym.generate(problem_id, level, seed=1, index=index, label="no")
             yes = npgym.generate(problem_id, level, seed=1, index=index)

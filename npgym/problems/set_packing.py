@@ -9,20 +9,32 @@ Schemas
     certificate  a list of at least k distinct subset indices (0-based), pairwise disjoint
     objective    the number of chosen subsets (maximise)
 
-Generation: the shuffled universe is cut into k disjoint blocks of s = n // k or s + 1 elements
-(the hidden packing uses every element). Each of the m - k decoys has s + 1 elements with
-probability (n mod k) / k, else s, so a planted subset is as large as a decoy in distribution (the
-reference drew sizes 1..n/k, and smallest-first greedy solved everything). Decoy elements are
-dealt from a multiset in which every element occurs equally often (give or take one), so all
-element degrees are equal and do not single out anything. The list is sorted: order does not leak.
+Generation (version 2): every subset has ``size`` = 3 elements. A hidden packing of k' = min(k, n // 3)
+disjoint triples on the shuffled universe, and m - k' decoy triples dealt from a multiset in which every
+element occurs equally often once the planted triples are counted (elements the packing leaves out are
+served first), so element degrees are equal give or take one and say nothing about the packing. The list
+is sorted, so order does not leak either. k = k'.
 
-Hardness: greedy packings (smallest-first, or fewest-conflicts-first as in the heuristic) fall
-short of a packing that covers the whole universe, so instances are hard where k is close to
-n / s. Where the reference ladder asks for k = 30 in 100 elements, random triples alone pack 33,
-so the planted k is loose and greedy reaches it; ``--tight`` sets k to the proved maximum.
-Where the ladder forces s = 2 (n = 2k) the problem is maximum matching, polynomial (Edmonds) but
-beyond greedy; those numbers are kept so results compare. At (200, 400-800, 60) CP-SAT does not
-prove the maximum within 10 s, so tight and no-instances are not available there.
+Why version 2: version 1 cut the universe into k blocks of n // k elements, so wherever the ladder has
+n = 2k (levels 3 and 11, and every level past the top) every subset had two elements and the question
+was maximum matching, solved exactly in polynomial time (Edmonds; 20/20 at four times the top size).
+Subsets of three elements make it 3-set packing, NP-complete, at every level. Where the reference asks
+for k > n / 3 (levels 3 and 11: k = 50 of 100 and 200 of 400), k' = n // 3: the question becomes a
+near-exact cover. The reference's (n, m, k) are otherwise kept.
+
+Ladder past the top: n grows by 30 per level, k = n / 3 and m = 4n / 3 (every element in 4 triples):
+the regular, sparse regime where the planted near-exact cover is typically the only one and search has
+to find it, as in exact cover by 3-sets.
+
+No-instances: where k' = n // 3 (levels 3 and 11 and past the top), m triples dealt by the same balanced
+rule with no planted packing and the same k', proved by the solver (a random system of degree 4-6 seldom
+has a near-perfect packing); elsewhere the engine moves the bound one past a planted instance's proved
+maximum (in a mixed test set yes-instances sit at theirs), unless that bound exceeds n / 3, which counting
+refutes (:meth:`SetPacking.counting_refutes`): such a no-instance would give itself away. Measured (6 + 6
+per level, 10 s limit, one worker): level 2 has no-instances; level 3 (degree 6, near the exact-cover
+threshold) has none, the solver leaves 3 of 12 yes-instances unsettled and the attacks solve 1 of 12; the
+dense levels 4-8 always pack n // 3, so they have none; the top level (400, 1000, 133) is out of the
+solver's reach (12 of 12 unknown) and no attack solves it (0 of 12).
 """
 
 from __future__ import annotations
@@ -39,36 +51,54 @@ from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT
 
 
+def packing_size(params: dict[str, Any]) -> int:
+    """k' = min(k, n // size): the planted packing, never more triples than fit the universe."""
+    return min(params["k"], params["n"] // params["size"])
+
+
 class SetPacking(Problem):
     id = "set_packing"
-    version = 1
+    version = 2
     objective = "max"
     bound_key = "k"
+    # level 1 packs k' = 2 nearly always and level 3 (100 elements, 200 triples, k' = 33) is a near-exact cover
+    # at degree 6 that the solver does not refute within 10 s
+    small_no_levels = (2,)
 
     def check_params(self, params: dict[str, Any]) -> None:
-        n, m, k = params["n"], params["m"], params["k"]
-        require_param(isinstance(n, int) and n >= 2, f"n must be an integer >= 2, got {n!r}")
-        require_param(isinstance(k, int) and 1 <= k <= n, f"k must be an integer in [1, n] = [1, {n}], got {k!r}")
-        limit = math.comb(n, n // k) // 2
-        require_param(isinstance(m, int) and k <= m <= limit,
-                      f"m must be an integer in [k, C(n, n // k) / 2] = [{k}, {limit}], got {m!r}")
+        n, m, k, size = params["n"], params["m"], params["k"], params["size"]
+        require_param(isinstance(size, int) and size >= 3, f"size must be an integer >= 3, got {size!r}")
+        require_param(isinstance(n, int) and n >= size, f"n must be an integer >= size = {size}, got {n!r}")
+        require_param(isinstance(k, int) and k >= 1, f"k must be an integer >= 1, got {k!r}")
+        limit = math.comb(n, size) // 2
+        require_param(isinstance(m, int) and packing_size(params) <= m <= limit,
+                      f"m must be an integer in [min(k, n // size), C(n, size) / 2] = "
+                      f"[{packing_size(params)}, {limit}], got {m!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
-        n, m, k = params["n"], params["m"], params["k"]
-        size, bigger = divmod(n, k)
+        n, m, size = params["n"], params["m"], params["size"]
+        k = packing_size(params)
         universe = list(range(n))
         rng.shuffle(universe)
-        sizes = [size + 1] * bigger + [size] * (k - bigger)
-        rng.shuffle(sizes)
-        planted, start = [], 0
-        for length in sizes:
-            planted.append(sorted(universe[start:start + length]))
-            start += length
-        decoy_sizes = [size + (rng.randrange(k) < bigger) for _ in range(m - k)]
-        slots = balanced_slots(rng, n, sum(decoy_sizes))
-        decoys = deal_blocks(rng, n, slots, decoy_sizes, {tuple(block) for block in planted})
+        planted = [sorted(universe[size * i:size * (i + 1)]) for i in range(k)]
+        slots = balanced_slots(rng, n, size * (m - k), lacking=universe[size * k:])
+        decoys = deal_blocks(rng, n, slots, [size] * (m - k), {tuple(block) for block in planted})
         subsets, where = index_blocks(planted + decoys)
         return Planted({"n": n, "subsets": subsets, "k": k}, sorted(where[i] for i in range(k)))
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Where k' = n // 3 (a near-exact cover, which every yes-instance then also asks for): all m triples
+        dealt by the same balanced rule with no planted packing. Elsewhere None: the engine moves the bound
+        one past a planted instance's proved maximum, as yes-instances sit at theirs."""
+        n, m, size = params["n"], params["m"], params["size"]
+        if packing_size(params) < n // size:
+            return None
+        blocks = deal_blocks(rng, n, balanced_slots(rng, n, size * m), [size] * m, set())
+        return {"n": n, "subsets": index_blocks(blocks)[0], "k": packing_size(params)}
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """k disjoint subsets need k times the smallest subset size of elements."""
+        return data["k"] * min(len(s) for s in data["subsets"]) > data["n"]
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         subsets, k = data["subsets"], data["k"]
@@ -87,8 +117,7 @@ class SetPacking(Problem):
 
         model = cp_model.CpModel()
         chosen = [model.new_bool_var(f"s{i}") for i in range(len(data["subsets"]))]
-        containing = element_holders(data["n"], data["subsets"])
-        for holders in containing:
+        for holders in element_holders(data["n"], data["subsets"]):
             if len(holders) > 1:
                 model.add_at_most_one(chosen[i] for i in holders)
         return optimize_against_bound(

@@ -210,7 +210,23 @@ def test_x3c_heuristic_solves_the_top_but_not_seven_levels_past_it():
     assert solved(top) == 5 and solved(top + 7) <= 1
 
 
-@pytest.mark.parametrize("problem_id, level", [("set_packing", 4), ("minimum_cover", 13)])
+def test_set_packing_subsets_have_three_elements_at_every_level():
+    for level in (1, 3, 4, 11, 12, 20):  # levels 3 and 11 (k = n / 2) and past the top were matching in version 1
+        instance = npgym.generate("set_packing", level, 4)
+        n, k = instance.params["n"], instance.params["k"]
+        assert {len(s) for s in instance.data["subsets"]} == {3}
+        assert instance.data["k"] == min(k, n // 3) == len(instance.certificate)
+
+
+def test_set_packing_never_makes_a_no_instance_that_counting_refutes():
+    assert PACKING.counting_refutes({"n": 10, "subsets": [[0, 1, 2]], "k": 4})
+    assert not PACKING.counting_refutes({"n": 10, "subsets": [[0, 1, 2]], "k": 3})
+    for index in range(3):
+        instance = npgym.generate("set_packing", 2, 0, index, label="no")
+        assert instance.data["k"] <= instance.data["n"] // 3
+
+
+@pytest.mark.parametrize("problem_id, level", [("minimum_cover", 13)])
 def test_planted_subsets_are_sized_like_decoys(problem_id, level):
     instance = npgym.generate(problem_id, level, 2)
     subsets, n, k = instance.data["subsets"], instance.data["n"], instance.data["k"]
