@@ -92,7 +92,7 @@ def largest_level_within(problem_id: str, max_chars: int, limit: int = 2000) -> 
 
 
 def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: float, time_limit: float,
-                seed: int) -> dict:
+                seed: int, run_attacks: bool = True) -> dict:
     started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -102,7 +102,7 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
     fallbacks = sum(1 for w in caught if issubclass(w.category, NoInstanceWarning))
     yes = [i for i in mixed if i.label == "yes"]
     no = [i for i in mixed if i.label == "no"]
-    portfolio = attacks(problem_id)
+    portfolio = attacks(problem_id) if run_attacks else {}
     solved = {name: 0 for name in portfolio}
     any_solved = random_ok = 0
     problem = npgym.get_problem(problem_id)
@@ -174,6 +174,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=10.0, help="exact solver seconds (default 10)")
     parser.add_argument("--max-chars", type=int, default=MAX_CHARS, help="prompt size of the 'max' level")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the audited instances (default 2026)")
+    parser.add_argument("--features-only", action="store_true", help="skip the attacks (a quick yes/no check)")
     parser.add_argument("--out", help="append one JSON line per (problem, level) here")
     parser.add_argument("--markdown", help="write the tables here")
     args = parser.parse_args()
@@ -181,7 +182,8 @@ def main() -> None:
     rows = []
     for problem_id in problems:
         for level in named_levels(problem_id, args.levels.split(","), args.max_chars):
-            row = audit_level(problem_id, level, args.count, args.no_count, args.budget, args.time_limit, args.seed)
+            row = audit_level(problem_id, level, args.count, args.no_count, args.budget, args.time_limit, args.seed,
+                              run_attacks=not args.features_only)
             rows.append(row)
             print(json.dumps(row), flush=True)
             if args.out:
