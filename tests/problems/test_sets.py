@@ -306,3 +306,17 @@ def test_renders_name_every_subset():
     assert "12 elements numbered 0 to 11" in text and "choose 4 subsets" in text and "\n7: " in text
     text = npgym.render(npgym.generate("minimum_cover", 2, 0))
     assert text.rstrip().endswith("k = 5")
+
+
+def test_minimum_cover_blocks_have_three_elements_where_version_1_had_pairs():
+    for level in (2, 3, 4, 6):  # k = n / 2 in the reference: pairs would make it edge cover
+        data = npgym.generate("minimum_cover", level, 1).data
+        assert min(len(s) for s in data["subsets"]) >= 3 and data["k"] == data["n"] // 3
+
+
+def test_minimum_cover_no_instances_keep_k_and_are_not_refuted_by_counting():
+    assert COVER.counting_refutes({"n": 6, "subsets": [[0, 1, 2], [3, 4], [5]], "k": 1})
+    assert not COVER.counting_refutes({"n": 6, "subsets": [[0, 1, 2], [3, 4], [5]], "k": 2})
+    for index in range(2):
+        yes, no = (npgym.generate("minimum_cover", 10, 3, index, label=label) for label in ("yes", "no"))
+        assert no.data["k"] == yes.data["k"] and not COVER.counting_refutes(no.data)
