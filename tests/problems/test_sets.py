@@ -316,7 +316,7 @@ def test_minimum_cover_blocks_have_three_elements_where_version_1_had_pairs():
 
 def test_minimum_cover_no_instances_keep_k_and_are_not_refuted_by_counting():
     assert COVER.counting_refutes({"n": 6, "subsets": [[0, 1, 2], [3, 4], [5]], "k": 1})
-    assert not COVER.counting_refutes({"n": 6, "subsets": [[0, 1, 2], [3, 4], [5]], "k": 2})
+    assert not COVER.counting_refutes({"n": 6, "subsets": [[0, 1, 2], [3, 4], [5]], "k": 3})
     for index in range(2):
         yes, no = (npgym.generate("minimum_cover", 10, 3, index, label=label) for label in ("yes", "no"))
         assert no.data["k"] == yes.data["k"] and not COVER.counting_refutes(no.data)
