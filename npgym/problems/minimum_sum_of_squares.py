@@ -27,8 +27,12 @@ computer; for a model it is exact bookkeeping of the group totals. Past the top 
 level adds 10 numbers and 300 to ``max_value``: larger numbers leave fewer equal splits, and LPT
 meets J on 3/10 seeds at level 12, 1/10 at level 16 and 0/10 at level 50.
 
-No-instances come from the engine (J one below the proved optimum); where the optimum is the floor,
-the convexity argument above proves them.
+No-instances come from the engine (J one below the proved optimum). Where the optimum is the floor,
+version 2 made them anyway, and J = floor - 1 was refuted by the convexity argument alone (the floor of
+the total gave every such label away); version 3 never makes a no-instance that counting refutes
+(:meth:`MinimumSumOfSquares.counting_refutes`), so only instances whose optimum lies above the floor
+give no-instances: with at most 100 per number these are rare (small k-way perfect partitions nearly
+always exist), so most levels have none.
 """
 
 from __future__ import annotations
@@ -47,9 +51,10 @@ from npgym.verdict import BOUND
 
 class MinimumSumOfSquares(Problem):
     id = "minimum_sum_of_squares"
-    version = 2
+    version = 3
     objective = "min"
     bound_key = "J"
+    small_no_levels = (1,)  # from level 2 on the optimum is nearly always the floor: no no-instances
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, k, top = params["numbers"], params["groups"], params["max_value"]
@@ -63,6 +68,10 @@ class MinimumSumOfSquares(Problem):
         numbers = [rng.randint(1, params["max_value"]) for _ in range(n)]
         groups = _good_split(numbers, k)
         return Planted({"numbers": numbers, "k": k, "J": _value(numbers, groups, k)}, groups)
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """J below the convexity floor: no split of the total into k integers has a smaller sum of squares."""
+        return data["J"] < _floor(sum(data["numbers"]), data["k"])
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         numbers, k, bound = data["numbers"], data["k"], data["J"]
