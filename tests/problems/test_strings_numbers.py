@@ -4,6 +4,7 @@ quadratic congruences, hitting string and betweenness."""
 from __future__ import annotations
 
 import itertools
+import math
 import random
 
 import pytest
@@ -215,7 +216,7 @@ def test_betweenness_solver_matches_brute_force():
     rng = random.Random(3)
     for _ in range(25):
         n = rng.randint(4, 6)
-        data = problem.no_candidate(rng, {"elements": n, "triples": rng.randint(2, 6)})
+        data = problem.no_candidate(rng, {"elements": n, "triples": rng.randint(2, min(6, math.comb(n, 3)))})
         valid = [list(p) for p in itertools.permutations(range(n)) if code_of(BT, data, list(p)) == "ok"]
         result = problem.solve(data, 10)
         assert result.status == ("sat" if valid else "unsat")
@@ -242,3 +243,10 @@ def test_top_level_generates_fast(problem_id):
     for seed in range(5):
         npgym.generate(problem_id, top, seed)
     assert (time.perf_counter() - started) / 5 < 0.1
+
+
+def test_betweenness_no_instances_never_repeat_a_three_set():
+    for level in (3, 4, 6):
+        for index in range(3):
+            triples = npgym.generate(BT, level, 2, index, label="no").data["triples"]
+            assert len({tuple(sorted(t)) for t in triples}) == len(triples)
