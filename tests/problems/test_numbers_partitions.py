@@ -107,15 +107,22 @@ def test_subset_sum_no_instances_keep_the_target_in_range():
 
 
 
-@pytest.mark.parametrize("level", [5, 13])
-def test_dense_subset_sum_no_instances_fall_just_short_of_the_total(level):
-    yes = npgym.generate("subset_sum", level, seed=8)
-    no = npgym.generate("subset_sum", level, seed=8, label="no")
-    gap = sum(no.data["numbers"]) - no.data["target"]
-    assert 1 <= gap < min(no.data["numbers"])  # dropping any number undershoots, taking all overshoots
-    assert len(no.data["numbers"]) == len(yes.data["numbers"]) and max(no.data["numbers"]) <= no.params["max_value"]
-    assert npgym.solve(no).status == "unsat" and npgym.verify(no, {"solution": None}).ok
-    assert npgym.get_problem("subset_sum").no_candidate(random.Random(0), {"numbers": 80, "max_value": 1}) is None
+@pytest.mark.parametrize("problem_id", ["subset_sum", "partition"])
+def test_dense_and_beyond_solver_levels_make_no_no_instances(problem_id):
+    for level in (5, 13, 14):  # dense reference levels, and past the top sums beyond 2^61
+        with pytest.raises(ParamError, match="no no-instances"):
+            npgym.generate(problem_id, level, seed=8, label="no")
+
+
+@pytest.mark.parametrize("problem_id", ["subset_sum", "partition"])
+def test_past_the_top_numbers_have_about_as_many_bits_as_there_are_numbers(problem_id):
+    top = npgym.get_problem(problem_id).card.top_level
+    for level in (top + 1, top + 5):
+        instance = npgym.generate(problem_id, level, seed=3)
+        numbers = instance.data["numbers"]
+        assert len(numbers) == instance.params["numbers"] and instance.params["max_value"] == 2 ** len(numbers)
+        assert max(numbers).bit_length() > len(numbers) - 4 and npgym.verify(instance, {"solution": instance.certificate}).ok
+        assert npgym.solve(instance, 1).status == "unknown"  # beyond the 64-bit solver: the planted yes is the label
 
 
 def test_subset_sum_heuristic_solves_an_easy_case():
