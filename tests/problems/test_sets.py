@@ -292,7 +292,7 @@ def test_set_splitting_has_no_level_1_no_instances():
 @pytest.mark.parametrize("problem, params", [
     (THREE_DM, {"n": 1, "degree": 2}), (THREE_DM, {"n": 4, "degree": 9}),
     (X3C, {"q": 3, "m": 2}), (X3C, {"q": 3, "m": 100}),
-    (PACKING, {"n": 10, "m": 10, "k": 11}), (PACKING, {"n": 10, "m": 20, "k": 10}),
+    (PACKING, {"n": 10, "m": 200, "k": 3, "size": 3}), (PACKING, {"n": 10, "m": 20, "k": 3, "size": 2}),
     (SPLITTING, {"n": 3, "m": 5, "size": 3}), (SPLITTING, {"n": 500, "m": 10**8, "size": 3}),
     (COVER, {"n": 5, "m": 10, "k": 6}), (COVER, {"n": 5, "m": 100, "k": 3}),
 ])
@@ -305,7 +305,7 @@ def test_renders_name_every_subset():
     text = npgym.render(npgym.generate("exact_cover_by_3_sets", 2, 0))
     assert "12 elements numbered 0 to 11" in text and "choose 4 subsets" in text and "\n7: " in text
     text = npgym.render(npgym.generate("minimum_cover", 2, 0))
-    assert text.rstrip().endswith("k = 5")
+    assert text.rstrip().endswith("k = 3")  # min(k, n // 3) since version 2
 
 
 def test_minimum_cover_blocks_have_three_elements_where_version_1_had_pairs():
