@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-import npgym
 from npgym import testset
 from npgym.canonical import content_hash
 from npgym.instance import KEY_FIELDS, PUBLIC_FIELDS

@@ -4,7 +4,9 @@ Every problem gets the numbers in its data (bounds, targets, moduli), size count
 statistics: degree statistics, triangles, K4s and components for graphs; element degrees, subset sizes
 and repeated subsets for set systems; magnitudes, parity and the bound against easy bounds (greedy
 values, LP-style and counting bounds, the convexity floor) for the rest. Each function returns a
-dict of named floats; a feature an instance does not have is simply absent.
+dict of named floats; a feature an instance does not have is simply absent. Whether a heuristic *solves*
+an instance is not a feature here: a found solution certifies yes, so it is an attack and is counted in
+the attack columns of the audit.
 """
 
 from __future__ import annotations
@@ -215,17 +217,7 @@ def _mst(d) -> int:
 def colouring_family(problem_id, data):
     out = graph_features(data["n"], data["edges"])
     out["average_degree"] = 2 * len(data["edges"]) / data["n"]
-    out["dsatur_solves"] = float(_heuristic_ok(problem_id, data))
     return out
-
-
-def _heuristic_ok(problem_id: str, data: dict[str, Any]) -> bool:
-    problem = npgym.get_problem(problem_id)
-    try:
-        problem.check(data, problem.heuristic(data, random.Random(0)))
-        return True
-    except Exception:  # noqa: BLE001
-        return False
 
 
 def clustering(problem_id, data):
@@ -234,13 +226,11 @@ def clustering(problem_id, data):
     out = graph_features(n, far)
     out.update(spread("distance", [data["distances"][x][y] for x in range(n) for y in range(x + 1, n)]))
     out["far_average_degree"] = 2 * len(far) / n
-    out["dsatur_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 
 def hamiltonian(problem_id, data):
     out = graph_features(data["n"], data["edges"])
-    out["warnsdorff_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 
@@ -273,7 +263,6 @@ def clause_features(n: int, clauses: list[list[int]]) -> FeatureMap:
 
 def three_sat(problem_id, data):
     out = clause_features(data["n"], data["clauses"])
-    out["walksat_heuristic_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 
@@ -281,14 +270,12 @@ def hitting_string(problem_id, data):
     from .sat import hitting_string_clauses
 
     out = clause_features(data["n"], hitting_string_clauses(data))
-    out["walksat_heuristic_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 
 def set_splitting(problem_id, data):
     n, subsets = data["n"], data["subsets"]
     out = set_system(n, subsets)
-    out["walksat_heuristic_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 
@@ -315,7 +302,6 @@ def set_system(n: int, subsets: list[list[int]]) -> FeatureMap:
 
 def exact_cover(problem_id, data):
     out = set_system(data["n"], data["subsets"])
-    out["mrv_heuristic_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 
@@ -323,7 +309,6 @@ def three_dm(problem_id, data):
     n = data["n"]
     blocks = [[x, n + y, 2 * n + z] for x, y, z in data["triples"]]
     out = set_system(3 * n, blocks)
-    out["mrv_heuristic_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 
@@ -365,7 +350,6 @@ def betweenness(problem_id, data):
            "repeated_three_sets": float(len(keys) - len(set(keys)))}
     out.update(spread("middle_count", middles))
     out.update(spread("element_degree", touches))
-    out["local_heuristic_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 
@@ -383,7 +367,6 @@ def number_list(numbers: list[int]) -> FeatureMap:
 
 def partition(problem_id, data):
     out = number_list(data["numbers"])
-    out["lpt_solves"] = float(_heuristic_ok(problem_id, data))
     out["largest_over_half"] = max(data["numbers"]) / max(1, sum(data["numbers"]) / 2)
     return out
 
@@ -394,8 +377,7 @@ def subset_sum(problem_id, data):
     out = number_list(numbers)
     out.update({"target": float(target), "target_share": target / max(1, total),
                 "gap_to_total_over_min": (total - target) / max(1, min(numbers)),
-                "target_over_min": target / max(1, min(numbers)),
-                "greedy_solves": float(_heuristic_ok(problem_id, data))})
+                "target_over_min": target / max(1, min(numbers))})
     return out
 
 
@@ -421,7 +403,6 @@ def bin_packing(problem_id, data):
     ffd = heuristic_value(problem_id, {**data, "bins": len(weights)})
     if ffd is not None:
         out["ffd_bins_minus_bins"] = ffd - bins
-    out["ffd_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 
@@ -435,7 +416,6 @@ def quadratic(problem_id, data):
     if problem_id == "quadratic_diophantine":
         out["c_mod_gcd"] = float(c % math.gcd(a, b))
         out["sqrt_c_over_a_over_b"] = math.isqrt(c // a) / b
-    out["scan_heuristic_solves"] = float(_heuristic_ok(problem_id, data))
     return out
 
 

@@ -6,7 +6,6 @@ layout search for bandwidth and randomised trees for max-leaf spanning trees."""
 from __future__ import annotations
 
 import random
-from typing import Any
 
 from .budget import Deadline
 

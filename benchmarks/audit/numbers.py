@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import math
 import random
-from typing import Any
 
 from .budget import Deadline
 

@@ -5,7 +5,6 @@ two elements, weighted cover search, superstring order search and betweenness la
 from __future__ import annotations
 
 import random
-from typing import Any
 
 from .budget import Deadline
 from .graphs import kset_tabu, weighted_cover
