@@ -28,8 +28,9 @@ def keys_anywhere(value) -> set[str]:
 @pytest.fixture(scope="module")
 def mixed_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mixed")
-    instances = list(generate_testset(["vertex_cover", "three_sat", "subset_sum"], [2, 3], seed=12, count=6,
-                                      no_fraction=0.5, tight=True, time_limit=20))
+    instances = list(generate_testset(["vertex_cover", "three_sat"], [2, 3], seed=12, count=6, no_fraction=0.5,
+                                      tight=True, time_limit=20))
+    instances += generate_testset(["subset_sum"], [2], seed=12, count=6, no_fraction=0.5, time_limit=20)
     write_testset(instances, folder / "public.jsonl", key_path=folder / "keys.jsonl")
     public = [json.loads(line) for line in open(folder / "public.jsonl")]
     keys = {json.loads(line)["id"]: json.loads(line) for line in open(folder / "keys.jsonl")}
