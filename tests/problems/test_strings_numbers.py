@@ -129,6 +129,19 @@ def test_congruence_solver_matches_brute_force():
                 assert result.certificate == smallest
 
 
+@pytest.mark.parametrize("level", [5, 10, 12])
+def test_congruence_bounds_sit_a_fraction_of_the_root_spacing_from_the_smallest_root(level):
+    from npgym.modroots import smallest_positive_root
+
+    for index in range(3):
+        for label in ("yes", "no"):
+            data = npgym.generate(QC, level, 2, index, label=label).data
+            root = smallest_positive_root(data["a"], data["b"], lambda: None)
+            gap = data["c"] - root
+            assert (gap >= 1) if label == "yes" else (gap <= 0)
+            assert abs(gap) <= data["b"] / 4 + 1  # within a quarter of b / 2^k (k >= 2) of the smallest root
+
+
 def test_congruence_instances_have_many_roots_and_few_below_c():
     instance = npgym.generate(QC, 10, seed=5)
     data = instance.data
