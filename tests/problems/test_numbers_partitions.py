@@ -299,3 +299,14 @@ def test_clustering_dsatur_solves_an_easy_case():
     data = {"n": 5, "distances": _matrix(5, far), "K": 2, "B": 10}
     problem = npgym.get_problem("clustering")
     assert code_of("clustering", data, problem.heuristic(data, random.Random(0))) == "ok"
+
+
+def test_sums_of_squares_past_the_top_plant_a_perfect_split_at_the_floor():
+    problem = npgym.get_problem("minimum_sum_of_squares")
+    for level in (problem.card.top_level + 1, problem.card.top_level + 6):
+        instance = npgym.generate("minimum_sum_of_squares", level, seed=2)
+        numbers, k = instance.data["numbers"], instance.data["k"]
+        sums = [sum(a for a, g in zip(numbers, instance.certificate) if g == h) for h in range(k)]
+        assert len(set(sums)) == 1 and instance.data["J"] == k * sums[0] ** 2  # the convexity floor itself
+        assert max(numbers) <= instance.params["max_value"] == 2 ** len(numbers) and min(numbers) >= 1
+        assert not problem.counting_refutes(instance.data) and npgym.solve(instance, 1).status == "unknown"
