@@ -64,8 +64,8 @@ class QuadraticCongruences(Problem):
                       f"prime_bits must be an integer >= 8 when primes > 0, got {bits!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
-        b, a, k, r = self._draw(rng, params)
-        window = _window(b, k)
+        b, a, k, r = draw_square(rng, params)
+        window = root_window(b, k)
         if r is None:  # beyond the exact search: a hidden x below the root spacing is the certificate
             x = rng.randint(2, max(2, b >> k))
             while math.gcd(x, b) != 1:
@@ -77,39 +77,8 @@ class QuadraticCongruences(Problem):
         if params["primes"] > EXACT_PRIMES:
             raise ParamError(f"quadratic congruences have no no-instances with {params['primes']} prime factors: "
                              f"the smallest root is out of the exact search's reach (at most {EXACT_PRIMES})")
-        b, a, k, r = self._draw(rng, params)
-        return {"a": a, "b": b, "c": r - rng.randrange(min(_window(b, k), r))}
-
-    def _draw(self, rng: random.Random, params: dict[str, Any]) -> tuple[int, int, int, int | None]:
-        """A squarefree odd b, a = x^2 mod b with 2^k roots, k, and the smallest positive root (None if k is
-        beyond the exact search)."""
-        factors = self._choose_factors(rng, params)
-        b = math.prod(factors)
-        x, product = 0, 1
-        for p in factors:  # the hidden x, prime by prime; never +-1, so x = 1 is never a root
-            residue = rng.randint(1, 2) if p == 3 else rng.randint(2, p - 2)
-            x += product * ((residue - x) * pow(product, -1, p) % p)
-            product *= p
-        a = x * x % b
-        if len(factors) > EXACT_PRIMES:
-            return b, a, len(factors), None
-        return b, a, len(factors), smallest_positive_root(a, b, lambda: None, [(p, 1) for p in factors])
-
-    @staticmethod
-    def _choose_factors(rng: random.Random, params: dict[str, Any]) -> list[int]:
-        if params["primes"]:
-            chosen: set[int] = set()
-            while len(chosen) < params["primes"]:
-                chosen.add(random_prime(rng, params["prime_bits"], chosen))
-            return sorted(chosen)
-        primes = odd_primes(max(13, round(params["modulus"] ** 0.25)))
-        rng.shuffle(primes)
-        factors, b = [], 1
-        for p in primes:
-            if b * p <= params["modulus"]:
-                factors.append(p)
-                b *= p
-        return factors
+        b, a, k, r = draw_square(rng, params)
+        return {"a": a, "b": b, "c": r - rng.randrange(min(root_window(b, k), r))}
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         x = checks.integer(solution, "solution", 1, data["c"] - 1)
@@ -153,7 +122,40 @@ class QuadraticCongruences(Problem):
         return rng.randint(1, max(1, data["c"] - 1))
 
 
-def _window(b: int, k: int) -> int:
+def draw_square(rng: random.Random, params: dict[str, Any]) -> tuple[int, int, int, int | None]:
+    """A squarefree odd b, a = x^2 mod b with 2^k roots, k, and the smallest positive root (None if k is
+    beyond the exact search). Small primes up to ``modulus`` where ``primes`` is 0, else ``primes`` random
+    primes of ``prime_bits`` bits."""
+    factors = _choose_factors(rng, params)
+    b = math.prod(factors)
+    x, product = 0, 1
+    for p in factors:  # the hidden x, prime by prime; never +-1, so x = 1 is never a root
+        residue = rng.randint(1, 2) if p == 3 else rng.randint(2, p - 2)
+        x += product * ((residue - x) * pow(product, -1, p) % p)
+        product *= p
+    a = x * x % b
+    if len(factors) > EXACT_PRIMES:
+        return b, a, len(factors), None
+    return b, a, len(factors), smallest_positive_root(a, b, lambda: None, [(p, 1) for p in factors])
+
+
+def _choose_factors(rng: random.Random, params: dict[str, Any]) -> list[int]:
+    if params["primes"]:
+        chosen: set[int] = set()
+        while len(chosen) < params["primes"]:
+            chosen.add(random_prime(rng, params["prime_bits"], chosen))
+        return sorted(chosen)
+    primes = odd_primes(max(13, round(params["modulus"] ** 0.25)))
+    rng.shuffle(primes)
+    factors, b = [], 1
+    for p in primes:
+        if b * p <= params["modulus"]:
+            factors.append(p)
+            b *= p
+    return factors
+
+
+def root_window(b: int, k: int) -> int:
     """A quarter of the root spacing b / 2^k: how far c lies from the smallest root."""
     return max(1, (b >> k) // 4)
 

@@ -263,3 +263,17 @@ def test_betweenness_no_instances_never_repeat_a_three_set():
         for index in range(3):
             triples = npgym.generate(BT, level, 2, index, label="no").data["triples"]
             assert len({tuple(sorted(t)) for t in triples}) == len(triples)
+
+
+def test_diophantine_past_the_top_is_the_congruence_written_as_an_equation():
+    from npgym.modroots import smallest_positive_root
+
+    for label in ("yes", "no"):
+        instance = npgym.generate(QDE, 12, 1, label=label)
+        a, b, c = instance.data["a"], instance.data["b"], instance.data["c"]
+        root = smallest_positive_root(c * pow(a, -1, b) % b, b, lambda: None)
+        allowed = math.isqrt((c - b) // a)  # positive y exactly for x up to here
+        assert (root <= allowed) == (label == "yes") and abs(root - allowed) <= b >> 14
+        if label == "yes":
+            x, y = instance.certificate
+            assert x == root and a * x * x + b * y == c and y >= 1
