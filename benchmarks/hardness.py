@@ -8,7 +8,7 @@ Usage (from the repository root, so the checkout's npgym is used):
 For each problem and level, a mixed test set of ``count + no-count`` instances with a ``no-count`` share of
 no-instances is generated exactly as ``nppc generate`` makes one (seed ``--seed``; where no no-instance can
 be made the slot holds a yes-instance, so "made" can be below "asked"). Every attack of :mod:`benchmarks.audit.portfolio` gets
-``--budget`` seconds per yes-instance on one core; ``portfolio`` counts the instances any attack solved;
+``--budget`` CPU seconds per yes-instance (one core, so a shared machine does not shrink it); ``portfolio`` counts the instances any attack solved;
 ``random`` counts random answers accepted. The yes/no columns are the cross-validated accuracy of the best
 single cheap feature (named), of a depth-3 tree and of a logistic regression over all of
 :mod:`benchmarks.audit.features`, with the best single feature's score on shuffled labels as the chance
