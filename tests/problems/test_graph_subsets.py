@@ -238,3 +238,18 @@ def test_dominating_set_verifier_is_fast_on_large_instances():
     assert code("dominating_set", {**instance.data, "k": len(everyone)}, everyone) == "ok"
     with pytest.raises(ParamError, match="dominators"):
         npgym.get_problem("dominating_set").check_params({"nodes": 10, "dominators": 6})
+
+
+STAR = {"n": 5, "edges": [[0, 1], [0, 2], [0, 3], [0, 4]]}
+
+
+@pytest.mark.parametrize("problem_id, refuted, kept", [
+    ("bandwidth", {**STAR, "k": 1}, {**STAR, "k": 2}),                   # degree 4 needs k >= 2
+    ("max_leaf_spanning_tree", {**STAR, "t": 5}, {**STAR, "t": 4}),      # at most n - 1 leaves
+    ("dominating_set", {"n": 6, "edges": [[0, 1], [2, 3], [4, 5]], "k": 2}, {"n": 6, "edges": [[0, 1], [2, 3], [4, 5]], "k": 3}),
+    ("clique", {**STAR, "k": 3}, {**STAR, "k": 2}),                       # only one vertex of degree >= 2
+    ("independent_set", {**STAR, "k": 5}, {**STAR, "k": 4}),              # a matched edge excludes a vertex
+])
+def test_no_instance_that_counting_refutes_is_recognised(problem_id, refuted, kept):
+    problem = npgym.get_problem(problem_id)
+    assert problem.counting_refutes(refuted) and not problem.counting_refutes(kept)
