@@ -3,17 +3,19 @@ prompt sizes and exact-solver seconds, per problem and level.
 
 Usage (from the repository root, so the checkout's npgym is used):
     python -m benchmarks.hardness --problems all --levels top,2x,max --count 10 --no-count 10 \
-        --out benchmarks/results/hardness.json --markdown benchmarks/results/hardness.md
+        --out benchmarks/results/hardness.jsonl --markdown benchmarks/results/hardness.md
 
-For each problem and level, a mixed test set of ``count + no-count`` instances with a ``no-count`` share of
-no-instances is generated exactly as ``nppc generate`` makes one (seed ``--seed``; where no no-instance can
-be made the slot holds a yes-instance, so "made" can be below "asked"). Every attack of :mod:`benchmarks.audit.portfolio` gets
-``--budget`` CPU seconds per yes-instance (one core, so a shared machine does not shrink it); ``portfolio`` counts the instances any attack solved;
-``random`` counts random answers accepted. The yes/no columns are the cross-validated accuracy of the best
-single cheap feature (named), of a depth-3 tree and of a logistic regression over all of
+For each problem and level, a mixed test set of ``count + no-count`` instances with a ``no-count``
+share of no-instances is generated exactly as ``nppc generate`` makes one (seed ``--seed``; where no
+no-instance can be made the slot holds a yes-instance, so "made" can be below "asked"). Every attack
+of :mod:`benchmarks.audit.portfolio` gets ``--budget`` CPU seconds per yes-instance (one core, so a
+shared machine does not shrink it); ``portfolio`` counts the instances any attack solved; ``random``
+counts random answers accepted. The yes/no columns are the cross-validated accuracy of the best single
+cheap feature (named), of a depth-3 tree and of a logistic regression over all of
 :mod:`benchmarks.audit.features`, with the best single feature's score on shuffled labels as the chance
-level. ``prompt`` is the zero-shot prompt length in characters (median); solver seconds are medians of the
-exact solver (one worker, ``--time-limit``) on the yes-instances and of the proofs behind the no-instances.
+level. ``prompt`` is the zero-shot prompt length in characters (median); solver seconds are medians of
+the exact solver (one worker, ``--time-limit`` wall seconds) on the yes-instances and of the proofs
+behind the no-instances.
 Level names: 1, mid, top (the reference's), 2x (the first level at twice the top size), max (the highest
 level whose prompt stays within ``--max-chars``), or numbers.
 """
