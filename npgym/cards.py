@@ -19,7 +19,10 @@ Past the top level every parameter named in ``beyond`` (a ladder or a fixed one)
 A parameter may instead follow another one: ``m = {of = "n", times = 2.1}`` sets m to 2.1 * n (rounded for an
 integer m) at every level past the top, after the ``add`` and ``multiply`` rules of that level, so a ratio that
 the reference ladder never had (clauses per variable near a threshold) holds from the first level past the top on.
-The followed parameter must itself grow by ``add`` or ``multiply`` or stay fixed (no chains).
+The followed parameter must itself grow by ``add`` or ``multiply`` or stay fixed (no chains). With ``base``
+instead of ``times`` the follower is ``base ** other`` (``max_value = { of = "numbers", base = 2 }``: numbers of
+about as many bits as there are numbers). An ``add`` or ``multiply`` rule may carry ``start``: the value at the
+first level past the top, from which it then grows (a ladder that moves to another regime past the top).
 """
 
 from __future__ import annotations
@@ -68,13 +71,15 @@ class Card:
         row = self.levels[min(level, self.top_level) - 1]
         params = dict(self.fixed)
         params.update(zip(self.params, row))
-        for _ in range(level - self.top_level):
+        for step in range(level - self.top_level):
             for name, rule in self.beyond.items():
                 if "of" not in rule:
-                    params[name] = _grow(params[name], rule)
+                    params[name] = rule["start"] if step == 0 and "start" in rule else _grow(params[name], rule)
             for name, rule in self.beyond.items():
                 if "of" in rule:
-                    params[name] = _round_like(params[name], params[rule["of"]] * rule["times"])
+                    followed = params[rule["of"]]
+                    grown = rule["base"] ** followed if "base" in rule else followed * rule["times"]
+                    params[name] = _round_like(params[name], grown)
         return params
 
 
@@ -95,14 +100,19 @@ def _check_beyond(card: Card, source: str) -> None:
         if name not in names:
             raise ValueError(f"{source}: beyond.{name} must name a ladder or fixed parameter, one of {list(names)}")
         if isinstance(rule, dict) and "of" in rule:
-            followed, times = rule["of"], rule.get("times")
-            if (set(rule) != {"of", "times"} or followed not in names or followed in followers
-                    or isinstance(times, bool) or not isinstance(times, (int, float)) or times <= 0):
+            followed = rule["of"]
+            factor = rule.get("times", rule.get("base"))
+            if (len(set(rule) & {"times", "base"}) != 1 or set(rule) - {"of", "times", "base"}
+                    or followed not in names or followed in followers
+                    or isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor <= 0):
                 raise ValueError(f"{source}: beyond.{name} = {rule} must be {{ of = \"<another parameter that does "
-                                 f"not itself follow one>\", times = <number > 0> }}")
-        elif not isinstance(rule, dict) or len(rule) != 1 or not ({"add", "multiply"} & set(rule)):
+                                 f"not itself follow one>\", times = <number > 0> }} or {{ of = ..., base = <number "
+                                 f"> 0> }} (base ** the other parameter)")
+        elif (not isinstance(rule, dict) or not rule.keys() <= {"add", "multiply", "start"}
+              or len(rule.keys() & {"add", "multiply"}) != 1):
             raise ValueError(f"{source}: beyond.{name} = {rule} must be {{ add = <number> }}, "
-                             "{ multiply = <number> } or { of = \"<parameter>\", times = <number> }")
+                             "{ multiply = <number> } (either optionally with start = <value at the first level past "
+                             "the top>) or { of = \"<parameter>\", times = <number> }")
 
 
 def parse_card(text: str, source: str = "<card>") -> Card:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 import time
 import warnings
 from collections import Counter
+from pathlib import Path
 
 from npgym.cliargs import int_list, positive, positive_float, problem_list
 from npgym.engine import DEFAULT_TIME_LIMIT, solve, verify
 from npgym.extract import extract_answer
 from npgym.prompt import build_prompt
 from npgym.registry import get_problem, problem_ids
-from npgym.testset import NoInstanceWarning, generate_testset, read_jsonl, read_testset, write_testset
+from npgym.testset import (NoInstanceWarning, PlantedBoundWarning, ShortfallError, ShortfallWarning, generate_testset,
+                           read_jsonl, read_testset, write_testset)
 
 
 def add_commands(subparsers) -> None:
@@ -24,17 +27,25 @@ def add_commands(subparsers) -> None:
     gen.add_argument("--problem", "--problems", dest="problems", type=problem_list, default=problem_list("all"),
                      help="problem ids, comma-separated, or 'all' / 'core' (default: all)")
     gen.add_argument("--level", "--levels", dest="levels", type=int_list, required=True, help="levels, e.g. 1-5,8")
-    gen.add_argument("--seed", type=int, default=0, help="seed of the test set (default 0)")
+    gen.add_argument("--seed", type=int,
+                     help="seed of the test set (default: a fresh random seed, kept only in the answer key; a "
+                          "published test set needs a seed nobody can guess, since seed and index regenerate "
+                          "the planted yes-instance of each slot)")
     gen.add_argument("--count", type=positive, default=10, help="instances per problem and level (default 10)")
     gen.add_argument("--out", required=True, help="output JSONL file")
     gen.add_argument("--no-fraction", type=float, default=0.0,
                      help="share of solver-proved no-instances per problem and level (default 0)")
     gen.add_argument("--tight", action="store_true",
-                     help="set every bound to the optimum the exact solver proves (slower; reports its time)")
+                     help="set every bound to the optimum the exact solver proves (slower; reports its time); "
+                          "with --no-fraction above 0 this is always on")
     gen.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT,
                      help="solver seconds per call when proving no-instances or tight bounds")
     gen.add_argument("--with-key", action="store_true", help="write the answer key into the test set itself")
-    gen.add_argument("--key-out", help="write the answer key (label, certificate, optimum) to this file")
+    gen.add_argument("--key-out", help="write the answer key (seed, index, label, certificate, optimum, solver "
+                                        "effort) to this file")
+    gen.add_argument("--allow-fewer", action="store_true",
+                     help="where a level has fewer distinct instances than --count, write those and warn "
+                          "(default: stop with an error)")
     gen.set_defaults(handler=cmd_generate)
 
     ver = subparsers.add_parser("verify", help="grade answers against a test set")
@@ -67,8 +78,9 @@ def cmd_generate(args) -> int:
         get_problem(problem_id)
     started = time.perf_counter()
     solver_seconds = []
-    instances = generate_testset(args.problems, args.levels, args.seed, args.count, args.no_fraction,
-                                 args.tight, args.time_limit)
+    seed = args.seed if args.seed is not None else secrets.randbelow(2 ** 63)
+    instances = generate_testset(args.problems, args.levels, seed, args.count, args.no_fraction,
+                                 args.tight, args.time_limit, allow_fewer=args.allow_fewer)
 
     def tracked():
         for instance in instances:
@@ -78,9 +90,20 @@ def cmd_generate(args) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", NoInstanceWarning)
-        count = write_testset(tracked(), args.out, with_key=args.with_key, key_path=args.key_out)
+        warnings.simplefilter("always", ShortfallWarning)
+        warnings.simplefilter("always", PlantedBoundWarning)
+        try:
+            count = write_testset(tracked(), args.out, with_key=args.with_key, key_path=args.key_out)
+        except ShortfallError as error:
+            for path in (args.out, args.key_out):
+                if path:
+                    Path(path).unlink(missing_ok=True)
+            print(f"error: {error}; nothing written", file=sys.stderr)
+            return 2
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
+    if args.seed is None:
+        print(f"seed {seed} (random; recorded in the answer key only)", file=sys.stderr)
     print(f"wrote {count} instances to {args.out}" + (f" and their keys to {args.key_out}" if args.key_out else "")
           + f" in {time.perf_counter() - started:.2f}s", file=sys.stderr)
     if solver_seconds:
@@ -127,7 +150,7 @@ def cmd_solve(args) -> int:
             statuses[result.status] += 1
             label = {"sat": "yes", "unsat": "no"}.get(result.status, "unknown")
             out.write(json.dumps({"id": instance.id, "label": label, "certificate": result.certificate,
-                                  "optimum": result.optimum, "effort": result.to_dict()["effort"]}) + "\n")
+                                  "optimum": result.optimum, "meta": {"effort": result.to_dict()["effort"]}}) + "\n")
     finally:
         if args.out:
             out.close()

@@ -148,12 +148,13 @@ def _round_trip(problem: Problem) -> None:
             _expect(verify(loaded, {"solution": answer}) == verify(instance, {"solution": answer}),
                     f"level {level}: a verdict changed over the round trip")
     record = generate(problem.id, 2, seed=1).to_record()
-    record["data"] = {**record["data"], "tampered": True}
-    try:
-        Instance.from_record(record)
-    except ValueError:
-        return
-    raise _Failed("a record with changed data loaded without complaint")
+    for name, changed in (("level", 3), ("version", record["version"] + 1),
+                          ("params", {**record["params"], "tampered": 1}), ("data", {**record["data"], "tampered": 1})):
+        try:
+            Instance.from_record({**record, name: changed})
+        except ValueError:
+            continue
+        raise _Failed(f"a record with a changed {name} loaded without complaint")
 
 
 def _solver_agrees(problem: Problem) -> None:
@@ -211,7 +212,7 @@ def _baselines_and_render(problem: Problem) -> None:
 
 def _no_instances(problem: Problem) -> None:
     rng = random.Random(3)
-    for level in (2, 3):
+    for level in problem.small_no_levels:
         for index in range(2):
             instance = generate(problem.id, level, seed=1, index=index, label="no")
             yes = generate(problem.id, level, seed=1, index=index)

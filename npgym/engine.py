@@ -108,11 +108,12 @@ def _no_candidate(problem: Problem, rng, params: dict[str, Any], time_limit: flo
 
     The problem's own candidate comes first; for problems with a bound, after ``own`` attempts (or when
     the problem has none), a planted instance whose bound is moved one step past its proved optimum: the
-    proof of that optimum is the proof that the moved bound cannot be met.
+    proof of that optimum is the proof that the moved bound cannot be met. A candidate that plain counting
+    already refutes (:meth:`Problem.counting_refutes`) is no candidate: its answer would be a give-away.
     """
     if own or problem.bound_key is None:
         data = problem.no_candidate(rng, params)
-        if data is not None:
+        if data is not None and not problem.counting_refutes(data):
             return data, problem.solve(data, time_limit)
         if problem.bound_key is None:
             return None, None
@@ -121,10 +122,10 @@ def _no_candidate(problem: Problem, rng, params: dict[str, Any], time_limit: flo
     if result.optimum is None:
         return None, (result if result.status == UNKNOWN else None)
     step = -1 if problem.objective == "min" else 1
-    bound = result.optimum + step
-    if bound < 1:
+    moved = {**data, problem.bound_key: result.optimum + step}
+    if moved[problem.bound_key] < 1 or problem.counting_refutes(moved):
         return None, None
-    return {**data, problem.bound_key: bound}, replace(result, status=UNSAT, certificate=None)
+    return moved, replace(result, status=UNSAT, certificate=None)
 
 
 def _identity(instance: Instance) -> dict[str, Any]:

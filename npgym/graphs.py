@@ -59,3 +59,16 @@ def add_random_edges(rng: random.Random, n: int, base, total: int) -> list[list[
                 taken.add(pair)
                 missing -= 1
     return canonical_edges(taken)
+
+
+def has_clique(neighbours: list[set[int]], size: int) -> bool:
+    """Whether the graph holds ``size`` pairwise adjacent vertices (a small forbidden subgraph, e.g. K4)."""
+    def grow(chosen: int, candidates: set[int]) -> bool:
+        if chosen == size:
+            return True
+        for v in sorted(candidates):
+            if grow(chosen + 1, {w for w in candidates & neighbours[v] if w > v}):
+                return True
+        return False
+
+    return grow(0, set(range(len(neighbours))))

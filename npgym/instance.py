@@ -1,12 +1,16 @@
 """The Instance record: what a model sees, how it was made, and its answer key kept apart.
 
 An instance is a pure function of (problem id, version, parameters, seed, index). Its ``id`` is the
-content hash of the canonical JSON of exactly those facts plus the data, so two machines that
-generate the same instance give it the same id, and a tampered record is detected on load.
+content hash of the canonical JSON of what a public record shows (problem, version, level,
+parameters and data), so two machines that generate the same instance give it the same id, a
+tampered record is detected on load, and the id says nothing that the data does not.
 
-On disk an instance is one JSON line. The answer key (``label``, ``certificate``, ``optimum``) is
-written only when asked for, so a published test set holds nothing a model could copy; the
-:data:`CANARY` string lets training-data pipelines find and drop published test sets.
+On disk an instance is one JSON line. A public line holds only :data:`PUBLIC_FIELDS`: what identifies
+the instance and what a model sees. Everything else is the answer key (:data:`KEY_FIELDS`): the label,
+certificate and optimum, the solver's effort and attempt counts (``meta``), and also ``seed`` and
+``index``, because anyone who knows them can regenerate the planted yes-instance of that slot and
+compare. The key is written only when asked for; the :data:`CANARY` string lets training-data
+pipelines find and drop published test sets.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from npgym.canonical import assert_json_native, content_hash
 
 CANARY = "NPPC-CANARY-3f9a1c2e-do-not-train-on-nppc-test-sets"
 YES, NO, UNSETTLED = "yes", "no", "unknown"
-KEY_FIELDS = ("label", "certificate", "optimum")
+#: the fields of a public test-set line, in this order
+PUBLIC_FIELDS = ("canary", "id", "problem", "version", "level", "params", "data")
+#: the fields only the answer key holds (with the id that joins it to its public line)
+KEY_FIELDS = ("seed", "index", "label", "certificate", "optimum", "meta")
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,8 @@ class Instance:
     problem: str
     version: int
     level: int | None
-    seed: int
-    index: int
+    seed: int | None  # None when only the public record was read
+    index: int | None
     params: dict[str, Any]
     data: dict[str, Any]
     label: str = UNSETTLED
@@ -46,33 +53,36 @@ class Instance:
             object.__setattr__(self, "id", self.content_id())
 
     def content_id(self) -> str:
-        return content_hash({"problem": self.problem, "version": self.version, "params": self.params,
-                             "seed": self.seed, "index": self.index, "data": self.data})
+        return content_hash({"problem": self.problem, "version": self.version, "level": self.level,
+                             "params": self.params, "data": self.data})
 
     def with_key(self, **changes: Any) -> "Instance":
         """A copy with answer-key or metadata fields changed (the id stays: the data did not change)."""
         return replace(self, **changes)
 
     def to_record(self, with_key: bool = False) -> dict[str, Any]:
-        """The JSON line of this instance; the answer key only with ``with_key``."""
+        """The JSON line of this instance: the public fields, and the answer key only with ``with_key``."""
         record = {"canary": CANARY, "id": self.id, "problem": self.problem, "version": self.version,
-                  "level": self.level, "seed": self.seed, "index": self.index, "params": self.params,
-                  "data": self.data, "meta": self.meta}
+                  "level": self.level, "params": self.params, "data": self.data}
         if with_key:
             record.update(self.key_record())
         return record
 
     def key_record(self) -> dict[str, Any]:
-        return {"label": self.label, "certificate": self.certificate, "optimum": self.optimum}
+        """The answer key of this instance (without its id)."""
+        return {"seed": self.seed, "index": self.index, "label": self.label, "certificate": self.certificate,
+                "optimum": self.optimum, "meta": self.meta}
 
     @classmethod
     def from_record(cls, record: dict[str, Any], key: dict[str, Any] | None = None) -> "Instance":
         """Rebuild an instance from its JSON line (and an optional separate key); checks the id."""
-        fields = {name: record[name] for name in
-                  ("problem", "version", "level", "seed", "index", "params", "data")}
+        fields = {name: record[name] for name in ("problem", "version", "level", "params", "data")}
         answer_key = {name: record[name] for name in KEY_FIELDS if name in record}
         answer_key.update({name: key[name] for name in KEY_FIELDS if key and name in key})
-        instance = cls(**fields, **answer_key, meta=dict(record.get("meta") or {}))
+        answer_key.setdefault("seed", None)
+        answer_key.setdefault("index", None)
+        answer_key["meta"] = dict(answer_key.get("meta") or {})
+        instance = cls(**fields, **answer_key)
         if record.get("id") and record["id"] != instance.id:
             raise ValueError(f"instance {record['id']} does not match its content (hash {instance.id}); "
                              "the record was edited or comes from another npgym version")

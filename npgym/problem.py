@@ -70,6 +70,9 @@ class Problem(ABC):
     #: the key in ``data`` that holds the bound of the question (cover size k, tour bound B, ...), if any.
     #: Tight generation sets it to the proved optimum; no-instances move it just past the optimum.
     bound_key: ClassVar[str | None] = None
+    #: small levels at which the engine makes solver-proved no-instances quickly (the contract tests use them);
+    #: a problem whose level 3, say, is too hard to refute within the default time limit names others
+    small_no_levels: ClassVar[tuple[int, ...]] = (2, 3)
 
     @property
     def card(self) -> Card:
@@ -132,6 +135,12 @@ class Problem(ABC):
         no-instances differ from yes-instances only in the bound.
         """
         return None
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """Whether counting alone shows that ``data`` has no solution (a bound beyond what sizes allow, a total
+        weight above the total capacity, ...): such a no-instance would give its answer away, so the engine
+        never makes one. The default knows no such count."""
+        return False
 
 
 def require_param(condition: bool, message: str) -> None:

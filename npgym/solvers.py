@@ -18,6 +18,8 @@ from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, SolveResult, Stopwatch
 
 SAT_SOLVER = "g4"  # Glucose 4: supports interruption, so time limits are honoured.
 CP_SEED = 20250415
+#: CP-SAT works in 64-bit integers: linear expressions whose sums may pass this are not given to it
+CP_INTEGER_LIMIT = 2 ** 61
 
 
 class _RunningSolves:
@@ -150,3 +152,10 @@ def optimize_against_bound(model, objective, sense: str, bound: int | None, time
     if meets:
         return SolveResult(SAT, read_certificate(solver), optimum, effort)
     return SolveResult(UNSAT if proved else UNKNOWN, None, optimum, effort)
+
+
+def beyond_cp(total: int) -> SolveResult | None:
+    """``unknown`` (not run) when a linear sum of ``total`` does not fit CP-SAT's 64-bit integers, else None."""
+    if total < CP_INTEGER_LIMIT:
+        return None
+    return SolveResult(UNKNOWN, effort=Effort("ortools:cp-sat (not run: sums above 2^61)", 0.0))

@@ -1,7 +1,11 @@
 """Test-set files: one instance per JSON line, with the answer key inline or in a separate file.
 
 Every line carries the canary string (:data:`npgym.instance.CANARY`) so that training pipelines can
-filter published test sets out. A key file holds ``{"id", "label", "certificate", "optimum"}`` lines.
+filter published test sets out. A public line holds only :data:`npgym.instance.PUBLIC_FIELDS`; a key
+file holds ``{"id", "seed", "index", "label", "certificate", "optimum", "meta"}`` lines. A test set
+never holds two instances with the same data at one (problem, level): a slot whose instance repeats
+an earlier one is filled from the next unused index, and a level that runs out of distinct instances
+stops generation with :class:`ShortfallError` (or, with ``allow_fewer``, gives what it has and warns).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from npgym.canonical import derive_rng
 from npgym.cards import ParamError
 from npgym.engine import DEFAULT_TIME_LIMIT, GenerationError, generate
 from npgym.instance import NO, YES, Instance
+from npgym.registry import get_problem
 
 
 def plan_labels(problem_id: str, level: int, seed: int, count: int, no_fraction: float) -> list[str]:
@@ -29,27 +34,86 @@ def plan_labels(problem_id: str, level: int, seed: int, count: int, no_fraction:
     return [NO if index in chosen else YES for index in range(count)]
 
 
-def generate_testset(problems: Iterable[str], levels: Iterable[int], seed: int, count: int,
-                     no_fraction: float = 0.0, tight: bool = False,
-                     time_limit: float = DEFAULT_TIME_LIMIT) -> Iterator[Instance]:
-    """Instances for every (problem, level): ``count`` each, a ``no_fraction`` share proved unsatisfiable."""
-    levels = list(levels)
-    for problem_id in problems:
-        for level in levels:
-            for index, label in enumerate(plan_labels(problem_id, level, seed, count, no_fraction)):
-                if label == NO:
-                    try:
-                        yield generate(problem_id, level, seed, index, label=NO, time_limit=time_limit)
-                        continue
-                    except (ParamError, GenerationError) as reason:
-                        warnings.warn(f"{problem_id} level {level} index {index}: a yes-instance instead of a "
-                                      f"no-instance, because {reason}", NoInstanceWarning, stacklevel=2)
-                yield generate(problem_id, level, seed, index, tight=tight, time_limit=time_limit)
+#: a level is taken to have no more distinct instances after this many draws in a row repeat earlier ones
+REPEATS_BEFORE_SHORTFALL = 200
 
 
 class NoInstanceWarning(UserWarning):
     """A no-instance was asked for where none could be made: the problem has no construction at that size
     (e.g. dense Partition levels) or the solver could not prove one within the time limit."""
+
+
+class PlantedBoundWarning(UserWarning):
+    """A yes-instance that should sit at its proved optimum keeps its planted bound: the solver could not
+    prove the optimum within the time limit."""
+
+
+class ShortfallWarning(UserWarning):
+    """A level gave fewer distinct instances than asked for (only with ``allow_fewer``)."""
+
+
+class ShortfallError(RuntimeError):
+    """A level cannot give the requested number of distinct instances."""
+
+
+def generate_testset(problems: Iterable[str], levels: Iterable[int], seed: int, count: int,
+                     no_fraction: float = 0.0, tight: bool = False,
+                     time_limit: float = DEFAULT_TIME_LIMIT, allow_fewer: bool = False) -> Iterator[Instance]:
+    """``count`` distinct instances for every (problem, level), a ``no_fraction`` share proved unsatisfiable.
+
+    With ``tight``, or whenever there are no-instances, the bound of every yes-instance of a problem with a
+    bound is its proved optimum (where the solver proves it within ``time_limit``, else the planted bound
+    and a :class:`PlantedBoundWarning`).
+    """
+    levels = list(levels)
+    for problem_id in problems:
+        for level in levels:
+            yield from _distinct_level(problem_id, level, seed, count, no_fraction, tight, time_limit, allow_fewer)
+
+
+def _distinct_level(problem_id: str, level: int, seed: int, count: int, no_fraction: float, tight: bool,
+                    time_limit: float, allow_fewer: bool) -> Iterator[Instance]:
+    """One level's instances; a slot whose instance repeats an earlier one is filled from a fresh index."""
+    seen: set[str] = set()
+    fresh = count  # indices 0..count-1 are the planned slots, fresh ones come after them
+    # with no-instances at their proved optimum (moved one step), yes-instances sit at theirs too, so the bound
+    # itself says nothing about the label
+    tight = tight or (no_fraction > 0 and get_problem(problem_id).bound_key is not None)
+    for index, label in enumerate(plan_labels(problem_id, level, seed, count, no_fraction)):
+        instance = _instance(problem_id, level, seed, index, label, tight, time_limit)
+        repeats = 0
+        while instance.id in seen:
+            repeats += 1
+            if repeats > REPEATS_BEFORE_SHORTFALL:
+                message = (f"{problem_id} level {level} gave only {len(seen)} distinct instances of the {count} "
+                           f"asked for: the last {REPEATS_BEFORE_SHORTFALL} draws (indices up to {fresh - 1}) all "
+                           "repeated earlier ones, so the level most likely has no more; ask for fewer")
+                if not allow_fewer:
+                    raise ShortfallError(message + " or allow fewer (--allow-fewer)")
+                warnings.warn(message, ShortfallWarning, stacklevel=3)
+                return
+            instance = _instance(problem_id, level, seed, fresh, label, tight, time_limit)
+            fresh += 1
+        seen.add(instance.id)
+        yield instance
+
+
+def _instance(problem_id: str, level: int, seed: int, index: int, label: str, tight: bool,
+              time_limit: float) -> Instance:
+    """The instance of one slot; a no-instance that cannot be made falls back to a yes-instance with a warning."""
+    if label == NO:
+        try:
+            return generate(problem_id, level, seed, index, label=NO, time_limit=time_limit)
+        except (ParamError, GenerationError) as reason:
+            warnings.warn(f"{problem_id} level {level} index {index}: a yes-instance instead of a "
+                          f"no-instance, because {reason}", NoInstanceWarning, stacklevel=4)
+    if tight:
+        try:
+            return generate(problem_id, level, seed, index, tight=True, time_limit=time_limit)
+        except GenerationError as reason:
+            warnings.warn(f"{problem_id} level {level} index {index}: the planted bound, because {reason}",
+                          PlantedBoundWarning, stacklevel=4)
+    return generate(problem_id, level, seed, index, time_limit=time_limit)
 
 
 def write_testset(instances: Iterable[Instance], path: str | Path, with_key: bool = False,

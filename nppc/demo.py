@@ -2,6 +2,7 @@
 
 1. generate a fresh test set: every problem, levels 1-3, a seed taken from today's date, a share of
    solver-proved no-instances, bounds tightened to the proved optimum (so optimality ratios exist);
+   tiny levels with fewer distinct instances than asked give what they have (``--allow-fewer``);
 2. score the classical baselines (exact solver, textbook heuristic, random answer) on all of it;
 3. score the local Gemma-3-270M through llama.cpp's server on a subset (level 1 of the core problems);
 4. build the report and the leaderboard site (with a model card for the local model), and print where to
@@ -66,7 +67,7 @@ def cmd_demo(args) -> int:
 
     step(1, f"a fresh test set: all problems, levels {args.levels}, seed {seed}")
     if run(["generate", "--problems", "all", "--levels", args.levels, "--count", str(args.count), "--seed", str(seed),
-            "--no-fraction", "0.25", "--tight", "--out", str(testset), "--key-out", str(keys)]):
+            "--no-fraction", "0.25", "--tight", "--allow-fewer", "--out", str(testset), "--key-out", str(keys)]):
         return 2
 
     step(2, "the classical baselines on every instance")
@@ -102,9 +103,13 @@ def score_local_model(args, testset: Path, keys: Path, store: Path, out: Path) -
     from npsolver.local_model import GEMMA_MODEL_NAME, serve_gemma
 
     subset = out / "testset-llm.jsonl"
-    wanted = [line for line in testset.read_text().splitlines()
-              if json.loads(line)["problem"] in CORE and json.loads(line)["level"] == 1
-              and json.loads(line)["index"] < args.llm_count]
+    taken: dict[str, int] = {}
+    wanted = []
+    for line in testset.read_text().splitlines():  # the first llm_count level-1 instances of each core problem
+        record = json.loads(line)
+        if record["problem"] in CORE and record["level"] == 1 and taken.get(record["problem"], 0) < args.llm_count:
+            taken[record["problem"]] = taken.get(record["problem"], 0) + 1
+            wanted.append(line)
     subset.write_text("\n".join(wanted) + "\n")
     with serve_gemma(out / "llama-server.log") as server:
         run(["run", "--model", GEMMA_MODEL_NAME, "--api-base", server.api_base, "--testset", str(subset), "--keys",

@@ -23,7 +23,8 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Protocol
 
-from npgym.engine import instance_rng, solve
+from npgym.canonical import derive_rng
+from npgym.engine import solve
 from npgym.instance import Instance
 from npgym.problem import SAT, UNSAT
 from npgym.registry import get_problem
@@ -174,8 +175,7 @@ class BaselineAdapter:
                 raise Interrupted("the run was stopped during the solve")
             return "The exact solver ran out of time on this instance."
         problem = get_problem(instance.problem)
-        rng = instance_rng(instance.problem, instance.version, instance.params, instance.seed, instance.index,
-                           f"baseline-{self.kind}")
+        rng = derive_rng(instance.id, f"baseline-{self.kind}")  # the seed and index may be unknown (no key)
         data = instance.data
         solution = problem.heuristic(data, rng) if self.kind == "heuristic" else problem.random_answer(data, rng)
         return json.dumps({"solution": solution})

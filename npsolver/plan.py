@@ -59,8 +59,12 @@ def unique(instances: Iterable[Instance]) -> list[Instance]:
 
 
 def example_seed(target: Instance) -> int:
-    """The seed of the example stream of ``target``: a hash of its seed, index and the word "examples"."""
-    digest = hashlib.sha256(f"examples:{target.seed}:{target.index}".encode()).digest()
+    """The seed of the example stream of ``target``: a hash of its id and the word "examples".
+
+    The id, not the seed and index: those are part of the answer key, and a test set read without its
+    key must get the same prompts as with it.
+    """
+    digest = hashlib.sha256(f"examples:{target.id}".encode()).digest()
     return int.from_bytes(digest[:6], "big")
 
 

@@ -48,8 +48,8 @@ CREATE TABLE IF NOT EXISTS instances (
     problem TEXT NOT NULL,
     version INTEGER NOT NULL,
     level INTEGER,
-    seed INTEGER NOT NULL,
-    instance_index INTEGER NOT NULL,
+    seed INTEGER NOT NULL,               -- -1 when the instance was read without its answer key
+    instance_index INTEGER NOT NULL,     -- -1 likewise
     label TEXT NOT NULL,                 -- yes / no / unknown
     optimum REAL,
     record_json TEXT NOT NULL            -- Instance.to_record(with_key=True)
@@ -142,12 +142,13 @@ class Store:
 
         An instance stored without its answer key gets the key when a later run brings it.
         """
-        rows = [(r["id"], r["problem"], r["version"], r["level"], r["seed"], r["index"], r.get("label", "unknown"),
+        rows = [(r["id"], r["problem"], r["version"], r["level"], _known(r.get("seed")), _known(r.get("index")),
+                 r.get("label", "unknown"),
                  r.get("optimum"), json.dumps(r)) for r in records]
         with self.transaction() as db:
             db.executemany("INSERT INTO instances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instance_id) DO "
-                           "UPDATE SET label = excluded.label, optimum = excluded.optimum, record_json = "
-                           "excluded.record_json WHERE instances.label = 'unknown' AND excluded.label != 'unknown'",
+                           "UPDATE SET seed = excluded.seed, instance_index = excluded.instance_index, label = excluded.label, "
+                           "optimum = excluded.optimum, record_json = excluded.record_json WHERE instances.label = 'unknown' AND excluded.label != 'unknown'",
                            rows)
 
     def put_prompt(self, prompt_hash: str, text: str) -> None:
@@ -246,3 +247,8 @@ def read_stores(paths: Iterable[str | Path], with_text: bool = True) -> tuple[li
                 records.append({**record, "store": str(path)})
             instances.update(store.instances())
     return records, runs, instances
+
+
+def _known(value: int | None) -> int:
+    """A seed or index, or -1 where the instance was read without its answer key."""
+    return -1 if value is None else value

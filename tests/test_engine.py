@@ -51,6 +51,18 @@ def test_a_parameter_can_follow_another_past_the_top():
             parse_card(CARD.replace("high = { multiply = 1.5 }", f"high = {bad}"))
 
 
+def test_past_the_top_a_rule_can_start_afresh_and_a_parameter_can_be_a_power_of_another():
+    card = parse_card(CARD.replace("beyond = { nodes = { add = 4 }, high = { multiply = 1.5 } }",
+                                   'beyond = { nodes = { start = 5, add = 2 }, high = { of = "nodes", base = 2 } }'))
+    assert card.level_params(2) == {"degree": 3, "nodes": 8, "k": 3, "high": 100}
+    assert [(card.level_params(level)["nodes"], card.level_params(level)["high"]) for level in (3, 4, 5)] == \
+        [(5, 32), (7, 128), (9, 512)]
+    for bad in ('{ of = "nodes", base = 2, times = 2 }', '{ of = "nodes", base = 0 }', '{ start = 3 }',
+                '{ start = 3, add = 1, multiply = 2 }'):
+        with pytest.raises(ValueError, match="beyond.high .* must be"):
+            parse_card(CARD.replace("high = { multiply = 1.5 }", f"high = {bad}"))
+
+
 def test_malformed_cards_are_refused_with_the_field_named():
     with pytest.raises(ValueError, match="missing field 'statement'"):
         parse_card(CARD.replace('statement = "Pick things."', ""))

@@ -21,6 +21,9 @@ reference's tiny levels (18 of 20 at level 10, 8 vertices) but misses it on most
 13 (20 vertices, k = 5) on. The reference ladder stops at 8 vertices and bandwidth 2-3, where its level 1 (3 vertices, k = 2)
 accepts every permutation; we keep those numbers (level 1 is degenerate here too) and grow past the
 top by 4 vertices and 1 unit of k per level.
+
+No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;
+before, a bound shifted one past an optimum that already sat at a degree or counting bound was made).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from npgym.verdict import BOUND
 
 class Bandwidth(Problem):
     id = "bandwidth"
-    version = 1
+    version = 2
     objective = "min"
     bound_key = "k"
 
@@ -59,6 +62,11 @@ class Bandwidth(Problem):
         for position, vertex in enumerate(mapping):
             positions[vertex] = position
         return Planted({"n": n, "edges": relabel(edges, mapping), "k": k}, positions)
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """A vertex of degree d needs d positions within k of its own, so k < ceil(max degree / 2) fails."""
+        degrees = [len(adj) for adj in adjacency(data["n"], data["edges"])]
+        return data["k"] < (max(degrees, default=0) + 1) // 2
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         positions = checks.permutation(solution, "solution", data["n"])

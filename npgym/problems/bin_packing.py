@@ -32,9 +32,11 @@ in what makes them unsat (4.4 distinct weights against 5.2). 12% of level-1 cand
 34 of 40 level-1 no-instances are own candidates (7 draws on average) and 6 fall back to the bound move
 after the engine's 16 draws. Above 3.5 items per bin a random strip almost always packs (300 draws
 each: 3.67-3.8 items per bin 0.3-8% unsat, 4 items 0-5%, 5 or more none; 0 of 200 at levels 2, 3, 5,
-6, 9, 10, 12), so there no_candidate returns None and the engine plants a perfect packing and asks
-for one bin fewer, whose weights exceed the total capacity. On the ladder only level 1 has own
-no-instances; past the top there are 10 items per bin.
+6, 9, 10, 12), so there no_candidate returns None. Version 2 then let the engine plant a perfect packing
+and ask for one bin fewer, whose weights exceed the total capacity: adding the weights gave the answer
+away. Version 3 never makes a no-instance that counting refutes (:meth:`BinPacking.counting_refutes`: the
+total weight, or more big items than bins), so levels above 3.5 items per bin have no no-instances. On the
+ladder only level 1 has them; past the top there are 10 items per bin.
 
 Solver: a redundant load per bin, the loads summing to the total weight, lets CP-SAT find perfect
 packings and prove their absence much faster. Old model -> new (10 s limit, seeds solved, mean
@@ -68,9 +70,10 @@ NO_DRAWS = 64
 
 class BinPacking(Problem):
     id = "bin_packing"
-    version = 2
+    version = 3
     objective = "min"
     bound_key = "bins"
+    small_no_levels = (1,)  # above 3.5 items per bin random strips pack: only level 1 has no-instances
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, capacity, bins = params["items"], params["capacity"], params["bins"]
@@ -100,6 +103,11 @@ class BinPacking(Problem):
             if max(weights) <= most:
                 return {"capacity": capacity, "bins": bins, "weights": weights}
         return None
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """More weight than all bins hold, or more items above half the capacity than there are bins."""
+        weights, capacity, bins = data["weights"], data["capacity"], data["bins"]
+        return sum(weights) > bins * capacity or sum(1 for w in weights if 2 * w > capacity) > bins
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         capacity, bins, weights = data["capacity"], data["bins"], data["weights"]

@@ -30,6 +30,9 @@ dense (0.87 at the top level), so far levels are long prompts (about 380k charac
 with a planted n/2 clique remain easy for greedy plus local search: this is a benchmark of careful
 reasoning over an edge list, not of computational hardness. Level 1 (n = 4, k = 2) is
 degenerate: any edge is a clique of size 2.
+
+No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;
+before, a bound shifted one past an optimum that already sat at a degree or counting bound was made).
 """
 
 from __future__ import annotations
@@ -168,7 +171,7 @@ def non_neighbours(n: int, edges) -> list[set[int]]:
 
 class Clique(Problem):
     id = "clique"
-    version = 2
+    version = 3
     objective = "max"
     bound_key = "k"
 
@@ -178,6 +181,11 @@ class Clique(Problem):
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k = params["nodes"], params["clique"]
         return planted_set(rng, n, k, True, natural_density(n, k))
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """A k-clique needs k vertices of degree at least k - 1."""
+        degrees = [len(adj) for adj in adjacency(data["n"], data["edges"])]
+        return sum(1 for d in degrees if d >= data["k"] - 1) < data["k"]
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         return check_free_set(data, solution, False, "a clique")

@@ -25,7 +25,9 @@ of random graphs (about 4.69), where colouring is hardest; DSATUR (the baseline)
 
 No-instances (:meth:`Clustering.no_candidate`): the same number of elements and the same expected
 number of far pairs, spread over all pairs instead of only between hidden groups (a random graph of
-the same mean degree), proved not K-colourable by the solver.
+the same mean degree), proved not K-colourable by the solver. Version 2 redraws far graphs holding K + 1
+pairwise far elements (:meth:`Clustering.counting_refutes`): no planted instance has them, so in version
+1 such a clique gave no-instances away.
 """
 
 from __future__ import annotations
@@ -34,15 +36,19 @@ import random
 from typing import Any
 
 from npgym import checks
+from npgym.graphs import has_clique
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.solvers import solve_cnf
 from npgym.verdict import CONSTRAINT
 
 
+NO_DRAWS = 64  # far graphs with a K + 1 clique are redrawn this many times
+
+
 class Clustering(Problem):
     id = "clustering"
-    version = 1
+    version = 2
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, k, bound = params["elements"], params["groups"], params["bound"]
@@ -64,8 +70,21 @@ class Clustering(Problem):
         sizes = [n // k + (g < n % k) for g in range(k)]
         cross = (n * n - sum(s * s for s in sizes)) // 2
         p = self._far_probability(params) * cross / (n * (n - 1) // 2)  # same expected count of far pairs
-        far = [(x, y) for x in range(n) for y in range(x + 1, n) if rng.random() < p]
-        return self._data(rng, params, far)
+        data = {}
+        for _ in range(NO_DRAWS):
+            far = [(x, y) for x in range(n) for y in range(x + 1, n) if rng.random() < p]
+            data = self._data(rng, params, far)
+            if not self.counting_refutes(data):
+                break
+        return data
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """K + 1 elements pairwise farther apart than B need K + 1 groups (a K4 of far pairs for K = 3)."""
+        far = [set() for _ in range(data["n"])]
+        for x, y in _far_pairs(data):
+            far[x].add(y)
+            far[y].add(x)
+        return has_clique(far, data["K"] + 1)
 
     @staticmethod
     def _far_probability(params: dict[str, Any]) -> float:

@@ -22,6 +22,9 @@ Hardness: greedy (take the vertex that dominates most new vertices) tends to ove
 planted size by a vertex or more. The reference ladder (n, k) is kept, but its density column p is
 replaced by the rule above; past the top each level adds 10 vertices and 1 to k.
 The verifier is linear in n + |E| (the reference's was O(|D| |E|)).
+
+No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;
+before, a bound shifted one past an optimum that already sat at a degree or counting bound was made).
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ def prune(chosen: list[int], neighbours: list[set[int]]) -> list[int]:
 
 class DominatingSet(Problem):
     id = "dominating_set"
-    version = 1
+    version = 2
     objective = "min"
     bound_key = "k"
 
@@ -88,6 +91,11 @@ class DominatingSet(Problem):
         rng.shuffle(members)  # prune drops the redundant members in a random order
         dominators = prune(members, adjacency(n, edges))
         return Planted({"n": n, "edges": edges, "k": len(dominators)}, dominators)
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """k vertices dominate at most k (max degree + 1) vertices."""
+        degrees = [len(adj) for adj in adjacency(data["n"], data["edges"])]
+        return data["k"] * (max(degrees, default=0) + 1) < data["n"]
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         n, k = data["n"], data["k"]

@@ -28,6 +28,9 @@ Greedy tree growing (the baseline: repeatedly expand the tree vertex that brings
 vertices) commits early to hubs and ends a leaf or two short of t on about half of the top-level
 instances. The reference's level 1 (5 vertices, 2 leaves) was degenerate, as every spanning tree has
 2 leaves; here t is the best leaf count found, at that size (a nearly complete graph) 4, a star.
+
+No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;
+before, a bound shifted one past an optimum that already sat at a degree or counting bound was made).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ RESTARTS = 3  # local-search runs in the generator; t is the best leaf count of 
 
 class MaxLeafSpanningTree(Problem):
     id = "max_leaf_spanning_tree"
-    version = 1
+    version = 2
     objective = "max"
     bound_key = "t"
 
@@ -83,6 +86,10 @@ class MaxLeafSpanningTree(Problem):
         mapping = shuffled_labels(n, rng)
         certificate = relabel(tree, mapping)
         return Planted({"n": n, "edges": relabel(edges, mapping), "t": _leaf_count(n, certificate)}, certificate)
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """A spanning tree of n >= 3 vertices has at most n - 1 leaves (a star): t > n - 1 fails."""
+        return data["t"] > data["n"] - 1
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         n = data["n"]

@@ -22,6 +22,18 @@ planted partition is typically the only cover of size k. Greedy set cover takes 
 subset first, which is most likely one of the many decoys; every decoy overlaps several blocks,
 and greedy ends above k on most instances. The LP bound n / max size is about k, so the exact
 solver proves the optimum fast. ``--tight`` sets k to the proved minimum.
+
+Version 2: the planted partition has k' = min(k, n // 3) blocks. Where the reference asks for k > n / 3
+(levels 2-4 and 6, e.g. 10 elements and k = 5) version 1 had blocks of one or two elements, and covering
+with pairs is edge cover, solved in polynomial time through maximum matching; blocks of three or more
+keep the problem NP-complete at every level.
+
+No-instances (version 2): all m subsets dealt like the decoys (the same size rule and balanced
+degrees) with no planted partition and the same k, proved by the solver. Version 1 moved the bound one
+below the proved minimum; since the minimum is k = ceil(n / largest subset) on every instance, that
+bound was refuted by counting alone (the k - 1 largest subsets hold fewer than n elements), and the
+bound told yes from no on 100% of instances. :meth:`MinimumCover.counting_refutes` now keeps any
+such candidate out.
 """
 
 from __future__ import annotations
@@ -42,11 +54,18 @@ def draw_size(rng: random.Random, n: int, k: int) -> int:
     return n // k + (rng.randrange(k) < n % k)
 
 
+def cover_size(params: dict[str, Any]) -> int:
+    """k' = min(k, n // 3): blocks of at least three elements (with pairs the question is edge cover, polynomial);
+    at least two blocks, so that level 1 (five elements) is not a single subset."""
+    return min(params["k"], max(2, params["n"] // 3))
+
+
 class MinimumCover(Problem):
     id = "minimum_cover"
-    version = 1
+    version = 2
     objective = "min"
     bound_key = "k"
+    small_no_levels = (2, 4)  # random systems at level 3 (30 triples or quadruples on 10 elements) always cover
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m, k = params["n"], params["m"], params["k"]
@@ -56,7 +75,7 @@ class MinimumCover(Problem):
                       f"m must be an integer in [k, 2^(n-1)] = [{k}, {2 ** (n - 1)}], got {m!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
-        n, m, k = params["n"], params["m"], params["k"]
+        n, m, k = params["n"], params["m"], cover_size(params)
         size, bigger = divmod(n, k)
         sizes = [size + 1] * bigger + [size] * (k - bigger)
         rng.shuffle(sizes)
@@ -71,6 +90,17 @@ class MinimumCover(Problem):
         decoys = deal_blocks(rng, n, slots, decoy_sizes, {tuple(block) for block in planted})
         subsets, where = index_blocks(planted + decoys)
         return Planted({"n": n, "subsets": subsets, "k": k}, sorted(where[i] for i in range(k)))
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+        """All m subsets dealt like the decoys (same sizes, balanced degrees), no planted partition, the same k."""
+        n, m, k = params["n"], params["m"], cover_size(params)
+        sizes = [draw_size(rng, n, k) for _ in range(m)]
+        blocks = deal_blocks(rng, n, balanced_slots(rng, n, sum(sizes)), sizes, set())
+        return {"n": n, "subsets": index_blocks(blocks)[0], "k": k}
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """k subsets cannot cover n elements when even the k largest hold fewer than n."""
+        return sum(sorted((len(s) for s in data["subsets"]), reverse=True)[:data["k"]]) < data["n"]
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         n, subsets, k = data["n"], data["subsets"], data["k"]

@@ -27,8 +27,20 @@ computer; for a model it is exact bookkeeping of the group totals. Past the top 
 level adds 10 numbers and 300 to ``max_value``: larger numbers leave fewer equal splits, and LPT
 meets J on 3/10 seeds at level 12, 1/10 at level 16 and 0/10 at level 50.
 
-No-instances come from the engine (J one below the proved optimum); where the optimum is the floor,
-the convexity argument above proves them.
+Version 4 (past the top): a planted perfect split of numbers of about as many bits as there are
+numbers, k = 3 groups: 30 numbers below 2^30 at level 11, 3 more numbers (and bits) per level. J is the
+convexity floor, met only by a perfect split; at these magnitudes (kappa = bits / n = 1, above the
+k-way partitioning threshold of about 0.79 for k = 3) random numbers seldom have one besides the planted
+split, and local search, differencing and dynamic programming do not find it. Version 3 set J to a good
+split of numbers below a few thousand, which the same local search met. Past the top the exact solver
+(CP-SAT, 64-bit) is not run where squared totals pass 2^61, so there are no no-instances there.
+
+No-instances come from the engine (J one below the proved optimum). Where the optimum is the floor,
+version 2 made them anyway, and J = floor - 1 was refuted by the convexity argument alone (the floor of
+the total gave every such label away); version 3 never makes a no-instance that counting refutes
+(:meth:`MinimumSumOfSquares.counting_refutes`), so only instances whose optimum lies above the floor
+give no-instances: with at most 100 per number these are rare (small k-way perfect partitions nearly
+always exist), so most levels have none.
 """
 
 from __future__ import annotations
@@ -41,15 +53,16 @@ from typing import Any
 from npgym import checks
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.solvers import optimize_against_bound
+from npgym.solvers import beyond_cp, optimize_against_bound
 from npgym.verdict import BOUND
 
 
 class MinimumSumOfSquares(Problem):
     id = "minimum_sum_of_squares"
-    version = 2
+    version = 4
     objective = "min"
     bound_key = "J"
+    small_no_levels = (1,)  # from level 2 on the optimum is nearly always the floor: no no-instances
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, k, top = params["numbers"], params["groups"], params["max_value"]
@@ -57,12 +70,23 @@ class MinimumSumOfSquares(Problem):
         require_param(isinstance(k, int) and 2 <= k <= n,
                       f"groups must be an integer in [2, numbers] = [2, {n}], got {k!r}")
         require_param(isinstance(top, int) and top >= 1, f"max_value must be an integer >= 1, got {top!r}")
+        require_param(params["perfect"] in (0, 1), f"perfect must be 0 or 1, got {params['perfect']!r}")
+        require_param(not params["perfect"] or (top >= 2 ** 10 and n >= 8 * k),
+                      f"a planted perfect split needs max_value >= 2^10 and numbers >= 8 * groups (so that the "
+                      f"group shifts stay small), got {top} and {n}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k = params["numbers"], params["groups"]
-        numbers = [rng.randint(1, params["max_value"]) for _ in range(n)]
-        groups = _good_split(numbers, k)
+        if params["perfect"]:
+            numbers, groups = _perfect_split(rng, n, k, params["max_value"])
+        else:
+            numbers = [rng.randint(1, params["max_value"]) for _ in range(n)]
+            groups = _good_split(numbers, k)
         return Planted({"numbers": numbers, "k": k, "J": _value(numbers, groups, k)}, groups)
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """J below the convexity floor: no split of the total into k integers has a smaller sum of squares."""
+        return data["J"] < _floor(sum(data["numbers"]), data["k"])
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         numbers, k, bound = data["numbers"], data["k"], data["J"]
@@ -76,6 +100,8 @@ class MinimumSumOfSquares(Problem):
 
         numbers, k = data["numbers"], data["k"]
         total = sum(numbers)
+        if (too_large := beyond_cp(total * total)) is not None:
+            return too_large
         model = cp_model.CpModel()
         member = [[model.new_bool_var(f"x{i}_{g}") for g in range(k)] for i in range(len(numbers))]
         for row in member:
@@ -114,6 +140,28 @@ class MinimumSumOfSquares(Problem):
 
     def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
         return [rng.randrange(data["k"]) for _ in data["numbers"]]
+
+
+def _perfect_split(rng: random.Random, n: int, k: int, top: int) -> tuple[list[int], list[int]]:
+    """n numbers in 1..top and a split into k groups (sizes differing by at most one) with equal totals.
+
+    The numbers start uniform and the total is made a multiple of k; then every member of a group moves
+    by the same share (give or take one) of its group's distance to the mean total, a shift of a few
+    percent of the range, so no balancing element stands out. Draws that leave the range are redrawn.
+    """
+    while True:
+        numbers = [rng.randint(1, top) for _ in range(n)]
+        groups = [i % k for i in range(n)]
+        rng.shuffle(groups)
+        numbers[rng.randrange(n)] -= sum(numbers) % k
+        target = sum(numbers) // k
+        for g in range(k):
+            members = [i for i in range(n) if groups[i] == g]
+            share, extra = divmod(target - sum(numbers[i] for i in members), len(members))
+            for position, i in enumerate(rng.sample(members, len(members))):
+                numbers[i] += share + (position < extra)
+        if all(1 <= a <= top for a in numbers):
+            return numbers, groups
 
 
 def _value(numbers: list[int], groups: list[int], k: int) -> int:

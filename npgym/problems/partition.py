@@ -23,6 +23,15 @@ level 4 on almost every even total splits and a pseudo-polynomial dynamic progra
 differencing finds it; the difficulty for a model is exact bookkeeping. Level 1 (two numbers, both 1)
 is degenerate and kept for comparability. The baseline is greedy LPT.
 
+Version 2 (past the top): the ladder moves to the hard region of number partitioning, numbers of
+about as many bits as there are numbers (kappa = bits / n = 1, where perfect partitions exist about
+half of the time and differencing, dynamic programming and meet in the middle all fail): 60 numbers
+below 2^60 at level 14, then 6 more numbers and 6 more bits per level (the card's ``start`` and
+``base`` rules). Version 1 grew the dense ladder (85 numbers below 850 at level 14), which a bitset DP
+over sums below 2^16 solved instantly at any level. The planted split is balanced by the same spread
+of small steps, so no number stands out. The exact solver (CP-SAT, 64-bit) is not run where sums pass
+2^61, so past the top the labels are the planted yes only; there are no no-instances there.
+
 No-instances: n uniform numbers of the same range with the total made even by a unit change of one
 number (an odd total would give the answer away), proved by the solver. Only sparse levels have
 them: when n > 1.25 * log2(n * max_value) an even total almost surely splits, and
@@ -39,7 +48,7 @@ from npgym import checks
 from npgym.cards import ParamError
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.solvers import run_cp
+from npgym.solvers import CP_INTEGER_LIMIT, beyond_cp, run_cp
 from npgym.verdict import CONSTRAINT
 
 #: no-instances are made only where n <= this factor * log2(n * max_value) (measured: level 3 gives
@@ -49,7 +58,7 @@ NO_DENSITY = 1.25
 
 class Partition(Problem):
     id = "partition"
-    version = 1
+    version = 2
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, top = params["numbers"], params["max_value"]
@@ -72,6 +81,9 @@ class Partition(Problem):
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
         n, top = params["numbers"], params["max_value"]
+        if 2 * n * top >= CP_INTEGER_LIMIT:
+            raise ParamError(f"partition has no no-instances at numbers={n}, max_value={top}: the sums pass 2^61, "
+                             "beyond the exact solver, so no candidate can be proved unsatisfiable")
         if n > NO_DENSITY * math.log2(n * top):
             raise ParamError(f"partition has no no-instances at numbers={n}, max_value={top}: with this many "
                              f"numbers every even total almost surely splits (no-instances need "
@@ -95,6 +107,8 @@ class Partition(Problem):
 
         numbers = data["numbers"]
         total = sum(numbers)
+        if (too_large := beyond_cp(2 * total)) is not None:
+            return too_large
         model = cp_model.CpModel()
         side = [model.new_bool_var(f"s{i}") for i in range(len(numbers))]
         model.add(2 * sum(a * s for a, s in zip(numbers, side)) == total)  # infeasible for an odd total

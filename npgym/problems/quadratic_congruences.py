@@ -8,25 +8,29 @@ Schemas
     certificate  the integer x itself (not a list, not a string, not a float), 1 <= x < c
     objective    none
 
-Generation: b is a product of distinct odd primes, at most the level's ``modulus`` (primes are
-taken in random order from 3..max(13, modulus^(1/4)) while they fit), so b has k = 2..5 prime
-factors at the reference levels. A hidden x coprime to b (and not +-1 modulo any prime
-factor >= 5) gives a = x^2 mod b, which has 2^k square
-roots modulo b, spread over 0..b-1. The bound c is drawn uniformly from 1..2*b/2^k, about twice the
-expected smallest root: conditioned on the smallest root r lying below c, c is uniform on
-r+1..2*b/2^k (the certificate is r). About a third of the draws have no root below c: those are the
-no-instances (c uniform on 1..r), so yes and no come from one joint distribution. (The reference
-took c = x + U[1, max], far above the smallest root, so any root was accepted.)
+Generation: b is a product of k distinct odd primes. At the reference levels (``primes`` = 0) they
+are taken in random order from 3..max(13, modulus^(1/4)) while the product stays at most ``modulus``
+(k = 2..5); past the top (version 2) b is a product of ``primes`` random primes of ``prime_bits`` bits
+each. A hidden x coprime to b (and not +-1 modulo any prime factor) gives a = x^2 mod b, which has
+2^k square roots modulo b, spread over 0..b-1; r is the smallest positive one.
 
-Hardness: the bound leaves usually one or two of the 2^k roots below c. Finding them means factoring
-b, taking square roots modulo each prime and choosing the sign combination whose Chinese-remainder
-lift is small: this sign choice is where the NP-completeness of the problem lives (Manders and
-Adleman). Trying x = 1, 2, ... needs about b/2^k steps.
+The bound, tight for both answers (version 2): with the root spacing S = b / 2^k and a window
+g = max(1, S / 4), a yes-instance has c = r + 1 + U[0, g) and a no-instance, from an independent draw of
+the same kind, c = r - U[0, g) (at least 1): yes and no sit within a quarter of the root spacing on
+either side of their own smallest root, so the magnitude of c says almost nothing, while finding r (or
+proving that none lies below c) takes the whole search. Version 1 drew yes bounds from r+1..2S and no
+bounds from 1..r: no bounds were smaller, and c * 2^k / b told no from yes at 0.77-0.93 accuracy.
 
-Exact solver: factor b by trial division, find the square roots of a modulo each prime power by
-enumeration, combine all sign choices by the Chinese remainder theorem and take the smallest
-positive x. No SAT or CP encoding; the effort's ``branches`` count the residues tried. It answers
-``unknown`` if the time limit runs out (only for moduli with a huge prime factor, never generated).
+Hardness: finding the roots means factoring b, taking square roots modulo each prime and choosing the
+sign combination whose Chinese-remainder lift is small: this sign choice is where the NP-completeness
+lives (Manders and Adleman). Meet in the middle over the signs needs about 2^(k/2) steps. The reference
+levels have k <= 5, so any attack finds r at once. Past the top k starts at 10 and grows by 2 per
+level with 24-bit primes (b of 240 bits at level 11, of 960 bits at level 26): scanning x = 1, 2, ... is
+hopeless at once, and meet in the middle outgrows a Python attack's 2 s near k = 34. The exact solver
+runs the same meet in the middle up to 2^19 sums per half (k <= 38; 5.6 s at k = 36); generation
+computes the smallest root only up to k = 34 (level 23, about 2 s per instance). Past that yes-instances
+plant a hidden x in 2..S with c = x + 1 + U[0, g), and there are no no-instances. Not tested here and a real threat: lattice reduction on the sign choice (a
+modular subset sum of density below 0.65).
 """
 
 from __future__ import annotations
@@ -36,57 +40,45 @@ import random
 from typing import Any
 
 from npgym import checks
+from npgym.cards import ParamError
+from npgym.modroots import OutOfBudget, odd_primes, random_prime, smallest_positive_root
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch, require_param
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
 
-PLANT_ATTEMPTS = 32
 HEURISTIC_TRIES = 2000
-
-
-class _OutOfTime(Exception):
-    pass
+#: the smallest root is computed (and no-instances exist) only up to this many prime factors
+EXACT_PRIMES = 34
 
 
 class QuadraticCongruences(Problem):
     id = "quadratic_congruences"
-    version = 1
+    version = 2
 
     def check_params(self, params: dict[str, Any]) -> None:
-        modulus = params["modulus"]
+        modulus, primes, bits = params["modulus"], params["primes"], params["prime_bits"]
         require_param(isinstance(modulus, int) and not isinstance(modulus, bool) and modulus >= 100,
                       f"modulus must be an integer >= 100, got {modulus!r}")
+        require_param(isinstance(primes, int) and primes >= 0, f"primes must be an integer >= 0, got {primes!r}")
+        require_param(isinstance(bits, int) and (primes == 0 or bits >= 8),
+                      f"prime_bits must be an integer >= 8 when primes > 0, got {bits!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
-        for _ in range(PLANT_ATTEMPTS):  # a draw fails only if its smallest root is above the c range
-            b, a, smallest, ceiling = self._draw(rng, params["modulus"])
-            if smallest < ceiling:
-                break
-        c = rng.randint(smallest + 1, max(smallest + 1, ceiling))
-        return Planted({"a": a, "b": b, "c": c}, smallest)
+        b, a, k, r = draw_square(rng, params)
+        window = root_window(b, k)
+        if r is None:  # beyond the exact search: a hidden x below the root spacing is the certificate
+            x = rng.randint(2, max(2, b >> k))
+            while math.gcd(x, b) != 1:
+                x += 1
+            return Planted({"a": x * x % b, "b": b, "c": x + 1 + rng.randrange(window)}, x)
+        return Planted({"a": a, "b": b, "c": r + 1 + rng.randrange(window)}, r)
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
-        b, a, smallest, ceiling = self._draw(rng, params["modulus"])
-        return {"a": a, "b": b, "c": rng.randint(1, min(smallest, ceiling))}
-
-    @staticmethod
-    def _draw(rng: random.Random, modulus: int) -> tuple[int, int, int, int]:
-        """A squarefree odd modulus b, a residue a with 2^k roots, the smallest root, the top of the c range."""
-        primes = _odd_primes(max(13, round(modulus ** 0.25)))
-        rng.shuffle(primes)
-        factors, b = [], 1
-        for p in primes:
-            if b * p <= modulus:
-                factors.append(p)
-                b *= p
-        # the hidden x modulo each prime; not +-1 modulo primes >= 5, so that a = 1 (root x = 1) never occurs
-        residues = [rng.randint(1, 2) if p == 3 else rng.randint(2, p - 2) for p in factors]
-        roots, product = [0], 1
-        for p, r in zip(factors, residues):
-            roots = [_lift(root, product, s, p) for root in roots for s in (r, p - r)]
-            product *= p
-        x = roots[0]  # the residues themselves (every first sign): the hidden x
-        return b, x * x % b, min(roots), max(2, -(-2 * b // len(roots)))
+        if params["primes"] > EXACT_PRIMES:
+            raise ParamError(f"quadratic congruences have no no-instances with {params['primes']} prime factors: "
+                             f"the smallest root is out of the exact search's reach (at most {EXACT_PRIMES})")
+        b, a, k, r = draw_square(rng, params)
+        return {"a": a, "b": b, "c": r - rng.randrange(min(root_window(b, k), r))}
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         x = checks.integer(solution, "solution", 1, data["c"] - 1)
@@ -95,6 +87,8 @@ class QuadraticCongruences(Problem):
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        """Factor b, take the roots modulo each prime power, and find the smallest positive root by meet
+        in the middle over the Chinese-remainder combinations (``unknown`` on time or beyond 2^19 per half)."""
         a, b, c = data["a"], data["b"], data["c"]
         watch = Stopwatch()
         work = [0]
@@ -102,25 +96,13 @@ class QuadraticCongruences(Problem):
         def tick() -> None:
             work[0] += 1
             if work[0] % 4096 == 0 and watch.seconds() > time_limit:
-                raise _OutOfTime
+                raise OutOfBudget
 
         try:
-            roots, modulus = [0], 1
-            for p, e in _factorize(b, tick):
-                q = p ** e
-                local = []
-                for t in range(q):
-                    tick()
-                    if (t * t - a) % q == 0:
-                        local.append(t)
-                roots = [_lift(root, modulus, t, q) for root in roots for t in local]
-                modulus *= q
-                if not roots:
-                    break
-        except _OutOfTime:
+            best = smallest_positive_root(a % b, b, tick)
+        except OutOfBudget:
             return SolveResult(UNKNOWN, None, None, Effort("number theory", watch.seconds(), branches=work[0]))
-        effort = Effort("number theory", watch.seconds(), branches=work[0] + len(roots))
-        best = min((root if root > 0 else b for root in roots), default=None)
+        effort = Effort("number theory", watch.seconds(), branches=work[0])
         if best is not None and best < c:
             return SolveResult(SAT, best, None, effort)
         return SolveResult(UNSAT, None, None, effort)
@@ -140,37 +122,42 @@ class QuadraticCongruences(Problem):
         return rng.randint(1, max(1, data["c"] - 1))
 
 
-def _lift(root: int, modulus: int, residue: int, prime_power: int) -> int:
-    """The x in 0..modulus*prime_power-1 with x = root (mod modulus) and x = residue (mod prime_power)."""
-    step = (residue - root) * pow(modulus, -1, prime_power) % prime_power
-    return root + modulus * step
+def draw_square(rng: random.Random, params: dict[str, Any]) -> tuple[int, int, int, int | None]:
+    """A squarefree odd b, a = x^2 mod b with 2^k roots, k, and the smallest positive root (None if k is
+    beyond the exact search). Small primes up to ``modulus`` where ``primes`` is 0, else ``primes`` random
+    primes of ``prime_bits`` bits."""
+    factors = _choose_factors(rng, params)
+    b = math.prod(factors)
+    x, product = 0, 1
+    for p in factors:  # the hidden x, prime by prime; never +-1, so x = 1 is never a root
+        residue = rng.randint(1, 2) if p == 3 else rng.randint(2, p - 2)
+        x += product * ((residue - x) * pow(product, -1, p) % p)
+        product *= p
+    a = x * x % b
+    if len(factors) > EXACT_PRIMES:
+        return b, a, len(factors), None
+    return b, a, len(factors), smallest_positive_root(a, b, lambda: None, [(p, 1) for p in factors])
 
 
-def _odd_primes(limit: int) -> list[int]:
-    """The odd primes up to ``limit`` (a small sieve)."""
-    sieve = bytearray([1]) * (limit + 1)
-    sieve[:2] = b"\x00\x00"
-    for p in range(2, math.isqrt(limit) + 1):
-        if sieve[p]:
-            sieve[p * p::p] = bytearray(len(range(p * p, limit + 1, p)))
-    return [p for p in range(3, limit + 1) if sieve[p]]
-
-
-def _factorize(n: int, tick) -> list[tuple[int, int]]:
-    """Prime factorisation of ``n`` by trial division, as (prime, exponent) pairs."""
-    factors, p = [], 2
-    while p * p <= n:
-        tick()
-        if n % p == 0:
-            e = 0
-            while n % p == 0:
-                n //= p
-                e += 1
-            factors.append((p, e))
-        p += 1 if p == 2 else 2
-    if n > 1:
-        factors.append((n, 1))
+def _choose_factors(rng: random.Random, params: dict[str, Any]) -> list[int]:
+    if params["primes"]:
+        chosen: set[int] = set()
+        while len(chosen) < params["primes"]:
+            chosen.add(random_prime(rng, params["prime_bits"], chosen))
+        return sorted(chosen)
+    primes = odd_primes(max(13, round(params["modulus"] ** 0.25)))
+    rng.shuffle(primes)
+    factors, b = [], 1
+    for p in primes:
+        if b * p <= params["modulus"]:
+            factors.append(p)
+            b *= p
     return factors
+
+
+def root_window(b: int, k: int) -> int:
+    """A quarter of the root spacing b / 2^k: how far c lies from the smallest root."""
+    return max(1, (b >> k) // 4)
 
 
 register(QuadraticCongruences())

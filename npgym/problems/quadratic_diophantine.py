@@ -26,6 +26,17 @@ satisfies the congruence; the solver tries exactly those x (the effort's ``branc
 No-instances: a planted triple whose c is shifted by a multiple r of gcd(a, b) with 0 < r < b, so
 c stays in the same range and keeps the divisibility by gcd(a, b) that every yes-instance has; the
 planted x breaks and the solver proves that no other x works.
+
+Version 2 (past the top): the reference's random b has few prime factors, so factoring b and taking
+square roots (or scanning x up to sqrt(c / a)) solved every level. Past the top b is a product of
+``primes`` random 24-bit primes (10 at level 11, 2 more per level) and the instance is the quadratic
+congruence x^2 = t (mod b) of :mod:`npgym.problems.quadratic_congruences` written as an equation:
+c = a (X - 1)^2 + b + d with 0 <= d < a (2X - 1) and c = a t (mod b), so positive y exist exactly for the
+roots x < X. X lies within a quarter of the root spacing above the smallest root (yes) or at or below it
+(no, from an independent draw), so the size of c says nothing. The exact solver turns the equation back
+into that congruence (factoring by Pollard-Brent, roots by Tonelli-Shanks, meet in the middle over the
+Chinese-remainder signs) and answers ``unknown`` beyond 2^19 sums per half; generation needs the smallest
+root, so no-instances stop at 34 prime factors (level 23) and yes-instances past it plant a hidden root.
 """
 
 from __future__ import annotations
@@ -35,6 +46,9 @@ import random
 from typing import Any
 
 from npgym import checks
+from npgym.cards import ParamError
+from npgym.modroots import OutOfBudget, smallest_positive_root
+from npgym.problems.quadratic_congruences import EXACT_PRIMES, draw_square, root_window
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch, require_param
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
@@ -44,25 +58,50 @@ HEURISTIC_TRIES = 2000
 
 class QuadraticDiophantine(Problem):
     id = "quadratic_diophantine"
-    version = 1
+    version = 2
 
     def check_params(self, params: dict[str, Any]) -> None:
-        high = params["high"]
+        high, primes, bits = params["high"], params["primes"], params["prime_bits"]
         require_param(isinstance(high, int) and not isinstance(high, bool) and high >= 4,
                       f"high must be an integer >= 4, got {high!r}")
+        require_param(isinstance(primes, int) and primes >= 0, f"primes must be an integer >= 0, got {primes!r}")
+        require_param(isinstance(bits, int) and (primes == 0 or bits >= 8),
+                      f"prime_bits must be an integer >= 8 when primes > 0, got {bits!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        if params["primes"]:
+            return self._plant_many_primes(rng, params)
         high = params["high"]
         a, x, y = (rng.randint(1, high) for _ in range(3))
         b = rng.randint((high + 1) // 2, high)
         return Planted({"a": a, "b": b, "c": a * x * x + b * y}, [x, y])
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+        if params["primes"]:
+            if params["primes"] > EXACT_PRIMES:
+                raise ParamError(f"no no-instances with {params['primes']} prime factors: the smallest root is "
+                                 f"out of the exact search's reach (at most {EXACT_PRIMES})")
+            b, t, k, r = draw_square(rng, params)
+            bound = max(2, r - rng.randrange(min(root_window(b, k), r)))
+            return _realise(rng, b, t, bound)
         data = self.plant(rng, params).data
         step = math.gcd(data["a"], data["b"])
         shifts = data["b"] // step - 1
         shift = step * rng.randint(1, shifts) if shifts else rng.randint(1, data["b"] - 1)
         return {**data, "c": data["c"] + shift}
+
+    def _plant_many_primes(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        """As a quadratic congruence (b a product of many primes, the bound a fraction of the root spacing past
+        the smallest root), written as a x^2 + b y = c: x < X exactly when y >= 1."""
+        b, t, k, r = draw_square(rng, params)
+        window = root_window(b, k)
+        if r is None:  # beyond the exact search: a hidden x below the root spacing
+            r = rng.randint(2, max(2, b >> k))
+            while math.gcd(r, b) != 1:
+                r += 1
+            t = r * r % b
+        data = _realise(rng, b, t, r + 1 + rng.randrange(window))
+        return Planted(data, [r, (data["c"] - data["a"] * r * r) // b])
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         x, y = checks.int_list(solution, "solution", lo=1, length=2)
@@ -71,9 +110,32 @@ class QuadraticDiophantine(Problem):
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        """x must satisfy a x^2 = c (mod b) and a x^2 <= c - b. With g = gcd(a, b) dividing c and a / g
+        invertible modulo b / g, that is a square root of t = (c / g)(a / g)^-1 modulo b / g below
+        sqrt((c - b) / a) + 1: factor, take roots, meet in the middle (:mod:`npgym.modroots`). Otherwise
+        the x that matter are enumerated (``unknown`` when time runs out)."""
         a, b, c = data["a"], data["b"], data["c"]
         watch = Stopwatch()
         top = math.isqrt((c - b) // a) if c - b >= a else 0
+        g = math.gcd(a, b)
+        if top == 0 or c % g:
+            return SolveResult(UNSAT, None, None, _effort(watch, 0))
+        reduced = b // g
+        if math.gcd(a // g, reduced) == 1 and reduced > 1:
+            work = [0]
+
+            def tick() -> None:
+                work[0] += 1
+                if work[0] % 4096 == 0 and watch.seconds() > time_limit:
+                    raise OutOfBudget
+
+            try:
+                root = smallest_positive_root((c // g) * pow(a // g, -1, reduced) % reduced, reduced, tick)
+            except OutOfBudget:
+                return SolveResult(UNKNOWN, None, None, _effort(watch, work[0]))
+            if root is None or root > top:
+                return SolveResult(UNSAT, None, None, _effort(watch, work[0]))
+            return SolveResult(SAT, [root, (c - a * root * root) // b], None, _effort(watch, work[0]))
         tried = 0
         for x in range(1, min(b, top) + 1):
             tried += 1
@@ -101,6 +163,19 @@ class QuadraticDiophantine(Problem):
         a, b, c = data["a"], data["b"], data["c"]
         x = rng.randint(1, max(1, math.isqrt(c // a)))
         return [x, max(1, (c - a * x * x) // b)]
+
+
+def _realise(rng: random.Random, b: int, t: int, bound: int) -> dict[str, Any]:
+    """a, b, c with a x^2 + b y = c solvable in positive integers exactly for the roots x < ``bound`` of
+    x^2 = t (mod b): c = a (bound - 1)^2 + b + d with 0 <= d < a (2 bound - 1), so sqrt((c - b) / a) lies in
+    [bound - 1, bound), and d fixing c = a t (mod b); a is random and coprime to b."""
+    while True:
+        a = rng.randrange(1, b)
+        if math.gcd(a, b) != 1:
+            continue
+        d = a * (t - (bound - 1) ** 2) % b
+        if d < a * (2 * bound - 1):
+            return {"a": a, "b": b, "c": a * (bound - 1) ** 2 + b + d}
 
 
 def _effort(watch: Stopwatch, tried: int) -> Effort:

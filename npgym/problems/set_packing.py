@@ -9,66 +9,99 @@ Schemas
     certificate  a list of at least k distinct subset indices (0-based), pairwise disjoint
     objective    the number of chosen subsets (maximise)
 
-Generation: the shuffled universe is cut into k disjoint blocks of s = n // k or s + 1 elements
-(the hidden packing uses every element). Each of the m - k decoys has s + 1 elements with
-probability (n mod k) / k, else s, so a planted subset is as large as a decoy in distribution (the
-reference drew sizes 1..n/k, and smallest-first greedy solved everything). Decoy elements are
-dealt from a multiset in which every element occurs equally often (give or take one), so all
-element degrees are equal and do not single out anything. The list is sorted: order does not leak.
+Generation (version 2): every subset has ``size`` = 3 elements. A hidden packing of k' disjoint triples
+(k' = k, or n // 3 - 2 where k > n // 3) on the shuffled universe, and m - k' decoy triples dealt from a multiset in which every
+element occurs equally often once the planted triples are counted (elements the packing leaves out are
+served first), so element degrees are equal give or take one and say nothing about the packing. The list
+is sorted, so order does not leak either. k = k'.
 
-Hardness: greedy packings (smallest-first, or fewest-conflicts-first as in the heuristic) fall
-short of a packing that covers the whole universe, so instances are hard where k is close to
-n / s. Where the reference ladder asks for k = 30 in 100 elements, random triples alone pack 33,
-so the planted k is loose and greedy reaches it; ``--tight`` sets k to the proved maximum.
-Where the ladder forces s = 2 (n = 2k) the problem is maximum matching, polynomial (Edmonds) but
-beyond greedy; those numbers are kept so results compare. At (200, 400-800, 60) CP-SAT does not
-prove the maximum within 10 s, so tight and no-instances are not available there.
+Why version 2: version 1 cut the universe into k blocks of n // k elements, so wherever the ladder has
+n = 2k (levels 3 and 11, and every level past the top) every subset had two elements and the question
+was maximum matching, solved exactly in polynomial time (Edmonds; 20/20 at four times the top size).
+Subsets of three elements make it 3-set packing, NP-complete, at every level. Where the reference asks
+for k > n / 3 (levels 3 and 11: k = 50 of 100 and 200 of 400), k' = n // 3 - 2 (31 and 131): two
+triples short of a near-exact cover, which CP-SAT finds within the time limit at level 3 (a near-exact
+cover at degree 6 it did not, in 20 s). The reference's (n, m, k) are otherwise kept.
+
+Ladder past the top: n grows by 30 per level, k = n / 3 and m = 4n / 3 (every element in 4 triples):
+the regular, sparse regime where the planted near-exact cover is typically the only one and search has
+to find it, as in exact cover by 3-sets.
+
+No-instances: where k' = n // 3 (past the top), m triples dealt by the same balanced
+rule with no planted packing and the same k', proved by the solver (a random system of degree 4-6 seldom
+has a near-perfect packing); elsewhere the engine moves the bound one past a planted instance's proved
+maximum (in a mixed test set yes-instances sit at theirs), unless that bound exceeds n / 3, which counting
+refutes (:meth:`SetPacking.counting_refutes`): such a no-instance would give itself away. Measured (10 s limit, one worker): level 2 has no-instances (level 1 seldom); level 3 has none (its maximum, 32
+or 33, is not proved in 10 s); the dense levels 4-8 always pack n // 3, so they have none; at the top
+level (400, 1000, 131) the solver finds no packing in 10 s, and with k' = 133 (the first design) no
+attack solved any of 12 yes-instances.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from typing import Any
 
 from npgym import checks
-from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.problem import SAT, Planted, Problem, SolveResult, Stopwatch, require_param
 from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.registry import register
-from npgym.solvers import optimize_against_bound, read_chosen
+from npgym.solvers import optimize_against_bound, read_chosen, run_cp
 from npgym.verdict import BOUND, CONSTRAINT
+
+
+def packing_size(params: dict[str, Any]) -> int:
+    """k' = k, or n // size - 2 where the reference asks for more subsets than fit the universe (levels 3 and
+    11): two triples short of a near-exact cover, which at degree 6 the solver finds in seconds."""
+    fit = params["n"] // params["size"]
+    return params["k"] if params["k"] <= fit else max(1, fit - 2)
 
 
 class SetPacking(Problem):
     id = "set_packing"
-    version = 1
+    version = 2
     objective = "max"
     bound_key = "k"
+    # level 1 packs k' = 2 nearly always and level 3 (100 elements, 200 triples, k' = 33) is a near-exact cover
+    # at degree 6 that the solver does not refute within 10 s
+    small_no_levels = (2,)
 
     def check_params(self, params: dict[str, Any]) -> None:
-        n, m, k = params["n"], params["m"], params["k"]
-        require_param(isinstance(n, int) and n >= 2, f"n must be an integer >= 2, got {n!r}")
-        require_param(isinstance(k, int) and 1 <= k <= n, f"k must be an integer in [1, n] = [1, {n}], got {k!r}")
-        limit = math.comb(n, n // k) // 2
-        require_param(isinstance(m, int) and k <= m <= limit,
-                      f"m must be an integer in [k, C(n, n // k) / 2] = [{k}, {limit}], got {m!r}")
+        n, m, k, size = params["n"], params["m"], params["k"], params["size"]
+        require_param(isinstance(size, int) and size >= 3, f"size must be an integer >= 3, got {size!r}")
+        require_param(isinstance(n, int) and n >= size, f"n must be an integer >= size = {size}, got {n!r}")
+        require_param(isinstance(k, int) and k >= 1, f"k must be an integer >= 1, got {k!r}")
+        limit = math.comb(n, size) // 2
+        require_param(isinstance(m, int) and packing_size(params) <= m <= limit,
+                      f"m must be an integer in [min(k, n // size), C(n, size) / 2] = "
+                      f"[{packing_size(params)}, {limit}], got {m!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
-        n, m, k = params["n"], params["m"], params["k"]
-        size, bigger = divmod(n, k)
+        n, m, size = params["n"], params["m"], params["size"]
+        k = packing_size(params)
         universe = list(range(n))
         rng.shuffle(universe)
-        sizes = [size + 1] * bigger + [size] * (k - bigger)
-        rng.shuffle(sizes)
-        planted, start = [], 0
-        for length in sizes:
-            planted.append(sorted(universe[start:start + length]))
-            start += length
-        decoy_sizes = [size + (rng.randrange(k) < bigger) for _ in range(m - k)]
-        slots = balanced_slots(rng, n, sum(decoy_sizes))
-        decoys = deal_blocks(rng, n, slots, decoy_sizes, {tuple(block) for block in planted})
+        planted = [sorted(universe[size * i:size * (i + 1)]) for i in range(k)]
+        slots = balanced_slots(rng, n, size * (m - k), lacking=universe[size * k:])
+        decoys = deal_blocks(rng, n, slots, [size] * (m - k), {tuple(block) for block in planted})
         subsets, where = index_blocks(planted + decoys)
         return Planted({"n": n, "subsets": subsets, "k": k}, sorted(where[i] for i in range(k)))
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Where k' = n // 3 (a near-exact cover, which every yes-instance then also asks for): all m triples
+        dealt by the same balanced rule with no planted packing. Elsewhere None: the engine moves the bound
+        one past a planted instance's proved maximum, as yes-instances sit at theirs."""
+        n, m, size = params["n"], params["m"], params["size"]
+        if packing_size(params) < n // size:
+            return None
+        blocks = deal_blocks(rng, n, balanced_slots(rng, n, size * m), [size] * m, set())
+        return {"n": n, "subsets": index_blocks(blocks)[0], "k": packing_size(params)}
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """k disjoint subsets need k times the smallest subset size of elements."""
+        return data["k"] * min(len(s) for s in data["subsets"]) > data["n"]
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         subsets, k = data["subsets"], data["k"]
@@ -83,17 +116,30 @@ class SetPacking(Problem):
         return len(chosen)
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
+        """CP-SAT, at most one chosen subset per element: first the decision (at least k subsets, no
+        objective, which finds packings far faster), then the proved maximum, given at most 5 s plus five
+        times what the decision took (a maximum that needs longer is left unproved)."""
         from ortools.sat.python import cp_model
 
+        watch = Stopwatch()
         model = cp_model.CpModel()
         chosen = [model.new_bool_var(f"s{i}") for i in range(len(data["subsets"]))]
-        containing = element_holders(data["n"], data["subsets"])
-        for holders in containing:
+        for holders in element_holders(data["n"], data["subsets"]):
             if len(holders) > 1:
                 model.add_at_most_one(chosen[i] for i in holders)
-        return optimize_against_bound(
-            model, sum(chosen), "max", data["k"], time_limit,
-            read_chosen(chosen))
+        decision = model.clone()
+        decision.add(sum(decision.get_bool_var_from_proto_index(x.index) for x in chosen) >= data["k"])
+        status, solver, effort, _ = run_cp(decision, time_limit)
+        if status != SAT:
+            return SolveResult(status, effort=effort)
+        found = [i for i, x in enumerate(chosen) if solver.boolean_value(decision.get_bool_var_from_proto_index(x.index))]
+        for i, x in enumerate(chosen):
+            model.add_hint(x, i in set(found))
+        budget = min(time_limit - watch.seconds(), 5 + 5 * watch.seconds())
+        best = optimize_against_bound(model, sum(chosen), "max", data["k"], max(0.1, budget), read_chosen(chosen))
+        if best.status == SAT and best.optimum is not None:
+            return replace(best, effort=replace(best.effort, seconds=watch.seconds()))
+        return SolveResult(SAT, found, None, replace(effort, seconds=watch.seconds()))
 
     def render(self, data: dict[str, Any]) -> str:
         return render_universe_and_bound(data)

@@ -10,26 +10,28 @@ Schemas
                  used twice.
     objective    none
 
-Generation: n numbers uniform in ``1..max_value``; a hidden subset of k random positions with k
-uniform in ``1..n-1``; the target is its sum. Nothing is added to balance anything, so no number is an
-outlier, and the positions of the subset are uniform, so order says nothing.
+Generation: n numbers uniform in ``1..max_value``; a hidden subset in which every position is taken
+with probability 1/2 (at least one, never all); the target is its sum, about half the total. Nothing is
+added to balance anything, so no number is an outlier, and the positions of the subset are uniform, so
+order says nothing. (Version 1 drew the subset size uniformly from 1..n-1, so small and large targets
+held small or large subsets, easier to find.)
 
 Hardness: the reference ladder is dense (2^n subsets against a sum range of n * max_value) from level
-3 on, where nearly every target in range is reachable and greedy plus a little repair usually finds a
-subset; what remains hard for a model is exact bookkeeping over up to hundreds of numbers. The
-baseline is greedy largest-first (take a number whenever it still fits under the target).
+3 on, where nearly every target in range is reachable and a pseudo-polynomial dynamic programme over
+the sums solves every instance; what remains hard for a model is exact bookkeeping. Version 2 moves
+past the top into the hard band: numbers of about as many bits as there are numbers (density 1, where
+lattice reduction needs an exact shortest-vector oracle and meet in the middle needs 2^(n/2)): 60
+numbers below 2^60 at level 14, then 6 more numbers and 6 more bits per level. (Version 1 grew the
+dense ladder: 650 numbers below 2200 at level 14, a DP over sums below 2^21.) The exact solver
+(CP-SAT, 64-bit) is not run where sums pass 2^61, so there the labels are the planted yes only.
 
 No-instances: numbers and a hidden subset drawn exactly as above, with the target moved by 1 to 3
 (kept in ``1..total-1``), proved by the solver. Unreachable targets of this kind exist only while the
-instance is sparse: beyond n > 2 * log2(n * max_value) (level 4 of the ladder and up) fewer than 5% of
-the candidates are no-instances. There, every target between the smallest number and the total minus
-the smallest number is reachable in practice, so the no-instance target is ``total - d`` with d drawn
-from ``1..min(numbers) - 1``: leaving out any number already drops the sum below it, while all numbers
-together overshoot it. The numbers are drawn exactly as for yes-instances; only the target's distance
-to the total (below the smallest number, where a yes-target with k = n - 1 lies at a distance of at
-least the smallest number) tells it apart, and noticing that is the proof. Candidates whose smallest
-number is 1 have no such d and are redrawn. (Instances made before this construction existed are
-unchanged: the dense levels used to have no no-instances at all.)
+instance is sparse, n <= 2 * log2(n * max_value) (levels 1-3; with targets near half the total, in
+practice levels 1-2): beyond it fewer than 5% of the
+candidates are no-instances, so :meth:`SubsetSum.no_candidate` raises :class:`ParamError` there.
+Version 1 made dense no-instances with target = total - d, d below the smallest number, a target no
+yes-instance ever had (the gap to the total alone gave them away); version 2 has none.
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ import random
 from typing import Any
 
 from npgym import checks
+from npgym.cards import ParamError
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.solvers import run_cp
+from npgym.solvers import CP_INTEGER_LIMIT, beyond_cp, run_cp
 from npgym.verdict import CONSTRAINT
 
 #: no-instances are made only where n <= this factor * log2(n * max_value) (measured: level 3 gives
@@ -51,7 +54,8 @@ NO_DENSITY = 2.0
 
 class SubsetSum(Problem):
     id = "subset_sum"
-    version = 1
+    version = 2
+    small_no_levels = (1, 2)  # at level 3 targets near half the total are all reachable
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, top = params["numbers"], params["max_value"]
@@ -66,15 +70,18 @@ class SubsetSum(Problem):
     def _draw(rng: random.Random, params: dict[str, Any]) -> tuple[list[int], list[int]]:
         n, top = params["numbers"], params["max_value"]
         numbers = [rng.randint(1, top) for _ in range(n)]
-        chosen = sorted(rng.sample(range(n), rng.randint(1, n - 1)))
+        chosen = [i for i in range(n) if rng.random() < 0.5]
+        if not 0 < len(chosen) < n:  # never empty, never everything
+            chosen = sorted(rng.sample(range(n), rng.randint(1, n - 1)))
         return numbers, chosen
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any] | None:
         n, top = params["numbers"], params["max_value"]
+        if n > NO_DENSITY * math.log2(n * top) or n * top >= CP_INTEGER_LIMIT:
+            raise ParamError(f"subset sum has no no-instances at numbers={n}, max_value={top}: dense instances reach "
+                             f"nearly every target, and those beyond the 64-bit solver cannot be refuted (no-instances "
+                             f"need numbers <= {NO_DENSITY} * log2(numbers * max_value))")
         numbers, chosen = self._draw(rng, params)
-        if n > NO_DENSITY * math.log2(n * top):
-            smallest = min(numbers)
-            return {"numbers": numbers, "target": sum(numbers) - rng.randint(1, smallest - 1)} if smallest > 1 else None
         target = sum(numbers[i] for i in chosen)
         shift = rng.randint(1, 3)
         moved = target + shift if rng.random() < 0.5 else target - shift
@@ -94,6 +101,8 @@ class SubsetSum(Problem):
         from ortools.sat.python import cp_model
 
         numbers = data["numbers"]
+        if (too_large := beyond_cp(sum(numbers))) is not None:
+            return too_large
         model = cp_model.CpModel()
         take = [model.new_bool_var(f"x{i}") for i in range(len(numbers))]
         model.add(sum(a * x for a, x in zip(numbers, take)) == data["target"])

@@ -20,7 +20,7 @@ def _record(inst, model, status, correct, code, **extra):
 @pytest.fixture()
 def tiny_store(tmp_path):
     """Two models, one task, one seed: hand-countable."""
-    instances = [npgym.generate("vertex_cover", level=1, seed=7, index=i) for i in range(4)]
+    instances = [npgym.generate("vertex_cover", level=2, seed=7, index=i) for i in range(4)]  # distinct
     with Store(tmp_path / "tiny.sqlite") as store:
         store.put_instances(inst.to_record(with_key=True) for inst in instances)
         for model in ("a/perfect", "b/half"):

@@ -86,12 +86,25 @@ def test_three_colouring_planted_is_balanced_and_params_checked():
         npgym.get_problem("three_colouring").check_params({"nodes": 5, "edges": 9})
 
 
-def test_three_colouring_no_candidates_are_mostly_unsat():
+def test_three_colouring_no_candidates_are_mostly_unsat_and_free_of_k4():
     problem = npgym.get_problem("three_colouring")
-    for level in (1, 2, 3):
+    for level in (3, 4, 5):
         params = problem.level_params(level)
-        statuses = [problem.solve(problem.no_candidate(random.Random(s), params), 10).status for s in range(10)]
+        candidates = [problem.no_candidate(random.Random(s), params) for s in range(10)]
+        assert not any(problem.counting_refutes(data) for data in candidates)
+        statuses = [problem.solve(data, 10).status for data in candidates]
         assert statuses.count("unsat") >= 5, (level, statuses)
+
+
+def test_k4_refutes_three_colourability_and_clustering_into_three_groups():
+    problem = npgym.get_problem("three_colouring")
+    k4 = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]
+    assert problem.counting_refutes({"n": 5, "edges": k4 + [[3, 4]]})
+    assert not problem.counting_refutes({"n": 5, "edges": k4[:5] + [[3, 4]]})
+    far = [[0 if x == y else (20 if sorted((x, y)) in k4 else 1) for y in range(4)] for x in range(4)]
+    clustering = npgym.get_problem("clustering")
+    assert clustering.counting_refutes({"n": 4, "distances": far, "K": 3, "B": 10})
+    assert not clustering.counting_refutes({"n": 4, "distances": far, "K": 4, "B": 10})
 
 
 def test_dsatur_colours_a_bipartite_graph():
@@ -225,3 +238,18 @@ def test_dominating_set_verifier_is_fast_on_large_instances():
     assert code("dominating_set", {**instance.data, "k": len(everyone)}, everyone) == "ok"
     with pytest.raises(ParamError, match="dominators"):
         npgym.get_problem("dominating_set").check_params({"nodes": 10, "dominators": 6})
+
+
+STAR = {"n": 5, "edges": [[0, 1], [0, 2], [0, 3], [0, 4]]}
+
+
+@pytest.mark.parametrize("problem_id, refuted, kept", [
+    ("bandwidth", {**STAR, "k": 1}, {**STAR, "k": 2}),                   # degree 4 needs k >= 2
+    ("max_leaf_spanning_tree", {**STAR, "t": 5}, {**STAR, "t": 4}),      # at most n - 1 leaves
+    ("dominating_set", {"n": 6, "edges": [[0, 1], [2, 3], [4, 5]], "k": 2}, {"n": 6, "edges": [[0, 1], [2, 3], [4, 5]], "k": 3}),
+    ("clique", {**STAR, "k": 3}, {**STAR, "k": 2}),                       # only one vertex of degree >= 2
+    ("independent_set", {**STAR, "k": 5}, {**STAR, "k": 4}),              # a matched edge excludes a vertex
+])
+def test_no_instance_that_counting_refutes_is_recognised(problem_id, refuted, kept):
+    problem = npgym.get_problem(problem_id)
+    assert problem.counting_refutes(refuted) and not problem.counting_refutes(kept)

@@ -107,15 +107,22 @@ def test_subset_sum_no_instances_keep_the_target_in_range():
 
 
 
-@pytest.mark.parametrize("level", [5, 13])
-def test_dense_subset_sum_no_instances_fall_just_short_of_the_total(level):
-    yes = npgym.generate("subset_sum", level, seed=8)
-    no = npgym.generate("subset_sum", level, seed=8, label="no")
-    gap = sum(no.data["numbers"]) - no.data["target"]
-    assert 1 <= gap < min(no.data["numbers"])  # dropping any number undershoots, taking all overshoots
-    assert len(no.data["numbers"]) == len(yes.data["numbers"]) and max(no.data["numbers"]) <= no.params["max_value"]
-    assert npgym.solve(no).status == "unsat" and npgym.verify(no, {"solution": None}).ok
-    assert npgym.get_problem("subset_sum").no_candidate(random.Random(0), {"numbers": 80, "max_value": 1}) is None
+@pytest.mark.parametrize("problem_id", ["subset_sum", "partition"])
+def test_dense_and_beyond_solver_levels_make_no_no_instances(problem_id):
+    for level in (5, 13, 14):  # dense reference levels, and past the top sums beyond 2^61
+        with pytest.raises(ParamError, match="no no-instances"):
+            npgym.generate(problem_id, level, seed=8, label="no")
+
+
+@pytest.mark.parametrize("problem_id", ["subset_sum", "partition"])
+def test_past_the_top_numbers_have_about_as_many_bits_as_there_are_numbers(problem_id):
+    top = npgym.get_problem(problem_id).card.top_level
+    for level in (top + 1, top + 5):
+        instance = npgym.generate(problem_id, level, seed=3)
+        numbers = instance.data["numbers"]
+        assert len(numbers) == instance.params["numbers"] and instance.params["max_value"] == 2 ** len(numbers)
+        assert max(numbers).bit_length() > len(numbers) - 4 and npgym.verify(instance, {"solution": instance.certificate}).ok
+        assert npgym.solve(instance, 1).status == "unknown"  # beyond the 64-bit solver: the planted yes is the label
 
 
 def test_subset_sum_heuristic_solves_an_easy_case():
@@ -292,3 +299,14 @@ def test_clustering_dsatur_solves_an_easy_case():
     data = {"n": 5, "distances": _matrix(5, far), "K": 2, "B": 10}
     problem = npgym.get_problem("clustering")
     assert code_of("clustering", data, problem.heuristic(data, random.Random(0))) == "ok"
+
+
+def test_sums_of_squares_past_the_top_plant_a_perfect_split_at_the_floor():
+    problem = npgym.get_problem("minimum_sum_of_squares")
+    for level in (problem.card.top_level + 1, problem.card.top_level + 6):
+        instance = npgym.generate("minimum_sum_of_squares", level, seed=2)
+        numbers, k = instance.data["numbers"], instance.data["k"]
+        sums = [sum(a for a, g in zip(numbers, instance.certificate) if g == h) for h in range(k)]
+        assert len(set(sums)) == 1 and instance.data["J"] == k * sums[0] ** 2  # the convexity floor itself
+        assert max(numbers) <= instance.params["max_value"] == 2 ** len(numbers) and min(numbers) >= 1
+        assert not problem.counting_refutes(instance.data) and npgym.solve(instance, 1).status == "unknown"

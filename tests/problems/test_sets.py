@@ -210,7 +210,23 @@ def test_x3c_heuristic_solves_the_top_but_not_seven_levels_past_it():
     assert solved(top) == 5 and solved(top + 7) <= 1
 
 
-@pytest.mark.parametrize("problem_id, level", [("set_packing", 4), ("minimum_cover", 13)])
+def test_set_packing_subsets_have_three_elements_at_every_level():
+    for level in (1, 3, 4, 11, 12, 20):  # levels 3 and 11 (k = n / 2) and past the top were matching in version 1
+        instance = npgym.generate("set_packing", level, 4)
+        n, k = instance.params["n"], instance.params["k"]
+        assert {len(s) for s in instance.data["subsets"]} == {3}
+        assert instance.data["k"] == (k if k <= n // 3 else n // 3 - 2) == len(instance.certificate)
+
+
+def test_set_packing_never_makes_a_no_instance_that_counting_refutes():
+    assert PACKING.counting_refutes({"n": 10, "subsets": [[0, 1, 2]], "k": 4})
+    assert not PACKING.counting_refutes({"n": 10, "subsets": [[0, 1, 2]], "k": 3})
+    for index in range(3):
+        instance = npgym.generate("set_packing", 2, 0, index, label="no")
+        assert instance.data["k"] <= instance.data["n"] // 3
+
+
+@pytest.mark.parametrize("problem_id, level", [("minimum_cover", 13)])
 def test_planted_subsets_are_sized_like_decoys(problem_id, level):
     instance = npgym.generate(problem_id, level, 2)
     subsets, n, k = instance.data["subsets"], instance.data["n"], instance.data["k"]
@@ -276,7 +292,7 @@ def test_set_splitting_has_no_level_1_no_instances():
 @pytest.mark.parametrize("problem, params", [
     (THREE_DM, {"n": 1, "degree": 2}), (THREE_DM, {"n": 4, "degree": 9}),
     (X3C, {"q": 3, "m": 2}), (X3C, {"q": 3, "m": 100}),
-    (PACKING, {"n": 10, "m": 10, "k": 11}), (PACKING, {"n": 10, "m": 20, "k": 10}),
+    (PACKING, {"n": 10, "m": 200, "k": 3, "size": 3}), (PACKING, {"n": 10, "m": 20, "k": 3, "size": 2}),
     (SPLITTING, {"n": 3, "m": 5, "size": 3}), (SPLITTING, {"n": 500, "m": 10**8, "size": 3}),
     (COVER, {"n": 5, "m": 10, "k": 6}), (COVER, {"n": 5, "m": 100, "k": 3}),
 ])
@@ -289,4 +305,18 @@ def test_renders_name_every_subset():
     text = npgym.render(npgym.generate("exact_cover_by_3_sets", 2, 0))
     assert "12 elements numbered 0 to 11" in text and "choose 4 subsets" in text and "\n7: " in text
     text = npgym.render(npgym.generate("minimum_cover", 2, 0))
-    assert text.rstrip().endswith("k = 5")
+    assert text.rstrip().endswith("k = 3")  # min(k, n // 3) since version 2
+
+
+def test_minimum_cover_blocks_have_three_elements_where_version_1_had_pairs():
+    for level in (2, 3, 4, 6):  # k = n / 2 in the reference: pairs would make it edge cover
+        data = npgym.generate("minimum_cover", level, 1).data
+        assert min(len(s) for s in data["subsets"]) >= 3 and data["k"] == data["n"] // 3
+
+
+def test_minimum_cover_no_instances_keep_k_and_are_not_refuted_by_counting():
+    assert COVER.counting_refutes({"n": 6, "subsets": [[0, 1, 2], [3, 4], [5]], "k": 1})
+    assert not COVER.counting_refutes({"n": 6, "subsets": [[0, 1, 2], [3, 4], [5]], "k": 3})
+    for index in range(2):
+        yes, no = (npgym.generate("minimum_cover", 10, 3, index, label=label) for label in ("yes", "no"))
+        assert no.data["k"] == yes.data["k"] and not COVER.counting_refutes(no.data)

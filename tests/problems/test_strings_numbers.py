@@ -4,6 +4,7 @@ quadratic congruences, hitting string and betweenness."""
 from __future__ import annotations
 
 import itertools
+import math
 import random
 
 import pytest
@@ -128,6 +129,19 @@ def test_congruence_solver_matches_brute_force():
                 assert result.certificate == smallest
 
 
+@pytest.mark.parametrize("level", [5, 10, 12])
+def test_congruence_bounds_sit_a_fraction_of_the_root_spacing_from_the_smallest_root(level):
+    from npgym.modroots import smallest_positive_root
+
+    for index in range(3):
+        for label in ("yes", "no"):
+            data = npgym.generate(QC, level, 2, index, label=label).data
+            root = smallest_positive_root(data["a"], data["b"], lambda: None)
+            gap = data["c"] - root
+            assert (gap >= 1) if label == "yes" else (gap <= 0)
+            assert abs(gap) <= data["b"] / 4 + 1  # within a quarter of b / 2^k (k >= 2) of the smallest root
+
+
 def test_congruence_instances_have_many_roots_and_few_below_c():
     instance = npgym.generate(QC, 10, seed=5)
     data = instance.data
@@ -215,7 +229,7 @@ def test_betweenness_solver_matches_brute_force():
     rng = random.Random(3)
     for _ in range(25):
         n = rng.randint(4, 6)
-        data = problem.no_candidate(rng, {"elements": n, "triples": rng.randint(2, 6)})
+        data = problem.no_candidate(rng, {"elements": n, "triples": rng.randint(2, min(6, math.comb(n, 3)))})
         valid = [list(p) for p in itertools.permutations(range(n)) if code_of(BT, data, list(p)) == "ok"]
         result = problem.solve(data, 10)
         assert result.status == ("sat" if valid else "unsat")
@@ -242,3 +256,24 @@ def test_top_level_generates_fast(problem_id):
     for seed in range(5):
         npgym.generate(problem_id, top, seed)
     assert (time.perf_counter() - started) / 5 < 0.1
+
+
+def test_betweenness_no_instances_never_repeat_a_three_set():
+    for level in (3, 4, 6):
+        for index in range(3):
+            triples = npgym.generate(BT, level, 2, index, label="no").data["triples"]
+            assert len({tuple(sorted(t)) for t in triples}) == len(triples)
+
+
+def test_diophantine_past_the_top_is_the_congruence_written_as_an_equation():
+    from npgym.modroots import smallest_positive_root
+
+    for label in ("yes", "no"):
+        instance = npgym.generate(QDE, 12, 1, label=label)
+        a, b, c = instance.data["a"], instance.data["b"], instance.data["c"]
+        root = smallest_positive_root(c * pow(a, -1, b) % b, b, lambda: None)
+        allowed = math.isqrt((c - b) // a)  # positive y exactly for x up to here
+        assert (root <= allowed) == (label == "yes") and abs(root - allowed) <= b >> 14
+        if label == "yes":
+            x, y = instance.certificate
+            assert x == root and a * x * x + b * y == c and y >= 1

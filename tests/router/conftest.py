@@ -33,15 +33,16 @@ def wrong_answer(instance: npgym.Instance):
 def write_store(path: Path, lie: bool = False) -> Path:
     """Three models on 16 real instances (2 problems x 2 levels x 4 indices), one sample each.
 
-    baseline/exact answers the planted certificate (free); api/cheap is right at level 1 and wrong at
-    level 2 ($0.001 a call); api/flaky is right on even indices, fails to parse on odd ones, and has one
+    Levels 2 and 3, because vertex cover's level 1 (4 vertices) repeats instances across indices.
+    baseline/exact answers the planted certificate (free); api/cheap is right at level 2 and wrong at
+    level 3 ($0.001 a call); api/flaky is right on even indices, fails to parse on odd ones, and has one
     unknown cost. With ``lie`` one wrong api/cheap answer is stored as correct, to test re-verification.
     """
     with Store(path) as store:
         for model in MODELS:
             store.put_run(f"run-{model}", model, {"temperature": 0.0}, "nppc-prompt-1", "0.1.0", None)
         for problem in ("vertex_cover", "three_sat"):
-            for level in (1, 2):
+            for level in (2, 3):
                 for index in range(4):
                     instance = npgym.generate(problem, level, seed=7, index=index)
                     store.put_instances([instance.to_record(with_key=True)])
@@ -61,15 +62,15 @@ def _record(model: str, instance: npgym.Instance, prompt_hash: str, lie: bool) -
         answer = {"solution": instance.certificate}
         return {**base, **_graded(instance, answer), "cost_usd": 0.0, "cost_source": "free"}
     if model == "api/cheap":
-        answer = {"solution": instance.certificate} if instance.level == 1 else wrong_answer(instance)
+        answer = {"solution": instance.certificate} if instance.level == 2 else wrong_answer(instance)
         graded = _graded(instance, answer)
-        if lie and instance.level == 2 and instance.index == 0 and instance.problem == "vertex_cover":
+        if lie and instance.level == 3 and instance.index == 0 and instance.problem == "vertex_cover":
             graded["correct"] = 1
         return {**base, **graded, "cost_usd": 0.001, "cost_source": "billed", "latency_s": 1.0}
     if instance.index % 2:
         return {**base, "status": "parse_error", "correct": 0, "code": "no_json", "cost_usd": 0.002,
                 "cost_source": "billed", "latency_s": 2.0}
-    cost = None if instance.index == 0 and instance.level == 1 else 0.002
+    cost = None if instance.index == 0 and instance.level == 2 else 0.002
     return {**base, **_graded(instance, {"solution": instance.certificate}), "cost_usd": cost,
             "cost_source": "billed" if cost is not None else "missing", "latency_s": 2.0}
 

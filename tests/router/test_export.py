@@ -23,7 +23,7 @@ def test_export_maps_every_field(bench_store):
         assert row["query_text"] == store.prompt(stored[(row["query_id"], row["model_id"])]["prompt_hash"])
     assert set(records["query_id"]) == set(instances)
     assert set(records["dataset_id"]) == {"np/vertex_cover", "np/three_sat"}
-    # one group per (problem, seed, index): the level-1 and level-2 instances of a slot share it
+    # one group per (problem, seed, index): the level-2 and level-3 instances of a slot share it
     assert records.groupby("group_id")["query_id"].nunique().eq(2).all()
     features = records.iloc[0]["query_features"]
     assert {"problem", "level", "label"} <= set(features) and any(k.startswith("param_") for k in features)

@@ -1,0 +1,23 @@
+"""A budget of CPU seconds that attacks poll cheaply.
+
+Process CPU time, not wall time: the attacks are single-threaded, so this is "seconds on one core" and
+stays fair when the machine is shared (a wall-clock budget would shrink with the load).
+"""
+
+from __future__ import annotations
+
+import time
+
+
+class Deadline:
+    """``seconds`` of this process's CPU time from now; :meth:`over` is true once they are used."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.process_time() + seconds
+
+    def over(self) -> bool:
+        return time.process_time() > self.end
+
+    def left(self) -> float:
+        return max(0.0, self.end - time.process_time())

@@ -1,0 +1,201 @@
+"""The hardness and distinguishability audit: attack solve rates, yes/no separability by cheap features,
+prompt sizes and exact-solver seconds, per problem and level.
+
+Usage (from the repository root, so the checkout's npgym is used):
+    python -m benchmarks.hardness --problems all --levels top,2x,max --count 10 --no-count 10 \
+        --out benchmarks/results/hardness.jsonl --markdown benchmarks/results/hardness.md
+
+For each problem and level, a mixed test set of ``count + no-count`` instances with a ``no-count``
+share of no-instances is generated exactly as ``nppc generate`` makes one (seed ``--seed``; where no
+no-instance can be made the slot holds a yes-instance, so "made" can be below "asked"). Every attack
+of :mod:`benchmarks.audit.portfolio` gets ``--budget`` CPU seconds per yes-instance (one core, so a
+shared machine does not shrink it); ``portfolio`` counts the instances any attack solved; ``random``
+counts random answers accepted. The yes/no columns are the cross-validated accuracy of the best single
+cheap feature (named), of a depth-3 tree and of a logistic regression over all of
+:mod:`benchmarks.audit.features`, with the best single feature's score on shuffled labels as the chance
+level. ``prompt`` is the zero-shot prompt length in characters (median); solver seconds are medians of
+the exact solver (one worker, ``--time-limit`` wall seconds) on the yes-instances and of the proofs
+behind the no-instances.
+Level names: 1, mid, top (the reference's), 2x (the first level at twice the top size), max (the highest
+level whose prompt stays within ``--max-chars``), or numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+import warnings
+from pathlib import Path
+
+import npgym
+from npgym.prompt import build_prompt
+from npgym.testset import NoInstanceWarning, PlantedBoundWarning, generate_testset
+
+from benchmarks.audit.classify import separation
+from benchmarks.audit.features import features
+from benchmarks.audit.portfolio import attacks, run_attack
+
+MAX_CHARS = 30_000
+
+
+def prompt_chars(instance: npgym.Instance) -> int:
+    return len(build_prompt(instance))
+
+
+def primary_size(problem_id: str, level: int) -> float:
+    card = npgym.get_problem(problem_id).card
+    return card.level_params(level)[card.params[0]]
+
+
+def named_levels(problem_id: str, names: list[str], max_chars: int) -> list[int]:
+    card = npgym.get_problem(problem_id).card
+    top = card.top_level
+    chosen = []
+    for name in names:
+        if name == "1":
+            level = 1
+        elif name == "mid":
+            level = max(1, (top + 1) // 2)
+        elif name == "top":
+            level = top
+        elif name.endswith("x") and name[:-1].isdigit():
+            target, level = int(name[:-1]) * primary_size(problem_id, top), top
+            while primary_size(problem_id, level) < target and level < 10_000:
+                level += 1
+        elif name == "max":
+            level = largest_level_within(problem_id, max_chars)
+        else:
+            level = int(name)
+        if level not in chosen:
+            chosen.append(level)
+    return chosen
+
+
+def largest_level_within(problem_id: str, max_chars: int, limit: int = 2000) -> int:
+    """The highest level (>= top) whose seed-0 prompt has at most ``max_chars`` characters (sizes grow with level)."""
+    top = npgym.get_problem(problem_id).card.top_level
+
+    def fits(level: int) -> bool:
+        return prompt_chars(npgym.generate(problem_id, level, seed=0)) <= max_chars
+
+    if not fits(top):
+        return top
+    low, step = top, 1
+    while low + step <= limit and fits(low + step):
+        low, step = low + step, step * 2
+    high = min(limit, low + step)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
+
+
+def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: float, time_limit: float,
+                seed: int, run_attacks: bool = True) -> dict:
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mixed = list(generate_testset([problem_id], [level], seed, count + no_count,
+                                      no_fraction=no_count / (count + no_count), time_limit=time_limit,
+                                      allow_fewer=True))
+    fallbacks = sum(1 for w in caught if issubclass(w.category, NoInstanceWarning))
+    yes = [i for i in mixed if i.label == "yes"]
+    no = [i for i in mixed if i.label == "no"]
+    portfolio = attacks(problem_id) if run_attacks else {}
+    solved = {name: 0 for name in portfolio}
+    any_solved = random_ok = 0
+    problem = npgym.get_problem(problem_id)
+    yes_seconds, yes_unknown = [], 0
+    for position, instance in enumerate(yes):
+        hit = False
+        for name, attack in portfolio.items():
+            if run_attack(attack, instance, budget, seed=position):
+                solved[name] += 1
+                hit = True
+        any_solved += hit
+        answer = problem.random_answer(instance.data, random.Random(position))
+        random_ok += npgym.verify(instance, {"solution": answer}).ok
+        result = npgym.solve(instance, time_limit)
+        yes_seconds.append(result.effort.seconds if result.effort else time_limit)
+        yes_unknown += result.status == "unknown"
+    no_seconds = [i.meta["effort"]["seconds"] for i in no]
+    split = separation([features(problem_id, i.data) for i in yes], [features(problem_id, i.data) for i in no])
+    return {
+        "problem": problem_id, "level": level, "params": problem.level_params(level), "yes": len(yes),
+        "distinct": len({i.id for i in mixed}) == len(mixed), "solved": solved, "portfolio": any_solved,
+        "random": random_ok, "prompt_chars": statistics.median(prompt_chars(i) for i in mixed) if mixed else None,
+        "solver_yes_s": statistics.median(yes_seconds) if yes_seconds else None, "solver_yes_unknown": yes_unknown,
+        "no_made": len(no), "no_asked": no_count, "no_fallbacks": fallbacks,
+        "planted_bounds": sum(1 for w in caught if issubclass(w.category, PlantedBoundWarning)),
+        "solver_no_s": statistics.median(no_seconds) if no_seconds else None,
+        "separation": None if split is None else {
+            "best_feature": split.best_feature, "best_feature_accuracy": round(split.best_feature_accuracy, 3),
+            "tree": round(split.tree_accuracy, 3), "logistic": round(split.logistic_accuracy, 3),
+            "accuracy": round(split.accuracy, 3), "chance": round(split.chance, 3)},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def markdown_table(rows: list[dict]) -> str:
+    lines = []
+    for problem_id in dict.fromkeys(row["problem"] for row in rows):
+        mine = [row for row in rows if row["problem"] == problem_id]
+        names = list(mine[0]["solved"])
+        lines.append(f"\n### {problem_id} (v{npgym.get_problem(problem_id).version})\n")
+        lines.append("| level | params | prompt | " + " | ".join(names) + " | portfolio | random | yes/no acc "
+                     "(feature; tree, logit; chance) | solver s yes | solver s no (made) |")
+        lines.append("|---|---|---|" + "---|" * len(names) + "---|---|---|---|---|")
+        for row in mine:
+            n = row["yes"]
+            params = ", ".join(f"{k}={v}" for k, v in row["params"].items())
+            attack_cells = " | ".join(f"{row['solved'][name]}/{n}" for name in names)
+            split = row["separation"]
+            acc = "-" if split is None else (f"**{split['accuracy']:.2f}** ({split['best_feature']} "
+                                             f"{split['best_feature_accuracy']:.2f}; {split['tree']:.2f}, "
+                                             f"{split['logistic']:.2f}; {split['chance']:.2f})")
+            yes_s = "-" if row["solver_yes_s"] is None else f"{row['solver_yes_s']:.2f}" + \
+                (f" ({row['solver_yes_unknown']} unknown)" if row["solver_yes_unknown"] else "")
+            no_s = "-" if row["solver_no_s"] is None else f"{row['solver_no_s']:.2f}"
+            no_s += f" ({row['no_made']}/{row['no_asked']})"
+            distinct = "" if row["distinct"] else " (repeats!)"
+            lines.append(f"| {row['level']} | {params} | {row['prompt_chars']:.0f} | {attack_cells} | "
+                         f"**{row['portfolio']}/{n}**{distinct} | {row['random']}/{n} | {acc} | {yes_s} | {no_s} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--problems", default="all")
+    parser.add_argument("--levels", default="top,2x,max", help="comma list of 1, mid, top, 2x, max or numbers")
+    parser.add_argument("--count", type=int, default=10, help="yes-instances per level (default 10)")
+    parser.add_argument("--no-count", type=int, default=10, help="no-instances per level (default 10)")
+    parser.add_argument("--budget", type=float, default=2.0, help="seconds per attack and instance (default 2)")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="exact solver seconds (default 10)")
+    parser.add_argument("--max-chars", type=int, default=MAX_CHARS, help="prompt size of the 'max' level")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the audited instances (default 2026)")
+    parser.add_argument("--features-only", action="store_true", help="skip the attacks (a quick yes/no check)")
+    parser.add_argument("--out", help="append one JSON line per (problem, level) here")
+    parser.add_argument("--markdown", help="write the tables here")
+    args = parser.parse_args()
+    problems = npgym.problem_ids() if args.problems == "all" else args.problems.split(",")
+    rows = []
+    for problem_id in problems:
+        for level in named_levels(problem_id, args.levels.split(","), args.max_chars):
+            row = audit_level(problem_id, level, args.count, args.no_count, args.budget, args.time_limit, args.seed,
+                              run_attacks=not args.features_only)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            if args.out:
+                with open(args.out, "a", encoding="utf-8") as out:
+                    out.write(json.dumps(row) + "\n")
+    table = markdown_table(rows)
+    if args.markdown:
+        Path(args.markdown).write_text(table, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
