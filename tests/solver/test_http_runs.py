@@ -205,7 +205,7 @@ def test_a_server_that_echoes_the_prompt_earns_nothing(scripted_server, tmp_path
     server = scripted_server({"default": {"echo": echo}})
     store_path = tmp_path / "runs.sqlite"
     args = ["run", "--model", "echo-model", "--api-base", server.api_base, "--problems",
-            "vertex_cover,three_sat,subset_sum,partition", "--levels", "1-2", "--count", "3", "--shots", "1",
+            "vertex_cover,three_sat,subset_sum,partition", "--levels", "2-3", "--count", "3", "--shots", "1",
             "--store", str(store_path), "--no-progress", "--timeout", "5"]
     assert main(args) == 0
     with Store(store_path, readonly=True) as store:

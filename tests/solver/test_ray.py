@@ -69,7 +69,7 @@ def test_a_killed_worker_and_a_killed_driver_lose_and_duplicate_nothing(cluster,
     server = scripted_server({"default": {"content": '{"solution": null}', "delay": 0.3}})
     store = tmp_path / "ray.sqlite"
     args = ["run", "--model", "slow-model", "--api-base", server.api_base, "--problems", "three_sat,partition",
-            "--levels", "1", "--count", "12", "--store", str(store), "--no-progress", "--backend", "ray",
+            "--levels", "2", "--count", "12", "--store", str(store), "--no-progress", "--backend", "ray",
             "--address", cluster, "--concurrency", "2"]
     driver = subprocess.Popen([sys.executable, "-m", "nppc.cli", *args], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)

@@ -23,7 +23,7 @@ def outcomes(path) -> list[tuple]:
 @pytest.fixture(scope="module")
 def testset(tmp_path_factory):
     folder = tmp_path_factory.mktemp("shards")
-    assert main(["generate", "--problems", "three_sat,vertex_cover,partition", "--levels", "1-2", "--count", "4",
+    assert main(["generate", "--problems", "three_sat,vertex_cover,partition", "--levels", "2-3", "--count", "4",
                  "--no-fraction", "0.25", "--seed", "5", "--out", str(folder / "t.jsonl"),
                  "--key-out", str(folder / "k.jsonl")]) == 0
     return folder / "t.jsonl", folder / "k.jsonl"
@@ -66,7 +66,7 @@ def test_a_final_record_wins_over_an_api_error_whatever_the_order(tmp_path):
 @settings(max_examples=30, deadline=None)
 @given(parts=st.integers(1, 7))
 def test_shards_partition_the_tasks(parts):
-    tasks = build_tasks(generate_targets(["three_sat", "partition"], [1], [0], 6), shots=0, samples=2)
+    tasks = build_tasks(generate_targets(["three_sat", "partition"], [2], [0], 6), shots=0, samples=2)
     owners = [[part for part in range(1, parts + 1) if in_shard(task, part, parts)] for task in tasks]
     assert all(len(owner) == 1 for owner in owners)
 
