@@ -28,6 +28,7 @@ Every call starts in an empty folder: nothing persists between calls. The code i
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import selectors
@@ -392,8 +393,9 @@ def interpreter_prefix(python: str) -> Path:
     return Path(python).resolve().parent.parent
 
 
+@functools.lru_cache(maxsize=None)
 def python_version(python: str) -> str:
-    """``major.minor`` of an interpreter, asked once per sandbox description."""
+    """``major.minor`` of an interpreter (asked once)."""
     if Path(python).resolve() == Path(sys.executable).resolve():
         return f"{sys.version_info.major}.{sys.version_info.minor}"
     result = subprocess.run([python, "-I", "-S", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
