@@ -5,6 +5,7 @@ Layout of the site folder::
     index.html             the sortable board (rendered from the JSON embedded in the page)
     problems/<id>.html     one page per problem: per-level accuracy, ceilings, its plots
     runs.html              every run behind the board: configuration, package version, commit, store
+    tracks.html/.csv       the plain, code and feedback tracks side by side (when a store has a track run)
     leaderboard.json/.csv  the board as data (schema in schema.md and inside the JSON)
     schema.md              the schema and the definition of every number
     board.css, board.js    the page's style and script (no CDN, no external fonts)
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from leaderboard import pages, schema
+from leaderboard.tracks_page import write_tracks_page
 from npeval import plots, report
 from npeval.analysis import Analysis
 
@@ -139,6 +141,7 @@ def build_site(analysis: Analysis, out: str | Path) -> Site:
     index = out / "index.html"
     index.write_text(pages.index_page(document, figures), encoding="utf-8")
     (out / "runs.html").write_text(pages.runs_page(document), encoding="utf-8")
+    write_tracks_page(analysis.board.stores, out)  # tracks.html, when a store holds a code or feedback run
     problem_pages = {}
     for problem in analysis.board.problems:
         path = out / "problems" / f"{plots.slug(problem)}.html"

@@ -3,6 +3,7 @@
 Layout of ``DIR``::
 
     summary.md            the headline tables, coverage and data notes, in Markdown
+    tracks.md             the plain, code and feedback tracks side by side (when a store has a track run)
     tables/NAME.csv/.json every table of :class:`npeval.analysis.Analysis` (JSON: a list of rows, NaN as null)
     plots/NAME.png/.svg   every figure of :mod:`npeval.plots`
 """
@@ -17,6 +18,7 @@ import pandas as pd
 
 from npeval import plots
 from npeval.analysis import Analysis
+from npeval.tracks import write_track_report
 
 DEFINITIONS = ("Definitions: npeval.stats (aggregates, bootstrap), npeval.scores (ceiling, problem accuracy), "
                "npeval.data (denominators, partial cells), npeval.usage, npeval.markers, npeval.errors, "
@@ -109,5 +111,6 @@ def write_report(analysis: Analysis, out: str | Path) -> ReportFiles:
     tables = write_tables(analysis, out / "tables")
     figures = plots.all_figures(analysis, out / "plots")
     summary = out / "summary.md"
-    summary.write_text(summary_markdown(analysis, figures, out), encoding="utf-8")
+    tracks_section = write_track_report(analysis.board.stores, out)  # None unless a code / feedback run exists
+    summary.write_text(summary_markdown(analysis, figures, out) + (tracks_section or ""), encoding="utf-8")
     return ReportFiles(summary, tables, figures)

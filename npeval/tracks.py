@@ -130,8 +130,10 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
                                         if found.get(f"solved_by_turn_{t}") is not None)
             else:
                 row[track] = _number(found["accuracy"]) if found else ""
-        for label, column in (("tokens/solved", "tokens_per_solved"), ("seconds/solved", "seconds_per_solved")):
-            row[label] = " / ".join(_number(by_track[t][column], 1) if t in by_track else "-" for t in TRACK_ORDER)
+        for label, column, digits in (("tokens/solved", "tokens_per_solved", 0),
+                                      ("seconds/solved", "seconds_per_solved", 3)):
+            row[label] = " / ".join(_number(by_track[t][column], digits) if t in by_track else "-"
+                                    for t in TRACK_ORDER)
         row["tool calls/solved (code)"] = _number(by_track["code"]["tool_calls_per_solved"], 1) \
             if "code" in by_track else ""
         row["exact solver s"] = _number(cell["solver_seconds"].iloc[0], 3)
