@@ -40,6 +40,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 BUBBLEWRAP, UNISOLATED = "bubblewrap", "none"
 CPU, WALL, OUTPUT = "cpu", "wall", "output"
@@ -194,10 +195,10 @@ class Sandbox:
             return Execution(2, None, "", f"code too long: {len(data)} bytes (at most {MAX_CODE_BYTES})", 0,
                              0, 0.0, 0.0, self.isolation)
         if self.isolation == BUBBLEWRAP:
-            return self._run(lambda fd: self._bwrap_command(fd), data, cwd="/", home=WORK)
+            return self._run(self._bwrap_command, data, cwd="/", home=WORK)
         folder = tempfile.mkdtemp(prefix="nppc-code-")
         try:
-            return self._run(lambda fd: self._supervisor_command(fd), data, cwd=folder, home=folder)
+            return self._run(self._supervisor_command, data, cwd=folder, home=folder)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -223,7 +224,7 @@ class Sandbox:
             command += ["--setenv", name, value]
         return command + ["--", *self._supervisor_command(report_fd)]
 
-    def _run(self, command_for, code: bytes, cwd: str, home: str) -> Execution:
+    def _run(self, command_for: Callable[[int], list[str]], code: bytes, cwd: str, home: str) -> Execution:
         started = time.monotonic()
         # RLIMIT_NPROC does not bind uid 0: as root, bubblewrap and the code run as nobody
         drop = {"user": NOBODY, "group": NOBODY, "extra_groups": []} \
@@ -293,7 +294,7 @@ class _Watch:
         self.overflowed = False
 
     def until_exit(self, deadline: float) -> bool:
-        """Pump the pipes until the report pipe closes; True if ``deadline`` passed first."""
+        """Pump the pipes until the report, stdout and stderr have all closed; True if ``deadline`` passed first."""
         selector = selectors.DefaultSelector()
         streams = {self.process.stdout.fileno(): "stdout", self.process.stderr.fileno(): "stderr",
                    self.report_pipe.fileno(): "report"}
@@ -305,7 +306,7 @@ class _Watch:
         selector.register(stdin, selectors.EVENT_WRITE)
         pending = memoryview(self.code)
         try:
-            while self.report_pipe.fileno() in selector.get_map():
+            while any(fd in selector.get_map() for fd in streams):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return True
