@@ -86,9 +86,10 @@ def _row(model: str, problem: str, level: int, track: str, chosen: pd.DataFrame,
             row[f"solved_by_turn_{turn}"] = float(solved.sum()) / attempts if attempts else None
         else:
             row[f"solved_by_turn_{turn}"] = None
-    per_solved = (lambda column: float(chosen[column].sum()) / correct if correct else None)
-    row.update(tokens_per_solved=per_solved("tokens"), tool_calls_per_solved=per_solved("tool_calls"),
-               seconds_per_solved=per_solved("seconds"), solver_seconds=solver_seconds)
+    for name, column in (("tokens_per_solved", "tokens"), ("tool_calls_per_solved", "tool_calls"),
+                         ("seconds_per_solved", "seconds")):
+        row[name] = float(chosen[column].sum()) / correct if correct else None
+    row["solver_seconds"] = solver_seconds
     return row
 
 

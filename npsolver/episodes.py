@@ -69,7 +69,8 @@ class Episode:
 
     def record_fields(self, track: str) -> dict[str, Any]:
         cpu = [run.cpu_s for run in self.runs]
-        return {"track": track, "turns": len(self.replies), "tool_calls": self.tool_calls, "tool_cpu_s": None if None in cpu else round(sum(cpu), 4),
+        return {"track": track, "turns": len(self.replies), "tool_calls": self.tool_calls,
+                "tool_cpu_s": None if None in cpu else round(sum(cpu), 4),
                 "tool_wall_s": round(sum(run.wall_s for run in self.runs), 4)}
 
     def reply(self, completion: Completion, outcome: Outcome | None = None) -> None:

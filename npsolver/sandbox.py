@@ -31,7 +31,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import selectors
 import shutil
 import signal
 import subprocess
@@ -41,6 +40,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
+
+from npsolver.pipes import Watch
 
 BUBBLEWRAP, UNISOLATED = "bubblewrap", "none"
 CPU, WALL, OUTPUT = "cpu", "wall", "output"
@@ -149,7 +150,8 @@ class Execution:
         if self.limit:
             status += f" (stopped: {self.limit} limit)"
         parts = [status]
-        for name, text, size in (("stdout", self.stdout, self.stdout_bytes), ("stderr", self.stderr, self.stderr_bytes)):
+        streams = (("stdout", self.stdout, self.stdout_bytes), ("stderr", self.stderr, self.stderr_bytes))
+        for name, text, size in streams:
             if not text:
                 continue
             if max_chars is not None and len(text) > max_chars:
@@ -237,7 +239,7 @@ class Sandbox:
         finally:
             os.close(report_write)
         with os.fdopen(report_read, "rb") as report_pipe:
-            watch = _Watch(process, code, self.limits, report_pipe)
+            watch = Watch(process, code, self.limits.output_bytes, report_pipe)
             # the supervisor enforces the wall limit; this deadline only catches a sandbox that ignores it
             backstop = watch.until_exit(started + self.limits.wall_s + BACKSTOP_S)
             if backstop:
@@ -250,7 +252,7 @@ class Sandbox:
                 stream.close()
         return self._execution(report, watch, backstop, time.monotonic() - started)
 
-    def _execution(self, report: dict | None, watch: "_Watch", backstop: bool, wall: float) -> Execution:
+    def _execution(self, report: dict | None, watch: Watch, backstop: bool, wall: float) -> Execution:
         """The outcome from the supervisor's report (none if the sandbox itself was killed)."""
         if report is None:
             exit_code, cpu, limit = 128 + signal.SIGKILL, None, WALL if backstop else None
@@ -277,103 +279,6 @@ class Sandbox:
             detail = " ".join((result.stderr or result.stdout).split())[:300]
             return f"a trial run ended with exit status {result.exit_code}: {detail or 'no output'}"
         return None
-
-
-class _Watch:
-    """Feeds the code to stdin, keeps output up to the limit, and reads the supervisor's report.
-
-    Past the output limit it closes its ends of stdout and stderr: the code's next write fails
-    (EPIPE), and the supervisor's wall limit ends a program that carries on regardless.
-    """
-
-    def __init__(self, process: subprocess.Popen, code: bytes, limits: Limits, report_pipe):
-        self.process, self.code, self.limits, self.report_pipe = process, code, limits, report_pipe
-        self.kept = {"stdout": bytearray(), "stderr": bytearray()}
-        self.sizes = {"stdout": 0, "stderr": 0}
-        self.report_bytes = bytearray()
-        self.overflowed = False
-
-    def until_exit(self, deadline: float) -> bool:
-        """Pump the pipes until the report, stdout and stderr have all closed; True if ``deadline`` passed first."""
-        selector = selectors.DefaultSelector()
-        streams = {self.process.stdout.fileno(): "stdout", self.process.stderr.fileno(): "stderr",
-                   self.report_pipe.fileno(): "report"}
-        for fd in (*streams, self.process.stdin.fileno()):
-            os.set_blocking(fd, False)
-        for fd in streams:
-            selector.register(fd, selectors.EVENT_READ)
-        stdin = self.process.stdin.fileno()
-        selector.register(stdin, selectors.EVENT_WRITE)
-        pending = memoryview(self.code)
-        try:
-            while any(fd in selector.get_map() for fd in streams):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return True
-                for key, _ in selector.select(timeout=min(remaining, 1.0)):
-                    if key.fd == stdin:
-                        pending = self._feed(selector, pending)
-                        continue
-                    chunk = _read(key.fd)
-                    if chunk is None:
-                        continue
-                    if not chunk:
-                        selector.unregister(key.fd)
-                    elif streams[key.fd] == "report":
-                        self.report_bytes += chunk
-                    elif self._keep(streams[key.fd], chunk):
-                        self._stop_output(selector)
-            return False
-        finally:
-            selector.close()
-
-    def _feed(self, selector: selectors.BaseSelector, pending: memoryview) -> memoryview:
-        try:
-            written = os.write(self.process.stdin.fileno(), pending)
-        except BlockingIOError:
-            return pending
-        except BrokenPipeError:
-            written = len(pending)
-        pending = pending[written:]
-        if not len(pending):
-            selector.unregister(self.process.stdin.fileno())
-            self.process.stdin.close()
-        return pending
-
-    def _keep(self, name: str, chunk: bytes) -> bool:
-        """Keep what fits under the output limit; True once a stream has produced more than the limit."""
-        self.sizes[name] += len(chunk)
-        room = self.limits.output_bytes - len(self.kept[name])
-        if room > 0:
-            self.kept[name] += chunk[:room]
-        return self.sizes[name] > self.limits.output_bytes
-
-    def _stop_output(self, selector: selectors.BaseSelector) -> None:
-        self.overflowed = True
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream.fileno() in selector.get_map():
-                selector.unregister(stream.fileno())
-            stream.close()
-
-    def report(self) -> dict | None:
-        """The supervisor's report, or None when it never wrote one (the sandbox was killed)."""
-        try:
-            return json.loads(bytes(self.report_bytes))
-        except ValueError:
-            return None
-
-    def text(self, name: str) -> str:
-        return bytes(self.kept[name]).decode("utf-8", "replace")
-
-
-def _read(fd: int) -> bytes | None:
-    """The next chunk of a pipe; b"" at its end, None when nothing is there yet."""
-    try:
-        return os.read(fd, 65536)
-    except BlockingIOError:
-        return None
-    except OSError:
-        return b""
 
 
 def _kill_group(process: subprocess.Popen) -> None:

@@ -8,7 +8,6 @@ Limits are asserted by outcome (which limit ended the run, exit status, bytes ke
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import sys

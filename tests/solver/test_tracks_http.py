@@ -140,8 +140,8 @@ def test_the_tool_call_limit_holds_and_the_last_reply_is_asked_without_tools(scr
 
 
 HOSTILE = {
-    "socket": "import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n    print('CONNECTED')\n"
-              "except OSError as error:\n    print('blocked', type(error).__name__)",
+    "socket": "import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
+              "    print('CONNECTED')\nexcept OSError as error:\n    print('blocked', type(error).__name__)",
     "key file and passwd": "for path in [{keys!r}, {store!r}, '/etc/passwd']:\n    try:\n"
                            "        print('READ', open(path).read(80))\n    except OSError as error:\n"
                            "        print('refused', type(error).__name__)",
@@ -180,7 +180,8 @@ def test_hostile_tool_calls_are_contained_and_the_run_goes_on(scripted_server, t
     runs = {name: next(s for s in turns[task.instance.id] if s["role"] == "tool")
             for task, name in zip(plan.tasks, HOSTILE)}
     assert "blocked" in runs["socket"]["stdout"] and "CONNECTED" not in runs["socket"]["stdout"]
-    assert runs["key file and passwd"]["stdout"].count("refused") == 3 and "READ" not in runs["key file and passwd"]["stdout"]
+    secrets = runs["key file and passwd"]["stdout"]
+    assert secrets.count("refused") == 3 and "READ" not in secrets
     assert runs["fork bomb"]["limit_hit"] in ("cpu", "wall")
     assert runs["64 GB"]["exit_code"] == 1 and "MemoryError" in runs["64 GB"]["stderr"]
     assert runs["infinite loop"]["limit_hit"] in ("cpu", "wall") and runs["infinite loop"]["exit_code"] >= 128
@@ -243,7 +244,7 @@ def test_a_model_that_fixes_its_answer_after_feedback_is_scored_per_turn(scripte
     assert "Verdict: no_json" in told[yes_b.prompt_hash][1]
     for task in (no_a, no_b):
         assert all("Verdict: constraint" in text for text in told[task.prompt_hash])
-    for text in sum(told.values(), []):
+    for text in [text for texts in told.values() for text in texts]:
         assert "has one" not in text and "proved" not in text and "no solution exists" not in text.replace(
             WRONG_CLAIM_MESSAGE, "")
     for task in (yes_a, yes_b):
