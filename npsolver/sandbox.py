@@ -209,7 +209,8 @@ class Sandbox:
         return [self.python, "-I", "-S", "-c", _SUPERVISOR, json.dumps(settings)]
 
     def _bwrap_command(self, report_fd: int) -> list[str]:
-        command = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
+        command = [self.bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+                   "--new-session", "--ro-bind", "/usr", "/usr"]
         for link in ("lib", "lib64", "bin", "sbin"):
             host = Path("/") / link
             if host.is_symlink():
@@ -244,21 +245,22 @@ class Sandbox:
             backstop = watch.until_exit(started + self.limits.wall_s + BACKSTOP_S)
             if backstop:
                 _kill_group(process)
-            os.waitpid(process.pid, 0)
-            process.returncode = 0  # reaped here: Popen must not wait for it again
+            _, status = os.waitpid(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
             report = watch.report()
         for stream in (process.stdin, process.stdout, process.stderr):
             if stream and not stream.closed:
                 stream.close()
-        return self._execution(report, watch, backstop, time.monotonic() - started)
+        return self._execution(report, process.returncode, watch, backstop, time.monotonic() - started)
 
-    def _execution(self, report: dict | None, watch: Watch, backstop: bool, wall: float) -> Execution:
-        """The outcome from the supervisor's report (none if the sandbox itself was killed)."""
+    def _execution(self, report: dict | None, returncode: int, watch: Watch, backstop: bool,
+                   wall: float) -> Execution:
+        """The outcome from the supervisor's report; without one (the sandbox failed to start, or was
+        killed), from the exit of the sandbox process itself."""
         if report is None:
-            exit_code, cpu, limit = 128 + signal.SIGKILL, None, WALL if backstop else None
+            exit_code, cpu, limit = _shell_status(returncode), None, WALL if backstop else None
         else:
-            exit_code = os.waitstatus_to_exitcode(report["status"])
-            exit_code = exit_code if exit_code >= 0 else 128 - exit_code
+            exit_code = _shell_status(os.waitstatus_to_exitcode(report["status"]))
             cpu = round(report["cpu_s"], 4)
             limit = WALL if report["wall"] else None
             if limit is None and (exit_code == 128 + signal.SIGXCPU
@@ -279,6 +281,11 @@ class Sandbox:
             detail = " ".join((result.stderr or result.stdout).split())[:300]
             return f"a trial run ended with exit status {result.exit_code}: {detail or 'no output'}"
         return None
+
+
+def _shell_status(returncode: int) -> int:
+    """A Popen return code as the shell shows it: killed by signal N is 128 + N."""
+    return returncode if returncode >= 0 else 128 - returncode
 
 
 def _kill_group(process: subprocess.Popen) -> None:

@@ -231,3 +231,12 @@ def test_without_bubblewrap_the_track_is_refused_unless_the_code_is_trusted(tmp_
     seen = trusted.run("import os; print(dict(os.environ)); print(os.listdir('.'))")
     assert seen.ok and PLANTED not in seen.stdout and "['main.py']" in seen.stdout  # still an empty environment
     assert trusted.run("import time\ntime.sleep(10_000)").limit == WALL
+
+
+def test_no_user_namespace_can_be_made_inside(sandbox):
+    """Nested namespaces are the usual first step of a kernel escape: bubblewrap's --disable-userns forbids them."""
+    code = ("import subprocess\nrun = subprocess.run(['/usr/bin/unshare', '--user', 'true'], capture_output=True)\n"
+            "print('status', run.returncode)")
+    result = sandbox.run(code)
+    assert result.ok and result.stdout.strip() not in ("", "status 0") and result.stdout.startswith("status")
+    still_works(sandbox)
