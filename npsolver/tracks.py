@@ -148,7 +148,7 @@ def check_hidden(track: Track | None, paths: Sequence[str | None]) -> None:
 
 def add_track_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``nppc run`` options of the tracks."""
-    group = parser.add_argument_group("tracks (all part of the run id, but --trust-code)")
+    group = parser.add_argument_group("tracks (all part of the run id, except --trust-code)")
     group.add_argument("--track", choices=TRACKS, default=PLAIN,
                        help="plain (one reply), code (the model may run Python in a sandbox first), or feedback "
                             "(told the verdict, the model answers again up to --turns times); default plain")
