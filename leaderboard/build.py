@@ -7,6 +7,7 @@ Layout of the site folder::
     models/index.html      every model's card; models/<name>.html: card, runs, dates, versions, test set
     samples/               the sample viewer (every record: prompt, reply, reasoning, answer, verdict)
     runs.html              every run behind the board: configuration, package version, commit, store
+    tracks.html/.csv       the plain, code and feedback tracks side by side (when a store has a track run)
     leaderboard.json/.csv  the board as data (schema in schema.md and inside the JSON)
     schema.md              the schema and the definition of every number
     board.css, board.js    the pages' style and script (no CDN, no external fonts)
@@ -27,6 +28,7 @@ from typing import Any, Iterable
 from leaderboard import model_pages, modelcards, pages, problem_pages, schema, viewer
 from leaderboard.html import model_page_name
 from npeval import families, plots, report
+from leaderboard.tracks_page import write_tracks_page
 from npeval.analysis import Analysis
 from npeval.coverage import coverage_by_model
 
@@ -238,6 +240,7 @@ def build_site(analysis: Analysis, out: str | Path, card_files: Iterable[str | P
     index = out / "index.html"
     index.write_text(pages.index_page(document, figures), encoding="utf-8")
     (out / "runs.html").write_text(pages.runs_page(document), encoding="utf-8")
+    write_tracks_page(analysis.board.stores, out)  # tracks.html, when a store holds a code or feedback run
     problem_paths = problem_pages.write_problem_pages(analysis, document, figures, out / "problems")
     model_paths = model_pages.write_model_pages(document, out / "models")
     if samples:

@@ -3,6 +3,7 @@
 Layout of ``DIR``::
 
     summary.md            the headline tables, coverage and data notes, in Markdown
+    tracks.md             the plain, code and feedback tracks side by side (when a store has a track run)
     tables/NAME.csv/.json every table of :class:`npeval.analysis.Analysis` (JSON: a list of rows, NaN as null)
     plots/NAME.png/.svg   every figure of :mod:`npeval.plots`
 """
@@ -23,6 +24,7 @@ from npeval.analysis import Analysis
 from npeval.coverage import coverage_by_model
 from npeval.data import is_baseline
 from npeval.plots import Figures
+from npeval.tracks import write_track_report
 
 DEFINITIONS = ("Definitions: npeval.stats (aggregates, bootstrap), npeval.scores (ceiling, problem accuracy), "
                "npeval.data (denominators, partial cells), npeval.usage, npeval.markers, npeval.errors, "
@@ -221,6 +223,7 @@ def write_report(analysis: Analysis, out: str | Path) -> ReportFiles:
     from npeval.adaptive import adaptive_section  # issue 14's hook: "" unless the board has adaptive runs
 
     summary = out / "summary.md"
-    summary.write_text(summary_markdown(analysis, drawn, out) + adaptive_section(analysis.board, out),
-                       encoding="utf-8")
+    tracks_section = write_track_report(analysis.board.stores, out)  # None unless a code / feedback run exists
+    summary.write_text(summary_markdown(analysis, drawn, out) + adaptive_section(analysis.board, out)
+                       + (tracks_section or ""), encoding="utf-8")
     return ReportFiles(summary, written, drawn)

@@ -3,6 +3,8 @@
 The Python API of ``nppc run``: :func:`run_model` (or :func:`plan_run` then :func:`execute_plan`)
 writes typed :class:`RunRecord` rows into a :class:`Store`; :func:`export_store` writes them out.
 ``nppc run --adaptive`` is :func:`run_adaptive` (or :func:`plan_adaptive` then :func:`execute_adaptive`).
+``track=TrackOptions("code")`` or ``TrackOptions("feedback", turns=3)`` asks the same instances on
+another track (:mod:`npsolver.tracks`).
 """
 
 from npsolver.adapters import Completion, Sampling, make_adapter
@@ -13,8 +15,9 @@ from npsolver.records import RunRecord, Status
 from npsolver.runner import RunSummary
 from npsolver.store import Store
 from npsolver import synthetic  # noqa: F401, E402 - registers the baseline/synthetic adapter
+from npsolver.tracks import TrackOptions  # noqa: E402
 
 __all__ = ["AdaptivePlan", "AdaptiveResult", "Completion", "RunPlan", "RunRecord", "RunResult", "RunSummary",
-           "Sampling", "Status", "Store",
+           "Sampling", "Status", "Store", "TrackOptions",
            "execute_adaptive", "execute_plan", "export_store", "make_adapter", "plan_adaptive", "plan_run",
            "run_adaptive", "run_model"]

@@ -7,6 +7,10 @@
   ``baseline/random``; no network, cost 0, and they answer in the same JSON format as a model so
   their replies go through the same extraction and grading.
 
+Besides :meth:`Adapter.complete` (one prompt), both have ``chat(request, messages, tools, tool_choice)``
+for multi-turn episodes (:mod:`npsolver.episodes`): the whole conversation so far in, one reply
+back, with the model's tool calls when tools were offered.
+
 An adapter makes one attempt per call and raises :class:`npsolver.errors.ApiFailure` on failure;
 retries belong to the runner, so every adapter gets the same policy. :func:`make_adapter` picks the
 adapter by model prefix from a registry (:func:`register_adapter`; ``baseline/`` is registered here),
@@ -67,6 +71,18 @@ class Request:
 
 
 @dataclass(frozen=True)
+class ToolCall:
+    """A function call the model asked for: ``arguments`` is the JSON text it wrote."""
+
+    id: str
+    name: str
+    arguments: str
+
+    def to_message(self) -> dict[str, Any]:
+        return {"id": self.id, "type": "function", "function": {"name": self.name, "arguments": self.arguments}}
+
+
+@dataclass(frozen=True)
 class Completion:
     """A model's reply with its accounting; ``cost`` is None when unknown (``cost_source`` says why)."""
 
@@ -79,6 +95,7 @@ class Completion:
     cost: float | None = None
     cost_source: str = MISSING
     latency: float = 0.0
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 class Adapter(Protocol):
@@ -151,12 +168,20 @@ class BaselineAdapter:
         pass
 
     async def complete(self, request: Request) -> Completion:
+        return await self._reply(request, turn=0)
+
+    async def chat(self, request: Request, messages: list[dict[str, Any]], tools: list[dict] | None = None,
+                   tool_choice: str | None = None) -> Completion:
+        """A baseline never calls tools; on a later turn it answers afresh (a new random draw)."""
+        return await self._reply(request, turn=sum(1 for message in messages if message["role"] == "assistant"))
+
+    async def _reply(self, request: Request, turn: int) -> Completion:
         started = time.perf_counter()
         try:
             if self.kind == "exact":  # the solver can take seconds: keep the event loop free
-                text = await asyncio.to_thread(self._answer, request.instance)
+                text = await asyncio.to_thread(self._answer, request.instance, turn)
             else:
-                text = self._answer(request.instance)
+                text = self._answer(request.instance, turn)
         except Interrupted:
             raise
         except Exception as error:  # a broken heuristic must fail one record, not the run
@@ -164,7 +189,7 @@ class BaselineAdapter:
         return Completion(text=text, finish_reason="stop", cost=0.0, cost_source=FREE,
                           latency=time.perf_counter() - started)
 
-    def _answer(self, instance: Instance) -> str:
+    def _answer(self, instance: Instance, turn: int = 0) -> str:
         if self.kind == "exact":
             result = solve(instance)
             if result.status == SAT:
@@ -175,7 +200,8 @@ class BaselineAdapter:
                 raise Interrupted("the run was stopped during the solve")
             return "The exact solver ran out of time on this instance."
         problem = get_problem(instance.problem)
-        rng = derive_rng(instance.id, f"baseline-{self.kind}")  # the seed and index may be unknown (no key)
+        salt = f"baseline-{self.kind}" + (f"-turn-{turn}" if turn else "")
+        rng = derive_rng(instance.id, salt)  # the seed and index may be unknown (no key)
         data = instance.data
         solution = problem.heuristic(data, rng) if self.kind == "heuristic" else problem.random_answer(data, rng)
         return json.dumps({"solution": solution})
@@ -213,6 +239,15 @@ class LiteLLMAdapter:
             return os.environ.get("OPENAI_API_KEY") or LOCAL_SERVER_KEY
         return None  # LiteLLM reads the provider's own variable
 
+    def supports_tools(self) -> bool:
+        """Whether LiteLLM knows this model to take OpenAI-style tools (a served model: not known, False)."""
+        if self.api_base:
+            return False
+        try:
+            return bool(self._client().supports_function_calling(model=self.route))
+        except Exception:  # noqa: BLE001 - an unmapped model raises
+            return False
+
     def prepare(self) -> None:
         """Import LiteLLM; for a hosted model, check its provider is known and its key is set (one-line errors)."""
         litellm = self._client()
@@ -241,10 +276,17 @@ class LiteLLMAdapter:
         return self._litellm
 
     async def complete(self, request: Request) -> Completion:
+        return await self.chat(request, [{"role": "user", "content": request.prompt}])
+
+    async def chat(self, request: Request, messages: list[dict[str, Any]], tools: list[dict] | None = None,
+                   tool_choice: str | None = None) -> Completion:
         litellm = self._client()
-        params = dict(model=self.route, messages=[{"role": "user", "content": request.prompt}],
-                      timeout=self.timeout, num_retries=0, max_retries=0, drop_params=True,
-                      **self.sampling.request_params())
+        params = dict(model=self.route, messages=messages, timeout=self.timeout, num_retries=0, max_retries=0,
+                      drop_params=True, **self.sampling.request_params())
+        if tools:
+            params["tools"] = tools
+            if tool_choice:
+                params["tool_choice"] = tool_choice
         if self.api_base:
             params["api_base"] = self.api_base
         key = self._api_key()
@@ -276,7 +318,17 @@ def parse_response(response: Any, latency: float) -> Completion:
         prompt_tokens=getattr(usage, "prompt_tokens", None),
         completion_tokens=getattr(usage, "completion_tokens", None),
         reasoning_tokens=getattr(details, "reasoning_tokens", None),
-        cost=cost, cost_source=source, latency=latency)
+        cost=cost, cost_source=source, latency=latency, tool_calls=_tool_calls(message))
+
+
+def _tool_calls(message: Any) -> tuple[ToolCall, ...]:
+    calls = []
+    for number, call in enumerate(getattr(message, "tool_calls", None) or []):
+        function = getattr(call, "function", None)
+        arguments = getattr(function, "arguments", None)
+        calls.append(ToolCall(str(getattr(call, "id", None) or f"call-{number}"), str(getattr(function, "name", "")),
+                              arguments if isinstance(arguments, str) else json.dumps(arguments)))
+    return tuple(calls)
 
 
 def _cost(response: Any, usage: Any) -> tuple[float | None, str]:

@@ -30,6 +30,7 @@ from npsolver.plan import Task, build_tasks, generate_targets, in_shard, run_id_
 from npsolver.runner import RunSettings, RunSummary, run_tasks
 from npsolver.secrets import Redactor, strip_url_credentials
 from npsolver.store import Store
+from npsolver.tracks import Track, TrackOptions, check_hidden, prepare_track
 
 @dataclass(frozen=True)
 class RunPlan:
@@ -42,6 +43,7 @@ class RunPlan:
     selection: dict[str, Any]
     api_base: str | None = None
     spec: AdapterSpec | None = None  # how a worker elsewhere rebuilds the adapter
+    track: Track | None = None  # None: the plain track
 
     @property
     def model(self) -> str:
@@ -89,10 +91,13 @@ def plan_run(model: str, *, problems: Sequence[str] | None = None, levels: Seque
              seeds: Sequence[int] = (0,), count: int = 5, no_fraction: float = 0.0, tight: bool = False,
              time_limit: float = DEFAULT_TIME_LIMIT, testset: str | Path | None = None, keys: str | Path | None = None,
              shots: int = 1, samples: int = 1, sampling: Sampling | None = None, api_base: str | None = None,
-             api_key_env: str | None = None, timeout: float = 300.0, any_address: bool = False) -> RunPlan:
+             api_key_env: str | None = None, timeout: float = 300.0, any_address: bool = False,
+             track: TrackOptions | None = None) -> RunPlan:
     """Choose the instances (generated, or read from ``testset``), build the prompts and name the run.
 
-    Fails with a one-line ``ValueError`` on a bad model string, a missing key, or a bad selection.
+    ``track`` asks for the code or feedback track (:mod:`npsolver.tracks`; default plain). Fails with
+    a one-line ``ValueError`` on a bad model string, a missing key, a bad selection, or a track that
+    cannot run (no sandbox, no answer key).
     """
     sampling = sampling or Sampling()
     adapter = make_adapter(model, sampling, api_base, api_key_env, timeout)
@@ -100,8 +105,13 @@ def plan_run(model: str, *, problems: Sequence[str] | None = None, levels: Seque
     targets, selection = select_targets(problems, levels, seeds, count, no_fraction, tight, time_limit, testset, keys)
     tasks = build_tasks(targets, shots, samples)
     identity = run_identity(model, api_base, sampling, shots, samples, targets, any_address)
+    prepared = prepare_track(track or TrackOptions(), adapter, targets)
+    if prepared is not None:
+        check_hidden(prepared, [str(testset) if testset else None, str(keys) if keys else None])
+        tasks = [task.with_prompt(prepared.prompt(task.prompt)) for task in tasks]
+        identity.update(prepared.identity())
     return RunPlan(adapter, targets, tasks, identity, selection, api_base,
-                   spec_of(model, sampling, api_base, api_key_env, timeout))
+                   spec_of(model, sampling, api_base, api_key_env, timeout), prepared)
 
 
 def select_targets(problems: Sequence[str] | None, levels: Sequence[int] | None, seeds: Sequence[int], count: int,
@@ -137,13 +147,19 @@ def execute_plan(plan: RunPlan, store: str | Path, *, concurrency: int = 8, max_
     """
     if backend not in BACKENDS:
         raise ValueError(f"--backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    if backend == "ray" and plan.track is not None:
+        raise ValueError("--backend ray runs the plain track only: drop --track, or run the track locally "
+                         "(--shard I/N splits it over machines)")
     Store.check_path(store)
+    check_hidden(plan.track, [str(store)])
     redactor = Redactor.from_environment(credential_variables=plan.adapter.credential_variables())
     config = redactor.value({**plan.identity, "selection": plan.selection, "adapter": plan.adapter.describe(),
+                             **({"track_settings": plan.track.describe()} if plan.track else {}),
                              "concurrency": concurrency, "max_attempts": max_attempts, "retry_delay_s": retry_delay,
                              "max_cost": max_cost, "api_base": strip_url_credentials(plan.api_base)})
     settings = RunSettings(concurrency=concurrency, retry=RetryPolicy(max_attempts, retry_delay), max_cost=max_cost,
-                           progress=progress, handle_signals=handle_signals, health_check=health_check)
+                           progress=progress, handle_signals=handle_signals, health_check=health_check,
+                           track=plan.track)
     with Store(store) as opened:
         opened.put_run(plan.run_id, plan.model, config, TEMPLATE_VERSION, package_version(), git_commit())
         opened.put_instances(target.to_record(with_key=True) for target in plan.targets)

@@ -15,6 +15,7 @@ from npsolver.export import FORMATS, export_store
 from npsolver.merge import merge_stores
 from npsolver.runner import RunSummary
 from npsolver.store import Store
+from npsolver.tracks import add_track_arguments, track_options
 
 
 def add_commands(subparsers) -> None:
@@ -49,6 +50,7 @@ def add_commands(subparsers) -> None:
     ask.add_argument("--temperature", type=non_negative_float, help="sampling temperature (default: the provider's)")
     ask.add_argument("--top-p", type=float, help="nucleus sampling (default: the provider's)")
     ask.add_argument("--sampling-seed", type=int, help="the provider's sampling seed, where supported")
+    add_track_arguments(run)
     how = run.add_argument_group("execution (not part of the run id)")
     how.add_argument("--store", required=True, help="the run store, a SQLite file (created if missing)")
     how.add_argument("--concurrency", type=positive, default=8, help="requests in flight (default 8)")
@@ -94,9 +96,11 @@ def cmd_run(args) -> int:
                     no_fraction=args.no_fraction, tight=args.tight, time_limit=args.time_limit, testset=args.testset,
                     keys=args.keys, shots=args.shots, samples=args.samples, sampling=sampling,
                     api_base=args.api_base, api_key_env=args.api_key_env, timeout=args.timeout,
-                    any_address=args.any_address)
+                    any_address=args.any_address, track=track_options(args))
+    track = f", {args.track} track" + (f" ({plan.track.sandbox.isolation} sandbox)" if args.track == "code" else "") \
+        if plan.track else ""
     print(f"run {plan.run_id}: {args.model}, {len(plan.targets)} instances x {args.samples} samples, "
-          f"{args.shots} shots, template {TEMPLATE_VERSION}", file=sys.stderr)
+          f"{args.shots} shots, template {TEMPLATE_VERSION}{track}", file=sys.stderr)
     if plan.unkeyed:
         print(f"warning: {plan.unkeyed} instances have no answer key: 'no solution' claims on them cannot be graded "
               "(pass --keys; a later run with --keys grades them from the stored replies)", file=sys.stderr)

@@ -40,6 +40,10 @@ class Task:
     def key(self) -> tuple[str, int]:
         return self.instance.id, self.sample
 
+    def with_prompt(self, text: str) -> "Task":
+        """The same request with another prompt (a track's)."""
+        return Task(self.instance, text, prompt_hash(text), self.sample)
+
 
 def generate_targets(problems: Sequence[str], levels: Sequence[int], seeds: Sequence[int], count: int,
                      no_fraction: float = 0.0, tight: bool = False,

@@ -86,6 +86,13 @@ class RunRecord:
     attempts: int = column("INTEGER NOT NULL DEFAULT 1", default=1)
     started_at: float | None = column("REAL")
     finished_at: float | None = column("REAL")
+    # the track (npsolver.tracks); NULL in stores written before tracks existed, which are plain
+    track: str | None = column("TEXT", "plain / code / feedback")
+    turns: int | None = column("INTEGER", "model replies in the episode (1 on the plain track)")
+    solved_turn: int | None = column("INTEGER", "the first reply (1-based) whose answer was correct; NULL if none")
+    tool_calls: int | None = column("INTEGER", "code runs the model asked for (code track)")
+    tool_cpu_s: float | None = column("REAL", "CPU seconds of the model's code, summed over its runs")
+    tool_wall_s: float | None = column("REAL", "wall seconds of the model's code, summed over its runs")
 
     def __post_init__(self) -> None:
         if not isinstance(self.status, Status):
@@ -109,14 +116,69 @@ class RunRecord:
 
 
 RECORD_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(RunRecord))
+#: Columns added after the first store format: an older store gets them (NULL) when opened for writing.
+LATER_COLUMNS = ("track", "turns", "solved_turn", "tool_calls", "tool_cpu_s", "tool_wall_s")
 TEXT_COLUMNS = ("response_text", "reasoning_text", "answer_json")  # large: left out where text is not needed
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One row of the ``turns`` table: one message of a multi-turn episode (code or feedback track).
+
+    The first prompt is in ``prompts``; then, in ``step`` order, every reply of the model
+    (``assistant``: its text, tool calls, tokens and, on the feedback track, the grade of its answer),
+    every run of its code (``tool``: code, output, exit status, limit, CPU and wall seconds) and every
+    message sent back to it (``user``: code output without tool calling, or the verifier's feedback).
+    """
+
+    run_id: str = column("TEXT NOT NULL")
+    instance_id: str = column("TEXT NOT NULL")
+    sample: int = column("INTEGER NOT NULL")
+    step: int = column("INTEGER NOT NULL", "order of the message in the episode, from 0")
+    turn: int = column("INTEGER NOT NULL", "the model reply (1-based) this message answers or belongs to")
+    role: str = column("TEXT NOT NULL", "assistant / tool / user")
+    content: str | None = column("TEXT", "the message text (for a tool: the output as the model saw it)")
+    reasoning_text: str | None = column("TEXT")
+    tool_calls_json: str | None = column("TEXT", "an assistant's tool calls: [{id, name, arguments}]")
+    tool_call_id: str | None = column("TEXT")
+    code: str | None = column("TEXT", "the code that was run")
+    stdout: str | None = column("TEXT", "kept stdout (at most the sandbox's output limit)")
+    stderr: str | None = column("TEXT")
+    exit_code: int | None = column("INTEGER", "0..127 the program's status, 128+N killed by signal N")
+    limit_hit: str | None = column("TEXT", "cpu / wall / output, when a limit ended the run")
+    cpu_s: float | None = column("REAL")
+    wall_s: float | None = column("REAL")
+    status: str | None = column("TEXT", "feedback track: the grade of this reply's answer")
+    correct: int | None = column("INTEGER")
+    verdict_code: str | None = column("TEXT")
+    finish_reason: str | None = column("TEXT")
+    prompt_tokens: int | None = column("INTEGER")
+    completion_tokens: int | None = column("INTEGER")
+    reasoning_tokens: int | None = column("INTEGER")
+    latency_s: float | None = column("REAL")
+
+    def to_row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+TURN_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(TurnRecord))
+
+
+def table_sql(name: str, record_type: type, key: str) -> str:
+    """``CREATE TABLE`` for a record dataclass whose fields carry their SQL types."""
+    lines = []
+    for f in fields(record_type):
+        doc = f"  -- {f.metadata['doc']}" if f.metadata.get("doc") else ""
+        lines.append(f"    {f.name} {f.metadata['sql']},{doc}")
+    lines.append(f"    PRIMARY KEY ({key})")
+    return f"CREATE TABLE IF NOT EXISTS {name} (\n" + "\n".join(lines) + "\n);"
 
 
 def records_table_sql() -> str:
     """``CREATE TABLE records`` from :class:`RunRecord`'s fields."""
-    lines = []
-    for f in fields(RunRecord):
-        doc = f"  -- {f.metadata['doc']}" if f.metadata.get("doc") else ""
-        lines.append(f"    {f.name} {f.metadata['sql']},{doc}")
-    lines.append("    PRIMARY KEY (run_id, instance_id, sample)")
-    return "CREATE TABLE IF NOT EXISTS records (\n" + "\n".join(lines) + "\n);"
+    return table_sql("records", RunRecord, "run_id, instance_id, sample")
+
+
+def turns_table_sql() -> str:
+    """``CREATE TABLE turns`` from :class:`TurnRecord`'s fields."""
+    return table_sql("turns", TurnRecord, "run_id, instance_id, sample, step")

@@ -55,6 +55,7 @@ class RunSettings:
     handle_signals: bool = False  # SIGINT / SIGTERM stop the run cleanly (the command line sets it)
     grace: float = 5.0  # seconds requests in flight get to finish after a stop
     health_check: Callable[[], str | None] | None = None  # why the server is gone, or None while it is up
+    track: Any = None  # a CodeTrack / FeedbackTrack (npsolver.tracks) runs each task as an episode; None: plain
 
 
 @dataclass(frozen=True)
@@ -223,17 +224,20 @@ class _Worker:
                     self.in_flight -= 1
                 if record is None:  # stopped before the request was final: nothing to record
                     return
+                record, turns = record
                 tokens, cost = record.tokens, record.cost_usd
-            else:  # its tokens and cost were counted when it was asked
-                record = self.graded_record(task, stored_completion(stored), stored.attempts, stored.started_at)
-                tokens, cost = 0, 0.0
+            else:  # its tokens and cost were counted when it was asked; its turns stay as stored
+                record = self.graded_record(task, stored_completion(stored), stored.attempts, stored.started_at,
+                                            episode_fields=track_fields(stored))
+                tokens, cost, turns = 0, 0.0, None
                 self.regraded += 1
-            self.store.put_record(record)
+            self.store.put_record(record, turns)
             self.tally.add(record.status, record.correct, tokens, cost, record.code, record.message)
             self.progress.update()
 
-    async def attempt(self, task: Task) -> RunRecord | None:
-        """Call the model with retries; the finished record (graded or api_error), or None if stopped first."""
+    async def attempt(self, task: Task) -> tuple[RunRecord, list | None] | None:
+        """Call the model with retries; the finished record (graded or api_error) and its episode's turns,
+        or None if stopped first."""
         started_at = time.time()
         request = Request(task.prompt, task.instance, task.sample)
         policy = self.settings.retry
@@ -241,7 +245,8 @@ class _Worker:
         while True:
             attempt += 1
             try:
-                completion = await self.adapter.complete(request)
+                episode = await self.settings.track.run(self.adapter, request) if self.settings.track else None
+                completion = episode.final if episode else await self.adapter.complete(request)
             except asyncio.CancelledError:
                 raise
             except Interrupted:
@@ -250,17 +255,21 @@ class _Worker:
                 failure = classify(error)
                 if failure.kind in RUN_WIDE:
                     self.halt(f"{failure.kind}: {self.redactor.text(failure.message)}")
-                    return self.failed_record(task, failure, attempt, started_at)
+                    return self.failed_record(task, failure, attempt, started_at), None
                 gone = self.settings.health_check() if self.settings.health_check and failure.retryable else None
                 if gone:
                     self.halt(gone)
-                    return self.failed_record(task, failure, attempt, started_at)
+                    return self.failed_record(task, failure, attempt, started_at), None
                 if failure.retryable and attempt < policy.max_attempts:
                     if await self.wait_unless_stopped(policy.delay(attempt, failure, self.jitter)):
                         return None
                     continue
-                return self.failed_record(task, failure, attempt, started_at)
-            return self.graded_record(task, completion, attempt, started_at)
+                return self.failed_record(task, failure, attempt, started_at), None
+            if episode is None:
+                return self.graded_record(task, completion, attempt, started_at), None
+            record = self.graded_record(task, completion, attempt, started_at, episode.grading_prompt,
+                                        episode.record_fields(self.settings.track.name))
+            return record, episode.turn_records(self.run_id, task.instance.id, task.sample, self.redactor.text)
 
     async def wait_unless_stopped(self, seconds: float) -> bool:
         """Sleep ``seconds``; True if the run was stopped meanwhile."""
@@ -282,9 +291,15 @@ class _Worker:
                          code=failure.kind, message=(self.redactor.text(failure.message) or "")[:2000],
                          cost_usd=None, cost_source=MISSING)
 
-    def graded_record(self, task: Task, completion: Completion, attempts: int, started_at: float | None) -> RunRecord:
+    def graded_record(self, task: Task, completion: Completion, attempts: int, started_at: float | None,
+                      prompt: str | None = None, episode_fields: dict[str, Any] | None = None) -> RunRecord:
+        """The graded record of a reply to ``prompt`` (default: the task's; an episode's final reply answers more).
+
+        ``episode_fields`` are the track fields of an episode (default: those of one plain reply); the
+        answer is solved at the episode's last reply or not at all, since an episode ends once solved.
+        """
         outcome = grade_reply(task.instance, completion.text, completion.reasoning, completion.finish_reason,
-                              task.prompt)
+                              prompt or task.prompt)
         clean = self.redactor.text
         return RunRecord(**self.base_fields(task, attempts, started_at), status=outcome.status,
                          correct=outcome.correct, code=outcome.code, message=clean(outcome.message),
@@ -293,7 +308,23 @@ class _Worker:
                          objective=outcome.objective, prompt_tokens=completion.prompt_tokens,
                          completion_tokens=completion.completion_tokens, reasoning_tokens=completion.reasoning_tokens,
                          latency_s=round(completion.latency, 6), cost_usd=completion.cost,
-                         cost_source=completion.cost_source)
+                         cost_source=completion.cost_source,
+                         **solved(episode_fields or PLAIN_FIELDS, outcome.correct))
+
+
+PLAIN_FIELDS = {"track": "plain", "turns": 1, "tool_calls": 0}
+EPISODE_FIELDS = ("track", "turns", "tool_calls", "tool_cpu_s", "tool_wall_s")
+
+
+def solved(fields: dict[str, Any], correct: int | None) -> dict[str, Any]:
+    return {**fields, "solved_turn": fields["turns"] if correct else None}
+
+
+def track_fields(record: RunRecord) -> dict[str, Any] | None:
+    """The episode fields of a stored record, kept when its reply is graded again (None: a plain record)."""
+    if record.track in (None, "plain"):
+        return None
+    return {name: getattr(record, name) for name in EPISODE_FIELDS}
 
 
 def stored_completion(record: RunRecord) -> Completion:

@@ -6,6 +6,8 @@ Tables
     prompts    prompt texts by hash (shared by the records that used them)
     records    one row per (run, instance, sample): the raw response, reasoning, parsed answer, verdict,
                tokens, latency, cost and status
+    turns      the messages of multi-turn episodes (code and feedback tracks), written in the same
+               transaction as their record (:class:`npsolver.records.TurnRecord`)
 
 A record is written in one transaction, only once it is final, keyed by (run_id, instance_id,
 sample): killing the process at any moment loses no finished record and duplicates none, and a rerun
@@ -21,10 +23,12 @@ import json
 import sqlite3
 import time
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from npsolver.records import RECORD_COLUMNS, TEXT_COLUMNS, RunRecord, Status, records_table_sql
+from npsolver.records import (LATER_COLUMNS, RECORD_COLUMNS, TEXT_COLUMNS, TURN_COLUMNS, RunRecord, Status, TurnRecord,
+                              records_table_sql, turns_table_sql)
 
 SCHEMA_VERSION = 1
 GRADED, PARSE_ERROR, TRUNCATED, REFUSAL, API_ERROR, VERIFIER_ERROR = (
@@ -57,6 +61,7 @@ CREATE TABLE IF NOT EXISTS instances (
 CREATE TABLE IF NOT EXISTS prompts (prompt_hash TEXT PRIMARY KEY, prompt_text TEXT NOT NULL);
 {records_table_sql()}
 CREATE INDEX IF NOT EXISTS records_by_model ON records (model, problem, level);
+{turns_table_sql()}
 """
 
 
@@ -72,6 +77,10 @@ class Store:
                              "wrote with --store") from None
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA busy_timeout=10000")
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(records)")}
+        # an older store lacks the later columns: they read as NULL
+        self._select = ", ".join(c if c in present else f"NULL AS {c}" for c in RECORD_COLUMNS)
+        self._has_turns = bool(self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'turns'").fetchone())
 
     def _open_readonly(self) -> sqlite3.Connection:
         if not self.path.is_file():
@@ -103,6 +112,11 @@ class Store:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
         db.executescript(_SCHEMA)
+        present = {row[1] for row in db.execute("PRAGMA table_info(records)")}
+        sql_types = {name: sql for name, sql in _later_column_types()}
+        for name in LATER_COLUMNS:
+            if name not in present:  # a store written before the column existed
+                db.execute(f"ALTER TABLE records ADD COLUMN {name} {sql_types[name]}")
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         return db
 
@@ -154,9 +168,25 @@ class Store:
     def put_prompt(self, prompt_hash: str, text: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO prompts VALUES (?, ?)", (prompt_hash, text))
 
-    def put_record(self, record: RunRecord | Mapping[str, Any]) -> None:
-        """Write one finished record atomically (replacing an earlier failed attempt of the same key)."""
-        self.put_records([record])
+    def put_record(self, record: RunRecord | Mapping[str, Any], turns: Iterable[TurnRecord] | None = None) -> None:
+        """Write one finished record atomically (replacing an earlier attempt of the same key).
+
+        ``turns`` (an episode's messages) replace the key's stored turns in the same transaction;
+        None leaves them as they are (a stored reply graded again).
+        """
+        record = as_record(record)
+        row = record.to_row()
+        placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
+        with self.transaction() as db:
+            db.execute(f"INSERT OR REPLACE INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})",
+                       [row[c] for c in RECORD_COLUMNS])
+            if turns is None:
+                return
+            turn_rows = [turn.to_row() for turn in turns]
+            db.execute("DELETE FROM turns WHERE run_id = ? AND instance_id = ? AND sample = ?",
+                       (record.run_id, record.instance_id, record.sample))
+            db.executemany(f"INSERT INTO turns ({', '.join(TURN_COLUMNS)}) VALUES ({_marks(TURN_COLUMNS)})",
+                           [[turn[c] for c in TURN_COLUMNS] for turn in turn_rows])
 
     def put_records(self, records: Iterable[RunRecord | Mapping[str, Any]]) -> None:
         """Write records in one transaction: all of them or, if one is bad, none."""
@@ -176,7 +206,7 @@ class Store:
 
     def records_with_status(self, run_id: str, status: str) -> dict[tuple[str, int], RunRecord]:
         """The records of ``run_id`` with ``status``, by (instance_id, sample)."""
-        rows = self.db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE run_id = ? AND status = ?",
+        rows = self.db.execute(f"SELECT {self._select} FROM records WHERE run_id = ? AND status = ?",
                                (run_id, str(status)))
         return {(row["instance_id"], row["sample"]): RunRecord.from_row(row) for row in rows}
 
@@ -187,13 +217,13 @@ class Store:
 
     def records_with_code(self, run_id: str, code: str) -> dict[tuple[str, int], RunRecord]:
         """The graded records of ``run_id`` whose verdict code is ``code``, by (instance_id, sample)."""
-        rows = self.db.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE run_id = ? AND status = ? "
+        rows = self.db.execute(f"SELECT {self._select} FROM records WHERE run_id = ? AND status = ? "
                                "AND code = ?", (run_id, GRADED.value, code))
         return {(row["instance_id"], row["sample"]): RunRecord.from_row(row) for row in rows}
 
     def run_records(self, run_id: str | None = None) -> Iterator[RunRecord]:
         """Every record (of one run, if given) as a typed :class:`RunRecord`, streamed."""
-        query = f"SELECT {', '.join(RECORD_COLUMNS)} FROM records"
+        query = f"SELECT {self._select} FROM records"
         rows = self.db.execute(query + " WHERE run_id = ?", (run_id,)) if run_id else self.db.execute(query)
         return (RunRecord.from_row(row) for row in rows)
 
@@ -208,9 +238,19 @@ class Store:
 
     def records(self, run_id: str | None = None, with_text: bool = True) -> list[dict[str, Any]]:
         """All records (of one run, if given) as dicts; ``with_text=False`` skips the large text columns."""
-        columns = RECORD_COLUMNS if with_text else tuple(c for c in RECORD_COLUMNS if c not in TEXT_COLUMNS)
-        query = f"SELECT {', '.join(columns)} FROM records"
+        selected = [part for part in self._select.split(", ") if with_text or part not in TEXT_COLUMNS]
+        query = f"SELECT {', '.join(selected)} FROM records"
         rows = self.db.execute(query + " WHERE run_id = ?", (run_id,)) if run_id else self.db.execute(query)
+        return [dict(row) for row in rows]
+
+    def turns(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        """Every stored turn (of one run, if given), in episode order."""
+        if not self._has_turns:
+            return []
+        query = f"SELECT {', '.join(TURN_COLUMNS)} FROM turns"
+        order = " ORDER BY run_id, instance_id, sample, step"
+        rows = self.db.execute(query + " WHERE run_id = ?" + order, (run_id,)) if run_id else \
+            self.db.execute(query + order)
         return [dict(row) for row in rows]
 
     def instances(self) -> dict[str, dict[str, Any]]:
@@ -236,15 +276,29 @@ def _marks(values: tuple) -> str:
     return ", ".join("?" for _ in values)
 
 
+def _later_column_types() -> list[tuple[str, str]]:
+    return [(f.name, f.metadata["sql"]) for f in fields(RunRecord) if f.name in LATER_COLUMNS]
+
+
+def board_model(model: str, track: str | None) -> str:
+    """How a model is named on boards and in routing data: ``MODEL [code]`` off the plain track."""
+    return model if track in (None, "plain") else f"{model} [{track}]"
+
+
 def read_stores(paths: Iterable[str | Path], with_text: bool = True) -> tuple[list[dict], list[dict], dict]:
-    """Records, runs and instances merged from several stores (several submitters); each row names its store."""
+    """Records, runs and instances merged from several stores (several submitters); each row names its store.
+
+    A run on the code or feedback track is a model of its own here (:func:`board_model`).
+    """
     records, runs, instances = [], [], {}
     for path in paths:
         with Store(path, readonly=True) as store:
             for run in store.runs():
-                runs.append({**run, "store": str(path)})
+                runs.append({**run, "model": board_model(run["model"], run["config"].get("track")),
+                             "store": str(path)})
             for record in store.records(with_text=with_text):
-                records.append({**record, "store": str(path)})
+                records.append({**record, "model": board_model(record["model"], record["track"]),
+                                "store": str(path)})
             instances.update(store.instances())
     return records, runs, instances
 

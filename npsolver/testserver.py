@@ -5,16 +5,24 @@ binds 127.0.0.1 only and prints ``READY <port>`` on stdout once it listens.
 
 The script maps a prompt's hash (:func:`npsolver.plan.prompt_hash` of the user message) to the list
 of replies the server gives to successive requests with that prompt; prompts not in the script get
-the ``default`` reply. A reply is a JSON object with any of:
+the ``default`` reply. Multi-turn conversations (the code and feedback tracks) are scripted under
+``by_conversation``: the hash of the conversation's first user message maps to the replies for its
+first, second, ... assistant turn (the turn is the number of assistant messages already sent, so a
+conversation gets the same replies however requests interleave). A reply is a JSON object with any of:
 
 ``status`` (200), ``content``, ``reasoning_content``, ``finish_reason`` ("stop"), ``delay`` (seconds
 before answering), ``headers`` (e.g. ``{"Retry-After": "1"}``), ``usage`` (token counts),
 ``raw`` (a body sent as is, e.g. broken JSON), ``echo_auth`` (an error message that quotes the
 request's Authorization header, as some providers do: the runner must redact it), ``echo_auth_reply``
-(a normal reply whose content quotes that header), and ``echo`` (the content is the prompt itself,
-``"full"``, or its second half, ``"tail"``, as small models often do).
+(a normal reply whose content quotes that header), ``echo`` (the content is the prompt itself,
+``"full"``, or its second half, ``"tail"``, as small models often do), ``echo_last`` (the content is
+the last message's text: a model that copies its program's output into its answer), and ``tool_calls`` (a list of
+``{"name", "arguments", "id"}``; arguments given as an object are sent as its JSON text, a string as
+is; the finish reason becomes ``tool_calls``).
 
-The log gets one JSON line per request: the prompt hash, the reply index, the status, the time.
+The log gets one JSON line per request: the prompt hash, the reply index, the status, the time, and
+for conversations the first prompt's hash, the turn, the tools offered, ``tool_choice`` and the
+role and text of the last message (what the model was last told).
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ class Script:
 
     def __init__(self, script: dict[str, Any], log_path: str | None = None):
         self.by_prompt = {key: list(replies) for key, replies in script.get("by_prompt", {}).items()}
+        self.by_conversation = {key: list(replies) for key, replies in script.get("by_conversation", {}).items()}
         self.default = script.get("default", DEFAULT_REPLY)
         self.served: dict[str, int] = {}
         self.lock = threading.Lock()
@@ -49,6 +58,10 @@ class Script:
             replies = self.by_prompt.get(digest)
             reply = replies[min(index, len(replies) - 1)] if replies else self.default
             return reply, index
+
+    def conversation_reply(self, first: str, turn: int) -> dict[str, Any] | None:
+        replies = self.by_conversation.get(first)
+        return replies[min(turn, len(replies) - 1)] if replies else None
 
     def record(self, entry: dict[str, Any]) -> None:
         if self.log:
@@ -66,9 +79,19 @@ def completion_body(reply: dict[str, Any], model: str) -> dict[str, Any]:
     message = {"role": "assistant", "content": reply.get("content", "")}
     if reply.get("reasoning_content") is not None:
         message["reasoning_content"] = reply["reasoning_content"]
+    finish_reason = reply.get("finish_reason", "stop")
+    if reply.get("tool_calls"):
+        message["tool_calls"] = [tool_call(call, number) for number, call in enumerate(reply["tool_calls"])]
+        finish_reason = reply.get("finish_reason", "tool_calls")
     return {"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()), "model": model,
-            "choices": [{"index": 0, "message": message, "finish_reason": reply.get("finish_reason", "stop")}],
-            "usage": usage}
+            "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}], "usage": usage}
+
+
+def tool_call(call: dict[str, Any], number: int) -> dict[str, Any]:
+    arguments = call.get("arguments", {})
+    return {"id": call.get("id", f"call_{number}"), "type": "function",
+            "function": {"name": call.get("name", "python"),
+                         "arguments": arguments if isinstance(arguments, str) else json.dumps(arguments)}}
 
 
 def make_handler(script: Script):
@@ -91,12 +114,24 @@ def make_handler(script: Script):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             request = json.loads(self.rfile.read(length) or b"{}")
-            prompt = next((m.get("content", "") for m in reversed(request.get("messages", []))
-                           if m.get("role") == "user"), "")
+            messages = request.get("messages", [])
+            prompt = next((m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), "")
             digest = prompt_hash(prompt if isinstance(prompt, str) else json.dumps(prompt))
-            reply, index = script.next_reply(digest)
+            first = next((m.get("content") or "" for m in messages if m.get("role") == "user"), "")
+            first_digest = prompt_hash(first if isinstance(first, str) else json.dumps(first))
+            turn = sum(1 for m in messages if m.get("role") == "assistant")
+            reply = script.conversation_reply(first_digest, turn)
+            if reply is None:
+                reply, index = script.next_reply(digest)
+            else:
+                index = turn
             script.record({"prompt_hash": digest, "index": index, "status": reply.get("status", 200),
-                           "max_tokens": request.get("max_tokens"), "time": time.time()})
+                           "max_tokens": request.get("max_tokens"), "time": time.time(),
+                           "conversation": first_digest, "turn": turn, "messages": len(messages),
+                           "tools": [t.get("function", {}).get("name") for t in request.get("tools") or []],
+                           "tool_choice": request.get("tool_choice"),
+                           "last_role": messages[-1].get("role") if messages else None,
+                           "last_content": messages[-1].get("content") if messages else None})
             if reply.get("delay"):
                 time.sleep(reply["delay"])
             status = reply.get("status", 200)
@@ -107,6 +142,9 @@ def make_handler(script: Script):
                 text = prompt if isinstance(prompt, str) else json.dumps(prompt)
                 content = text if reply["echo"] == "full" else text[len(text) // 2:]
                 body = completion_body({**reply, "content": content}, request.get("model", "scripted"))
+            elif reply.get("echo_last"):
+                last = messages[-1].get("content") if messages else ""
+                body = completion_body({**reply, "content": last or ""}, request.get("model", "scripted"))
             elif reply.get("echo_auth_reply"):
                 content = f"{reply['echo_auth_reply']} {self.headers.get('Authorization', '')}"
                 body = completion_body({**reply, "content": content}, request.get("model", "scripted"))
