@@ -122,7 +122,9 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
         yes_seconds.append(result.effort.seconds if result.effort else time_limit)
         yes_unknown += result.status == "unknown"
     no_seconds = [i.meta["effort"]["seconds"] for i in no]
-    split = separation([features(problem_id, i.data) for i in yes], [features(problem_id, i.data) for i in no])
+    split = None
+    if len(yes) >= 2 and len(no) >= 2:  # a level without no-instances has nothing to tell apart
+        split = separation([features(problem_id, i.data) for i in yes], [features(problem_id, i.data) for i in no])
     return {
         "problem": problem_id, "level": level, "params": problem.level_params(level), "yes": len(yes),
         "distinct": len({i.id for i in mixed}) == len(mixed), "solved": solved, "portfolio": any_solved,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import signal
 from typing import Any, Callable
 
 import npgym
@@ -57,10 +58,27 @@ def attacks(problem_id: str) -> dict[str, Attack]:
     return {"heuristic": lambda data, deadline, rng: problem.heuristic(data, rng), **FAMILY[problem_id]}
 
 
+class _OutOfTime(Exception):
+    pass
+
+
+def _interrupt(signum, frame):
+    raise _OutOfTime
+
+
 def run_attack(attack: Attack, instance: npgym.Instance, seconds: float, seed: int) -> bool:
-    """Whether ``attack`` finds an accepted answer to ``instance`` within ``seconds`` (errors count as misses)."""
+    """Whether ``attack`` finds an accepted answer to ``instance`` within ``seconds`` of CPU time.
+
+    Attacks poll their deadline; a CPU-time alarm at twice the budget stops those that do not (the
+    problems' textbook heuristics have no budget of their own), and counts them as misses, as it does errors.
+    """
+    previous = signal.signal(signal.SIGPROF, _interrupt)
+    signal.setitimer(signal.ITIMER_PROF, 2 * seconds)
     try:
         answer = attack(instance.data, Deadline(seconds), random.Random(seed))
-    except RecursionError:
+    except (RecursionError, _OutOfTime):
         return False
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
     return answer is not None and npgym.verify(instance, {"solution": answer}).ok
