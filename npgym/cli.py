@@ -43,6 +43,10 @@ def add_commands(subparsers) -> None:
     gen.add_argument("--with-key", action="store_true", help="write the answer key into the test set itself")
     gen.add_argument("--key-out", help="write the answer key (seed, index, label, certificate, optimum, solver "
                                         "effort) to this file")
+    gen.add_argument("--backend", choices=("local", "ray"), default="local",
+                     help="where instances and their proofs are made: this process (default) or a Ray cluster "
+                          "(needs the ray extra; the files are byte-identical)")
+    gen.add_argument("--address", help="the Ray cluster to join (default: start a local one on 127.0.0.1)")
     gen.add_argument("--allow-fewer", action="store_true",
                      help="where a level has fewer distinct instances than --count, write those and warn "
                           "(default: stop with an error)")
@@ -79,8 +83,15 @@ def cmd_generate(args) -> int:
     started = time.perf_counter()
     solver_seconds = []
     seed = args.seed if args.seed is not None else secrets.randbelow(2 ** 63)
-    instances = generate_testset(args.problems, args.levels, seed, args.count, args.no_fraction,
-                                 args.tight, args.time_limit, allow_fewer=args.allow_fewer)
+    if args.backend == "ray":
+        from npgym.distributed import generate_testset_on_ray
+
+        instances = generate_testset_on_ray(args.problems, args.levels, seed, args.count, args.no_fraction,
+                                            args.tight, args.time_limit, allow_fewer=args.allow_fewer,
+                                            address=args.address)
+    else:
+        instances = generate_testset(args.problems, args.levels, seed, args.count, args.no_fraction,
+                                     args.tight, args.time_limit, allow_fewer=args.allow_fewer)
 
     def tracked():
         for instance in instances:

@@ -28,6 +28,14 @@ PUBLIC_FIELDS = ("canary", "id", "problem", "version", "level", "params", "data"
 KEY_FIELDS = ("seed", "index", "label", "certificate", "optimum", "meta")
 
 
+def without_timing(meta: dict[str, Any]) -> dict[str, Any]:
+    """``meta`` without the solver's wall seconds, which differ from machine to machine."""
+    effort = meta.get("effort")
+    if not isinstance(effort, dict) or "seconds" not in effort:
+        return meta
+    return {**meta, "effort": {name: value for name, value in effort.items() if name != "seconds"}}
+
+
 @dataclass(frozen=True)
 class Instance:
     """One generated instance (see the module docstring)."""
@@ -69,9 +77,13 @@ class Instance:
         return record
 
     def key_record(self) -> dict[str, Any]:
-        """The answer key of this instance (without its id)."""
+        """The answer key of this instance (without its id).
+
+        It holds only what follows from the instance's arguments: the solver's work counters, not its
+        seconds, so two machines (or a Ray cluster and one process) write byte-identical key files.
+        """
         return {"seed": self.seed, "index": self.index, "label": self.label, "certificate": self.certificate,
-                "optimum": self.optimum, "meta": self.meta}
+                "optimum": self.optimum, "meta": without_timing(self.meta)}
 
     @classmethod
     def from_record(cls, record: dict[str, Any], key: dict[str, Any] | None = None) -> "Instance":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from npgym.canonical import derive_rng
 from npgym.cards import ParamError
@@ -56,31 +56,45 @@ class ShortfallError(RuntimeError):
     """A level cannot give the requested number of distinct instances."""
 
 
+SlotMaker = Callable[[str, int, int, int, str, bool, float], Instance]
+
+
 def generate_testset(problems: Iterable[str], levels: Iterable[int], seed: int, count: int,
                      no_fraction: float = 0.0, tight: bool = False,
-                     time_limit: float = DEFAULT_TIME_LIMIT, allow_fewer: bool = False) -> Iterator[Instance]:
+                     time_limit: float = DEFAULT_TIME_LIMIT, allow_fewer: bool = False,
+                     make_slot: SlotMaker | None = None) -> Iterator[Instance]:
     """``count`` distinct instances for every (problem, level), a ``no_fraction`` share proved unsatisfiable.
 
     With ``tight``, or whenever there are no-instances, the bound of every yes-instance of a problem with a
     bound is its proved optimum (where the solver proves it within ``time_limit``, else the planted bound
-    and a :class:`PlantedBoundWarning`).
+    and a :class:`PlantedBoundWarning`). ``make_slot(problem, level, seed, index, label, tight, time_limit)``
+    makes one slot's instance (default :func:`make_instance`); another backend may make them elsewhere and in
+    parallel (:mod:`npgym.distributed`), as long as it returns what :func:`make_instance` would.
     """
     levels = list(levels)
     for problem_id in problems:
         for level in levels:
-            yield from _distinct_level(problem_id, level, seed, count, no_fraction, tight, time_limit, allow_fewer)
+            yield from _distinct_level(problem_id, level, seed, count, no_fraction, tight, time_limit, allow_fewer,
+                                       make_slot or make_instance)
 
 
-def _distinct_level(problem_id: str, level: int, seed: int, count: int, no_fraction: float, tight: bool,
-                    time_limit: float, allow_fewer: bool) -> Iterator[Instance]:
-    """One level's instances; a slot whose instance repeats an earlier one is filled from a fresh index."""
-    seen: set[str] = set()
-    fresh = count  # indices 0..count-1 are the planned slots, fresh ones come after them
+def level_slots(problem_id: str, level: int, seed: int, count: int, no_fraction: float,
+                tight: bool) -> tuple[bool, list[tuple[int, str]]]:
+    """Whether a level's yes-instances are tightened, and its planned (index, label) slots."""
     # with no-instances at their proved optimum (moved one step), yes-instances sit at theirs too, so the bound
     # itself says nothing about the label
     tight = tight or (no_fraction > 0 and get_problem(problem_id).bound_key is not None)
-    for index, label in enumerate(plan_labels(problem_id, level, seed, count, no_fraction)):
-        instance = _instance(problem_id, level, seed, index, label, tight, time_limit)
+    return tight, list(enumerate(plan_labels(problem_id, level, seed, count, no_fraction)))
+
+
+def _distinct_level(problem_id: str, level: int, seed: int, count: int, no_fraction: float, tight: bool,
+                    time_limit: float, allow_fewer: bool, make_slot: SlotMaker) -> Iterator[Instance]:
+    """One level's instances; a slot whose instance repeats an earlier one is filled from a fresh index."""
+    seen: set[str] = set()
+    fresh = count  # indices 0..count-1 are the planned slots, fresh ones come after them
+    tight, slots = level_slots(problem_id, level, seed, count, no_fraction, tight)
+    for index, label in slots:
+        instance = make_slot(problem_id, level, seed, index, label, tight, time_limit)
         repeats = 0
         while instance.id in seen:
             repeats += 1
@@ -92,14 +106,14 @@ def _distinct_level(problem_id: str, level: int, seed: int, count: int, no_fract
                     raise ShortfallError(message + " or allow fewer (--allow-fewer)")
                 warnings.warn(message, ShortfallWarning, stacklevel=3)
                 return
-            instance = _instance(problem_id, level, seed, fresh, label, tight, time_limit)
+            instance = make_slot(problem_id, level, seed, fresh, label, tight, time_limit)
             fresh += 1
         seen.add(instance.id)
         yield instance
 
 
-def _instance(problem_id: str, level: int, seed: int, index: int, label: str, tight: bool,
-              time_limit: float) -> Instance:
+def make_instance(problem_id: str, level: int, seed: int, index: int, label: str, tight: bool,
+                  time_limit: float) -> Instance:
     """The instance of one slot; a no-instance that cannot be made falls back to a yes-instance with a warning."""
     if label == NO:
         try:

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from npgym.distributed import connect
 from npsolver.adapters import Sampling, make_adapter
 from npsolver.errors import RetryPolicy
 from npsolver.plan import Task
@@ -40,21 +41,6 @@ class AdapterSpec:
 
     def build(self):
         return make_adapter(self.model, Sampling(**self.sampling), self.api_base, self.api_key_env, self.timeout)
-
-
-def connect(address: str | None, num_cpus: int | None = None):
-    """Join the cluster at ``address``, or start a local one on loopback; returns the ray module."""
-    try:
-        import ray
-    except ModuleNotFoundError:
-        raise ValueError('--backend ray needs Ray: pip install -e ".[ray]"') from None
-    if not ray.is_initialized():
-        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
-        if address:
-            ray.init(address=address, **options)
-        else:
-            ray.init(num_cpus=num_cpus, _node_ip_address="127.0.0.1", **options)
-    return ray
 
 
 def run_chunk(spec: AdapterSpec, run_id: str, tasks: Sequence[Task], concurrency: int, max_attempts: int,
