@@ -120,7 +120,9 @@ def _no_candidate(problem: Problem, rng, params: dict[str, Any], time_limit: flo
     data = problem.plant(rng, params).data
     result = problem.solve(data, time_limit)
     if result.optimum is None:
-        return None, (result if result.status == UNKNOWN else None)
+        # unknown, or a packing found whose optimum was not proved: either way the solver left it unsettled
+        # (counted, so a level whose optima are out of reach gives up after UNSETTLED_LIMIT tries, not 64)
+        return None, (replace(result, status=UNKNOWN) if result.status in (UNKNOWN, SAT) else None)
     step = -1 if problem.objective == "min" else 1
     moved = {**data, problem.bound_key: result.optimum + step}
     if moved[problem.bound_key] < 1 or problem.counting_refutes(moved):
