@@ -81,3 +81,17 @@ def test_detector_shares_on_a_store(store_path):
     wrong = analysis.reasoning_errors[analysis.reasoning_errors["outcome"] == "wrong"]
     assert wrong["false_arithmetic"].gt(0).all()  # every synthetic wrong answer states 4 + 4 = 9
     assert analysis.aha["total_aha"].sum() > 0 and "await" not in set(analysis.aha_markers["marker"])
+
+
+def test_the_marker_pattern_is_the_same_in_every_process():
+    """It salts the findings cache: a pattern that followed set order (string hashing) would miss it every run."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from npeval import markers; print(markers.marker_pattern(markers.DEFAULT_MARKERS).pattern)"
+    patterns = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+                for seed in ("1", "2", "3")}
+    assert len(patterns) == 1
+    assert markers.marker_pattern(reversed(markers.DEFAULT_MARKERS)).pattern == patterns.pop().strip()
