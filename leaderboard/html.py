@@ -55,8 +55,8 @@ def page(title: str, body: str, depth: int = 0, current: str = "") -> str:
 
 
 def figure(path: str, caption: str) -> str:
-    svg = path[:-4] + ".svg"
-    return (f'<figure><a href="{escape(svg)}"><img src="{escape(path)}" alt="{escape(caption)}" loading="lazy"></a>'
+    """A figure that opens at full size when clicked."""
+    return (f'<figure><a href="{escape(path)}"><img src="{escape(path)}" alt="{escape(caption)}" loading="lazy"></a>'
             f"<figcaption>{escape(caption)}</figcaption></figure>")
 
 

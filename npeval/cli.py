@@ -29,6 +29,8 @@ def add_commands(subparsers) -> None:
                         help="also classify wrong answers' reasoning with this LiteLLM model (needs the api extra)")
     parser.add_argument("--judge-limit", type=int, default=50, metavar="N",
                         help="judge at most N new wrong answers (50)")
+    parser.add_argument("--svg", action="store_true",
+                        help="also write every figure as SVG (each format is one more drawing of every figure)")
     parser.set_defaults(handler=run_report)
 
 
@@ -52,7 +54,7 @@ def run_report(args: argparse.Namespace) -> int:
         judged = judge.judge_wrong_answers(analysis.board, args.judge, out / "judgements.sqlite",
                                            limit=args.judge_limit)
         analysis.judgements = judge.judgement_shares(analysis.board, judged)
-    files = write_report(analysis, out)
+    files = write_report(analysis, out, svg=args.svg)
     print(f"report: {files.summary} ({len(files.tables)} tables, {len(files.plots.paths)} figures, "
           f"{len(files.plots.omitted)} left out as empty)")
     return 0

@@ -16,7 +16,7 @@ Expected answers
     is ``partial``; with none, ``missing``. Cells are never dropped: every model gets a row for every
     (problem, level) on the board.
 Text
-    The board holds no reply text and no instance data: :meth:`Board.texts` streams the text
+    The board holds no reply text and no instance data: :meth:`Board.text_blocks` streams the text
     columns of the attempts from the stores in chunks, and :meth:`Board.instance_data` reads the
     instances' data, only for the steps that need them (markers, detectors, the judge).
 """
@@ -79,14 +79,28 @@ class Board:
 
     @property
     def attempts(self) -> pd.DataFrame:
-        """Records that count in accuracy's denominator (final statuses, with a known level)."""
-        return self.records[self.records["is_attempt"] & self.records["level"].notna()]
+        """Records that count in accuracy's denominator (final statuses, with a known level).
+
+        :func:`load_board` puts them first, so this is a slice of :attr:`records`, not a copy.
+        """
+        counted = self.records["is_attempt"].to_numpy(dtype=bool) & self.records["level"].notna().to_numpy()
+        leading = int(counted.sum())
+        if counted[:leading].all():
+            return self.records.iloc[:leading]
+        return self.records[counted]
 
     def texts(self, rows: pd.DataFrame, columns: Iterable[str] = TEXT_COLUMNS) -> Iterator[pd.DataFrame]:
-        """The text ``columns`` of the board ``rows`` (a slice of :attr:`records`), streamed in blocks.
+        """The text ``columns`` of the board ``rows`` (a slice of :attr:`records`), streamed in blocks, each
+        indexed like ``rows`` (see :meth:`text_blocks`)."""
+        for positions, table in self.text_blocks(rows, columns):
+            yield table.to_pandas().set_axis(rows.index[positions])
 
-        Each store is scanned once in record order; each block is indexed like ``rows``. A record
-        rewritten in its store since the board was loaded has no text (NULL), as a reply without text.
+    def text_blocks(self, rows: pd.DataFrame, columns: Iterable[str] = TEXT_COLUMNS):
+        """The text ``columns`` of the board ``rows`` as (positions in ``rows``, an Arrow table of those rows'
+        columns) blocks of about :data:`_TEXT_BLOCK` records.
+
+        Each store is scanned once in record order. A record rewritten in its store since the board was
+        loaded has no text (NULL), as a reply without text.
         """
         columns = list(columns)
         unknown = set(columns) - set(TEXT_COLUMNS)
@@ -94,17 +108,25 @@ class Board:
             raise ValueError(f"unknown text columns {sorted(unknown)}; choose from {TEXT_COLUMNS}")
         import pyarrow as pa
 
-        for store, picked in rows.groupby("store", sort=False):
-            wanted = pd.Series(picked.index, index=picked["rowid"].to_numpy())
-            batches, size = [], 0
+        stores = rows["store"].to_numpy()
+        for store in pd.unique(stores):
+            mine = np.flatnonzero(stores == store)
+            rowids = rows["rowid"].to_numpy(dtype=np.int64)[mine]
+            position = np.full(int(rowids.max()) + 2, -1, dtype=np.int64)  # rowid -> position in rows
+            position[rowids] = mine
+            found, batches, size = [], [], 0
             for batch in _scan(store, {"rowid": "0", **{name: "''" for name in columns}}, final=True):
-                batches.append(batch)
-                size += batch.num_rows
+                ids = np.minimum(batch.column(0).to_numpy(zero_copy_only=False), len(position) - 1)
+                at = position[ids]
+                wanted = at >= 0
+                found.append(at[wanted])
+                batches.append(batch.filter(pa.array(wanted)).drop_columns(["rowid"]))
+                size += int(wanted.sum())
                 if size >= _TEXT_BLOCK:
-                    yield from _wanted(pa.Table.from_batches(batches), wanted)
-                    batches, size = [], 0
-            if batches:
-                yield from _wanted(pa.Table.from_batches(batches), wanted)
+                    yield np.concatenate(found), pa.Table.from_batches(batches)
+                    found, batches, size = [], [], 0
+            if size:
+                yield np.concatenate(found), pa.Table.from_batches(batches)
 
     def first_instance(self, problem: str) -> dict | None:
         """The stored record of ``problem``'s first instance: lowest level, yes before no, then seed and index."""
@@ -143,9 +165,17 @@ def load_board(paths: Iterable[str | Path]) -> Board:
     if records.empty:
         raise ValueError(f"the stores {', '.join(paths)} hold no records yet; run `nppc run` first")
     notes: list[str] = []
-    records = _join_instances(records, facts, notes)
+    records = _attempts_first(_join_instances(records, facts, notes))
     cells = _coverage(records, facts, runs)
     return Board(records, runs, facts, cells, tuple(paths), notes)
+
+
+def _attempts_first(records: pd.DataFrame) -> pd.DataFrame:
+    """The records with :attr:`Board.attempts` first, each part in store and record order."""
+    counted = records["is_attempt"].to_numpy(dtype=bool) & records["level"].notna().to_numpy()
+    if counted[:int(counted.sum())].all():
+        return records
+    return records.iloc[np.argsort(~counted, kind="stable")].reset_index(drop=True)
 
 
 @contextmanager
@@ -176,14 +206,6 @@ def _read(paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     records = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
     facts = pd.concat(facts, ignore_index=True).drop_duplicates("instance_id", keep="last")
     return records, pd.DataFrame(runs), facts.reset_index(drop=True)
-
-
-def _wanted(table, wanted: pd.Series) -> Iterator[pd.DataFrame]:
-    """The rows of ``table`` (with a rowid column) that ``wanted`` maps (rowid -> board index), by board index."""
-    block = table.to_pandas().set_index("rowid")
-    block = block[block.index.isin(wanted.index)]
-    if len(block):
-        yield block.set_axis(wanted.loc[block.index].to_numpy())
 
 
 def _scan(path: str, columns: dict[str, str], final: bool = False):

@@ -23,6 +23,7 @@ The text searched is the reasoning and the response together.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import operator
 import re
@@ -56,11 +57,26 @@ _FOUND_CLAIM = re.compile(
     r"(?:solution|assignment|colou?ring|cover|tour)\s+is\s+valid|this\s+works|satisfies\s+all|"
     r"all\s+(?:clauses|edges|constraints)\s+are\s+(?:satisfied|covered))\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:if|whether|unless|check|need\s+to|must|to\s+find|or)\b[^.!?\n]{0,30}$", re.IGNORECASE)
-_GIVE_UP = re.compile(
-    r"\b(?:i\s+cannot|i\s+can(?:'|no)?t|i\s+am\s+unable|i'm\s+unable|unable\s+to\s+(?:solve|find|determine|check|"
-    r"verify)|too\s+many\s+(?:combinations|possibilities|cases|options|steps|to\s+(?:check|enumerate|try))|"
-    r"too\s+(?:large|big|complex|long)\s+to|give\s+up|giving\s+up|i(?:'ll|\s+will)\s+(?:just\s+)?guess|"
-    r"best\s+guess|random\s+guess|not\s+feasible\s+to|would\s+take\s+too\s+long)\b", re.IGNORECASE)
+_GIVE_UP_PHRASES = (
+    r"i\s+cannot", r"i\s+can(?:'|no)?t", r"i\s+am\s+unable", r"i'm\s+unable",
+    r"unable\s+to\s+(?:solve|find|determine|check|verify)",
+    r"too\s+many\s+(?:combinations|possibilities|cases|options|steps|to\s+(?:check|enumerate|try))",
+    r"too\s+(?:large|big|complex|long)\s+to", r"give\s+up", r"giving\s+up", r"i(?:'ll|\s+will)\s+(?:just\s+)?guess",
+    r"best\s+guess", r"random\s+guess", r"not\s+feasible\s+to", r"would\s+take\s+too\s+long")
+
+
+def _phrases(phrases: tuple[str, ...]) -> re.Pattern:
+    """Any of ``phrases`` (each starting with a letter) as whole words, case-insensitively. A lookahead for the
+    phrases' first letters lets the search skip every other word at once: the matches are the same."""
+    assert all(phrase[0].isalpha() for phrase in phrases)
+    first = "".join(sorted({phrase[0] for phrase in phrases}))
+    return re.compile(rf"\b(?=[{first}])(?:{'|'.join(phrases)})\b", re.IGNORECASE)
+
+
+_GIVE_UP = _phrases(_GIVE_UP_PHRASES)
+_ELEMENTS = {shape: re.compile(rf"\b(?:{nouns})\s+{_LIST}", re.IGNORECASE) for shape, nouns in _NOUNS.items()}
+_DIGITS = re.compile(r"\d+")
+_RANGE = re.compile(r"\d-\d")
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 
 
@@ -92,20 +108,22 @@ def hallucinated_elements(text: str, data: dict[str, Any]) -> list[str] | None:
     n = int(data.get("n", len(data.get("distances", []))))
     low, high = (1, n) if shape == "cnf" else (0, n - 1)
     found = []
-    for match in re.finditer(rf"\b(?:{_NOUNS[shape]})\s+{_LIST}", text, re.IGNORECASE):
-        found += [f"{match.group(0).split()[0]} {v}" for v in re.findall(r"\d+", match.group(1))
+    for match in _ELEMENTS[shape].finditer(text):
+        found += [f"{match.group(0).split()[0]} {v}" for v in _DIGITS.findall(match.group(1))
                   if not low <= int(v) <= high]
     if shape == "cnf":
         found += [f"x{v}" for v in _CNF_X.findall(text) if not low <= int(v) <= high]
     if shape == "graph":
-        edges = {frozenset(edge) for edge in data["edges"]}
+        edges = None  # built only for a text that names edges
         for match in _EDGE_LIST.finditer(text):
+            edges = edges if edges is not None else {frozenset(edge) for edge in data["edges"]}
             for a, b in _PAIR.findall(match.group(1)):
                 if frozenset((int(a), int(b))) not in edges:
                     found.append(f"edge {a}-{b}")
     return found
 
 
+@functools.lru_cache(maxsize=1 << 14)  # replies repeat their sums; parsing is most of this detector's time
 def _evaluate(expression: str) -> float | None:
     def walk(node: ast.AST) -> float:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
@@ -123,12 +141,14 @@ def _evaluate(expression: str) -> float | None:
 
 
 def false_arithmetic(text: str) -> list[str]:
+    if "=" not in text:
+        return []
     found = []
     for match in _CHAIN.finditer(text):
         if _BEFORE_CHAIN.search(text[max(0, match.start() - 40):match.start()]) or \
                 _AFTER_CHAIN.match(text[match.end():match.end() + 40]):
             continue
-        if re.search(r"\d-\d", match.group(0)):
+        if _RANGE.search(match.group(0)):
             continue  # "1-3" and "0-1" are ranges and edges, not subtractions
         left, right = match.group(0).rsplit("=", 1)
         value = _evaluate(left)
@@ -143,18 +163,19 @@ def false_arithmetic(text: str) -> list[str]:
 
 
 def _claims(pattern: re.Pattern, text: str) -> list[int]:
-    return [m.start() for m in pattern.finditer(text) if not _HYPOTHETICAL.search(text[max(0, m.start() - 40):m.start()])]
+    return [m.start() for m in pattern.finditer(text)
+            if not _HYPOTHETICAL.search(text[max(0, m.start() - 40):m.start()])]
 
 
 def contradiction(text: str, answer_json: str | None) -> str:
     if not answer_json:
         return ""
+    none_at, found_at = _claims(_NONE_CLAIM, text), _claims(_FOUND_CLAIM, text)
+    if not none_at and not found_at:
+        return ""  # nothing concluded: the answer need not be read
     try:
         solution = json.loads(answer_json).get("solution")
     except (ValueError, AttributeError):
-        return ""
-    none_at, found_at = _claims(_NONE_CLAIM, text), _claims(_FOUND_CLAIM, text)
-    if not none_at and not found_at:
         return ""
     concludes_none = max(none_at, default=-1) > max(found_at, default=-1)
     if concludes_none and solution is not None:

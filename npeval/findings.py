@@ -1,11 +1,12 @@
 """What each attempt's reply text shows: its aha markers and its reasoning-error detections, in one pass.
 
-The text of the attempts is streamed from the stores (:meth:`npeval.data.Board.texts`); each record is
-fingerprinted by a 128-bit hash (computed by pandas in C) of everything its findings depend on
-(instance id, status, code, finish reason, reasoning, response, extracted answer), salted with the
-marker list and :data:`VERSION`. Findings are computed once per distinct fingerprint and kept in the
-per-record cache (:func:`npeval.cache.findings_path`), so unchanged records are never searched again.
-Bump :data:`VERSION` when a detector changes.
+The text of the attempts is streamed from the stores as Arrow blocks (:meth:`npeval.data.Board.text_blocks`).
+Findings depend on a record's content: instance id, status, code, finish reason, reasoning, response and
+extracted answer. Records of equal content are found by dictionary-encoding the columns of each block (in
+Arrow and pandas, not Python), so only one record per distinct content reaches Python; it is fingerprinted
+by a 128-bit BLAKE2b hash of its content, keyed by the marker list and :data:`VERSION`. Findings are
+computed once per fingerprint and kept in the per-record cache (:func:`npeval.cache.findings_path`), so
+unchanged records are never searched again. Bump :data:`VERSION` when a detector changes.
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ import pandas as pd
 from npeval import cache, detectors, markers
 from npeval.data import Board
 
-VERSION = 1
+VERSION = 2
 COLUMNS = ("aha", "markers", "has_text", "hallucinated", "false_arithmetic", "contradiction", "gave_up",
            "stopped_early", "examples")
 _TEXT = ("reasoning_text", "response_text", "answer_json")
-_RECORD_FIELDS = ("instance_id", "status", "code", "finish_reason", *_TEXT)
+_META = ("instance_id", "status", "code", "finish_reason")
+_RECORD_FIELDS = (*_META, *_TEXT)
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS findings (fingerprint BLOB PRIMARY KEY, aha INTEGER, markers TEXT, "
            "has_text INTEGER, hallucinated REAL, false_arithmetic INTEGER, contradiction INTEGER, gave_up INTEGER, "
            "stopped_early INTEGER, examples TEXT)")
 _LOOKUP_CHUNK = 900
-_HASH_KEYS = ("nppc-findings-a1", "nppc-findings-b2")  # two 16-byte siphash keys: one 128-bit content hash
 NO_TEXT = {"aha": 0, "markers": "", "has_text": False, "false_arithmetic": 0, "contradiction": False,
            "gave_up": False, "stopped_early": False, "examples": ""}
 
@@ -41,39 +42,59 @@ def text_findings(board: Board, pattern: re.Pattern, cache_file: Path | None = N
     attempts = board.attempts
     if attempts.empty:
         return pd.DataFrame(columns=COLUMNS, index=attempts.index)
-    cache_file = cache_file if cache_file is not None else cache.findings_path()
-    known = _FindingsStore(cache_file)
-    data: dict[str, Any] | None = None
-    salt = hashlib.blake2b(f"{VERSION}\0{pattern.pattern}".encode(), digest_size=8).digest()
-    position = pd.Series(np.arange(len(attempts)), index=attempts.index)
-    meta = attempts[list(_RECORD_FIELDS[:4])]
+    known = _FindingsStore(cache_file if cache_file is not None else cache.findings_path())
+    key = hashlib.blake2b(f"{VERSION}\0{pattern.pattern}".encode(), digest_size=16).digest()
+    meta = [pd.factorize(attempts[name].to_numpy(dtype=object)) for name in _META]  # (codes, values); None: -1
     codes = np.full(len(attempts), -1)      # per attempt: its row in `distinct`
-    seen: dict[tuple[int, int], int] = {}   # content hash -> row in `distinct`
+    seen: dict[tuple, int] = {}             # record content -> row in `distinct`
     distinct: list[tuple] = []              # the findings of each distinct record content
-    for texts in board.texts(attempts, _TEXT):
-        rows = position.loc[texts.index].to_numpy()
-        key = pd.concat([meta.iloc[rows].reset_index(drop=True), texts.reset_index(drop=True)], axis=1)
-        hashes, first, inverse = np.unique(_content_hashes(key), axis=0, return_index=True, return_inverse=True)
-        hashes = [tuple(pair) for pair in hashes.tolist()]
-        fresh = {pair: (salt + _bytes(pair), row) for pair, row in zip(hashes, first) if pair not in seen}
-        cached = known.get([fingerprint for fingerprint, _ in fresh.values()])
-        missing = [(fingerprint, row) for fingerprint, row in fresh.values() if fingerprint not in cached]
+    data: dict[str, Any] | None = None
+    for positions, table in board.text_blocks(attempts, _TEXT):
+        keys = [column_codes[positions] for column_codes, _ in meta] + [_codes(table.column(name)) for name in _TEXT]
+        inverse, first = _distinct_rows(keys)
+        contents = _contents(meta, positions[first], table.take(first))
+        fresh = {hashlib.blake2b(repr(content).encode(), digest_size=16, key=key).digest(): content
+                 for content in dict.fromkeys(content for content in contents if content not in seen)}
+        found = known.get(list(fresh))
+        missing = {fingerprint: content for fingerprint, content in fresh.items() if fingerprint not in found}
         if missing and data is None:
             data = board.instance_data()
-        records = key.iloc[[row for _, row in missing]].to_dict("records")
-        new = {}
-        for (fingerprint, _), record in zip(missing, records):
-            record = {name: None if _missing(value) else value for name, value in record.items()}
-            new[fingerprint] = findings_of(record, data.get(record["instance_id"]), pattern)
+        new = {fingerprint: findings_of(dict(zip(_RECORD_FIELDS, content)), data.get(content[0]), pattern)
+               for fingerprint, content in missing.items()}
         known.put(new)
-        cached.update(new)
-        for pair, (fingerprint, _) in fresh.items():
-            seen[pair] = len(distinct)
-            distinct.append(cached[fingerprint])
-        codes[rows] = np.array([seen[pair] for pair in hashes])[inverse.ravel()]
+        found.update(new)
+        for fingerprint, content in fresh.items():
+            seen[content] = len(distinct)
+            distinct.append(found[fingerprint])
+        codes[positions] = np.array([seen[content] for content in contents])[inverse]
     known.close()
     table = pd.DataFrame(distinct, columns=COLUMNS).reindex(codes).set_axis(attempts.index)
     return table.fillna(NO_TEXT)  # records rewritten since the board was read: as replies without text
+
+
+def _codes(column) -> np.ndarray:
+    """An integer per value of an Arrow text column, equal for equal texts (-1 for NULL)."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column.combine_chunks() if hasattr(column, "combine_chunks") else column)
+    return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _distinct_rows(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """For rows given as integer key columns (values >= -1): each row's distinct-row number, and the first
+    row of each distinct row."""
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    for column in keys:  # stays below the row count, so the product never overflows
+        combined = pd.factorize(combined * (int(column.max()) + 2) + (column + 1))[0]
+    return combined, np.unique(combined, return_index=True)[1]
+
+
+def _contents(meta: list[tuple[np.ndarray, np.ndarray]], positions: np.ndarray, texts) -> list[tuple]:
+    """The :data:`_RECORD_FIELDS` of the attempts at ``positions`` (NULL as None), their texts in ``texts``."""
+    columns = [[None if code < 0 else values[code] for code in column_codes[positions]]
+               for column_codes, values in meta]
+    columns += [texts.column(name).to_pylist() for name in _TEXT]
+    return list(zip(*columns))
 
 
 def findings_of(record: dict[str, Any], data: dict[str, Any] | None, pattern: re.Pattern) -> tuple:
@@ -87,20 +108,6 @@ def findings_of(record: dict[str, Any], data: dict[str, Any] | None, pattern: re
             np.nan if result.hallucinated is None else float(len(result.hallucinated)),
             len(result.false_arithmetic), bool(result.contradiction), bool(result.gave_up), result.stopped_early,
             examples)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
-
-
-def _content_hashes(key: pd.DataFrame) -> np.ndarray:
-    """A 128-bit hash of each row of ``key`` (two 64-bit hashes with different keys), computed in C."""
-    return np.stack([pd.util.hash_pandas_object(key, index=False, hash_key=hash_key).to_numpy()
-                     for hash_key in _HASH_KEYS], axis=1)
-
-
-def _bytes(pair: tuple[int, int]) -> bytes:
-    return pair[0].to_bytes(8, "little") + pair[1].to_bytes(8, "little")
 
 
 class _FindingsStore:

@@ -25,8 +25,12 @@ MARKER_SEPARATOR = "\n"  # between the markers found in one record (no marker ho
 
 
 def marker_pattern(markers: Iterable[str]) -> re.Pattern:
-    """One regex matching any marker as whole words (longest first, so phrases win over their prefix)."""
-    words = sorted({marker.strip().lower() for marker in markers if marker.strip()}, key=len, reverse=True)
+    """One regex matching any marker as whole words (longest first, so phrases win over their prefix).
+
+    The pattern's text depends only on the set of markers (ties in length sorted by text), so it names the same
+    findings in every process (it salts the findings cache, :mod:`npeval.findings`).
+    """
+    words = sorted({marker.strip().lower() for marker in markers if marker.strip()}, key=lambda w: (-len(w), w))
     if not words:
         raise ValueError("the aha-marker list is empty; give at least one marker")
     bodies = [r"\s+".join(re.escape(word) for word in marker.split()) for marker in words]

@@ -1,7 +1,8 @@
 """Figures of an analysis, drawn with matplotlib's object API on the Agg canvas (no pyplot state).
 
-Each figure is written as PNG and SVG. A figure with nothing to show is not drawn: :func:`all_figures`
-returns why, so the report and the site can say so instead of showing an empty panel. Colours are
+Each function here builds one figure and returns it; :mod:`npeval.render` lays it out and saves it (PNG,
+and SVG on request). A figure with nothing to show raises :class:`Omitted` with the reason, so the report
+and the site can say so instead of showing an empty panel. Colours are
 colour-blind safe (Okabe-Ito for models, each with its own marker so more models stay apart;
 Paul Tol's muted set with hatches for error categories; cividis for the heatmap); level axes have
 integer ticks; titles say what is plotted and how many answers it rests on. Partial cells are drawn
@@ -11,22 +12,21 @@ with hollow markers and missing ones leave a gap; baselines are dashed.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from npeval.analysis import Analysis
 from npeval.data import is_baseline
 from npeval.families import grouped
 
-FORMATS = ("png", "svg")
-DPI = 110
 # Okabe-Ito without its yellow (too faint on white), with a mid grey in its place.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C8C8C")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -41,7 +41,7 @@ class Omitted(Exception):
 
 @dataclass
 class Figures:
-    """The figures drawn (name -> PNG and SVG paths) and those left out (name -> why)."""
+    """The figures drawn (name -> their files, PNG first) and those left out (name -> why)."""
 
     paths: dict[str, list[Path]] = field(default_factory=dict)
     omitted: dict[str, str] = field(default_factory=dict)
@@ -76,16 +76,6 @@ def _integer_levels(axes, levels, pad: float | None = None) -> None:
         axes.xaxis.get_major_locator().set_params(integer=True)
 
 
-def _save(figure: Figure, out: Path, name: str) -> list[Path]:
-    FigureCanvasAgg(figure)
-    paths = []
-    for extension in FORMATS:
-        path = out / f"{name}.{extension}"
-        figure.savefig(path, dpi=DPI, bbox_inches="tight")
-        paths.append(path)
-    return paths
-
-
 def error_bar(value, low, high) -> list:
     """Asymmetric error-bar lengths [below, above], clipped at the point: a percentile interval that misses its
     point (see npeval.stats) draws no bar on that side instead of a negative one; unknown ends draw none."""
@@ -95,6 +85,12 @@ def error_bar(value, low, high) -> list:
     if value.ndim == 0:
         return [[float(below)], [float(above)]]
     return [below, above]
+
+
+def _title(axes, text: str, **style) -> None:
+    """The axes' title, at its top edge: no axis of ours draws above it, so the title is placed here once
+    instead of matplotlib searching for overlaps at every draw (which finds none)."""
+    axes.set_title(text, y=1.0, **style)
 
 
 def _legend(axes) -> None:
@@ -111,46 +107,101 @@ def ranked(analysis: Analysis, models) -> list[str]:
 BANDS_UP_TO = 4  # models; with more, overlapping bands hide each other and intervals become dodged error bars
 
 
-def accuracy_by_level(analysis: Analysis, problem: str, out: Path) -> list[Path]:
-    """Every model's accuracy by level in one chart: CI bands for a few models, dodged CI bars for more."""
+def _kept(reuse: dict | None, key: tuple, build: Callable[[], object]):
+    """``reuse[key]``, built first when it is not there (always built when ``reuse`` is None)."""
+    if reuse is None:
+        return build()
+    if key not in reuse:
+        reuse[key] = build()
+    return reuse[key]
+
+
+def accuracy_by_level(analysis: Analysis, problem: str, reuse: dict | None = None) -> Figure:
+    """Every model's accuracy by level in one chart: CI bands for a few models, dodged CI bars for more.
+
+    ``reuse`` keeps one chart per layout (:class:`AccuracyChart`), redrawn for the next problem with the same
+    models and levels.
+    """
     cells = analysis.cells[analysis.cells["problem"] == problem]
     answered = cells[cells["attempts"] > 0]
     if answered.empty:
         raise Omitted(f"no model has an answer on {problem}")
-    levels = sorted(int(level) for level in cells["level"].unique())
-    styles = model_styles(analysis.board.models)
-    models = ranked(analysis, answered["model"].unique())
-    bands = len(models) <= BANDS_UP_TO
-    figure = Figure(figsize=(7.8, 4.4), layout="constrained")
-    axes = figure.add_subplot()
-    width = 0.5 if len(levels) > 1 else 0.3
-    for rank, model in enumerate(models):
-        rows = cells[cells["model"] == model].set_index("level").reindex(levels)
-        shift = 0.0 if bands else width * (rank / max(len(models) - 1, 1) - 0.5)
-        x = np.asarray(levels, dtype=float) + shift
-        y = rows["accuracy"].astype(float).to_numpy()
-        low, high = rows["ci_low"].astype(float).to_numpy(), rows["ci_high"].astype(float).to_numpy()
-        style = styles[model]
-        if bands and np.isfinite(y).sum() > 1:
-            axes.fill_between(x, np.fmin(low, y), np.fmax(high, y), color=style.colour, alpha=0.13,
-                              linewidth=0)  # clipped at the point: a percentile interval may miss it
-        else:
-            axes.errorbar(x, y, yerr=error_bar(y, low, high), fmt="none",
-                          ecolor=style.colour, elinewidth=1.1, capsize=2.5, alpha=0.8)
-        complete = (rows["status"] == "complete").to_numpy()
-        axes.plot(x, y, style.line, marker=style.marker, color=style.colour, linewidth=1.4, markersize=5,
-                  label=model)
-        axes.plot(x[~complete], y[~complete], style.marker, color=style.colour, markerfacecolor="white",
-                  markersize=6, markeredgewidth=1.4, linestyle="none")
-    axes.axhline(0.5, color="grey", linewidth=0.7, linestyle=":")
-    axes.set(xlabel="level", ylabel="accuracy (correct / attempts)", ylim=(-0.03, 1.03))
-    _integer_levels(axes, levels, pad=None if bands else width / 2 + 0.15)
-    intervals = "bands" if bands else "bars (models side by side at each level)"
-    axes.set_title(f"{problem}: accuracy by level, {len(models)} model{'s' if len(models) > 1 else ''}, "
-                   f"{int(answered['attempts'].sum()):,} attempts\n{intervals}: 95% bootstrap CI; hollow = partial; "
-                   "dotted: 50%", fontsize=9.5)
-    _legend(axes)
-    return _save(figure, out, f"accuracy_{slug(problem)}")
+    levels = tuple(sorted(int(level) for level in cells["level"].unique()))
+    models = tuple(ranked(analysis, answered["model"].unique()))
+    chart = _kept(reuse, ("accuracy", models, levels),
+                  lambda: AccuracyChart(models, levels, model_styles(analysis.board.models)))
+    intervals = "bands" if chart.bands else "bars (models side by side at each level)"
+    rows = {model: table.set_index("level").reindex(levels) for model, table in cells.groupby("model")
+            if model in models}
+    return chart.show(rows, f"{problem}: accuracy by level, {len(models)} model{'s' if len(models) > 1 else ''}, "
+                            f"{int(answered['attempts'].sum()):,} attempts\n{intervals}: 95% bootstrap CI; "
+                            "hollow = partial; dotted: 50%")
+
+
+class AccuracyChart:
+    """The figure of :func:`accuracy_by_level` for one layout (its models in legend order and its levels).
+
+    Built once (axes, legend, and per model a band, error bars and caps, a line and its hollow partial
+    markers, all empty); :meth:`show` puts one problem's cells into them and sets the title.
+    """
+
+    def __init__(self, models: tuple[str, ...], levels: tuple[int, ...], styles: dict[str, Style]):
+        self.models, self.levels = models, levels
+        self.bands = len(models) <= BANDS_UP_TO
+        self.figure = Figure(figsize=(7.8, 4.4), layout="constrained")
+        axes = self.figure.add_subplot()
+        width = 0.5 if len(levels) > 1 else 0.3
+        self.artists = {}
+        for rank, model in enumerate(models):
+            style = styles[model]
+            shift = 0.0 if self.bands else width * (rank / max(len(models) - 1, 1) - 0.5)
+            band = axes.add_collection(PolyCollection([], facecolors=style.colour, alpha=0.13, linewidths=0),
+                                       autolim=False)
+            bars = axes.add_collection(LineCollection([], colors=style.colour, linewidths=1.1, alpha=0.8),
+                                       autolim=False)
+            caps, = axes.plot([], [], "_", color=style.colour, markersize=5, markeredgewidth=1.0, alpha=0.8)
+            line, = axes.plot([], [], style.line, marker=style.marker, color=style.colour, linewidth=1.4,
+                              markersize=5, label=model)
+            hollow, = axes.plot([], [], style.marker, color=style.colour, markerfacecolor="white", markersize=6,
+                                markeredgewidth=1.4, linestyle="none")
+            self.artists[model] = (shift, band, bars, caps, line, hollow)
+        axes.axhline(0.5, color="grey", linewidth=0.7, linestyle=":")
+        axes.set(xlabel="level", ylabel="accuracy (correct / attempts)", ylim=(-0.03, 1.03))
+        pad = 0.25 if self.bands else width / 2 + 0.15
+        _integer_levels(axes, levels, pad=None if self.bands else pad)
+        if len(levels) > 16:  # no fixed limits there, and the artists were added empty
+            axes.set_xlim(levels[0] - pad, levels[-1] + pad)
+        self.title = axes.set_title("", y=1.0, fontsize=9.5)
+        _legend(axes)
+
+    def show(self, rows: dict[str, pd.DataFrame], title: str) -> Figure:
+        """The chart of ``rows`` (per model: its cells indexed by this chart's levels) titled ``title``."""
+        for model, (shift, band, bars, caps, line, hollow) in self.artists.items():
+            table = rows[model]
+            x = np.asarray(self.levels, dtype=float) + shift
+            y = table["accuracy"].astype(float).to_numpy()
+            low, high = table["ci_low"].astype(float).to_numpy(), table["ci_high"].astype(float).to_numpy()
+            banded = self.bands and np.isfinite(y).sum() > 1
+            band.set_verts(_band_outlines(x, np.fmin(low, y), np.fmax(high, y)) if banded else [])
+            shown = np.isfinite(y) & (not banded)
+            below, above = error_bar(y, low, high)
+            ends = np.stack([np.c_[x, y - below], np.c_[x, y + above]], axis=1)[shown]
+            bars.set_segments(ends)  # clipped at the point: a percentile interval may miss it
+            caps.set_data(ends[:, :, 0].ravel(), ends[:, :, 1].ravel())
+            complete = (table["status"] == "complete").to_numpy()
+            line.set_data(x, y)
+            hollow.set_data(x[~complete], y[~complete])
+        self.title.set_text(title)
+        return self.figure
+
+
+def _band_outlines(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> list[np.ndarray]:
+    """The polygons filling between ``low`` and ``high`` over each run of levels where both are known (as
+    ``fill_between`` draws them)."""
+    known = np.isfinite(low) & np.isfinite(high)
+    edges = np.flatnonzero(np.diff(np.r_[0, known.astype(int), 0]))
+    return [np.r_[np.c_[x[start:stop], low[start:stop]], np.c_[x[start:stop], high[start:stop]][::-1]]
+            for start, stop in zip(edges[::2], edges[1::2])]
 
 
 def _heatmap_panels(problems: list[str]) -> list[tuple[str, list[str]]]:
@@ -163,7 +214,7 @@ def _heatmap_panels(problems: list[str]) -> list[tuple[str, list[str]]]:
     return panels
 
 
-def heatmap(analysis: Analysis, out: Path) -> list[Path]:
+def heatmap(analysis: Analysis) -> Figure:
     """Mean accuracy over levels per (model, problem): one panel per suite, cells annotated."""
     table = analysis.problem_accuracy.pivot(index="model", columns="problem", values="accuracy")
     partial = analysis.problem_accuracy.pivot(index="model", columns="problem", values="partial")
@@ -183,7 +234,7 @@ def heatmap(analysis: Analysis, out: Path) -> list[Path]:
         image = axes.imshow(values, vmin=0, vmax=1, cmap=palette, aspect="auto")
         axes.set_xticks(range(len(members)), members, rotation=35, ha="right", fontsize=8)
         axes.set_yticks(range(len(models)), models, fontsize=8)
-        axes.set_title(name, fontsize=9, loc="left")
+        _title(axes, name, fontsize=9, loc="left")
         for row, model in enumerate(models):
             for column, problem in enumerate(members):
                 value = values[row, column]
@@ -197,7 +248,7 @@ def heatmap(analysis: Analysis, out: Path) -> list[Path]:
     attempts = int(analysis.cells["attempts"].sum())
     figure.suptitle(f"Accuracy by model and problem: {len(models)} models, {len(table.columns)} problems, "
                     f"{attempts:,} attempts (* = partial, n/a = not run)", fontsize=10)
-    return _save(figure, out, "heatmap")
+    return figure
 
 
 def _pooled_by_level(table: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -207,8 +258,7 @@ def _pooled_by_level(table: pd.DataFrame, value: str) -> pd.DataFrame:
     return pooled.assign(value=pooled["weighted"] / pooled["n"])
 
 
-def _lines_by_outcome(pooled: pd.DataFrame, analysis: Analysis, what: str, ylabel: str, out: Path,
-                      name: str) -> list[Path]:
+def _lines_by_outcome(pooled: pd.DataFrame, analysis: Analysis, what: str, ylabel: str) -> Figure:
     """One panel for correct answers, one for wrong ones; a line per model."""
     styles = model_styles(analysis.board.models)
     outcomes = [o for o in ("correct", "wrong") if o in set(pooled["outcome"])]
@@ -224,7 +274,7 @@ def _lines_by_outcome(pooled: pd.DataFrame, analysis: Analysis, what: str, ylabe
             axes.plot(line["level"].astype(float), line["value"], style.line, marker=style.marker, markersize=4,
                       color=style.colour, label=model)
         axes.set(xlabel="level", ylabel=ylabel if index == 0 else None)
-        axes.set_title(f"{outcome} answers (n = {int(rows['n'].sum()):,})", fontsize=9)
+        _title(axes, f"{outcome} answers (n = {int(rows['n'].sum()):,})", fontsize=9)
         _integer_levels(axes, pooled["level"])
     handles, labels = figure.axes[0].get_legend_handles_labels()
     for axes in figure.axes[1:]:
@@ -234,27 +284,25 @@ def _lines_by_outcome(pooled: pd.DataFrame, analysis: Analysis, what: str, ylabe
                 labels.append(label)
     figure.legend(handles, labels, loc="outside right upper", fontsize=7.5, frameon=False)
     figure.suptitle(f"{what}: {pooled['model'].nunique()} models, {int(pooled['n'].sum()):,} answers", fontsize=10)
-    return _save(figure, out, name)
+    return figure
 
 
-def tokens_by_level(analysis: Analysis, out: Path) -> list[Path]:
+def tokens_by_level(analysis: Analysis) -> Figure:
     table = analysis.tokens[analysis.tokens["n_reported"] > 0]
     if table.empty:
         raise Omitted("no answer reported a completion-token count (baselines and servers without usage data)")
     pooled = _pooled_by_level(table.assign(n=table["n_reported"]), "mean_completion_tokens")
-    return _lines_by_outcome(pooled, analysis, "Mean completion tokens by level", "mean completion tokens", out,
-                             "tokens_by_level")
+    return _lines_by_outcome(pooled, analysis, "Mean completion tokens by level", "mean completion tokens")
 
 
-def aha_by_level(analysis: Analysis, out: Path) -> list[Path]:
+def aha_by_level(analysis: Analysis) -> Figure:
     aha = analysis.aha
     if aha.empty or aha["total_aha"].sum() == 0:
         searched = int(aha["n"].sum()) if len(aha) else 0
         with_text = int(aha["with_text"].sum()) if len(aha) else 0
         raise Omitted(f"no answer holds an aha marker ({searched:,} answers searched, {with_text:,} with text)")
     pooled = _pooled_by_level(aha, "mean_aha")
-    return _lines_by_outcome(pooled, analysis, "Aha markers per answer by level", "mean markers per answer", out,
-                             "aha_by_level")
+    return _lines_by_outcome(pooled, analysis, "Aha markers per answer by level", "mean markers per answer")
 
 
 def _category_styles(categories: list[str]) -> dict[str, tuple[str, str]]:
@@ -262,8 +310,12 @@ def _category_styles(categories: list[str]) -> dict[str, tuple[str, str]]:
             for i, category in enumerate(categories)}
 
 
-def errors_by_level(analysis: Analysis, out: Path, problem: str | None = None) -> list[Path]:
-    """Stacked shares of every non-correct outcome by level: one panel per model with any."""
+def errors_by_level(analysis: Analysis, problem: str | None = None, reuse: dict | None = None) -> Figure:
+    """Stacked shares of every non-correct outcome by level: one panel per model with any.
+
+    ``reuse`` keeps one figure per panel layout (:class:`ErrorPanels`): the next problem with the same
+    models, levels and outcomes is drawn on it, so its save costs one draw, without building or laying out.
+    """
     shares = analysis.error_shares if problem is None else \
         analysis.error_shares_by_problem[analysis.error_shares_by_problem["problem"] == problem]
     records = int(shares["count"].sum())
@@ -272,33 +324,69 @@ def errors_by_level(analysis: Analysis, out: Path, problem: str | None = None) -
     if shares.empty:
         raise Omitted(f"every answer{where} is correct: no error to show" if records else f"no answer{where}")
     models = ranked(analysis, shares["model"].unique())
-    categories = sorted(shares["category"].unique())
-    styles = _category_styles(categories)
-    columns = min(len(models), 4)
-    rows_count = int(np.ceil(len(models) / columns))
-    figure = Figure(figsize=(3.3 * columns + 2.2, 2.7 * rows_count + 0.6), layout="constrained")
-    for index, model in enumerate(models):
-        axes = figure.add_subplot(rows_count, columns, index + 1)
-        table = shares[shares["model"] == model].pivot(index="level", columns="category", values="share").fillna(0)
-        bottom = np.zeros(len(table))
-        for category in categories:
-            if category in table:
+    tables = {model: shares[shares["model"] == model].pivot(index="level", columns="category", values="share")
+              .fillna(0) for model in models}
+    layout = (tuple(models), tuple(sorted(shares["category"].unique())),
+              tuple(tuple(int(level) for level in tables[model].index) for model in models))
+    panels = _kept(reuse, ("errors", layout), lambda: ErrorPanels(*layout))
+    return panels.show(tables, f"What became of the answers{where}, by level: {len(models)} models with errors, "
+                               f"{records:,} answers (correct ones not drawn)")
+
+
+class ErrorPanels:
+    """The figure of :func:`errors_by_level` for one layout: a panel per model, its levels, the outcome categories.
+
+    Built once (axes, ticks, legend); :meth:`show` puts one table of shares per model into the bars (a
+    collection per panel and category) and sets the title.
+    """
+
+    WIDTH = 0.7  # of a bar, in levels
+
+    def __init__(self, models: tuple[str, ...], categories: tuple[str, ...], levels: tuple[tuple[int, ...], ...]):
+        styles = _category_styles(list(categories))
+        columns = min(len(models), 4)
+        rows_count = int(np.ceil(len(models) / columns))
+        self.figure = Figure(figsize=(3.3 * columns + 2.2, 2.7 * rows_count + 0.6), layout="constrained")
+        self.bars: dict[tuple[str, str], PolyCollection] = {}
+        for index, model in enumerate(models):
+            axes = self.figure.add_subplot(rows_count, columns, index + 1)
+            for category in categories:
                 colour, hatch = styles[category]
-                axes.bar(table.index.astype(float), table[category], bottom=bottom, label=category, color=colour,
-                         hatch=hatch, edgecolor="white", linewidth=0.4, width=0.7)
-                bottom += table[category].to_numpy()
-        axes.set_title(model if len(model) <= 38 else model[:37] + "\u2026", fontsize=8.5)
-        axes.set(ylim=(0, 1), xlabel="level", ylabel="share of answers" if index % columns == 0 else None)
-        _integer_levels(axes, table.index)
-    handles = {label: handle for ax in figure.axes for handle, label in zip(*ax.get_legend_handles_labels())}
-    figure.legend([handles[c] for c in categories if c in handles], [c for c in categories if c in handles],
-                  loc="outside right upper", fontsize=7.5, frameon=False, title="outcome", title_fontsize=8)
-    figure.suptitle(f"What became of the answers{where}, by level: {len(models)} models with errors, {records:,} "
-                    "answers (correct ones not drawn)", fontsize=10)
-    return _save(figure, out, "errors_by_level" if problem is None else f"errors_{slug(problem)}")
+                self.bars[model, category] = axes.add_collection(PolyCollection(
+                    [], facecolors=colour, edgecolors="white", linewidths=0.4, hatch=hatch or None), autolim=False)
+            _title(axes, model if len(model) <= 38 else model[:37] + "\u2026", fontsize=8.5)
+            axes.set(ylim=(0, 1), xlabel="level", ylabel="share of answers" if index % columns == 0 else None)
+            _integer_levels(axes, levels[index])
+            if len(levels[index]) > 16:  # no fixed limits there, and collections added without autoscaling
+                axes.set_xlim(min(levels[index]) - 0.6, max(levels[index]) + 0.6)
+        handles = [Patch(facecolor=styles[c][0], hatch=styles[c][1] or None, edgecolor="white", linewidth=0.4)
+                   for c in categories]
+        self.figure.legend(handles, list(categories), loc="outside right upper", fontsize=7.5, frameon=False,
+                           title="outcome", title_fontsize=8)
+        self.title = self.figure.suptitle("", fontsize=10)
+
+    def show(self, tables: dict[str, pd.DataFrame], title: str) -> Figure:
+        """The figure with ``tables`` (per model: levels x categories of shares) stacked in its bars."""
+        half = self.WIDTH / 2
+        for model, table in tables.items():
+            x = table.index.to_numpy(dtype=float)
+            bottom = np.zeros(len(table))
+            for (panel, category), bars in self.bars.items():
+                if panel != model:
+                    continue
+                height = table[category].to_numpy(dtype=float) if category in table else None
+                if height is None:
+                    bars.set_verts([])
+                    continue
+                top = bottom + height
+                bars.set_verts(np.stack([np.c_[x - half, bottom], np.c_[x - half, top], np.c_[x + half, top],
+                                         np.c_[x + half, bottom]], axis=1))
+                bottom = top
+        self.title.set_text(title)
+        return self.figure
 
 
-def aggregates(analysis: Analysis, out: Path) -> list[Path]:
+def aggregates(analysis: Analysis) -> Figure:
     table = analysis.aggregates
     if table["value"].isna().all():
         raise Omitted("no model has an answer")
@@ -317,35 +405,27 @@ def aggregates(analysis: Analysis, out: Path) -> list[Path]:
                               capsize=3, color=style.colour, markeredgewidth=1.4,
                               mfc="white" if rows.loc[model, "partial"] else style.colour)
         axes.set_yticks(range(len(models)), models if index == 0 else [""] * len(models), fontsize=8)
-        axes.set_title(metric.replace("_", " ") + (" (lower is better)" if metric == "optimality_gap" else ""),
+        _title(axes, metric.replace("_", " ") + (" (lower is better)" if metric == "optimality_gap" else ""),
                        fontsize=9)
         axes.set(xlim=(-0.03, 1.03), ylim=(len(models) - 0.5, -0.5))
         axes.grid(axis="x", alpha=0.3)
     tasks = int(table["board_tasks"].max())
     figure.suptitle(f"Aggregate scores over {tasks} tasks (problem x level) of {len(models)} models, 95% stratified "
                     "bootstrap CI (hollow = partial data)", fontsize=10)
-    return _save(figure, out, "aggregates")
+    return figure
 
 
-def all_figures(analysis: Analysis, out: Path) -> Figures:
-    """Every figure of the report: those drawn and, for the others, why not."""
-    out.mkdir(parents=True, exist_ok=True)
-    figures = Figures()
-    jobs = {"heatmap": lambda: heatmap(analysis, out), "aggregates": lambda: aggregates(analysis, out),
-            "tokens_by_level": lambda: tokens_by_level(analysis, out),
-            "aha_by_level": lambda: aha_by_level(analysis, out),
-            "errors_by_level": lambda: errors_by_level(analysis, out)}
+def figure_jobs(analysis: Analysis) -> dict[str, Callable[[dict], Figure]]:
+    """Every figure of the report by file name, in report order: each builds its figure when called with a
+    ``reuse`` dict (figures that can be redrawn, kept between calls; see :func:`errors_by_level`).
+
+    Figure functions are looked up when a job runs, so a test can replace one.
+    """
+    jobs = {"heatmap": lambda reuse: heatmap(analysis), "aggregates": lambda reuse: aggregates(analysis),
+            "tokens_by_level": lambda reuse: tokens_by_level(analysis),
+            "aha_by_level": lambda reuse: aha_by_level(analysis),
+            "errors_by_level": lambda reuse: errors_by_level(analysis, reuse=reuse)}
     for problem in analysis.board.problems:
-        jobs[f"accuracy_{slug(problem)}"] = lambda p=problem: accuracy_by_level(analysis, p, out)
-        jobs[f"errors_{slug(problem)}"] = lambda p=problem: errors_by_level(analysis, out, p)
-    for name, draw in jobs.items():
-        for stale in FORMATS:
-            (out / f"{name}.{stale}").unlink(missing_ok=True)  # an omitted figure must not keep an old file
-        try:
-            figures.paths[name] = draw()
-        except Omitted as reason:
-            figures.omitted[name] = str(reason)
-        except Exception as error:  # noqa: BLE001 - a figure is never worth the whole report
-            figures.omitted[name] = f"failed: {type(error).__name__}: {error}"
-            print(f"figure {name} skipped: {type(error).__name__}: {error}", file=sys.stderr)
-    return figures
+        jobs[f"accuracy_{slug(problem)}"] = lambda reuse, p=problem: accuracy_by_level(analysis, p, reuse)
+        jobs[f"errors_{slug(problem)}"] = lambda reuse, p=problem: errors_by_level(analysis, p, reuse)
+    return jobs

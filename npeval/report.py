@@ -5,7 +5,7 @@ Layout of ``DIR``::
     summary.md            the headline tables, coverage and data notes, in Markdown
     tracks.md             the plain, code and feedback tracks side by side (when a store has a track run)
     tables/NAME.csv/.json every table of :class:`npeval.analysis.Analysis` (JSON: a list of rows, NaN as null)
-    plots/NAME.png/.svg   every figure of :mod:`npeval.plots`
+    plots/NAME.png        every figure of :mod:`npeval.plots` (and NAME.svg with ``svg=True``)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from npeval import families, plots
+from npeval import families, plots, render
 from npeval import markdown as md
 from npeval.analysis import Analysis
 from npeval.coverage import coverage_by_model
@@ -194,13 +194,16 @@ def _cached_files(analysis: Analysis, kind: str, make, out: Path) -> tuple[dict[
     return listing["files"], listing["notes"]
 
 
-def figures(analysis: Analysis, out: Path) -> Figures:
-    """Every figure of ``analysis`` in ``out``: drawn once into the analysis cache, copied from it afterwards."""
+def figures(analysis: Analysis, out: Path, svg: bool = False) -> Figures:
+    """Every figure of ``analysis`` in ``out`` (PNG, and SVG with ``svg``): drawn once into the analysis cache,
+    copied from it afterwards."""
+    formats = (render.PNG, render.SVG) if svg else (render.PNG,)
+
     def draw(folder: Path):
-        drawn = plots.all_figures(analysis, folder)
+        drawn = render.draw_figures(analysis, folder, formats)
         return drawn.paths, drawn.omitted
 
-    files, omitted = _cached_files(analysis, "plots", draw, out)
+    files, omitted = _cached_files(analysis, "plots-svg" if svg else "plots", draw, out)
     return Figures({name: [out / file for file in names] for name, names in files.items()}, dict(omitted))
 
 
@@ -215,11 +218,11 @@ def tables(analysis: Analysis, out: Path) -> dict[str, Path]:
     return {name: out / names[0] for name, names in files.items()}
 
 
-def write_report(analysis: Analysis, out: str | Path) -> ReportFiles:
+def write_report(analysis: Analysis, out: str | Path, svg: bool = False) -> ReportFiles:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = tables(analysis, out / "tables")
-    drawn = figures(analysis, out / "plots")
+    drawn = figures(analysis, out / "plots", svg)
     from npeval.adaptive import adaptive_section  # issue 14's hook: "" unless the board has adaptive runs
 
     summary = out / "summary.md"

@@ -98,8 +98,13 @@ def test_report_writes_every_plot_table_and_summary(store_path, tmp_path):
     plots = {p.name for p in (tmp_path / "r" / "plots").iterdir()}  # this board has tokens and aha markers
     for name in ("heatmap", "aggregates", "tokens_by_level", "aha_by_level", "errors_by_level",
                  "accuracy_vertex_cover", "accuracy_three_sat"):
-        assert {f"{name}.png", f"{name}.svg"} <= plots
+        assert f"{name}.png" in plots and f"{name}.svg" not in plots  # SVG only when asked for
         assert (tmp_path / "r" / "plots" / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
+    assert main(["report", "--store", str(store_path), "--out", str(tmp_path / "svg"), "--bootstrap", "100",
+                 "--svg"]) == 0
+    with_svg = {p.name for p in (tmp_path / "svg" / "plots").iterdir()}
+    assert with_svg == plots | {name.replace(".png", ".svg") for name in plots}
+    assert (tmp_path / "svg" / "plots" / "heatmap.svg").read_text().lstrip().startswith("<?xml")
     cells = json.loads((tmp_path / "r" / "tables" / "cells.json").read_text())
     assert any(row["status"] == "missing" and row["accuracy"] is None for row in cells)
     summary = (tmp_path / "r" / "summary.md").read_text()

@@ -1,10 +1,11 @@
 """Figures fit their data: empty ones are left out with a reason, level axes are integers, styles stay apart."""
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from npeval import plots
+from npeval import plots, render
 from npeval.analysis import analyse_stores
 from npeval.coverage import span
 from npeval.families import FAMILIES, grouped
@@ -21,7 +22,7 @@ def one_level(tmp_path_factory):
     analysis = analyse_stores([store], n_boot=20)
     analysis.aha = analysis.aha.assign(total_aha=0, mean_aha=0.0)  # as on a board of JSON-only replies
     analysis.tokens = analysis.tokens.assign(n_reported=0)  # as on a board of baselines
-    return analysis, plots.all_figures(analysis, root / "out"), root / "out"
+    return analysis, render.draw_figures(analysis, root / "out"), root / "out"
 
 
 def test_empty_figures_are_left_out_with_a_reason_and_leave_no_file(one_level):
@@ -67,3 +68,49 @@ def test_a_level_span_names_exactly_its_levels(levels):
         low, _, high = part.partition("-")
         named |= set(range(int(low), int(high or low) + 1))
     assert named == levels
+
+
+@pytest.fixture(scope="module")
+def board_analysis(store_path):
+    return analyse_stores([store_path], n_boot=20)
+
+
+def _pixels(path):
+    from matplotlib.image import imread
+
+    return imread(path)
+
+
+def test_a_figure_redrawn_on_a_kept_one_is_the_figure_drawn_afresh(board_analysis, tmp_path):
+    from dataclasses import replace
+
+    import pandas as pd
+
+    analysis = board_analysis
+    first, second = analysis.board.problems
+    shares = analysis.error_shares_by_problem
+    one = shares[shares["problem"] == first]  # the second problem's errors: other shares, the same panels
+    analysis = replace(analysis, error_shares_by_problem=pd.concat(
+        [one, one.assign(problem=second, share=one["share"].to_numpy()[::-1])]))
+    for draw in (plots.accuracy_by_level, plots.errors_by_level):
+        reuse = {}
+        render.save(draw(analysis, first, reuse), tmp_path, "first")
+        kept = draw(analysis, second, reuse)
+        assert len(reuse) == 1, "both figures have one layout: the second is drawn on the first"
+        render.save(kept, tmp_path, "kept")
+        render.save(draw(analysis, second, None), tmp_path, "fresh")
+        assert np.array_equal(_pixels(tmp_path / "kept.png"), _pixels(tmp_path / "fresh.png"))
+        assert not np.array_equal(_pixels(tmp_path / "first.png"), _pixels(tmp_path / "fresh.png"))
+
+
+def test_figures_drawn_in_several_processes_are_the_figures_drawn_in_one(board_analysis, tmp_path, monkeypatch,
+                                                                        capsys):
+    one = render.draw_figures(board_analysis, tmp_path / "one", processes=1)
+    two = render.draw_figures(board_analysis, tmp_path / "two", processes=2)
+    assert list(two.paths) == list(one.paths) and two.omitted == one.omitted and len(one.paths) >= 5
+    for name, paths in one.paths.items():
+        assert [path.name for path in two.paths[name]] == [path.name for path in paths]
+        assert np.array_equal(_pixels(two.paths[name][0]), _pixels(paths[0])), name
+    monkeypatch.setattr(render, "WORKER", "raise SystemExit(3)")  # a worker that dies: its share is drawn here
+    again = render.draw_figures(board_analysis, tmp_path / "again", processes=2)
+    assert list(again.paths) == list(one.paths) and "figure worker failed (exit 3)" in capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from npeval import plots, stats
+from npeval import plots, render, stats
 from npeval.analysis import analyse_stores
 from npeval.report import write_report
 
@@ -28,7 +28,7 @@ def test_iqm_and_median_on_small_cells_can_miss_their_point_and_the_report_still
         aggregates.loc[rows, "ci_high"] = aggregates.loc[rows, "value"] + 0.05
     aggregates["ci_excludes_point"] = stats.excludes_point(aggregates["value"], aggregates["ci_low"],
                                                            aggregates["ci_high"])
-    figures = plots.all_figures(analysis, tmp_path / "plots")
+    figures = render.draw_figures(analysis, tmp_path / "plots")
     assert not any(reason.startswith("failed") for reason in figures.omitted.values())
     assert (tmp_path / "plots" / "aggregates.png").read_bytes()[:4] == b"\x89PNG"
     assert "aggregates" in figures.paths

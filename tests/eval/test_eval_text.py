@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from npeval import detectors, markers
 from npeval.analysis import analyse_stores
@@ -81,3 +83,62 @@ def test_detector_shares_on_a_store(store_path):
     wrong = analysis.reasoning_errors[analysis.reasoning_errors["outcome"] == "wrong"]
     assert wrong["false_arithmetic"].gt(0).all()  # every synthetic wrong answer states 4 + 4 = 9
     assert analysis.aha["total_aha"].sum() > 0 and "await" not in set(analysis.aha_markers["marker"])
+
+
+def test_the_marker_pattern_is_the_same_in_every_process():
+    """It salts the findings cache: a pattern that followed set order (string hashing) would miss it every run."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from npeval import markers; print(markers.marker_pattern(markers.DEFAULT_MARKERS).pattern)"
+    patterns = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+                for seed in ("1", "2", "3")}
+    assert len(patterns) == 1
+    assert markers.marker_pattern(reversed(markers.DEFAULT_MARKERS)).pattern == patterns.pop().strip()
+
+
+@pytest.mark.parametrize("block", [7, 100_000])  # several blocks (contents seen again in a later one), or one
+def test_text_findings_are_each_records_own_findings(store_path, tmp_path, monkeypatch, block):
+    """Against the plain reference: every attempt's texts read on their own and searched on their own."""
+    import json
+    import sqlite3
+
+    import numpy as np
+
+    from npeval import data, findings
+    from npeval.data import load_board
+
+    monkeypatch.setattr(data, "_TEXT_BLOCK", block)
+    board = load_board([store_path])
+    pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)
+    table = findings.text_findings(board, pattern, tmp_path / "findings.sqlite")
+    with sqlite3.connect(store_path) as db:
+        instances = {key: json.loads(record).get("data")
+                     for key, record in db.execute("SELECT instance_id, record_json FROM instances")}
+        expected = []
+        for attempt in board.attempts.itertuples():
+            texts = db.execute("SELECT reasoning_text, response_text, answer_json FROM records WHERE rowid = ?",
+                               (attempt.rowid,)).fetchone()
+            record = {"instance_id": attempt.instance_id, "status": attempt.status, "code": attempt.code,
+                      "finish_reason": attempt.finish_reason, "reasoning_text": texts[0], "response_text": texts[1],
+                      "answer_json": texts[2]}
+            expected.append(findings.findings_of(record, instances.get(attempt.instance_id), pattern))
+    expected = pd.DataFrame(expected, columns=findings.COLUMNS, index=board.attempts.index)
+    assert len(table) == len(expected) > 100 and table["aha"].sum() > 0 and table["false_arithmetic"].sum() > 0
+    for column in findings.COLUMNS:
+        left, right = table[column].to_numpy(dtype=object), expected[column].to_numpy(dtype=object)
+        same = [a == b or (a != a and b != b) for a, b in zip(left, right)]  # NaN (no detector) equals NaN
+        assert np.all(same), column
+
+
+@given(st.lists(st.sampled_from(["I", "i", "İ", "ı", "cannot", "CAN'T", "can", "too", "many", "cases", "give", "up",
+                                 "ſtep", "Unable", "to", "solve", "best", "guess", "I'll", "just", "ok,", "x", "\n"]),
+                max_size=12))
+def test_the_give_up_search_skips_words_without_changing_its_matches(words):
+    import re
+
+    plain = re.compile(rf"\b(?:{'|'.join(detectors._GIVE_UP_PHRASES)})\b", re.IGNORECASE)
+    text = " ".join(words)
+    assert [m.span() for m in detectors._GIVE_UP.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -1,0 +1,154 @@
+"""Laying out and saving the figures of :mod:`npeval.plots`, in worker processes when there are many.
+
+Files
+    Every figure is written as PNG; as SVG too when asked (``nppc report --svg``): each format is one
+    more full draw. A figure is laid out once (constrained layout) and then drawn once per file, where
+    ``savefig`` alone would lay it out twice per file.
+Processes
+    A board with at least :data:`PARALLEL_FROM` figures is drawn on every available core (at most
+    :data:`MAX_PROCESSES`): this process draws one share and each other core a fresh interpreter
+    (``python -c``, this npeval first on its path), sent the tables the figures read (not the records)
+    on its stdin. Each share holds about as much of every kind of figure. Nothing is forked and no
+    ``__main__`` is imported again, so any script may call this. A worker that fails has its share drawn
+    here. Files and names do not depend on the number of processes.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from npeval import plots
+from npeval.analysis import Analysis
+from npeval.plots import Figures, Omitted
+
+PNG, SVG = "png", "svg"
+DPI = 110
+PARALLEL_FROM = 16  # figures; fewer are drawn here (a worker costs about a second of imports)
+MAX_PROCESSES = 4
+FAILED = "failed: "
+WORKER = "from npeval.render import worker; worker()"  # what a worker interpreter runs
+
+
+def save(figure: Figure, out: Path, name: str, formats: Iterable[str] = (PNG,)) -> list[Path]:
+    """Write ``figure`` as ``out/name.<format>`` for each format; returns the paths."""
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(figure)
+        figure.set_layout_engine(None)  # keep this layout: savefig would compute it again twice per file
+    paths = []
+    for extension in formats:
+        path = out / f"{name}.{extension}"
+        figure.savefig(path, dpi=DPI)
+        paths.append(path)
+    return paths
+
+
+def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,), processes: int | None = None
+                 ) -> Figures:
+    """Every figure of ``analysis`` in ``out``: those drawn and, for the others, why not (a failed figure is
+    reported on stderr and skipped, never fatal). ``processes``: how many to draw in (default: see the module)."""
+    out.mkdir(parents=True, exist_ok=True)
+    formats = tuple(formats)
+    names = list(plots.figure_jobs(analysis))
+    for name in names:
+        for extension in (PNG, SVG):
+            (out / f"{name}.{extension}").unlink(missing_ok=True)  # an omitted figure must not keep an old file
+    shares = _shares(names, default_processes(len(names)) if processes is None else max(1, processes))
+    workers = [_start_worker((figure_tables(analysis), share, out, formats)) for share in shares[1:]]
+    outcomes = draw_some(analysis, shares[0], out, formats)
+    for worker, share in zip(workers, shares[1:]):
+        outcomes.update(_finish_worker(worker) or draw_some(analysis, share, out, formats))
+    figures = Figures()
+    for name in names:
+        drawn = outcomes[name]
+        if isinstance(drawn, str):
+            figures.omitted[name] = drawn
+            if drawn.startswith(FAILED):
+                print(f"figure {name} skipped: {drawn[len(FAILED):]}", file=sys.stderr)
+        else:
+            figures.paths[name] = drawn
+    return figures
+
+
+def draw_some(analysis: Analysis, names: list[str], out: Path, formats: tuple[str, ...]) -> dict[str, list | str]:
+    """Draw the figures ``names`` in order: name -> its paths, or why it was left out (``failed: ...`` if it
+    raised)."""
+    jobs = plots.figure_jobs(analysis)
+    reuse: dict = {}
+    outcomes: dict[str, list | str] = {}
+    for name in names:
+        try:
+            outcomes[name] = save(jobs[name](reuse), out, name, formats)
+        except Omitted as reason:
+            outcomes[name] = str(reason)
+        except Exception as error:  # noqa: BLE001 - a figure is never worth the whole report
+            outcomes[name] = f"{FAILED}{type(error).__name__}: {error}"
+    return outcomes
+
+
+def figure_tables(analysis: Analysis) -> Analysis:
+    """``analysis`` without what no figure reads (the records and the per-record tables): what workers get."""
+    board = analysis.board
+    slim = replace(board, records=board.records.iloc[:0], instance_facts=board.instance_facts.iloc[:0])
+    return replace(analysis, board=slim, reasoning_findings=analysis.reasoning_findings.iloc[:0],
+                   improvement=analysis.improvement.iloc[:0], cache_folder=None)
+
+
+def default_processes(figures: int) -> int:
+    if figures < PARALLEL_FROM:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_PROCESSES))
+
+
+def _shares(names: list[str], processes: int) -> list[list[str]]:
+    """``names`` dealt out by kind (accuracy, errors, ...), so every process gets about as much of each kind and
+    keeps one kind's figures together (an errors figure is redrawn on the previous one, see plots)."""
+    kind = lambda name: name.split("_", 1)[0]  # noqa: E731
+    ordered = sorted(names, key=kind)  # stable: report order within a kind
+    return [share for share in (ordered[start::processes] for start in range(processes)) if share] or [[]]
+
+
+def _start_worker(job: tuple) -> subprocess.Popen:
+    """A fresh interpreter running :func:`worker` on ``job`` (sent on its stdin)."""
+    root = str(Path(__file__).resolve().parent.parent)  # this npeval, whatever the caller's path
+    path = os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])
+    process = subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": path})
+    try:
+        pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        process.stdin.close()
+    except OSError:  # it died before reading: _finish_worker says so
+        pass
+    return process
+
+
+def _finish_worker(process: subprocess.Popen) -> dict | None:
+    """The outcomes a worker sent back, or None (said on stderr) when it failed."""
+    try:
+        outcomes = pickle.load(process.stdout)
+    except (EOFError, pickle.UnpicklingError):
+        outcomes = None
+    if process.wait() != 0 or not isinstance(outcomes, dict):
+        print(f"a figure worker failed (exit {process.returncode}); drawing its figures here", file=sys.stderr)
+        return None
+    return outcomes
+
+
+def worker() -> None:
+    """Draw the share of figures pickled on stdin; pickle the outcomes to stdout (anything printed goes to stderr)."""
+    results, sys.stdout = sys.stdout.buffer, sys.stderr
+    analysis, names, out, formats = pickle.load(sys.stdin.buffer)
+    pickle.dump(draw_some(analysis, names, out, formats), results, protocol=pickle.HIGHEST_PROTOCOL)
+    results.flush()
