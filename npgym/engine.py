@@ -53,7 +53,7 @@ def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0,
     problem = get_problem(problem_id)
     _check_int("seed", seed)
     _check_int("index", index)
-    problem.check_params(params)
+    problem.validate_params(params)
     base = dict(problem=problem.id, version=problem.version, level=level, seed=seed, index=index,
                 params=dict(params))
     if label == NO:

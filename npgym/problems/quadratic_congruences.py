@@ -42,7 +42,7 @@ from typing import Any
 from npgym import checks
 from npgym.cards import ParamError
 from npgym.modroots import OutOfBudget, odd_primes, random_prime, smallest_positive_root
-from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch, require_param
+from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
 
@@ -54,14 +54,6 @@ EXACT_PRIMES = 34
 class QuadraticCongruences(Problem):
     id = "quadratic_congruences"
     version = 2
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        modulus, primes, bits = params["modulus"], params["primes"], params["prime_bits"]
-        require_param(isinstance(modulus, int) and not isinstance(modulus, bool) and modulus >= 100,
-                      f"modulus must be an integer >= 100, got {modulus!r}")
-        require_param(isinstance(primes, int) and primes >= 0, f"primes must be an integer >= 0, got {primes!r}")
-        require_param(isinstance(bits, int) and (primes == 0 or bits >= 8),
-                      f"prime_bits must be an integer >= 8 when primes > 0, got {bits!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         b, a, k, r = draw_square(rng, params)

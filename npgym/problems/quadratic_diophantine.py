@@ -49,7 +49,7 @@ from npgym import checks
 from npgym.cards import ParamError
 from npgym.modroots import OutOfBudget, smallest_positive_root
 from npgym.problems.quadratic_congruences import EXACT_PRIMES, draw_square, root_window
-from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch, require_param
+from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
 
@@ -59,14 +59,6 @@ HEURISTIC_TRIES = 2000
 class QuadraticDiophantine(Problem):
     id = "quadratic_diophantine"
     version = 2
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        high, primes, bits = params["high"], params["primes"], params["prime_bits"]
-        require_param(isinstance(high, int) and not isinstance(high, bool) and high >= 4,
-                      f"high must be an integer >= 4, got {high!r}")
-        require_param(isinstance(primes, int) and primes >= 0, f"primes must be an integer >= 0, got {primes!r}")
-        require_param(isinstance(bits, int) and (primes == 0 or bits >= 8),
-                      f"prime_bits must be an integer >= 8 when primes > 0, got {bits!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         if params["primes"]:

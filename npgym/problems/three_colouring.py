@@ -95,11 +95,8 @@ class ThreeColouring(Problem):
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m = params["nodes"], params["edges"]
-        require_param(isinstance(n, int) and n >= 3, f"nodes must be an integer >= 3, got {n!r}")
-        most = cross_pairs(n) if isinstance(n, int) and n >= 3 else 0
-        require_param(isinstance(m, int) and 1 <= m <= most,
-                      f"edges must be an integer in [1, {most}] (the pairs crossing a balanced "
-                      f"3-partition of {n} vertices), got {m!r}")
+        require_param(m <= cross_pairs(n), f"edges must be at most {cross_pairs(n)} (the pairs crossing a balanced "
+                                           f"3-partition of {n} vertices), got {m}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, m = params["nodes"], params["edges"]
