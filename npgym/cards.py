@@ -41,6 +41,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from npgym.canonical import content_hash
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised only on Python 3.10
@@ -51,6 +53,7 @@ class ParamError(ValueError):
     """A level or generation parameter is invalid; the message names it and its valid range."""
 
 
+CARD_HASH_LENGTH = 16
 #: the parameter types a card may declare, and how a message names them
 PARAM_TYPES = {"int": "an integer", "number": "a number"}
 RANGE_BOUNDS = ("min", "max", "above")
@@ -99,6 +102,9 @@ class Card:
     fixed: dict[str, Any] = field(default_factory=dict)
     beyond: dict[str, dict[str, Any]] = field(default_factory=dict)
     ranges: dict[str, ParamRange] = field(default_factory=dict)
+    #: a short SHA-256 of the card's canonical content (parsed TOML, so comments, layout and line endings do
+    #: not count): every instance records it, so a result can be traced to the exact prompt text and ladder
+    content_hash: str = ""
 
     @property
     def top_level(self) -> int:
@@ -202,7 +208,7 @@ def parse_card(text: str, source: str = "<card>") -> Card:
             statement=raw["statement"].strip(), answer_format=raw["answer_format"].strip(),
             answer_example=json.loads(raw["answer_example"]), params=params, levels=levels,
             fixed=dict(ladder.get("fixed", {})), beyond=dict(ladder.get("beyond", {})),
-            ranges=_parse_ranges(raw.get("params"), source),
+            ranges=_parse_ranges(raw.get("params"), source), content_hash=content_hash(raw, CARD_HASH_LENGTH),
         )
     except KeyError as missing:
         raise ValueError(f"{source}: missing field {missing}") from None

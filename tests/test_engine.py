@@ -254,3 +254,21 @@ def test_cli_generate_solve_verify(tmp_path, capsys):
     assert all(json.loads(line)["ok"] for line in open(tmp_path / "v.jsonl"))
     assert main(["generate", "--problems", "nope", "--levels", "1", "--out", str(testset)]) == 2
     assert "unknown problem" in capsys.readouterr().err
+
+
+def test_the_card_hash_follows_the_cards_content_not_its_layout():
+    layout_only = "# a comment\r\n" + RANGED_CARD.replace("\n", "\r\n").replace(" = ", "   =   ")
+    assert parse_card(layout_only).content_hash == parse_card(RANGED_CARD).content_hash
+    assert parse_card(RANGED_CARD.replace("Pick things.", "Pick items.")).content_hash != \
+        parse_card(RANGED_CARD).content_hash
+
+
+def test_every_instance_records_its_cards_hash_outside_its_id():
+    card_hash = npgym.load_card("vertex_cover").content_hash
+    yes = npgym.generate("vertex_cover", 2, seed=1)
+    no = npgym.generate("vertex_cover", 2, seed=1, label="no")
+    tight = npgym.generate("vertex_cover", 2, seed=1, tight=True)
+    assert yes.card_hash == no.card_hash == tight.card_hash == card_hash and len(card_hash) == 16
+    record = yes.to_record(with_key=True)
+    assert record["card_hash"] == card_hash and npgym.Instance.from_record(record) == yes
+    assert npgym.Instance.from_record({**record, "card_hash": "0" * 16}).id == yes.id  # the id pins the instance only
