@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from npeval.analysis import Analysis
 from npeval.data import is_baseline
 from npeval.families import grouped
+from npeval.stats import AGGREGATES
 
 FORMATS = ("png", "svg")
 DPI = 110
@@ -302,7 +303,7 @@ def aggregates(analysis: Analysis, out: Path) -> list[Path]:
     table = analysis.aggregates
     if table["value"].isna().all():
         raise Omitted("no model has an answer")
-    metrics = ["iqm", "mean", "median", "optimality_gap"]
+    metrics = list(AGGREGATES)
     models = ranked(analysis, table["model"].unique())
     styles = model_styles(analysis.board.models)
     figure = Figure(figsize=(11, 1.3 + 0.36 * len(models)), layout="constrained")
