@@ -39,7 +39,7 @@ from npgym import checks
 from npgym.graphs import has_clique
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.solvers import solve_cnf
+from npgym.solvers import read_one_hot, solve_cnf
 from npgym.verdict import CONSTRAINT
 
 
@@ -122,10 +122,7 @@ class Clustering(Problem):
             clauses += [[-var(x, g), -var(y, g)] for g in range(k)]
         clauses.append([var(0, 0)])  # groups are interchangeable: element 0 goes to group 0
         status, model, effort = solve_cnf(clauses, time_limit)
-        certificate = None
-        if status == SAT:
-            true = {lit for lit in model if lit > 0}
-            certificate = [next(g for g in range(k) if var(x, g) in true) for x in range(n)]
+        certificate = read_one_hot(model, n, k, var) if status == SAT else None
         return SolveResult(status, certificate, None, effort)
 
     def render(self, data: dict[str, Any]) -> str:

@@ -41,7 +41,7 @@ from typing import Any
 
 from npgym import checks
 from npgym.cards import ParamError
-from npgym.modroots import OutOfBudget, odd_primes, random_prime, smallest_positive_root
+from npgym.modroots import OutOfBudget, StepBudget, odd_primes, random_prime, smallest_positive_root
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
@@ -83,18 +83,12 @@ class QuadraticCongruences(Problem):
         in the middle over the Chinese-remainder combinations (``unknown`` on time or beyond 2^19 per half)."""
         a, b, c = data["a"], data["b"], data["c"]
         watch = Stopwatch()
-        work = [0]
-
-        def tick() -> None:
-            work[0] += 1
-            if work[0] % 4096 == 0 and watch.seconds() > time_limit:
-                raise OutOfBudget
-
+        budget = StepBudget(watch.seconds, time_limit)
         try:
-            best = smallest_positive_root(a % b, b, tick)
+            best = smallest_positive_root(a % b, b, budget.tick)
         except OutOfBudget:
-            return SolveResult(UNKNOWN, None, None, Effort("number theory", watch.seconds(), branches=work[0]))
-        effort = Effort("number theory", watch.seconds(), branches=work[0])
+            return SolveResult(UNKNOWN, None, None, Effort("number theory", watch.seconds(), branches=budget.steps))
+        effort = Effort("number theory", watch.seconds(), branches=budget.steps)
         if best is not None and best < c:
             return SolveResult(SAT, best, None, effort)
         return SolveResult(UNSAT, None, None, effort)

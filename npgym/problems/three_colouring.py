@@ -40,7 +40,7 @@ from npgym import checks
 from npgym.graphs import adjacency, has_clique, relabel, render_graph, shuffled_labels
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.solvers import solve_cnf
+from npgym.solvers import read_one_hot, solve_cnf
 from npgym.verdict import CONSTRAINT
 
 COLOURS = 3
@@ -155,10 +155,7 @@ class ThreeColouring(Problem):
             u, v = edges[0]
             clauses += [[var(u, 0)], [var(v, 1)]]
         status, model, effort = solve_cnf(clauses, time_limit)
-        certificate = None
-        if status == SAT:
-            true = {lit for lit in model if lit > 0}
-            certificate = [next(c for c in range(COLOURS) if var(v, c) in true) for v in range(n)]
+        certificate = read_one_hot(model, n, COLOURS, var) if status == SAT else None
         return SolveResult(status, certificate, None, effort)
 
     def render(self, data: dict[str, Any]) -> str:
