@@ -31,6 +31,8 @@ from npeval import families, plots, report
 from leaderboard.tracks_page import write_tracks_page
 from npeval.analysis import Analysis
 from npeval.coverage import coverage_by_model
+from npeval.stats import AGGREGATES
+from npsolver.adapters import is_baseline
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,9 @@ def board_rows(analysis: Analysis, cards: dict[str, modelcards.ModelCard | None]
     rows = []
     for model in analysis.board.models:
         card = cards.get(model)
-        row: dict[str, Any] = {"model": model, "is_baseline": model.startswith("baseline/"),
+        row: dict[str, Any] = {"model": model, "is_baseline": is_baseline(model),
                                "page": model_page_name(model)}
-        for metric in ("iqm", "mean", "median", "optimality_gap"):
+        for metric in AGGREGATES:
             value = aggregates.loc[(model, metric)]
             row.update({metric: value["value"], f"{metric}_low": value["ci_low"], f"{metric}_high": value["ci_high"]})
         iqm = aggregates.loc[(model, "iqm")]
@@ -190,7 +192,7 @@ def board_document(analysis: Analysis, card_files: Iterable[str | Path] = ()) ->
             "problem_pages": {problem: f"{plots.slug(problem)}.html" for problem in analysis.board.problems},
             "groups": {by: families.grouped(analysis.board.problems, by) for by in ("suite", "family")},
             "notes": board_notes(analysis, info, sorted(named - set(analysis.board.models))),
-            "definitions": schema.DEFINITIONS, "columns": schema.COLUMNS,
+            "definitions": schema.DEFINITIONS, "columns": schema.COLUMNS, "board_columns": schema.BOARD_COLUMNS,
             "rows": board_rows(analysis, cards)}
 
 

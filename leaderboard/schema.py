@@ -20,6 +20,9 @@ TOP_LEVEL = {
     "problems": "problem ids on the board (columns of the per-problem fields)",
     "definitions": "the definition of every number (the same text as below)",
     "columns": "this field list",
+    "board_columns": "the board table's columns before the problem columns, left to right: key, label, kind (how "
+                     "board.js draws the cell), field (the row field it shows and sorts by) and first_sort (the "
+                     "order of the first click: scores read best-first), and marks_partial where a partial row is starred",
     "rows": "one row per model, best IQM first",
     "adaptive": "only when a run is adaptive: one row per (model, problem, design) with the fitted ceiling level, "
                 "its 95% interval, calls and stop reason (npeval.adaptive; shown on adaptive.html)",
@@ -61,6 +64,20 @@ COLUMNS = {
             "updated_at, first_answer_at, last_answer_at (UTC, ISO 8601), config "
             "(CSV: run_ids, stores, package_versions, git_commits, run_created_at joined by `;`)",
 }
+
+#: the board table's columns before the problem columns, the one list board.js builds its table from (it reads
+#: them from the page's embedded board); an ``interval`` column also shows ``<field>_low`` and ``<field>_high``,
+#: and ``marks_partial`` stars the cell of a model with partial data
+BOARD_COLUMNS = [
+    {"key": "rank", "label": "#", "kind": "rank", "field": "rank", "first_sort": "ascending"},
+    {"key": "model", "label": "Model", "kind": "model", "field": "model", "first_sort": "ascending"},
+    {"key": "iqm", "label": "IQM [95% CI]", "kind": "interval", "field": "iqm", "first_sort": "descending",
+     "marks_partial": True},
+    {"key": "mean", "label": "Mean", "kind": "interval", "field": "mean", "first_sort": "descending"},
+    {"key": "cost", "label": "$ / correct", "kind": "cost", "field": "cost_per_correct_usd", "first_sort": "ascending"},
+    {"key": "tokens", "label": "Tokens / answer", "kind": "tokens", "field": "mean_completion_tokens",
+     "first_sort": "ascending"},
+]
 
 DEFINITIONS = {
     "accuracy": "correct / attempts; an attempt is a record with a final status (graded, parse_error, truncated, "

@@ -33,10 +33,10 @@ from typing import Iterable, Iterator
 import numpy as np
 import pandas as pd
 
+from npsolver.adapters import is_baseline
 from npsolver.records import RunRecord
 from npsolver.store import API_ERROR, FINAL_STATUSES, Store
 
-BASELINE_PREFIX = "baseline/"
 COMPLETE, PARTIAL, MISSING = "complete", "partial", "missing"
 CELL_KEYS = ["model", "problem", "level"]
 TEXT_COLUMNS = ("response_text", "reasoning_text", "answer_json", "message")
@@ -148,10 +148,6 @@ class Board:
                 for key, record in db.execute("SELECT instance_id, record_json FROM instances"):
                     data[key] = json.loads(record).get("data")
         return data
-
-
-def is_baseline(model: str) -> bool:
-    return str(model).startswith(BASELINE_PREFIX)
 
 
 def load_board(paths: Iterable[str | Path]) -> Board:

@@ -26,6 +26,7 @@ from matplotlib.patches import Patch
 from npeval.analysis import Analysis
 from npeval.data import is_baseline
 from npeval.families import grouped
+from npeval.stats import AGGREGATES
 
 # Okabe-Ito without its yellow (too faint on white), with a mid grey in its place.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C8C8C")
@@ -390,7 +391,7 @@ def aggregates(analysis: Analysis) -> Figure:
     table = analysis.aggregates
     if table["value"].isna().all():
         raise Omitted("no model has an answer")
-    metrics = ["iqm", "mean", "median", "optimality_gap"]
+    metrics = list(AGGREGATES)
     models = ranked(analysis, table["model"].unique())
     styles = model_styles(analysis.board.models)
     figure = Figure(figsize=(11, 1.3 + 0.36 * len(models)), layout="constrained")

@@ -13,6 +13,11 @@ Its fields::
     fixed = {...}                parameters that are the same at every level
     beyond = {nodes = {add = 4}, cover = {multiply = 1.1}}
                                  the growth rule past the top level, applied once per level above it
+    [params]
+    nodes = { type = "int", min = 4 }
+                                 every parameter's type ("int" or "number") and range: ``min`` and ``max``
+                                 inclusive, ``above`` exclusive, each optional; the engine checks every
+                                 parameter against it (relations between parameters stay in the module)
 
 Past the top level every parameter named in ``beyond`` (a ladder or a fixed one) grows by its rule
 (``add`` a constant, or ``multiply`` by a factor and round); the others keep their top-level value. Levels have no ceiling.
@@ -29,11 +34,14 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from npgym.canonical import content_hash
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,6 +51,40 @@ else:  # pragma: no cover - exercised only on Python 3.10
 
 class ParamError(ValueError):
     """A level or generation parameter is invalid; the message names it and its valid range."""
+
+
+CARD_HASH_LENGTH = 16
+#: the parameter types a card may declare, and how a message names them
+PARAM_TYPES = {"int": "an integer", "number": "a number"}
+RANGE_BOUNDS = ("min", "max", "above")
+
+
+@dataclass(frozen=True)
+class ParamRange:
+    """The declared type and bounds of one parameter: ``min`` and ``max`` inclusive, ``above`` exclusive."""
+
+    type: str
+    min: int | float | None = None
+    max: int | float | None = None
+    above: int | float | None = None
+
+    def admits(self, value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int if self.type == "int" else (int, float)):
+            return False
+        if isinstance(value, float) and not math.isfinite(value):
+            return False
+        return ((self.min is None or value >= self.min) and (self.above is None or value > self.above)
+                and (self.max is None or value <= self.max))
+
+    def describe(self) -> str:
+        """The range in words: "an integer >= 3", "a number in (0, 1]"."""
+        kind = PARAM_TYPES[self.type]
+        low = f"[{self.min}" if self.min is not None else f"({self.above}" if self.above is not None else ""
+        if self.max is not None:
+            return f"{kind} in {low}, {self.max}]" if low else f"{kind} <= {self.max}"
+        if self.min is not None:
+            return f"{kind} >= {self.min}"
+        return f"{kind} > {self.above}" if self.above is not None else kind
 
 
 @dataclass(frozen=True)
@@ -59,10 +101,36 @@ class Card:
     levels: tuple[tuple[Any, ...], ...]
     fixed: dict[str, Any] = field(default_factory=dict)
     beyond: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ranges: dict[str, ParamRange] = field(default_factory=dict)
+    #: a short SHA-256 of the card's canonical content (parsed TOML, so comments, layout and line endings do
+    #: not count): every instance records it, so a result can be traced to the exact prompt text and ladder
+    content_hash: str = ""
 
     @property
     def top_level(self) -> int:
         return len(self.levels)
+
+    @property
+    def path(self) -> str:
+        return f"problems/{self.id}.toml"
+
+    @property
+    def ladder_params(self) -> tuple[str, ...]:
+        """Every parameter a level sets: the ladder's own, then the fixed ones."""
+        return (*self.params, *(name for name in self.fixed if name not in self.params))
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        """Raise :class:`ParamError` (one uniform line) unless each parameter is declared and within its range."""
+        see = f"(see the card {self.path})"
+        for name, declared in self.ranges.items():
+            if name not in params:
+                raise ParamError(f"{self.id}: {name} is missing; it must be {declared.describe()} {see}")
+            if not declared.admits(params[name]):
+                raise ParamError(f"{self.id}: {name} must be {declared.describe()}, got {params[name]!r} {see}")
+        unknown = [name for name in params if name not in self.ranges]
+        if unknown:
+            raise ParamError(f"{self.id}: {unknown[0]!r} is not a parameter; the card declares "
+                             f"{', '.join(self.ranges)} {see}")
 
     def level_params(self, level: int) -> dict[str, Any]:
         """The generation parameters of ``level`` (1-based, no upper limit)."""
@@ -115,6 +183,19 @@ def _check_beyond(card: Card, source: str) -> None:
                              "the top>) or { of = \"<parameter>\", times = <number> }")
 
 
+def _parse_ranges(raw: Any, source: str) -> dict[str, ParamRange]:
+    ranges = {}
+    for name, rule in (raw or {}).items():
+        bounds = {key: value for key, value in rule.items() if key != "type"} if isinstance(rule, dict) else None
+        if (bounds is None or rule.get("type") not in PARAM_TYPES or not bounds.keys() <= set(RANGE_BOUNDS)
+                or {"min", "above"} <= bounds.keys()
+                or any(isinstance(value, bool) or not isinstance(value, (int, float)) for value in bounds.values())):
+            raise ValueError(f"{source}: params.{name} = {rule} must be {{ type = \"int\" or \"number\" }} with "
+                             f"optional number bounds min, max (inclusive) or above (exclusive, instead of min)")
+        ranges[name] = ParamRange(rule["type"], **bounds)
+    return ranges
+
+
 def parse_card(text: str, source: str = "<card>") -> Card:
     """Parse and validate a card from TOML text."""
     raw = tomllib.loads(text)
@@ -127,6 +208,7 @@ def parse_card(text: str, source: str = "<card>") -> Card:
             statement=raw["statement"].strip(), answer_format=raw["answer_format"].strip(),
             answer_example=json.loads(raw["answer_example"]), params=params, levels=levels,
             fixed=dict(ladder.get("fixed", {})), beyond=dict(ladder.get("beyond", {})),
+            ranges=_parse_ranges(raw.get("params"), source), content_hash=content_hash(raw, CARD_HASH_LENGTH),
         )
     except KeyError as missing:
         raise ValueError(f"{source}: missing field {missing}") from None

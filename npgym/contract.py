@@ -4,7 +4,8 @@ What gymnasium's ``check_env`` is to an environment, this is to a problem: anyon
 this repository or in a package of their own, registered through the ``nppc.problems`` entry-point
 group) runs it before publishing. It checks, on real instances of the problem's own levels:
 
-* the card matches the problem and every level's parameters pass the problem's checks;
+* the card matches the problem, declares a range for every parameter its ladder sets, and every
+  level's parameters pass those ranges and the problem's checks;
 * generation is a pure function of its arguments, records survive a JSON round trip with their id
   and verdicts, and a tampered record is detected;
 * planted certificates verify; the exact solver agrees with the verifier and never does worse than
@@ -116,6 +117,11 @@ def _card_matches(problem: Problem) -> None:
     _expect(card.id == problem.id, f"the card's id is {card.id!r}")
     _expect(bool(card.statement and card.answer_format), "the card has no statement or answer format")
     _expect(card.top_level >= 1, "the ladder has no level")
+    undeclared = [name for name in card.ladder_params if name not in card.ranges]
+    _expect(not undeclared, f"{card.path} declares no range for {', '.join(undeclared)}: add it under [params], "
+                            f"e.g. {undeclared[0] if undeclared else ''} = {{ type = \"int\", min = 1 }}")
+    unused = [name for name in card.ranges if name not in card.ladder_params]
+    _expect(not unused, f"{card.path} declares a range for {', '.join(unused)}, which its ladder never sets")
     for level in range(1, card.top_level + 3):
         problem.level_params(level)
     try:

@@ -53,9 +53,9 @@ def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0,
     problem = get_problem(problem_id)
     _check_int("seed", seed)
     _check_int("index", index)
-    problem.check_params(params)
+    problem.validate_params(params)
     base = dict(problem=problem.id, version=problem.version, level=level, seed=seed, index=index,
-                params=dict(params))
+                params=dict(params), card_hash=problem.card.content_hash)
     if label == NO:
         return _generate_no(problem, base, time_limit)
     if label != YES:
@@ -132,7 +132,7 @@ def _no_candidate(problem: Problem, rng, params: dict[str, Any], time_limit: flo
 
 def _identity(instance: Instance) -> dict[str, Any]:
     return dict(problem=instance.problem, version=instance.version, level=instance.level, seed=instance.seed,
-                index=instance.index, params=instance.params)
+                index=instance.index, params=instance.params, card_hash=instance.card_hash)
 
 
 def _check_int(name: str, value: Any) -> None:

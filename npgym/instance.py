@@ -5,6 +5,11 @@ content hash of the canonical JSON of what a public record shows (problem, versi
 parameters and data), so two machines that generate the same instance give it the same id, a
 tampered record is detected on load, and the id says nothing that the data does not.
 
+The record also carries ``card_hash``, the content hash of the problem card it was made from, so a
+result can be traced to the exact prompt text and ladder. The id leaves it out on purpose: a reworded
+statement changes the prompt, not the instance, and must not rename every instance (the golden ids in
+:mod:`npgym.golden` pin the ids). An edited ``card_hash`` is therefore not detected on load.
+
 On disk an instance is one JSON line. A public line holds only :data:`PUBLIC_FIELDS`: what identifies
 the instance and what a model sees. Everything else is the answer key (:data:`KEY_FIELDS`): the label,
 certificate and optimum, the solver's effort and attempt counts (``meta``), and also ``seed`` and
@@ -23,7 +28,7 @@ from npgym.canonical import assert_json_native, content_hash
 CANARY = "NPPC-CANARY-3f9a1c2e-do-not-train-on-nppc-test-sets"
 YES, NO, UNSETTLED = "yes", "no", "unknown"
 #: the fields of a public test-set line, in this order
-PUBLIC_FIELDS = ("canary", "id", "problem", "version", "level", "params", "data")
+PUBLIC_FIELDS = ("canary", "id", "problem", "version", "card_hash", "level", "params", "data")
 #: the fields only the answer key holds (with the id that joins it to its public line)
 KEY_FIELDS = ("seed", "index", "label", "certificate", "optimum", "meta")
 
@@ -51,6 +56,7 @@ class Instance:
     certificate: Any = None
     optimum: int | float | None = None
     meta: dict[str, Any] = field(default_factory=dict, compare=False)  # timings differ between runs
+    card_hash: str = ""  # the content hash of the card it was made from ("" in records older than the field)
     id: str = ""
 
     def __post_init__(self) -> None:
@@ -71,7 +77,7 @@ class Instance:
     def to_record(self, with_key: bool = False) -> dict[str, Any]:
         """The JSON line of this instance: the public fields, and the answer key only with ``with_key``."""
         record = {"canary": CANARY, "id": self.id, "problem": self.problem, "version": self.version,
-                  "level": self.level, "params": self.params, "data": self.data}
+                  "card_hash": self.card_hash, "level": self.level, "params": self.params, "data": self.data}
         if with_key:
             record.update(self.key_record())
         return record
@@ -89,6 +95,7 @@ class Instance:
     def from_record(cls, record: dict[str, Any], key: dict[str, Any] | None = None) -> "Instance":
         """Rebuild an instance from its JSON line (and an optional separate key); checks the id."""
         fields = {name: record[name] for name in ("problem", "version", "level", "params", "data")}
+        fields["card_hash"] = record.get("card_hash", "")
         answer_key = {name: record[name] for name in KEY_FIELDS if name in record}
         answer_key.update({name: key[name] for name in KEY_FIELDS if key and name in key})
         answer_key.setdefault("seed", None)

@@ -22,6 +22,19 @@ class OutOfBudget(Exception):
     """The time limit ran out, or the root combination is too large to search."""
 
 
+class StepBudget:
+    """Counts a root search's steps (:meth:`tick`, handed to :func:`smallest_positive_root`) and raises
+    :class:`OutOfBudget` once ``seconds()`` passes ``time_limit``, looking at the clock every 4096 steps."""
+
+    def __init__(self, seconds: Callable[[], float], time_limit: float) -> None:
+        self.seconds, self.time_limit, self.steps = seconds, time_limit, 0
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps % 4096 == 0 and self.seconds() > self.time_limit:
+            raise OutOfBudget
+
+
 def odd_primes(limit: int) -> list[int]:
     """The odd primes up to ``limit`` (a small sieve)."""
     sieve = bytearray([1]) * (limit + 1)

@@ -1,8 +1,9 @@
 """The contract every problem module implements, and the typed results it returns.
 
-A problem module subclasses :class:`Problem` and fills in, top to bottom: parameter checks, the
-generator (:meth:`Problem.plant`), the verifier (:meth:`Problem.check`), the exact solver
-(:meth:`Problem.solve`), the renderer, and the heuristic. The engine (:mod:`npgym.engine`) adds
+A problem module subclasses :class:`Problem` and fills in, top to bottom: the relations between its
+parameters (each parameter's own range is declared in its card), the generator (:meth:`Problem.plant`),
+the verifier (:meth:`Problem.check`), the exact solver (:meth:`Problem.solve`), the renderer, and the
+heuristic. The engine (:mod:`npgym.engine`) adds
 everything shared: seeding, hashing, the answer envelope, "no solution" claims and error handling.
 """
 
@@ -85,14 +86,22 @@ class Problem(ABC):
     def level_params(self, level: int) -> dict[str, Any]:
         """The generation parameters of a level, checked."""
         params = self.card.level_params(level)
-        self.check_params(params)
+        self.validate_params(params)
         return params
 
-    # -- to implement -------------------------------------------------------------------------
+    def validate_params(self, params: dict[str, Any]) -> None:
+        """Every check of ``params``: each against the range its card declares, then :meth:`check_params`."""
+        self.card.check_params(params)
+        try:
+            self.check_params(params)
+        except ParamError as error:
+            raise ParamError(f"{self.id}: {error}") from None
 
-    @abstractmethod
     def check_params(self, params: dict[str, Any]) -> None:
-        """Raise :class:`ParamError` naming the parameter and its valid range if ``params`` is impossible."""
+        """Raise :class:`ParamError` if parameters, each within its card's range, are impossible together
+        (the message names them and says what to change). Ranges of single parameters belong in the card."""
+
+    # -- to implement -------------------------------------------------------------------------
 
     @abstractmethod
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, SolveResult, Stopwatch
 
@@ -124,6 +124,12 @@ def run_cp(model, time_limit: float, optimize: bool = False, linearization: int 
     effort = Effort("ortools:cp-sat", watch.seconds(), conflicts=int(solver.num_conflicts),
                     branches=int(solver.num_branches))
     return status, solver, effort, proved
+
+
+def read_one_hot(model: list[int], items: int, choices: int, var: Callable[[int, int], int]) -> list[int]:
+    """The choice of each item in a CNF ``model`` whose variable ``var(item, choice)`` is true for one choice."""
+    true = {literal for literal in model if literal > 0}
+    return [next(choice for choice in range(choices) if var(item, choice) in true) for item in range(items)]
 
 
 def read_chosen(literals):

@@ -24,6 +24,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
+from npsolver.adapters import is_baseline
 from nprouter.schema import ModelInfo, RouterDataset, RouterRecord, records_frame
 
 SOURCE = "npbench"
@@ -110,7 +111,7 @@ def _row(record: dict[str, Any], instance: dict[str, Any], prompt: str, run: dic
 
 
 def _is_local(model: str) -> bool:
-    return model.startswith(("baseline/", "local/", "llamacpp/"))
+    return is_baseline(model) or model.startswith(("local/", "llamacpp/"))
 
 
 def verify_stored_answer(instance: dict[str, Any], answer_json: Any) -> bool:

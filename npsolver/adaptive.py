@@ -42,7 +42,7 @@ from npsolver.adapters import Adapter, Sampling, make_adapter
 from npsolver.adaptive_log import AdaptiveLog, Step
 from npsolver.api import git_commit
 from npsolver.errors import RetryPolicy
-from npsolver.plan import build_tasks, identity_address, run_id_of
+from npsolver.plan import PlannedRun, build_tasks, identity_address
 from npsolver.runner import RunSettings, RunSummary, run_tasks
 from npsolver.secrets import Redactor, strip_url_credentials
 from npsolver.store import FINAL_STATUSES, Store
@@ -70,7 +70,7 @@ class AdaptiveSettings:
 
 
 @dataclass(frozen=True)
-class AdaptivePlan:
+class AdaptivePlan(PlannedRun):
     """Everything an adaptive run needs before its first decision."""
 
     adapter: Adapter
@@ -83,14 +83,6 @@ class AdaptivePlan:
     identity: dict[str, Any]
     api_base: str | None = None
     time_limit: float = DEFAULT_TIME_LIMIT
-
-    @property
-    def model(self) -> str:
-        return self.adapter.model
-
-    @property
-    def run_id(self) -> str:
-        return run_id_of(self.identity)
 
     def prior(self, problem: str):
         from npsolver.ceiling import Prior

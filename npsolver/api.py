@@ -26,14 +26,14 @@ from npgym.testset import read_testset
 from npsolver.adapters import Adapter, Sampling, make_adapter
 from npsolver.distributed import AdapterSpec, execute_on_ray, spec_of
 from npsolver.errors import RetryPolicy
-from npsolver.plan import Task, build_tasks, generate_targets, in_shard, run_id_of, run_identity, unique
+from npsolver.plan import PlannedRun, Task, build_tasks, generate_targets, in_shard, run_identity, unique
 from npsolver.runner import RunSettings, RunSummary, run_tasks
 from npsolver.secrets import Redactor, strip_url_credentials
 from npsolver.store import Store
 from npsolver.tracks import Track, TrackOptions, check_hidden, prepare_track
 
 @dataclass(frozen=True)
-class RunPlan:
+class RunPlan(PlannedRun):
     """Everything a run will ask, before any request: the adapter, the instances, the prompts, the run id."""
 
     adapter: Adapter
@@ -44,14 +44,6 @@ class RunPlan:
     api_base: str | None = None
     spec: AdapterSpec | None = None  # how a worker elsewhere rebuilds the adapter
     track: Track | None = None  # None: the plain track
-
-    @property
-    def model(self) -> str:
-        return self.adapter.model
-
-    @property
-    def run_id(self) -> str:
-        return run_id_of(self.identity)
 
     def shard(self, part: int, parts: int) -> "RunPlan":
         """The same run (same run id) restricted to shard ``part`` of ``parts``; merge the stores afterwards."""

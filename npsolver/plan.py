@@ -23,7 +23,7 @@ from npgym.engine import DEFAULT_TIME_LIMIT, generate_from_params
 from npgym.instance import Instance
 from npgym.prompt import TEMPLATE_VERSION, build_prompt
 from npgym.testset import generate_testset
-from npsolver.adapters import Sampling
+from npsolver.adapters import Adapter, Sampling
 from npsolver.secrets import strip_url_credentials
 
 
@@ -134,3 +134,18 @@ def run_identity(model: str, api_base: str | None, sampling: Sampling, shots: in
 
 def run_id_of(identity: dict[str, Any]) -> str:
     return "run-" + content_hash(identity, length=16)
+
+
+class PlannedRun:
+    """The model and run id of a run plan (a dataclass with an ``adapter`` and an ``identity`` field)."""
+
+    adapter: Adapter
+    identity: dict[str, Any]
+
+    @property
+    def model(self) -> str:
+        return self.adapter.model
+
+    @property
+    def run_id(self) -> str:
+        return run_id_of(self.identity)

@@ -38,6 +38,15 @@ class _RaisingVerifier(_Copy):
         return len(solution[0])  # TypeError / IndexError on odd answers
 
 
+class _UndeclaredRange(_Copy):
+    id = "vertex_cover_undeclared"
+
+    @property
+    def card(self):
+        card = super().card
+        return replace(card, ranges={name: declared for name, declared in card.ranges.items() if name != "degree"})
+
+
 @pytest.fixture(autouse=True)
 def forget_test_problems():
     yield
@@ -83,3 +92,11 @@ def test_an_entry_point_registers_a_problem_of_another_package(tmp_path, monkeyp
     assert npgym.verify(instance, {"solution": instance.certificate}).ok
     assert npgym.check_problem("entry_point_cover").ok
     sys.modules.pop("outside_problems", None)
+
+
+def test_a_card_without_a_range_for_a_ladder_parameter_fails_the_contract():
+    report = npgym.check_problem(_UndeclaredRange(), raise_on_failure=False)
+    [card_check] = [check for check in report.checks if check.name == "card matches the problem"]
+    assert not card_check.ok
+    assert card_check.detail.startswith("problems/vertex_cover_undeclared.toml declares no range for degree: add it "
+                                        "under [params]")

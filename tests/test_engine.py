@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import npgym
 from npgym import checks
 from npgym.canonical import assert_json_native, canonical_json, content_hash, derive_rng
-from npgym.cards import ParamError, parse_card
+from npgym.cards import ParamError, ParamRange, parse_card
 from npgym.testset import plan_labels, read_testset, write_testset
 from npgym.verdict import Reject
 from npgym.cliargs import int_list
@@ -70,6 +70,63 @@ def test_malformed_cards_are_refused_with_the_field_named():
         parse_card(CARD.replace("[8, 3, 100]", "[8, 3]"))
     with pytest.raises(ValueError, match="needs a 'beyond' rule"):
         parse_card(CARD.replace("beyond = { nodes = { add = 4 }, high = { multiply = 1.5 } }", ""))
+
+
+RANGED_CARD = CARD + """
+[params]
+nodes = { type = "int", min = 4 }
+k = { type = "int", min = 1, max = 9 }
+high = { type = "number", above = 0 }
+degree = { type = "number" }
+"""
+
+
+def test_card_ranges_refuse_each_parameter_with_one_uniform_message():
+    card = parse_card(RANGED_CARD)
+    assert card.ranges["k"] == ParamRange("int", min=1, max=9)
+    card.check_params({"nodes": 4, "k": 9, "high": 0.5, "degree": 3})
+    see = "(see the card problems/demo.toml)"
+    for name, value, expected in (("nodes", 3, "an integer >= 4"), ("nodes", 4.0, "an integer >= 4"),
+                                  ("k", 10, "an integer in [1, 9]"), ("k", True, "an integer in [1, 9]"),
+                                  ("high", 0, "a number > 0"), ("degree", "3", "a number"),
+                                  ("degree", float("nan"), "a number")):
+        params = {"nodes": 4, "k": 2, "high": 1.5, "degree": 3, name: value}
+        with pytest.raises(ParamError) as error:
+            card.check_params(params)
+        assert str(error.value) == f"demo: {name} must be {expected}, got {value!r} {see}"
+    with pytest.raises(ParamError, match=r"^demo: high is missing; it must be a number > 0 \(see the card"):
+        card.check_params({"nodes": 4, "k": 2, "degree": 3})
+    with pytest.raises(ParamError, match="^demo: 'width' is not a parameter; the card declares nodes, k, high, degree"):
+        card.check_params({"nodes": 4, "k": 2, "high": 1, "degree": 3, "width": 2})
+
+
+@pytest.mark.parametrize("bad", ['{ min = 1 }', '{ type = "float" }', '{ type = "int", min = 1, above = 0 }',
+                                 '{ type = "int", min = "1" }', '{ type = "int", least = 1 }', '3'])
+def test_a_malformed_range_is_refused_with_the_parameter_named(bad):
+    with pytest.raises(ValueError, match="params.k = .* must be"):
+        parse_card(RANGED_CARD.replace('k = { type = "int", min = 1, max = 9 }', f"k = {bad}"))
+
+
+@pytest.mark.parametrize("problem_id", npgym.problem_ids())
+@given(data=st.data())
+def test_every_value_outside_a_declared_range_is_refused_before_generation(problem_id, data):
+    problem = npgym.get_problem(problem_id)
+    card = problem.card
+    params = card.level_params(data.draw(st.integers(1, card.top_level + 2), label="level"))
+    name = data.draw(st.sampled_from(sorted(card.ranges)), label="parameter")
+    declared = card.ranges[name]
+    low = declared.min - 1 if declared.min is not None else declared.above
+    outside = data.draw(st.sampled_from([value for value in (low, None if declared.max is None else declared.max + 1,
+                                                             "7", True) if value is not None]), label="value")
+    with pytest.raises(ParamError) as error:
+        npgym.generate_from_params(problem_id, {**params, name: outside})
+    assert str(error.value) == (f"{problem_id}: {name} must be {declared.describe()}, got {outside!r} "
+                                f"(see the card problems/{problem_id}.toml)")
+
+
+def test_relations_between_parameters_name_the_problem():
+    with pytest.raises(ParamError, match=r"^vertex_cover: cover must be at most nodes - 1 = 4, got 5$"):
+        npgym.generate_from_params("vertex_cover", {"nodes": 5, "cover": 5, "degree": 8})
 
 
 def test_canonical_json_ignores_key_order_and_rejects_non_json():
@@ -197,3 +254,21 @@ def test_cli_generate_solve_verify(tmp_path, capsys):
     assert all(json.loads(line)["ok"] for line in open(tmp_path / "v.jsonl"))
     assert main(["generate", "--problems", "nope", "--levels", "1", "--out", str(testset)]) == 2
     assert "unknown problem" in capsys.readouterr().err
+
+
+def test_the_card_hash_follows_the_cards_content_not_its_layout():
+    layout_only = "# a comment\r\n" + RANGED_CARD.replace("\n", "\r\n").replace(" = ", "   =   ")
+    assert parse_card(layout_only).content_hash == parse_card(RANGED_CARD).content_hash
+    assert parse_card(RANGED_CARD.replace("Pick things.", "Pick items.")).content_hash != \
+        parse_card(RANGED_CARD).content_hash
+
+
+def test_every_instance_records_its_cards_hash_outside_its_id():
+    card_hash = npgym.load_card("vertex_cover").content_hash
+    yes = npgym.generate("vertex_cover", 2, seed=1)
+    no = npgym.generate("vertex_cover", 2, seed=1, label="no")
+    tight = npgym.generate("vertex_cover", 2, seed=1, tight=True)
+    assert yes.card_hash == no.card_hash == tight.card_hash == card_hash and len(card_hash) == 16
+    record = yes.to_record(with_key=True)
+    assert record["card_hash"] == card_hash and npgym.Instance.from_record(record) == yes
+    assert npgym.Instance.from_record({**record, "card_hash": "0" * 16}).id == yes.id  # the id pins the instance only

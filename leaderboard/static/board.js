@@ -93,27 +93,33 @@
       "\nclick to read the answers";
   }
 
-  const fixedColumns = [
-    {key: "rank", label: "#", cls: "rank sticky-1", value: function (r) { return r.rank; },
-     render: function (td, r) { td.textContent = r.rank === null ? "\u2013" : String(r.rank); }},
-    {key: "model", label: "Model", cls: "model sticky-2", value: function (r) { return r.model.toLowerCase(); },
-     render: modelCell},
-    {key: "iqm", label: "IQM [95% CI]", cls: "score", value: function (r) { return r.iqm; },
-     render: function (td, r) { intervalCell(td, r.iqm, r.iqm_low, r.iqm_high, r.partial); }},
-    {key: "mean", label: "Mean", cls: "score", value: function (r) { return r.mean; },
-     render: function (td, r) { intervalCell(td, r.mean, r.mean_low, r.mean_high, false); }},
-    {key: "cost", label: "$ / correct", cls: "num", value: function (r) { return r.cost_per_correct_usd; },
-     render: function (td, r) {
-       td.textContent = r.cost_per_correct_usd === null ? "unknown"
-         : r.cost_per_correct_usd === 0 ? "free" : "$" + fixed(r.cost_per_correct_usd, 4);
-       td.title = "cost known for " + fixed(100 * (r.cost_coverage || 0), 0) + "% of attempts";
-     }},
-    {key: "tokens", label: "Tokens / answer", cls: "num", value: function (r) { return r.mean_completion_tokens; },
-     render: function (td, r) {
-       td.textContent = r.mean_completion_tokens === null ? "n/a" : fixed(r.mean_completion_tokens, 0);
-       td.title = "mean completion tokens per attempt";
-     }},
-  ];
+  // The columns before the problem columns come from the board (leaderboard.schema.BOARD_COLUMNS), in order;
+  // a kind names how its cells are drawn.
+  const draw = {
+    rank: function (td, r) { td.textContent = r.rank === null ? "\u2013" : String(r.rank); },
+    model: modelCell,
+    interval: function (td, r, column) {
+      const field = column.field;
+      intervalCell(td, r[field], r[field + "_low"], r[field + "_high"], Boolean(column.marks_partial && r.partial));
+    },
+    cost: function (td, r, column) {
+      const field = column.field;
+      td.textContent = r[field] === null ? "unknown" : r[field] === 0 ? "free" : "$" + fixed(r[field], 4);
+      td.title = "cost known for " + fixed(100 * (r.cost_coverage || 0), 0) + "% of attempts";
+    },
+    tokens: function (td, r, column) {
+      td.textContent = r[column.field] === null ? "n/a" : fixed(r[column.field], 0);
+      td.title = "mean completion tokens per attempt";
+    },
+  };
+  const cellClass = {rank: "rank sticky-1", model: "model sticky-2", interval: "score", cost: "num", tokens: "num"};
+  const fixedColumns = board.board_columns.map(function (column) {
+    return {key: column.key, label: column.label, cls: cellClass[column.kind],
+            descendingFirst: column.first_sort === "descending",
+            value: column.kind === "model" ? function (r) { return r.model.toLowerCase(); }
+              : function (r) { return r[column.field]; },
+            render: function (td, r) { draw[column.kind](td, r, column); }};
+  });
 
   function shownGroups() {
     const groups = board.groups[state.grouping];
@@ -124,7 +130,7 @@
     const out = fixedColumns.slice();
     shownGroups().forEach(function (group, groupIndex) {
       group.problems.forEach(function (problem, i) {
-        out.push({key: "p:" + problem, problem: problem, first: i === 0 && groupIndex > 0,
+        out.push({key: "p:" + problem, problem: problem, first: i === 0 && groupIndex > 0, descendingFirst: true,
                   value: function (r) { return r.problems[problem].accuracy; },
                   render: function (td, r) { problemCell(td, r, problem); }});
       });
@@ -162,8 +168,7 @@
     button.addEventListener("click", function () {
       // Scores read best-first: the first click on a score column sorts it descending.
       const first = column.key !== state.column;
-      state.descending = first ? !(column.key === "rank" || column.key === "model" || column.key === "cost" ||
-                                   column.key === "tokens") : !state.descending;
+      state.descending = first ? column.descendingFirst : !state.descending;
       state.column = column.key;
       render();
     });

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any
+from typing import Any, ClassVar
 
 from npgym import checks
 from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
@@ -57,11 +57,9 @@ def natural_density(n: int, k: int) -> float:
 
 
 def check_size_params(params: dict[str, Any], size_name: str) -> None:
-    """The shared parameter check of clique and independent set: nodes >= 3, size in [2, nodes-1]."""
+    """The relation clique and independent set share: the planted set leaves at least one vertex out."""
     n, k = params["nodes"], params[size_name]
-    require_param(isinstance(n, int) and n >= 3, f"nodes must be an integer >= 3, got {n!r}")
-    require_param(isinstance(k, int) and 2 <= k < n,
-                  f"{size_name} must be an integer in [2, nodes-1] = [2, {n - 1}], got {k!r}")
+    require_param(k < n, f"{size_name} must be at most nodes - 1 = {n - 1}, got {k}")
 
 
 def random_pairs_outside(rng: random.Random, n: int, k: int, probability: float) -> list[tuple[int, int]]:
@@ -169,39 +167,57 @@ def non_neighbours(n: int, edges) -> list[set[int]]:
     return [everyone - adj - {v} for v, adj in enumerate(adjacency(n, edges))]
 
 
-class Clique(Problem):
-    id = "clique"
-    version = 3
+class FreeSetProblem(Problem):
+    """Clique and independent set, one problem on complementary graphs: k vertices free of conflicts
+    (a missing edge for a clique, an edge for an independent set), planted at the natural density."""
+
     objective = "max"
     bound_key = "k"
+    #: the parameter that holds the planted size, and whether the set is a clique
+    size_param: ClassVar[str]
+    is_clique: ClassVar[bool]
+    answer_noun: ClassVar[str]
+
+    def conflicts(self, data: dict[str, Any]) -> list[set[int]]:
+        """For each vertex, the vertices that may not share the set with it."""
+        return non_neighbours(data["n"], data["edges"]) if self.is_clique else adjacency(data["n"], data["edges"])
 
     def check_params(self, params: dict[str, Any]) -> None:
-        check_size_params(params, "clique")
+        check_size_params(params, self.size_param)
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
-        n, k = params["nodes"], params["clique"]
-        return planted_set(rng, n, k, True, natural_density(n, k))
-
-    def counting_refutes(self, data: dict[str, Any]) -> bool:
-        """A k-clique needs k vertices of degree at least k - 1."""
-        degrees = [len(adj) for adj in adjacency(data["n"], data["edges"])]
-        return sum(1 for d in degrees if d >= data["k"] - 1) < data["k"]
+        n, k = params["nodes"], params[self.size_param]
+        density = natural_density(n, k) if self.is_clique else 1.0 - natural_density(n, k)
+        return planted_set(rng, n, k, self.is_clique, density)
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
-        return check_free_set(data, solution, False, "a clique")
+        return check_free_set(data, solution, not self.is_clique, self.answer_noun)
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
-        return solve_free_set(data, time_limit, non_neighbours(data["n"], data["edges"]))
+        return solve_free_set(data, time_limit, self.conflicts(data))
 
     def render(self, data: dict[str, Any]) -> str:
         return f"{render_graph(data['n'], data['edges'])}\nk = {data['k']}"
 
     def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
-        """Greedy by degree among the remaining candidates, then iterated local search."""
-        return greedy_free_set(non_neighbours(data["n"], data["edges"]), rng)
+        """Greedy by fewest conflicts among the remaining candidates, then iterated local search."""
+        return greedy_free_set(self.conflicts(data), rng)
 
     def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
         return sorted(rng.sample(range(data["n"]), data["k"]))
+
+
+class Clique(FreeSetProblem):
+    id = "clique"
+    version = 3
+    size_param = "clique"
+    is_clique = True
+    answer_noun = "a clique"
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """A k-clique needs k vertices of degree at least k - 1."""
+        degrees = [len(adj) for adj in adjacency(data["n"], data["edges"])]
+        return sum(1 for d in degrees if d >= data["k"] - 1) < data["k"]
 
 
 register(Clique())

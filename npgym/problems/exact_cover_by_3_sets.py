@@ -63,10 +63,8 @@ class ExactCoverBy3Sets(Problem):
 
     def check_params(self, params: dict[str, Any]) -> None:
         q, m = params["q"], params["m"]
-        require_param(isinstance(q, int) and q >= 2, f"q must be an integer >= 2, got {q!r}")
         limit = math.comb(3 * q, 3) // 2
-        require_param(isinstance(m, int) and q <= m <= limit,
-                      f"m must be an integer in [q, C(3q, 3) / 2] = [{q}, {limit}], got {m!r}")
+        require_param(q <= m <= limit, f"m must be in [q, C(3q, 3) / 2] = [{q}, {limit}], got {m}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         q, m = params["q"], params["m"]

@@ -82,8 +82,6 @@ class HittingString(Problem):
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m = params["length"], params["patterns"]
-        require_param(isinstance(n, int) and n >= 3, f"length must be an integer >= 3, got {n!r}")
-        require_param(isinstance(m, int) and m >= 1, f"patterns must be an integer >= 1, got {m!r}")
         threes, twos = self._widths(params)
         # planted: at least 3 sign choices per position triple hit x, and 3 per position pair
         require_param(threes <= 3 * math.comb(n, 3) // 2 and twos <= 3 * math.comb(n, 2) // 2,

@@ -32,28 +32,18 @@ before, a bound shifted one past an optimum that already sat at a degree or coun
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
-from npgym.graphs import adjacency, render_graph
-from npgym.problem import Planted, Problem, SolveResult
-from npgym.problems.clique import (check_free_set, check_size_params, greedy_free_set, natural_density,
-                                   planted_set, solve_free_set)
+from npgym.problems.clique import FreeSetProblem
 from npgym.registry import register
 
 
-class IndependentSet(Problem):
+class IndependentSet(FreeSetProblem):
     id = "independent_set"
     version = 3
-    objective = "max"
-    bound_key = "k"
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        check_size_params(params, "size")
-
-    def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
-        n, k = params["nodes"], params["size"]
-        return planted_set(rng, n, k, False, 1.0 - natural_density(n, k))
+    size_param = "size"
+    is_clique = False
+    answer_noun = "an independent set"
 
     def counting_refutes(self, data: dict[str, Any]) -> bool:
         """More than n vertices, or (Turan-style counting) more than the number of vertices each edge can
@@ -64,22 +54,6 @@ class IndependentSet(Problem):
                 used |= {u, v}
                 matched += 1
         return data["k"] > data["n"] - matched
-
-    def check(self, data: dict[str, Any], solution: Any) -> int:
-        return check_free_set(data, solution, True, "an independent set")
-
-    def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
-        return solve_free_set(data, time_limit, adjacency(data["n"], data["edges"]))
-
-    def render(self, data: dict[str, Any]) -> str:
-        return f"{render_graph(data['n'], data['edges'])}\nk = {data['k']}"
-
-    def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
-        """Greedy minimum degree among the remaining candidates, then iterated local search."""
-        return greedy_free_set(adjacency(data["n"], data["edges"]), rng)
-
-    def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
-        return sorted(rng.sample(range(data["n"]), data["k"]))
 
 
 register(IndependentSet())

@@ -41,8 +41,8 @@ from typing import Any
 
 from npgym import checks
 from npgym.cards import ParamError
-from npgym.modroots import OutOfBudget, odd_primes, random_prime, smallest_positive_root
-from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch, require_param
+from npgym.modroots import OutOfBudget, StepBudget, odd_primes, random_prime, smallest_positive_root
+from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
 
@@ -54,14 +54,6 @@ EXACT_PRIMES = 34
 class QuadraticCongruences(Problem):
     id = "quadratic_congruences"
     version = 2
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        modulus, primes, bits = params["modulus"], params["primes"], params["prime_bits"]
-        require_param(isinstance(modulus, int) and not isinstance(modulus, bool) and modulus >= 100,
-                      f"modulus must be an integer >= 100, got {modulus!r}")
-        require_param(isinstance(primes, int) and primes >= 0, f"primes must be an integer >= 0, got {primes!r}")
-        require_param(isinstance(bits, int) and (primes == 0 or bits >= 8),
-                      f"prime_bits must be an integer >= 8 when primes > 0, got {bits!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         b, a, k, r = draw_square(rng, params)
@@ -91,18 +83,12 @@ class QuadraticCongruences(Problem):
         in the middle over the Chinese-remainder combinations (``unknown`` on time or beyond 2^19 per half)."""
         a, b, c = data["a"], data["b"], data["c"]
         watch = Stopwatch()
-        work = [0]
-
-        def tick() -> None:
-            work[0] += 1
-            if work[0] % 4096 == 0 and watch.seconds() > time_limit:
-                raise OutOfBudget
-
+        budget = StepBudget(watch.seconds, time_limit)
         try:
-            best = smallest_positive_root(a % b, b, tick)
+            best = smallest_positive_root(a % b, b, budget.tick)
         except OutOfBudget:
-            return SolveResult(UNKNOWN, None, None, Effort("number theory", watch.seconds(), branches=work[0]))
-        effort = Effort("number theory", watch.seconds(), branches=work[0])
+            return SolveResult(UNKNOWN, None, None, Effort("number theory", watch.seconds(), branches=budget.steps))
+        effort = Effort("number theory", watch.seconds(), branches=budget.steps)
         if best is not None and best < c:
             return SolveResult(SAT, best, None, effort)
         return SolveResult(UNSAT, None, None, effort)

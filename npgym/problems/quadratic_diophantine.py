@@ -47,9 +47,9 @@ from typing import Any
 
 from npgym import checks
 from npgym.cards import ParamError
-from npgym.modroots import OutOfBudget, smallest_positive_root
+from npgym.modroots import OutOfBudget, StepBudget, smallest_positive_root
 from npgym.problems.quadratic_congruences import EXACT_PRIMES, draw_square, root_window
-from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch, require_param
+from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
 
@@ -59,14 +59,6 @@ HEURISTIC_TRIES = 2000
 class QuadraticDiophantine(Problem):
     id = "quadratic_diophantine"
     version = 2
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        high, primes, bits = params["high"], params["primes"], params["prime_bits"]
-        require_param(isinstance(high, int) and not isinstance(high, bool) and high >= 4,
-                      f"high must be an integer >= 4, got {high!r}")
-        require_param(isinstance(primes, int) and primes >= 0, f"primes must be an integer >= 0, got {primes!r}")
-        require_param(isinstance(bits, int) and (primes == 0 or bits >= 8),
-                      f"prime_bits must be an integer >= 8 when primes > 0, got {bits!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         if params["primes"]:
@@ -122,20 +114,14 @@ class QuadraticDiophantine(Problem):
             return SolveResult(UNSAT, None, None, _effort(watch, 0))
         reduced = b // g
         if math.gcd(a // g, reduced) == 1 and reduced > 1:
-            work = [0]
-
-            def tick() -> None:
-                work[0] += 1
-                if work[0] % 4096 == 0 and watch.seconds() > time_limit:
-                    raise OutOfBudget
-
+            budget = StepBudget(watch.seconds, time_limit)
             try:
-                root = smallest_positive_root((c // g) * pow(a // g, -1, reduced) % reduced, reduced, tick)
+                root = smallest_positive_root((c // g) * pow(a // g, -1, reduced) % reduced, reduced, budget.tick)
             except OutOfBudget:
-                return SolveResult(UNKNOWN, None, None, _effort(watch, work[0]))
+                return SolveResult(UNKNOWN, None, None, _effort(watch, budget.steps))
             if root is None or root > top:
-                return SolveResult(UNSAT, None, None, _effort(watch, work[0]))
-            return SolveResult(SAT, [root, (c - a * root * root) // b], None, _effort(watch, work[0]))
+                return SolveResult(UNSAT, None, None, _effort(watch, budget.steps))
+            return SolveResult(SAT, [root, (c - a * root * root) // b], None, _effort(watch, budget.steps))
         tried = 0
         for x in range(1, min(b, top) + 1):
             tried += 1

@@ -69,14 +69,11 @@ class SetPacking(Problem):
     small_no_levels = (2,)
 
     def check_params(self, params: dict[str, Any]) -> None:
-        n, m, k, size = params["n"], params["m"], params["k"], params["size"]
-        require_param(isinstance(size, int) and size >= 3, f"size must be an integer >= 3, got {size!r}")
-        require_param(isinstance(n, int) and n >= size, f"n must be an integer >= size = {size}, got {n!r}")
-        require_param(isinstance(k, int) and k >= 1, f"k must be an integer >= 1, got {k!r}")
+        n, m, size = params["n"], params["m"], params["size"]
+        require_param(n >= size, f"n must be at least size = {size}, got {n}")
         limit = math.comb(n, size) // 2
-        require_param(isinstance(m, int) and packing_size(params) <= m <= limit,
-                      f"m must be an integer in [min(k, n // size), C(n, size) / 2] = "
-                      f"[{packing_size(params)}, {limit}], got {m!r}")
+        require_param(packing_size(params) <= m <= limit, f"m must be in [min(k, n // size), C(n, size) / 2] = "
+                                                         f"[{packing_size(params)}, {limit}], got {m}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, m, size = params["n"], params["m"], params["size"]

@@ -136,10 +136,7 @@ class SetSplitting(Problem):
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m, size = params["n"], params["m"], params["size"]
-        require_param(isinstance(size, int) and size >= 2, f"size must be an integer >= 2, got {size!r}")
-        require_param(isinstance(n, int) and n >= max(4, size),
-                      f"n must be an integer >= max(4, size) = {max(4, size)}, got {n!r}")
-        require_param(isinstance(m, int) and m >= 1, f"m must be an integer >= 1, got {m!r}")
+        require_param(n >= size, f"n must be at least size = {size}, got {n}")
         available = split_subsets(n, size, [1] * (n // 2) + [0] * (n - n // 2))
         require_param(2 * m <= available or available <= ENUMERATE_LIMIT,
                       f"m = {m} is more than half of the {available} splittable subsets, which are too "

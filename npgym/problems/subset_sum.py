@@ -42,7 +42,7 @@ from typing import Any
 
 from npgym import checks
 from npgym.cards import ParamError
-from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
+from npgym.problem import SAT, Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import CP_INTEGER_LIMIT, beyond_cp, run_cp
 from npgym.verdict import CONSTRAINT
@@ -56,11 +56,6 @@ class SubsetSum(Problem):
     id = "subset_sum"
     version = 2
     small_no_levels = (1, 2)  # at level 3 targets near half the total are all reachable
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        n, top = params["numbers"], params["max_value"]
-        require_param(isinstance(n, int) and n >= 2, f"numbers must be an integer >= 2, got {n!r}")
-        require_param(isinstance(top, int) and top >= 2, f"max_value must be an integer >= 2, got {top!r}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         numbers, chosen = self._draw(rng, params)

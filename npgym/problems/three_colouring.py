@@ -40,7 +40,7 @@ from npgym import checks
 from npgym.graphs import adjacency, has_clique, relabel, render_graph, shuffled_labels
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.solvers import solve_cnf
+from npgym.solvers import read_one_hot, solve_cnf
 from npgym.verdict import CONSTRAINT
 
 COLOURS = 3
@@ -95,11 +95,8 @@ class ThreeColouring(Problem):
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m = params["nodes"], params["edges"]
-        require_param(isinstance(n, int) and n >= 3, f"nodes must be an integer >= 3, got {n!r}")
-        most = cross_pairs(n) if isinstance(n, int) and n >= 3 else 0
-        require_param(isinstance(m, int) and 1 <= m <= most,
-                      f"edges must be an integer in [1, {most}] (the pairs crossing a balanced "
-                      f"3-partition of {n} vertices), got {m!r}")
+        require_param(m <= cross_pairs(n), f"edges must be at most {cross_pairs(n)} (the pairs crossing a balanced "
+                                           f"3-partition of {n} vertices), got {m}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, m = params["nodes"], params["edges"]
@@ -158,10 +155,7 @@ class ThreeColouring(Problem):
             u, v = edges[0]
             clauses += [[var(u, 0)], [var(v, 1)]]
         status, model, effort = solve_cnf(clauses, time_limit)
-        certificate = None
-        if status == SAT:
-            true = {lit for lit in model if lit > 0}
-            certificate = [next(c for c in range(COLOURS) if var(v, c) in true) for v in range(n)]
+        certificate = read_one_hot(model, n, COLOURS, var) if status == SAT else None
         return SolveResult(status, certificate, None, effort)
 
     def render(self, data: dict[str, Any]) -> str:

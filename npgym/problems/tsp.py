@@ -49,8 +49,6 @@ class Tsp(Problem):
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, grid = params["cities"], params["grid"]
-        require_param(isinstance(n, int) and n >= 3, f"cities must be an integer >= 3, got {n!r}")
-        require_param(isinstance(grid, int) and grid >= 1, f"grid must be a positive integer, got {grid!r}")
         require_param(n <= (grid + 1) ** 2 // 2,
                       f"cities must be at most half of the {(grid + 1) ** 2} grid points, i.e. <= "
                       f"{(grid + 1) ** 2 // 2} for grid = {grid}, got {n}")

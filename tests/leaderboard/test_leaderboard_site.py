@@ -80,3 +80,22 @@ def test_embedded_json_cannot_close_its_script_element():
     text = embed_json({"model": "</script><!-- & \u2028"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"model": "</script><!-- & \u2028"}
+
+
+def test_the_board_table_columns_come_from_the_one_python_list(site):
+    from leaderboard.schema import BOARD_COLUMNS, COLUMNS
+    from npeval.stats import AGGREGATES
+
+    board = json.loads((site.root / "leaderboard.json").read_text())
+    assert board["board_columns"] == BOARD_COLUMNS
+    embedded = re.search(r'<script type="application/json" id="board-data">(.*?)</script>',
+                         (site.root / "index.html").read_text(), re.S).group(1)
+    assert json.loads(embedded)["board_columns"] == BOARD_COLUMNS
+    documented = {name.strip() for names in COLUMNS for name in names.split(",")}
+    for column in BOARD_COLUMNS:
+        assert column["field"] in documented and all(column["field"] in row for row in board["rows"])
+        if column["kind"] == "interval":
+            assert column["field"] in AGGREGATES and {f"{column['field']}_low", f"{column['field']}_high"} <= documented
+    script = (site.root / "board.js").read_text()
+    labels = [column["label"] for column in BOARD_COLUMNS if len(column["label"]) > 1]  # "#" also opens a URL hash
+    assert labels and not [label for label in labels if label in script]  # no hand-copied list
