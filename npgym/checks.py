@@ -52,6 +52,15 @@ def boolean(value: Any, name: str) -> bool:
     return value
 
 
+def booleans(value: Any, name: str, length: int | None = None) -> list[bool]:
+    """Check a list of JSON booleans, optionally of an exact length."""
+    items = listing(value, name, length)
+    if items and set(map(type, items)) != {bool}:
+        for position, item in enumerate(items):
+            boolean(item, f"{name}[{position}]")
+    return items
+
+
 def string(value: Any, name: str, alphabet: str | None = None, max_length: int | None = None) -> str:
     """Check that ``value`` is a string over ``alphabet`` of at most ``max_length`` characters."""
     if not isinstance(value, str):
