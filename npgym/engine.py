@@ -151,7 +151,7 @@ def verify(instance: Instance, answer: Any) -> Verdict:
     solution = answer["solution"]
     if solution is None:
         return _grade_claim(instance)
-    return check_solution(instance, solution)
+    return check_data(instance.problem, instance.data, solution)
 
 
 def check_solution(instance: Instance, solution: Any) -> Verdict:
