@@ -14,14 +14,23 @@ import random
 from typing import Any
 
 
+#: one encoder for every canonical serialisation (``json.dumps`` with options would build a new one per call)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical_json(value: Any) -> str:
     """The one serialisation used for hashing: sorted keys, no spaces, no NaN, UTF-8 kept."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _CANONICAL.encode(value)
 
 
 def content_hash(value: Any, length: int = 20) -> str:
     """A hex SHA-256 prefix of the canonical JSON of ``value``."""
-    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()[:length]
+    return text_hash(canonical_json(value), length)
+
+
+def text_hash(text: str, length: int = 20) -> str:
+    """A hex SHA-256 prefix of ``text`` (already canonical JSON)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
 def derive_rng(*parts: Any) -> random.Random:
@@ -35,7 +44,28 @@ def derive_rng(*parts: Any) -> random.Random:
 
 
 def assert_json_native(value: Any, where: str = "value") -> None:
-    """Raise TypeError unless ``value`` is built only from dict (str keys), list, str, int, float, bool, None."""
+    """Raise TypeError unless ``value`` is built only from dict (str keys), list, str, int, float, bool, None.
+
+    The common case (a native value) is settled in C: a value that survives a canonical JSON round trip
+    unchanged is native, because the encoder turns tuples into lists and non-string keys into strings (which
+    then compare unequal) and refuses sets, NaN and foreign types. Only a failure walks the value in Python,
+    to name where it is not native.
+    """
+    if native_json(value) is None:
+        _explain_not_native(value, where)
+
+
+def native_json(value: Any) -> str | None:
+    """The canonical JSON of ``value`` if ``value`` is JSON-native (see :func:`assert_json_native`), else None."""
+    try:
+        text = canonical_json(value)
+        return text if json.loads(text) == value else None
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _explain_not_native(value: Any, where: str) -> None:
+    """The walk behind :func:`assert_json_native`: raise TypeError naming the first non-native part."""
     if value is None or isinstance(value, (str, bool, int)):
         return
     if isinstance(value, float):
@@ -44,12 +74,12 @@ def assert_json_native(value: Any, where: str = "value") -> None:
         return
     if isinstance(value, list):
         for i, item in enumerate(value):
-            assert_json_native(item, f"{where}[{i}]")
+            _explain_not_native(item, f"{where}[{i}]")
         return
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"{where} has a non-string key {key!r}")
-            assert_json_native(item, f"{where}.{key}")
+            _explain_not_native(item, f"{where}.{key}")
         return
     raise TypeError(f"{where} holds a {type(value).__name__}, which is not JSON-native")

@@ -52,6 +52,15 @@ def boolean(value: Any, name: str) -> bool:
     return value
 
 
+def booleans(value: Any, name: str, length: int | None = None) -> list[bool]:
+    """Check a list of JSON booleans, optionally of an exact length."""
+    items = listing(value, name, length)
+    if items and set(map(type, items)) != {bool}:
+        for position, item in enumerate(items):
+            boolean(item, f"{name}[{position}]")
+    return items
+
+
 def string(value: Any, name: str, alphabet: str | None = None, max_length: int | None = None) -> str:
     """Check that ``value`` is a string over ``alphabet`` of at most ``max_length`` characters."""
     if not isinstance(value, str):
@@ -84,6 +93,8 @@ def int_list(value: Any, name: str, lo: int | None = None, hi: int | None = None
              max_length: int | None = None, distinct: bool = False) -> list[int]:
     """Check a list of integers in ``[lo, hi]``; with ``distinct`` no value may repeat."""
     items = listing(value, name, length, min_length, max_length)
+    if _plain_ints_within(items, lo, hi) and (not distinct or len(set(items)) == len(items)):
+        return items  # the common, valid case, checked in C; any failure is located by the loop below
     for position, item in enumerate(items):
         integer(item, f"{name}[{position}]", lo, hi)
     if distinct:
@@ -91,8 +102,19 @@ def int_list(value: Any, name: str, lo: int | None = None, hi: int | None = None
     return items
 
 
+def _plain_ints_within(items: list, lo: int | None, hi: int | None) -> bool:
+    """Whether every item is an int (not a bool) in ``[lo, hi]``."""
+    if not items:
+        return True
+    if set(map(type, items)) != {int}:
+        return False
+    return (lo is None or min(items) >= lo) and (hi is None or max(items) <= hi)
+
+
 def unique_values(items: list, name: str) -> None:
     """Reject a list of hashable values in which some value repeats."""
+    if len(set(items)) == len(items):
+        return
     seen = set()
     for item in items:
         if item in seen:

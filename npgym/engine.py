@@ -41,8 +41,8 @@ def generate(problem_id: str, level: int, seed: int = 0, index: int = 0, *, labe
     ``label="no"`` makes a solver-proved no-instance of the same size; ``tight=True`` sets the bound
     of a yes-instance to the proved optimum. Both call the exact solver (``time_limit`` per call).
     """
-    problem = get_problem(problem_id)
-    return generate_from_params(problem_id, problem.level_params(level), seed, index, level=level,
+    params = get_problem(problem_id).card.level_params(level)  # generate_from_params checks them
+    return generate_from_params(problem_id, params, seed, index, level=level,
                                 label=label, tight=tight, time_limit=time_limit)
 
 
@@ -151,7 +151,7 @@ def verify(instance: Instance, answer: Any) -> Verdict:
     solution = answer["solution"]
     if solution is None:
         return _grade_claim(instance)
-    return check_solution(instance, solution)
+    return check_data(instance.problem, instance.data, solution)
 
 
 def check_solution(instance: Instance, solution: Any) -> Verdict:

@@ -22,6 +22,11 @@ def shuffled_labels(n: int, rng: random.Random) -> list[int]:
     return mapping
 
 
+def edge_set(edges) -> set[tuple[int, int]]:
+    """Canonical ``[u, v]`` edges as a set of tuples, for membership tests (built in C, no Python loop)."""
+    return set(map(tuple, edges))
+
+
 def adjacency(n: int, edges) -> list[set[int]]:
     """Adjacency sets of an undirected graph on ``0..n-1``."""
     neighbours: list[set[int]] = [set() for _ in range(n)]

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from npgym.canonical import assert_json_native, content_hash
+from npgym.canonical import assert_json_native, canonical_json, content_hash, native_json, text_hash
 
 CANARY = "NPPC-CANARY-3f9a1c2e-do-not-train-on-nppc-test-sets"
 YES, NO, UNSETTLED = "yes", "no", "unknown"
@@ -60,15 +60,23 @@ class Instance:
     id: str = ""
 
     def __post_init__(self) -> None:
-        assert_json_native(self.params, "params")
-        assert_json_native(self.data, "data")
+        content = self._content()
+        text = native_json(content)  # one serialisation both checks params and data and gives the id
+        if text is None:
+            assert_json_native(self.params, "params")
+            assert_json_native(self.data, "data")
+            text = canonical_json(content)
         assert_json_native(self.certificate, "certificate")
         if not self.id:
-            object.__setattr__(self, "id", self.content_id())
+            object.__setattr__(self, "id", text_hash(text))
 
     def content_id(self) -> str:
-        return content_hash({"problem": self.problem, "version": self.version, "level": self.level,
-                             "params": self.params, "data": self.data})
+        return content_hash(self._content())
+
+    def _content(self) -> dict[str, Any]:
+        """What the id hashes: everything a public record shows but the id itself."""
+        return {"problem": self.problem, "version": self.version, "level": self.level,
+                "params": self.params, "data": self.data}
 
     def with_key(self, **changes: Any) -> "Instance":
         """A copy with answer-key or metadata fields changed (the id stays: the data did not change)."""

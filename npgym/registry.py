@@ -62,6 +62,9 @@ def problem_ids() -> list[str]:
 
 def get_problem(problem_id: str) -> Problem:
     """The problem registered as ``problem_id`` (``vertex_cover`` or ``vertex_cover-v1``)."""
+    registered = _PROBLEMS.get(problem_id)
+    if registered is not None:  # the common case: a bare id already loaded
+        return registered
     base, _, version = problem_id.partition("-v")
     if base not in _PROBLEMS and base in _module_names():
         importlib.import_module(f"npgym.problems.{base}")

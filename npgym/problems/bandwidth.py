@@ -29,6 +29,7 @@ before, a bound shifted one past an optimum that already sat at a degree or coun
 from __future__ import annotations
 
 import random
+from operator import sub
 from typing import Any
 
 from npgym import checks
@@ -105,7 +106,11 @@ class Bandwidth(Problem):
 
 
 def _layout_width(edges, positions: list[int]) -> int:
-    return max((abs(positions[u] - positions[v]) for u, v in edges), default=0)
+    if not edges:
+        return 0
+    position = positions.__getitem__
+    ends, other_ends = zip(*edges)
+    return max(map(abs, map(sub, map(position, ends), map(position, other_ends))))
 
 
 def _cuthill_mckee(n: int, edges, rng: random.Random, starts: int = 3) -> list[int]:

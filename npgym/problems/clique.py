@@ -39,10 +39,11 @@ from __future__ import annotations
 
 import math
 import random
+from itertools import combinations
 from typing import Any, ClassVar
 
 from npgym import checks
-from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
+from npgym.graphs import adjacency, edge_set, relabel, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
@@ -104,15 +105,22 @@ def check_free_set(data: dict[str, Any], solution: Any, conflict_is_edge: bool, 
     """
     n, k = data["n"], data["k"]
     chosen = checks.int_list(solution, "solution", 0, n - 1, distinct=True)
-    edges = {(u, v) for u, v in data["edges"]}
+    edges = edge_set(data["edges"])
+    pairs = combinations(sorted(chosen), 2)  # (u, v) with u < v, as the edges are stored
+    if not (edges.isdisjoint(pairs) if conflict_is_edge else edges.issuperset(pairs)):
+        _reject_conflict(chosen, edges, conflict_is_edge, what)
+    checks.require(len(chosen) >= k, f"{what} has {len(chosen)} vertices, fewer than k = {k}", BOUND)
+    return len(chosen)
+
+
+def _reject_conflict(chosen: list[int], edges: set[tuple[int, int]], conflict_is_edge: bool, what: str) -> None:
+    """Reject naming the first conflicting pair in the answer's order."""
     for i, u in enumerate(chosen):
         for v in chosen[i + 1:]:
             adjacent = (min(u, v), max(u, v)) in edges
             if adjacent == conflict_is_edge:
                 problem = "are joined by an edge" if adjacent else "are not joined by an edge"
                 raise Reject(CONSTRAINT, f"vertices {u} and {v} {problem}, so this is not {what}")
-    checks.require(len(chosen) >= k, f"{what} has {len(chosen)} vertices, fewer than k = {k}", BOUND)
-    return len(chosen)
 
 
 def solve_free_set(data: dict[str, Any], time_limit: float, conflicts: list[set[int]]) -> SolveResult:

@@ -108,9 +108,11 @@ class HittingString(Problem):
         n = data["n"]
         text = checks.string(solution, "solution", alphabet="01")
         checks.require(len(text) == n, f"the answer has {len(text)} characters, not n = {n}", SHAPE)
-        for number, pattern in enumerate(data["patterns"]):
-            checks.require(any(bit == want for bit, want in zip(text, pattern)),
-                           f"pattern {number} ({pattern}) is not hit: no fixed position agrees", CONSTRAINT)
+        missed = next((number for number, pattern in enumerate(data["patterns"])
+                       if not any(map(str.__eq__, text, pattern))), None)
+        if missed is not None:
+            checks.require(False, f"pattern {missed} ({data['patterns'][missed]}) is not hit: no fixed position "
+                           "agrees", CONSTRAINT)
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

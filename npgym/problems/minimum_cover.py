@@ -103,13 +103,11 @@ class MinimumCover(Problem):
     def check(self, data: dict[str, Any], solution: Any) -> int:
         n, subsets, k = data["n"], data["subsets"], data["k"]
         chosen = checks.int_list(solution, "solution", 0, len(subsets) - 1, distinct=True)
-        covered = [False] * n
-        for index in chosen:
-            for element in subsets[index]:
-                covered[element] = True
-        missing = [e for e in range(n) if not covered[e]]
-        checks.require(not missing, f"element {missing[0] if missing else ''} is not covered "
-                       f"({len(missing)} elements uncovered)", CONSTRAINT)
+        covered = set().union(*(subsets[index] for index in chosen))
+        if not covered.issuperset(range(n)):
+            missing = [e for e in range(n) if e not in covered]
+            checks.require(False, f"element {missing[0]} is not covered ({len(missing)} elements uncovered)",
+                           CONSTRAINT)
         checks.require(len(chosen) <= k, f"the cover has {len(chosen)} subsets, more than k = {k}", BOUND)
         return len(chosen)
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 import random
+from itertools import compress
 from typing import Any
 
 from npgym import checks
@@ -95,7 +96,7 @@ class Partition(Problem):
     def check(self, data: dict[str, Any], solution: Any) -> None:
         numbers = data["numbers"]
         sides = checks.int_list(solution, "solution", 0, 1, length=len(numbers))
-        one = sum(a for a, side in zip(numbers, sides) if side == 1)
+        one = sum(compress(numbers, sides))  # sides are 0 or 1
         zero = sum(numbers) - one
         checks.require(zero == one, f"side 0 sums to {zero} but side 1 sums to {one}", CONSTRAINT)
         return None

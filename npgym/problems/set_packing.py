@@ -103,12 +103,9 @@ class SetPacking(Problem):
     def check(self, data: dict[str, Any], solution: Any) -> int:
         subsets, k = data["subsets"], data["k"]
         chosen = checks.int_list(solution, "solution", 0, len(subsets) - 1, distinct=True)
-        owner = {}
-        for index in chosen:
-            for element in subsets[index]:
-                checks.require(element not in owner, f"subsets {owner.get(element)} and {index} share "
-                               f"element {element}", CONSTRAINT)
-                owner[element] = index
+        picked = [subsets[index] for index in chosen]
+        if len(set().union(*picked)) < sum(map(len, picked)):  # some element is counted twice
+            _reject_shared_element(subsets, chosen)
         checks.require(len(chosen) >= k, f"the packing has {len(chosen)} subsets, fewer than k = {k}", BOUND)
         return len(chosen)
 
@@ -167,6 +164,16 @@ class SetPacking(Problem):
 
     def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
         return sorted(rng.sample(range(len(data["subsets"])), data["k"]))
+
+
+def _reject_shared_element(subsets: list[list[int]], chosen: list[int]) -> None:
+    """Reject naming the first element two chosen subsets share, in the answer's order."""
+    owner = {}
+    for index in chosen:
+        for element in subsets[index]:
+            checks.require(element not in owner, f"subsets {owner.get(element)} and {index} share "
+                           f"element {element}", CONSTRAINT)
+            owner[element] = index
 
 
 register(SetPacking())

@@ -167,10 +167,11 @@ class SetSplitting(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         colour = checks.int_list(solution, "solution", 0, 1, length=data["n"])
+        colour_of = colour.__getitem__
         for number, subset in enumerate(data["subsets"]):
-            ones = sum(colour[e] for e in subset)
-            checks.require(0 < ones < len(subset), f"subset {number} ({' '.join(map(str, subset))}) has "
-                           f"only colour {colour[subset[0]]}", CONSTRAINT)
+            if not 0 < sum(map(colour_of, subset)) < len(subset):
+                checks.require(False, f"subset {number} ({' '.join(map(str, subset))}) has only colour "
+                               f"{colour[subset[0]]}", CONSTRAINT)
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

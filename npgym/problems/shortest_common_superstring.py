@@ -108,8 +108,10 @@ class ShortestCommonSuperstring(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         text = checks.string(solution, "solution", alphabet=data["alphabet"])
-        for number, piece in enumerate(data["strings"]):
-            checks.require(piece in text, f"string {number} ({piece}) does not occur in the answer", CONSTRAINT)
+        absent = next((number for number, piece in enumerate(data["strings"]) if piece not in text), None)
+        if absent is not None:
+            checks.require(False, f"string {absent} ({data['strings'][absent]}) does not occur in the answer",
+                           CONSTRAINT)
         checks.require(len(text) <= data["k"], f"the answer has {len(text)} characters, more than k = {data['k']}",
                        BOUND)
         return len(text)

@@ -87,7 +87,7 @@ class SubsetSum(Problem):
     def check(self, data: dict[str, Any], solution: Any) -> None:
         numbers, target = data["numbers"], data["target"]
         chosen = checks.int_list(solution, "solution", 0, len(numbers) - 1, distinct=True)
-        total = sum(numbers[i] for i in chosen)
+        total = sum(map(numbers.__getitem__, chosen))
         checks.require(total == target, f"the chosen numbers sum to {total}, not to the target {target}",
                        CONSTRAINT)
         return None

@@ -134,9 +134,10 @@ class ThreeColouring(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         colour = checks.int_list(solution, "solution", 0, COLOURS - 1, length=data["n"])
-        for u, v in data["edges"]:
-            checks.require(colour[u] != colour[v], f"edge {u}-{v} joins two vertices of colour {colour[u]}",
-                           CONSTRAINT)
+        clash = next(((u, v) for u, v in data["edges"] if colour[u] == colour[v]), None)
+        if clash is not None:
+            u, v = clash
+            checks.require(False, f"edge {u}-{v} joins two vertices of colour {colour[u]}", CONSTRAINT)
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

@@ -86,12 +86,13 @@ class ThreeSat(Problem):
         return {"n": n, "clauses": clauses}
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
-        values = checks.listing(solution, "solution", length=data["n"])
-        for position, value in enumerate(values):
-            checks.boolean(value, f"solution[{position}]")
-        for number, clause in enumerate(data["clauses"]):
-            checks.require(any(values[abs(lit) - 1] == (lit > 0) for lit in clause),
-                           f"clause {number} ({' '.join(map(str, clause))}) is not satisfied", CONSTRAINT)
+        values = checks.booleans(solution, "solution", length=data["n"])
+        true_literals = {var if value else -var for var, value in enumerate(values, 1)}
+        unsatisfied = next((number for number, clause in enumerate(data["clauses"])
+                            if true_literals.isdisjoint(clause)), None)
+        if unsatisfied is not None:
+            clause = data["clauses"][unsatisfied]
+            checks.require(False, f"clause {unsatisfied} ({' '.join(map(str, clause))}) is not satisfied", CONSTRAINT)
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

@@ -115,7 +115,7 @@ def _rounded_distance(p: tuple[int, int], q: tuple[int, int]) -> int:
 
 
 def _tour_length(distances: list[list[int]], tour: list[int]) -> int:
-    return sum(distances[a][b] for a, b in zip(tour, tour[1:] + tour[:1]))
+    return sum(map(list.__getitem__, map(distances.__getitem__, tour), tour[1:] + tour[:1]))
 
 
 def _nearest_neighbour(distances: list[list[int]], start: int) -> list[int]:

@@ -59,8 +59,9 @@ class VertexCover(Problem):
     def check(self, data: dict[str, Any], solution: Any) -> int:
         n, k = data["n"], data["k"]
         cover = set(checks.int_list(solution, "solution", 0, n - 1, distinct=True))
-        for u, v in data["edges"]:
-            checks.require(u in cover or v in cover, f"edge {u}-{v} has no endpoint in the cover", CONSTRAINT)
+        uncovered = next(((u, v) for u, v in data["edges"] if u not in cover and v not in cover), None)
+        if uncovered is not None:
+            checks.require(False, f"edge {uncovered[0]}-{uncovered[1]} has no endpoint in the cover", CONSTRAINT)
         checks.require(len(cover) <= k, f"the cover has {len(cover)} vertices, more than k = {k}", BOUND)
         return len(cover)
 
