@@ -88,11 +88,10 @@ class ThreeSat(Problem):
     def check(self, data: dict[str, Any], solution: Any) -> None:
         values = checks.booleans(solution, "solution", length=data["n"])
         true_literals = {var if value else -var for var, value in enumerate(values, 1)}
-        unsatisfied = next((number for number, clause in enumerate(data["clauses"])
-                            if true_literals.isdisjoint(clause)), None)
-        if unsatisfied is not None:
-            clause = data["clauses"][unsatisfied]
-            checks.require(False, f"clause {unsatisfied} ({' '.join(map(str, clause))}) is not satisfied", CONSTRAINT)
+        if any(map(true_literals.isdisjoint, data["clauses"])):  # a clause without a true literal
+            number = next(number for number, clause in enumerate(data["clauses"]) if true_literals.isdisjoint(clause))
+            checks.require(False, f"clause {number} ({' '.join(map(str, data['clauses'][number]))}) is not "
+                           "satisfied", CONSTRAINT)
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
