@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import sys
 import time
@@ -26,6 +27,15 @@ from npgym.testset import generate_testset, write_testset  # noqa: E402
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def first_difference(ours: Path, theirs: Path) -> str:
+    """Where two test-set files first differ (problem, level and id of the line), for a report that says NO."""
+    for number, (a, b) in enumerate(zip(ours.read_text().splitlines(), theirs.read_text().splitlines()), 1):
+        if a != b:
+            fields = json.loads(a)
+            return f"{theirs.name} line {number}: {fields.get('problem')} level {fields.get('level')} {fields.get('id')}"
+    return f"{theirs.name}: a different number of lines"
 
 
 def timed_local(args, out: Path) -> float:
@@ -80,6 +90,10 @@ def main() -> None:
         rows.append((f"ray, {cpus} worker{'s' if cpus > 1 else ''}", f"{startup:.1f}", seconds, f"{overhead * 1e3:.1f}",
                      "yes" if digest(args.out / f"ray{cpus}.jsonl") == digest(args.out / "local.jsonl")
                      and digest(args.out / f"ray{cpus}-key.jsonl") == digest(args.out / "local-key.jsonl") else "NO"))
+    for cpus in (1, 2):
+        for suffix in (".jsonl", "-key.jsonl"):
+            if digest(args.out / f"ray{cpus}{suffix}") != digest(args.out / f"local{suffix}"):
+                print("differs: " + first_difference(args.out / f"local{suffix}", args.out / f"ray{cpus}{suffix}"))
     lines = sum(1 for _ in open(args.out / "local.jsonl"))
     print(f"\n| backend | start-up s | generation s | instances/s | per-task overhead ms | byte-identical |")
     print("|---|---|---|---|---|---|")

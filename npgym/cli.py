@@ -39,7 +39,8 @@ def add_commands(subparsers) -> None:
                      help="set every bound to the optimum the exact solver proves (slower; reports its time); "
                           "with --no-fraction above 0 this is always on")
     gen.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT,
-                     help="solver seconds per call when proving no-instances or tight bounds")
+                     help="solver budget per call when proving no-instances or tight bounds, in seconds of "
+                          "work (counted deterministically, so labels do not depend on speed or load)")
     gen.add_argument("--with-key", action="store_true", help="write the answer key into the test set itself")
     gen.add_argument("--key-out", help="write the answer key (seed, index, label, certificate, optimum, solver "
                                         "effort) to this file")
@@ -62,7 +63,7 @@ def add_commands(subparsers) -> None:
 
     sol = subparsers.add_parser("solve", help="solve every instance of a test set exactly")
     sol.add_argument("--testset", required=True)
-    sol.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="seconds per instance")
+    sol.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="solver budget per instance, in seconds of work")
     sol.add_argument("--out", help="write key lines with solver effort here (default: standard output)")
     sol.set_defaults(handler=cmd_solve)
 

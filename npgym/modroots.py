@@ -12,10 +12,13 @@ from __future__ import annotations
 import bisect
 import math
 import random
+import time
 from typing import Callable
 
 #: give up (OutOfBudget) once one half of the meet in the middle would hold more sums than this
 HALF_LIMIT = 1 << 19
+#: search steps per second of ``time_limit``, measured on the reference machine by benchmarks/solver_budget.py
+STEPS_PER_SECOND = 75_000
 
 
 class OutOfBudget(Exception):
@@ -23,15 +26,26 @@ class OutOfBudget(Exception):
 
 
 class StepBudget:
-    """Counts a root search's steps (:meth:`tick`, handed to :func:`smallest_positive_root`) and raises
-    :class:`OutOfBudget` once ``seconds()`` passes ``time_limit``, looking at the clock every 4096 steps."""
+    """Counts a search's steps (:meth:`tick`) and raises :class:`OutOfBudget` after ``time_limit`` seconds
+    of work, ``STEPS_PER_SECOND`` steps each: a count, not the clock, so that whether a search settles does
+    not depend on the machine (see :mod:`npgym.solvers`). The wall-clock fuse, looked at every 4096 steps,
+    stops a search on a machine far slower than the reference one."""
 
-    def __init__(self, seconds: Callable[[], float], time_limit: float) -> None:
-        self.seconds, self.time_limit, self.steps = seconds, time_limit, 0
+    def __init__(self, time_limit: float) -> None:
+        from npgym.solvers import wall_fuse
+
+        self.limit = max(1, int(time_limit * STEPS_PER_SECOND))
+        self.fuse = time.perf_counter() + wall_fuse(time_limit)
+        self.steps = 0
+
+    @property
+    def work(self) -> float:
+        """The steps taken, in the units of ``time_limit``."""
+        return round(self.steps / STEPS_PER_SECOND, 6)
 
     def tick(self) -> None:
         self.steps += 1
-        if self.steps % 4096 == 0 and self.seconds() > self.time_limit:
+        if self.steps > self.limit or (self.steps % 4096 == 0 and time.perf_counter() > self.fuse):
             raise OutOfBudget
 
 

@@ -30,12 +30,14 @@ class Planted:
 
 @dataclass(frozen=True)
 class Effort:
-    """How hard the exact solver worked: its name, wall seconds and its own effort counters."""
+    """How hard the exact solver worked: its name, wall seconds, its own effort counters, and the work it
+    spent in the units of ``time_limit`` (counted deterministically, so it is the same on every machine)."""
 
     solver: str
     seconds: float
     conflicts: int | None = None
     branches: int | None = None
+    work: float | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,13 @@
 Both are configured so that a result repeats: CP-SAT with one worker and a fixed seed, the SAT
 solver single-threaded by nature. A time limit that runs out gives ``unknown``, never ``unsat``.
 
+A ``time_limit`` is a budget of *work*, not of wall-clock seconds: CP-SAT counts its own deterministic
+time and Glucose counts propagations, each scaled so that one unit of ``time_limit`` is about one
+second of work on the reference machine (a 2-core x86-64 VM). So whether a solve settles, and with it
+every label, bound and certificate of a test set, is the same on a fast or slow, idle or loaded machine
+and with any number of workers. A wall-clock fuse (``WALL_FUSE`` times the limit) still stops a solve
+on a machine far slower than that; a solve the fuse stops is ``unknown`` like any other.
+
 Neither installs a signal handler (CP-SAT's own SIGINT handler aborts the process in C++ when the
 signal comes while Python handles it): interruption belongs to the caller, which can end every solve
 in progress with :func:`stop_all_solves` (its results are then ``unknown``).
@@ -18,6 +25,17 @@ from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, SolveResult, Stopwatch
 
 SAT_SOLVER = "g4"  # Glucose 4: supports interruption, so time limits are honoured.
 CP_SEED = 20250415
+#: work per second of ``time_limit``, measured on the reference machine by benchmarks/solver_budget.py
+CP_DETERMINISTIC_PER_SECOND = 0.55
+GLUCOSE_PROPAGATIONS_PER_SECOND = 2_800_000
+#: the wall-clock fuse: a solve still running after this many times its ``time_limit`` (plus a second) is
+#: stopped. Far above the slowest solves measured per unit of work (p90 2.5 s) times a loaded machine's slowdown.
+WALL_FUSE = 10.0
+
+
+def wall_fuse(time_limit: float) -> float:
+    """The wall seconds after which a solve with ``time_limit`` seconds of work is stopped whatever its work."""
+    return time_limit * WALL_FUSE + 1.0
 #: CP-SAT works in 64-bit integers: linear expressions whose sums may pass this are not given to it
 CP_INTEGER_LIMIT = 2 ** 61
 
@@ -59,12 +77,14 @@ def stop_all_solves() -> int:
 
 def solve_cnf(clauses: Iterable[list[int]], time_limit: float,
               assumptions: list[int] | None = None) -> tuple[str, list[int] | None, Effort]:
-    """Solve a CNF; returns (status, model as signed literals or None, effort)."""
+    """Solve a CNF within ``time_limit`` seconds of work (propagations); returns (status, model as
+    signed literals or None, effort)."""
     from pysat.solvers import Solver
 
     watch = Stopwatch()
     with Solver(name=SAT_SOLVER, bootstrap_with=clauses) as solver:
-        timer = threading.Timer(time_limit, solver.interrupt)
+        solver.prop_budget(max(1, int(time_limit * GLUCOSE_PROPAGATIONS_PER_SECOND)))
+        timer = threading.Timer(wall_fuse(time_limit), solver.interrupt)
         timer.start()
         try:
             with _RUNNING.running(solver.interrupt):
@@ -75,12 +95,14 @@ def solve_cnf(clauses: Iterable[list[int]], time_limit: float,
         model = solver.get_model() if outcome else None
     status = SAT if outcome is True else UNSAT if outcome is False else UNKNOWN
     effort = Effort(f"pysat:{SAT_SOLVER}", watch.seconds(), conflicts=stats.get("conflicts"),
-                    branches=stats.get("decisions"))
+                    branches=stats.get("decisions"),
+                    work=round(stats.get("propagations", 0) / GLUCOSE_PROPAGATIONS_PER_SECOND, 6))
     return status, model, effort
 
 
 def cp_solver(time_limit: float, linearization: int | None = None):
-    """A CP-SAT solver set up for reproducible runs: one worker, fixed seed, a wall-clock limit.
+    """A CP-SAT solver set up for reproducible runs: one worker, a fixed seed, and a limit on its
+    deterministic time (with the wall-clock fuse behind it).
 
     ``linearization=2`` adds CP-SAT's full LP relaxation (with cuts). Measured on 3 seeds per level: TSP
     at 40 cities proved in 0.1-0.7 s instead of 4 to over 20 s, dominating set at level 6 in 0.03 s instead
@@ -92,11 +114,17 @@ def cp_solver(time_limit: float, linearization: int | None = None):
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = CP_SEED
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.max_deterministic_time = float(time_limit) * CP_DETERMINISTIC_PER_SECOND
+    solver.parameters.max_time_in_seconds = wall_fuse(float(time_limit))
     solver.parameters.catch_sigint_signal = False
     if linearization is not None:
         solver.parameters.linearization_level = linearization
     return solver
+
+
+def cp_work(solver) -> float:
+    """The work a finished CP-SAT solve spent, in the units of ``time_limit`` (deterministic, unlike its wall time)."""
+    return float(solver.deterministic_time) / CP_DETERMINISTIC_PER_SECOND
 
 
 def run_cp(model, time_limit: float, optimize: bool = False, linearization: int | None = None):
@@ -122,7 +150,7 @@ def run_cp(model, time_limit: float, optimize: bool = False, linearization: int 
     else:
         status, proved = UNKNOWN, False
     effort = Effort("ortools:cp-sat", watch.seconds(), conflicts=int(solver.num_conflicts),
-                    branches=int(solver.num_branches))
+                    branches=int(solver.num_branches), work=round(cp_work(solver), 6))
     return status, solver, effort, proved
 
 

@@ -40,7 +40,7 @@ def add_commands(subparsers) -> None:
     select.add_argument("--count", type=positive, default=5, help="instances per problem, level and seed (default 5)")
     select.add_argument("--no-fraction", type=float, default=0.0, help="share of solver-proved no-instances")
     select.add_argument("--tight", action="store_true", help="set bounds to the proved optimum")
-    select.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="solver seconds per call")
+    select.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="solver budget per call, in seconds of work")
     select.add_argument("--testset", help="a test-set JSONL file instead of generating")
     select.add_argument("--keys", help="the answer-key file of --testset, if the key is not inline")
     ask = run.add_argument_group("prompting and sampling (all recorded; all part of the run id)")

@@ -83,12 +83,12 @@ class QuadraticCongruences(Problem):
         in the middle over the Chinese-remainder combinations (``unknown`` on time or beyond 2^19 per half)."""
         a, b, c = data["a"], data["b"], data["c"]
         watch = Stopwatch()
-        budget = StepBudget(watch.seconds, time_limit)
+        budget = StepBudget(time_limit)
         try:
             best = smallest_positive_root(a % b, b, budget.tick)
         except OutOfBudget:
-            return SolveResult(UNKNOWN, None, None, Effort("number theory", watch.seconds(), branches=budget.steps))
-        effort = Effort("number theory", watch.seconds(), branches=budget.steps)
+            return SolveResult(UNKNOWN, None, None, Effort("number theory", watch.seconds(), branches=budget.steps, work=budget.work))
+        effort = Effort("number theory", watch.seconds(), branches=budget.steps, work=budget.work)
         if best is not None and best < c:
             return SolveResult(SAT, best, None, effort)
         return SolveResult(UNSAT, None, None, effort)

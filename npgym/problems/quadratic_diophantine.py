@@ -111,25 +111,26 @@ class QuadraticDiophantine(Problem):
         top = math.isqrt((c - b) // a) if c - b >= a else 0
         g = math.gcd(a, b)
         if top == 0 or c % g:
-            return SolveResult(UNSAT, None, None, _effort(watch, 0))
+            return SolveResult(UNSAT, None, None, _effort(watch, None))
         reduced = b // g
         if math.gcd(a // g, reduced) == 1 and reduced > 1:
-            budget = StepBudget(watch.seconds, time_limit)
+            budget = StepBudget(time_limit)
             try:
                 root = smallest_positive_root((c // g) * pow(a // g, -1, reduced) % reduced, reduced, budget.tick)
             except OutOfBudget:
-                return SolveResult(UNKNOWN, None, None, _effort(watch, budget.steps))
+                return SolveResult(UNKNOWN, None, None, _effort(watch, budget))
             if root is None or root > top:
-                return SolveResult(UNSAT, None, None, _effort(watch, budget.steps))
-            return SolveResult(SAT, [root, (c - a * root * root) // b], None, _effort(watch, budget.steps))
-        tried = 0
-        for x in range(1, min(b, top) + 1):
-            tried += 1
-            if (c - a * x * x) % b == 0:
-                return SolveResult(SAT, [x, (c - a * x * x) // b], None, _effort(watch, tried))
-            if tried % 4096 == 0 and watch.seconds() > time_limit:
-                return SolveResult(UNKNOWN, None, None, _effort(watch, tried))
-        return SolveResult(UNSAT, None, None, _effort(watch, tried))
+                return SolveResult(UNSAT, None, None, _effort(watch, budget))
+            return SolveResult(SAT, [root, (c - a * root * root) // b], None, _effort(watch, budget))
+        budget = StepBudget(time_limit)
+        try:
+            for x in range(1, min(b, top) + 1):
+                budget.tick()
+                if (c - a * x * x) % b == 0:
+                    return SolveResult(SAT, [x, (c - a * x * x) // b], None, _effort(watch, budget))
+        except OutOfBudget:
+            return SolveResult(UNKNOWN, None, None, _effort(watch, budget))
+        return SolveResult(UNSAT, None, None, _effort(watch, budget))
 
     def render(self, data: dict[str, Any]) -> str:
         return f"a = {data['a']}\nb = {data['b']}\nc = {data['c']}"
@@ -164,8 +165,10 @@ def _realise(rng: random.Random, b: int, t: int, bound: int) -> dict[str, Any]:
             return {"a": a, "b": b, "c": a * (bound - 1) ** 2 + b + d}
 
 
-def _effort(watch: Stopwatch, tried: int) -> Effort:
-    return Effort("enumeration", watch.seconds(), branches=tried)
+def _effort(watch: Stopwatch, budget: StepBudget | None) -> Effort:
+    """The effort of a solve that took ``budget``'s steps (None: no search at all)."""
+    steps, work = (budget.steps, budget.work) if budget else (0, 0.0)
+    return Effort("enumeration", watch.seconds(), branches=steps, work=work)
 
 
 register(QuadraticDiophantine())

@@ -48,7 +48,7 @@ from npgym import checks
 from npgym.problem import SAT, Planted, Problem, SolveResult, Stopwatch, require_param
 from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.registry import register
-from npgym.solvers import optimize_against_bound, read_chosen, run_cp
+from npgym.solvers import cp_work, optimize_against_bound, read_chosen, run_cp
 from npgym.verdict import BOUND, CONSTRAINT
 
 
@@ -112,7 +112,8 @@ class SetPacking(Problem):
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
         """CP-SAT, at most one chosen subset per element: first the decision (at least k subsets, no
         objective, which finds packings far faster), then the proved maximum, given at most 5 s plus five
-        times what the decision took (a maximum that needs longer is left unproved)."""
+        times the work the decision took (a maximum that needs longer is left unproved). The second budget
+        is counted in work, not wall seconds, so that it is the same on every machine (see npgym.solvers)."""
         from ortools.sat.python import cp_model
 
         watch = Stopwatch()
@@ -129,11 +130,13 @@ class SetPacking(Problem):
         found = [i for i, x in enumerate(chosen) if solver.boolean_value(decision.get_bool_var_from_proto_index(x.index))]
         for i, x in enumerate(chosen):
             model.add_hint(x, i in set(found))
-        budget = min(time_limit - watch.seconds(), 5 + 5 * watch.seconds())
+        spent = cp_work(solver)
+        budget = min(time_limit - spent, 5 + 5 * spent)
         best = optimize_against_bound(model, sum(chosen), "max", data["k"], max(0.1, budget), read_chosen(chosen))
+        used = {"seconds": watch.seconds(), "work": round(spent + (best.effort.work or 0.0), 6)}
         if best.status == SAT and best.optimum is not None:
-            return replace(best, effort=replace(best.effort, seconds=watch.seconds()))
-        return SolveResult(SAT, found, None, replace(effort, seconds=watch.seconds()))
+            return replace(best, effort=replace(best.effort, **used))
+        return SolveResult(SAT, found, None, replace(effort, **used))
 
     def render(self, data: dict[str, Any]) -> str:
         return render_universe_and_bound(data)

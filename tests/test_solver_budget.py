@@ -1,0 +1,63 @@
+"""Solver budgets count work, not wall seconds: a solve that runs out settles the same way on any machine,
+under any load (what makes a labelled test set byte-identical on 1 or many workers)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import npgym
+from npgym.modroots import STEPS_PER_SECOND, OutOfBudget, StepBudget
+from npgym.solvers import solve_cnf
+
+
+def pigeonhole(holes: int) -> list[list[int]]:
+    """holes + 1 pigeons in ``holes`` holes: unsatisfiable, and exponentially hard for resolution."""
+    var = lambda pigeon, hole: pigeon * holes + hole + 1  # noqa: E731
+    clauses = [[var(p, h) for h in range(holes)] for p in range(holes + 1)]
+    clauses += [[-var(p, h), -var(q, h)] for h in range(holes) for p in range(holes + 1) for q in range(p)]
+    return clauses
+
+
+def counters(effort) -> tuple:
+    return effort.conflicts, effort.branches, effort.work
+
+
+def test_a_cnf_that_runs_out_of_work_stops_at_the_same_point_every_time():
+    runs = [solve_cnf(pigeonhole(10), time_limit=0.05) for _ in range(2)]
+    assert [status for status, _, _ in runs] == ["unknown", "unknown"]
+    assert counters(runs[0][2]) == counters(runs[1][2])
+    assert 0.05 <= runs[0][2].work < 0.06  # stopped by the propagation budget, not the wall-clock fuse
+
+
+def test_cp_sat_budget_is_deterministic_under_contention():
+    """The same CP-SAT solve, alone and while two others run on the same cores, ends with the same counters."""
+    instance = npgym.generate("tsp", 20, seed=3, index=0)  # its optimum is not proved within 0.3
+
+    def run():
+        return npgym.solve(instance, time_limit=0.3)
+
+    alone = run()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(run())) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {(r.status, r.optimum, counters(r.effort)) for r in results} == {
+        (alone.status, alone.optimum, counters(alone.effort))}
+    assert alone.optimum is None and 0.3 <= alone.effort.work <= 0.3 * 1.05  # the budget, not the fuse, ended it
+
+
+@settings(max_examples=25, deadline=None)
+@given(limit=st.floats(min_value=1e-4, max_value=0.01))
+def test_step_budget_allows_exactly_its_steps(limit):
+    budget = StepBudget(limit)
+    allowed = max(1, int(limit * STEPS_PER_SECOND))
+    for _ in range(allowed):
+        budget.tick()
+    with pytest.raises(OutOfBudget):
+        budget.tick()
+    assert budget.steps == allowed + 1
