@@ -72,7 +72,7 @@ def _tighten(problem: Problem, instance: Instance, time_limit: float) -> Instanc
         return instance.with_key(meta={**instance.meta, "tight": "no bound to tighten"})
     result = problem.solve(instance.data, time_limit)
     if result.status != SAT or result.optimum is None:
-        raise GenerationError(f"{problem.id}: the solver could not prove an optimum within {time_limit}s "
+        raise GenerationError(f"{problem.id}: the solver could not prove an optimum within {time_limit} s of work "
                               f"(status {result.status}); raise the time limit or drop --tight")
     data = {**instance.data, problem.bound_key: result.optimum}
     return Instance(**_identity(instance), data=data, label=YES, certificate=result.certificate,
@@ -96,7 +96,7 @@ def _generate_no(problem: Problem, base: dict[str, Any], time_limit: float) -> I
                             meta={"planted": False, "attempts": attempt + 1, "effort": asdict(result.effort)})
         if tried.get(UNKNOWN, 0) >= UNSETTLED_LIMIT:
             raise GenerationError(f"{problem.id}: the solver settled none of {UNSETTLED_LIMIT} candidates within "
-                                  f"{time_limit}s at parameters {base['params']} (results {tried}); raise the "
+                                  f"{time_limit} s of work at parameters {base['params']} (results {tried}); raise the "
                                   f"time limit or choose a lower level")
     raise GenerationError(f"{problem.id}: no proved no-instance in {NO_ATTEMPTS} attempts "
                           f"(solver results {tried}) at parameters {base['params']}")
