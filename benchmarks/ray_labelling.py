@@ -78,13 +78,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=Path("/tmp/nppc-ray-labelling"))
+    parser.add_argument("--reuse-local", action="store_true",
+                        help="compare against the local backend's files already in --out (made with the same "
+                             "arguments) instead of making them again")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     instances = len(args.problems) * len(args.levels) * args.count
     print(f"{instances} instance slots ({len(args.problems)} problems x levels {args.levels} x {args.count}), "
           f"no-fraction 0.25, tight; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} at start")
-    local = timed_local(args, args.out)
-    rows = [("local", "-", local, "-", "-")]
+    if args.reuse_local and (args.out / "local.jsonl").exists():  # the same arguments give the same bytes
+        rows = []
+    else:
+        rows = [("local", "-", timed_local(args, args.out), "-", "-")]
     for cpus in (1, 2):
         startup, seconds, overhead = timed_ray(args, args.out, cpus)
         rows.append((f"ray, {cpus} worker{'s' if cpus > 1 else ''}", f"{startup:.1f}", seconds, f"{overhead * 1e3:.1f}",
