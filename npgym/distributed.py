@@ -4,8 +4,8 @@ Every planned slot of a test set is a pure function of (problem, level, seed, in
 time limit), so Ray workers make the slots, in chunks, and the driver assembles them in exactly the
 order the local backend does, through the same :func:`npgym.testset.generate_testset` (distinctness,
 shortfalls and warnings included). Output and key files are therefore byte-identical to the local
-backend's, whatever the number of workers, as long as no proof runs into the time limit (a proof at the
-edge of the limit may settle on one machine and not on another, locally as much as on Ray).
+backend's, whatever the number of workers or the machines' load: solver budgets count work, not wall
+seconds (:mod:`npgym.solvers`), so a proof at the edge of its budget settles the same way everywhere.
 
 Ray is optional (the ``ray`` extra) and imported only here, only when this backend is chosen.
 """
