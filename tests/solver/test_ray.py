@@ -109,3 +109,19 @@ def test_a_level_with_repeats_fills_the_same_fresh_indices_on_ray(cluster, tmp_p
     assert main([*common, "--out", str(tmp_path / "local.jsonl")]) == 0
     assert main([*common, "--out", str(tmp_path / "ray.jsonl"), "--backend", "ray", "--address", cluster]) == 0
     assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+
+
+def test_proofs_that_run_out_of_budget_settle_the_same_way_on_ray(cluster, tmp_path):
+    """A budget small enough that some optima and no-proofs run out: two workers on two busy cores (and a driver)
+    still give the local file byte for byte, because budgets count solver work, not wall seconds."""
+    from npgym.distributed import generate_testset_on_ray
+    from npgym.testset import PlantedBoundWarning, generate_testset, write_testset
+
+    arguments = (["tsp", "dominating_set"], [9, 10], 5, 6, 0.5, True, 0.15)
+    with pytest.warns(PlantedBoundWarning):  # the edge is reached: some optima are not proved within the budget
+        write_testset(generate_testset(*arguments), tmp_path / "local.jsonl", key_path=tmp_path / "local-key.jsonl")
+    with pytest.warns(PlantedBoundWarning):
+        write_testset(generate_testset_on_ray(*arguments, address=cluster, chunk_size=1), tmp_path / "ray.jsonl",
+                      key_path=tmp_path / "ray-key.jsonl")
+    assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert (tmp_path / "ray-key.jsonl").read_bytes() == (tmp_path / "local-key.jsonl").read_bytes()
