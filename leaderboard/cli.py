@@ -31,13 +31,11 @@ def add_commands(subparsers) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from leaderboard.build import build_site
-    from leaderboard.modelcards import read_cards
-    from npeval.cli import analyse_from_args
+    from leaderboard.api import build_leaderboard
 
-    for path in args.model_cards:
-        read_cards(path)  # a bad card fails here, before minutes of analysis
-    site = build_site(analyse_from_args(args), args.out, card_files=args.model_cards, samples=not args.no_samples)
+    site = build_leaderboard(args.store, args.out, model_cards=args.model_cards, samples=not args.no_samples,
+                             bootstrap=args.bootstrap, seed=args.seed,
+                             markers=args.markers.split(",") if args.markers else None)
     samples = f", {site.samples.records:,} records in the viewer" if site.samples else ""
     print(f"leaderboard: {len(site.board['rows'])} models, {len(site.problem_pages)} problem pages{samples}; "
           f"open {site.index.resolve()}")
@@ -45,11 +43,9 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_view(args: argparse.Namespace) -> int:
-    from leaderboard.viewer import write_viewer
+    from leaderboard.api import build_viewer
 
-    first = Path(args.stores[0])
-    out = Path(args.out) if args.out else first.with_name(first.stem + "-viewer")
-    viewer = write_viewer(args.stores, out, title=f"nppc samples: {', '.join(Path(s).name for s in args.stores)}")
+    viewer = build_viewer(args.stores, args.out)
     print(f"viewer: {viewer.records:,} records in {viewer.groups:,} groups, {viewer.files:,} data files; "
           f"open {viewer.index.resolve()}")
     return 0

@@ -35,26 +35,21 @@ def add_commands(subparsers) -> None:
 
 
 def analyse_from_args(args: argparse.Namespace):
-    from npeval.analysis import analyse_stores
-    from npeval.markers import DEFAULT_MARKERS
+    """The analysis the store options ask for (shared with ``leaderboard build``)."""
+    from npeval.api import analyse
 
-    markers = [m for m in args.markers.split(",")] if args.markers else DEFAULT_MARKERS
-    return analyse_stores(args.store, n_boot=args.bootstrap, seed=args.seed, aha_markers=markers)
+    return analyse(args.store, bootstrap=args.bootstrap, seed=args.seed, markers=_markers(args))
+
+
+def _markers(args: argparse.Namespace) -> list[str] | None:
+    return args.markers.split(",") if args.markers else None
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from npeval.report import write_report
+    from npeval.api import report_stores
 
-    analysis = analyse_from_args(args)
-    out = Path(args.out)
-    if args.judge:
-        from npeval import judge
-
-        out.mkdir(parents=True, exist_ok=True)
-        judged = judge.judge_wrong_answers(analysis.board, args.judge, out / "judgements.sqlite",
-                                           limit=args.judge_limit)
-        analysis.judgements = judge.judgement_shares(analysis.board, judged)
-    files = write_report(analysis, out, svg=args.svg)
+    files = report_stores(args.store, Path(args.out), bootstrap=args.bootstrap, seed=args.seed, markers=_markers(args),
+                           judge=args.judge, judge_limit=args.judge_limit, svg=args.svg)
     print(f"report: {files.summary} ({len(files.tables)} tables, {len(files.plots.paths)} figures, "
           f"{len(files.plots.omitted)} left out as empty)")
     return 0

@@ -6,7 +6,6 @@ Heavy imports (pandas, scikit-learn) happen inside the handlers, so ``nppc`` sta
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from npgym.cliargs import int_list, name_list
@@ -39,46 +38,26 @@ def add_commands(subparsers) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from nprouter.export import export_stores
-    from nprouter.schema import write_dataset
+    from nprouter.api import export_dataset
 
-    dataset = export_stores(args.stores, include_api_errors=args.include_api_errors)
-    out = write_dataset(dataset, args.out)
-    records = dataset.records
+    records = export_dataset(args.stores, args.out, include_api_errors=args.include_api_errors).records
     print(f"wrote {len(records)} records ({records['query_id'].nunique()} queries x "
-          f"{records['model_id'].nunique()} models) to {out}")
+          f"{records['model_id'].nunique()} models) to {args.out}")
     return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from nprouter.evaluate import EvalConfig, evaluate, format_table, prepare
-    from nprouter.importers import load
-    from nprouter.plots import cost_accuracy_plot
+    from nprouter.api import evaluate_routers
+    from nprouter.evaluate import format_table
 
-    fields = {"train_fraction": args.train_fraction, "inputs": args.inputs, "encoder": args.encoder,
+    config = {"train_fraction": args.train_fraction, "inputs": args.inputs, "encoder": args.encoder,
               "cost_axis": args.cost_axis, "bootstrap": args.bootstrap}
     if args.routers:
-        fields["routers"] = args.routers
+        config["routers"] = args.routers
     if args.seeds:
-        fields["seeds"] = tuple(args.seeds)
-    config = EvalConfig(**fields)
-    dataset = load(args.data, args.format)
-    data = prepare(dataset, config)
-    report, decisions = evaluate(data, config)
-    report["data"]["path"] = str(args.data)
+        config["seeds"] = tuple(args.seeds)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "report.json").write_text(json.dumps(report, indent=1, default=_plain) + "\n", encoding="utf-8")
-    decisions.to_parquet(out / "decisions.parquet", index=False)  # millions of rows: columnar, not CSV
-    cost_accuracy_plot(report, out / "cost_accuracy.png")
+    report = evaluate_routers(args.data, out, data_format=args.format, **config)
     print(format_table(report))
     print(f"report: {out / 'report.json'}; plot: {out / 'cost_accuracy.png'}")
     return 0
-
-
-def _plain(value):
-    if hasattr(value, "item"):
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"cannot write {type(value).__name__} to the report")

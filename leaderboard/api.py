@@ -1,0 +1,39 @@
+"""The Python API of ``nppc leaderboard build`` and ``nppc view``: the static site and the sample viewer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from npeval.api import DEFAULT_BOOTSTRAP, DEFAULT_SEED, analyse
+
+if TYPE_CHECKING:
+    from leaderboard.build import Site
+    from leaderboard.viewer import Viewer
+
+
+def build_leaderboard(stores: Iterable[str | Path], out: str | Path, *, model_cards: Iterable[str | Path] = (),
+          samples: bool = True, bootstrap: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED,
+          markers: Iterable[str] | None = None) -> Site:
+    """``nppc leaderboard build``: the whole site of the stores in ``out`` (open ``out/index.html``).
+
+    Model cards are read first, so a bad card fails before the analysis; ``samples=False`` leaves out the
+    sample viewer. The analysis is the report's (same cache), so building after a report recomputes nothing.
+    """
+    from leaderboard.build import build_site
+    from leaderboard.modelcards import read_cards
+
+    model_cards = list(model_cards)
+    for path in model_cards:
+        read_cards(path)
+    analysis = analyse(stores, bootstrap=bootstrap, seed=seed, markers=markers)
+    return build_site(analysis, out, card_files=model_cards, samples=samples)
+
+
+def build_viewer(stores: Iterable[str | Path], out: str | Path | None = None) -> Viewer:
+    """``nppc view``: an offline viewer of every record of the stores (default folder: STORE-viewer)."""
+    from leaderboard.viewer import write_viewer
+
+    stores = [Path(store) for store in stores]
+    folder = Path(out) if out else stores[0].with_name(stores[0].stem + "-viewer")
+    return write_viewer(stores, folder, title=f"nppc samples: {', '.join(store.name for store in stores)}")
