@@ -1,7 +1,8 @@
 """The contract every problem module implements, and the typed results it returns.
 
 A problem module subclasses :class:`Problem` and fills in, top to bottom: the relations between its
-parameters (each parameter's own range is declared in its card), the generator (:meth:`Problem.plant`),
+parameters that its card cannot declare (each parameter's range, and bounds such as ``max = "nodes - 1"``,
+are in the card), the generator (:meth:`Problem.plant`),
 the verifier (:meth:`Problem.check`), the exact solver (:meth:`Problem.solve`), the renderer, and the
 heuristic. The engine (:mod:`npgym.engine`) adds
 everything shared: seeding, hashing, the answer envelope, "no solution" claims and error handling.
@@ -99,7 +100,8 @@ class Problem(ABC):
 
     def check_params(self, params: dict[str, Any]) -> None:
         """Raise :class:`ParamError` if parameters, each within its card's range, are impossible together
-        (the message names them and says what to change). Ranges of single parameters belong in the card."""
+        (the message names them and says what to change). Ranges, and bounds that one parameter sets another
+        by a single operation (``max = "nodes - 1"``), belong in the card."""
 
     # -- to implement -------------------------------------------------------------------------
 

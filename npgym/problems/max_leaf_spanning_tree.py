@@ -55,8 +55,7 @@ class MaxLeafSpanningTree(Problem):
     bound_key = "t"
 
     def check_params(self, params: dict[str, Any]) -> None:
-        n, leaves, extra = params["nodes"], params["leaves"], params["extra"]
-        require_param(leaves <= n - 1, f"leaves must be at most nodes - 1 = {n - 1}, got {leaves}")
+        n, extra = params["nodes"], params["extra"]
         require_param(n - 1 + _extra_count(params) <= n * (n - 1) // 2,
                       f"extra = {extra} asks for {_extra_count(params)} extra edges, more than the "
                       f"{(n - 1) * (n - 2) // 2} pairs of {n} vertices a tree leaves free; lower extra")

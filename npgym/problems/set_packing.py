@@ -70,7 +70,6 @@ class SetPacking(Problem):
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m, size = params["n"], params["m"], params["size"]
-        require_param(n >= size, f"n must be at least size = {size}, got {n}")
         limit = math.comb(n, size) // 2
         require_param(packing_size(params) <= m <= limit, f"m must be in [min(k, n // size), C(n, size) / 2] = "
                                                          f"[{packing_size(params)}, {limit}], got {m}")
