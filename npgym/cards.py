@@ -7,6 +7,8 @@ Its fields::
     statement                    the problem statement shown to models (our own words)
     answer_format                what the "solution" field must hold
     answer_example               a small example of a solution value, as JSON text
+    objective = "min"            optional: the direction ("min" or "max") of the objective the verifier reports
+    bound_key = "k"              optional (needs objective): the instance key that holds the question's bound
     [ladder]
     params = ["nodes", "cover"]  the size parameters, in the order of each level row
     levels = [[4, 2], ...]       levels 1..top (the reference's sizes, so results compare)
@@ -149,6 +151,8 @@ class Card:
     fixed: dict[str, Any] = field(default_factory=dict)
     beyond: dict[str, dict[str, Any]] = field(default_factory=dict)
     ranges: dict[str, ParamRange] = field(default_factory=dict)
+    objective: str | None = None
+    bound_key: str | None = None
     #: a short SHA-256 of the card's canonical content (parsed TOML, so comments, layout and line endings do
     #: not count): every instance records it, so a result can be traced to the exact prompt text and ladder
     content_hash: str = ""
@@ -296,7 +300,8 @@ def parse_card(text: str, source: str = "<card>") -> Card:
             statement=raw["statement"].strip(), answer_format=raw["answer_format"].strip(),
             answer_example=json.loads(raw["answer_example"]), params=params, levels=levels,
             fixed=dict(ladder.get("fixed", {})), beyond=dict(ladder.get("beyond", {})),
-            ranges=_parse_ranges(raw.get("params"), source), content_hash=content_hash(raw, CARD_HASH_LENGTH),
+            ranges=_parse_ranges(raw.get("params"), source), objective=raw.get("objective"),
+            bound_key=raw.get("bound_key"), content_hash=content_hash(raw, CARD_HASH_LENGTH),
         )
     except KeyError as missing:
         raise ValueError(f"{source}: missing field {missing}") from None
@@ -304,6 +309,10 @@ def parse_card(text: str, source: str = "<card>") -> Card:
         if len(row) != len(params):
             raise ValueError(f"{source}: level row {list(row)} does not match params {list(params)}")
     _check_beyond(card, source)
+    if card.objective not in (None, "min", "max") or (card.bound_key is not None and (
+            not isinstance(card.bound_key, str) or card.objective is None)):
+        raise ValueError(f"{source}: objective must be \"min\" or \"max\" (or absent), and bound_key the name of the "
+                         f"instance field that holds the bound, given only with an objective")
     if not card.beyond:
         raise ValueError(f"{source}: a ladder needs a 'beyond' rule so levels grow past the top")
     return card

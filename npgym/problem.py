@@ -60,18 +60,13 @@ class SolveResult:
 class Problem(ABC):
     """One NP-complete problem: generator, verifier, exact solver, renderer and baselines.
 
-    Subclasses set ``id`` (stable, snake_case, equal to the module and card names), ``version``
-    (bump whenever generation or the ladder changes, so old results stay attributable) and
-    ``objective`` (``"min"``, ``"max"`` or None: the direction of the natural objective that
-    :meth:`check` reports for a well-formed answer).
+    Subclasses set ``id`` (stable, snake_case, equal to the module and card names) and ``version``
+    (bump whenever generation or the ladder changes, so old results stay attributable); the card
+    declares the objective and the bound.
     """
 
     id: ClassVar[str]
     version: ClassVar[int]
-    objective: ClassVar[str | None] = None
-    #: the key in ``data`` that holds the bound of the question (cover size k, tour bound B, ...), if any.
-    #: Tight generation sets it to the proved optimum; no-instances move it just past the optimum.
-    bound_key: ClassVar[str | None] = None
     #: small levels at which the engine makes solver-proved no-instances quickly (the contract tests use them);
     #: a problem whose level 3, say, is too hard to refute within the default time limit names others
     small_no_levels: ClassVar[tuple[int, ...]] = (2, 3)
@@ -79,6 +74,19 @@ class Problem(ABC):
     @property
     def card(self) -> Card:
         return load_card(self.id)
+
+    @property
+    def objective(self) -> str | None:
+        """``"min"``, ``"max"`` or None: the direction of the natural objective that :meth:`check` reports for a
+        well-formed answer (declared in the card)."""
+        return self.card.objective
+
+    @property
+    def bound_key(self) -> str | None:
+        """The key in ``data`` that holds the bound of the question (cover size k, tour bound B, ...), if any
+        (declared in the card). Tight generation sets it to the proved optimum; no-instances move it just past
+        the optimum."""
+        return self.card.bound_key
 
     @property
     def versioned_id(self) -> str:

@@ -108,6 +108,16 @@ def test_a_malformed_range_is_refused_with_the_parameter_named(bad):
         parse_card(RANGED_CARD.replace('k = { type = "int", min = 1, max = 9 }', f"k = {bad}"))
 
 
+def test_a_card_declares_the_objective_and_the_bound_of_the_question():
+    assert (parse_card(CARD).objective, parse_card(CARD).bound_key) == (None, None)
+    card = parse_card(CARD.replace("[ladder]", 'objective = "min"\nbound_key = "k"\n[ladder]'))
+    assert (card.objective, card.bound_key) == ("min", "k")
+    assert (npgym.get_problem("vertex_cover").objective, npgym.get_problem("vertex_cover").bound_key) == ("min", "k")
+    for bad in ('objective = "least"', 'bound_key = "k"', 'objective = "max"\nbound_key = 3'):
+        with pytest.raises(ValueError, match="objective must be"):
+            parse_card(CARD.replace("[ladder]", f"{bad}\n[ladder]"))
+
+
 RELATED_CARD = RANGED_CARD.replace('k = { type = "int", min = 1, max = 9 }', 'k = { type = "int", min = 1, max = "nodes - 1" }')
 
 

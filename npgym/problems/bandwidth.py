@@ -43,8 +43,6 @@ from npgym.verdict import BOUND
 class Bandwidth(Problem):
     id = "bandwidth"
     version = 2
-    objective = "min"
-    bound_key = "k"
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k, density = params["nodes"], params["bandwidth"], params["density"]

@@ -71,8 +71,6 @@ NO_DRAWS = 64
 class BinPacking(Problem):
     id = "bin_packing"
     version = 3
-    objective = "min"
-    bound_key = "bins"
     small_no_levels = (1,)  # above 3.5 items per bin random strips pack: only level 1 has no-instances
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:

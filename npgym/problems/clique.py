@@ -173,8 +173,6 @@ class FreeSetProblem(Problem):
     """Clique and independent set, one problem on complementary graphs: k vertices free of conflicts
     (a missing edge for a clique, an edge for an independent set), planted at the natural density."""
 
-    objective = "max"
-    bound_key = "k"
     #: the parameter that holds the planted size, and whether the set is a clique
     size_param: ClassVar[str]
     is_clique: ClassVar[bool]

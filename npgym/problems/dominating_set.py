@@ -66,8 +66,6 @@ def prune(chosen: list[int], neighbours: list[set[int]]) -> list[int]:
 class DominatingSet(Problem):
     id = "dominating_set"
     version = 2
-    objective = "min"
-    bound_key = "k"
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k = params["nodes"], params["dominators"]

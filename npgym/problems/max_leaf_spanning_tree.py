@@ -51,8 +51,6 @@ RESTARTS = 3  # local-search runs in the generator; t is the best leaf count of 
 class MaxLeafSpanningTree(Problem):
     id = "max_leaf_spanning_tree"
     version = 2
-    objective = "max"
-    bound_key = "t"
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, extra = params["nodes"], params["extra"]

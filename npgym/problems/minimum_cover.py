@@ -63,8 +63,6 @@ def cover_size(params: dict[str, Any]) -> int:
 class MinimumCover(Problem):
     id = "minimum_cover"
     version = 2
-    objective = "min"
-    bound_key = "k"
     small_no_levels = (2, 4)  # random systems at level 3 (30 triples or quadruples on 10 elements) always cover
 
     def check_params(self, params: dict[str, Any]) -> None:

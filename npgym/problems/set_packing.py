@@ -62,8 +62,6 @@ def packing_size(params: dict[str, Any]) -> int:
 class SetPacking(Problem):
     id = "set_packing"
     version = 2
-    objective = "max"
-    bound_key = "k"
     # level 1 packs k' = 2 nearly always and level 3 (100 elements, 200 triples, k' = 33) is a near-exact cover
     # at degree 6 that the solver does not refute within 10 s
     small_no_levels = (2,)

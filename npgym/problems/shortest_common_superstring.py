@@ -49,8 +49,6 @@ TRAP_RATE = 0.25
 class ShortestCommonSuperstring(Problem):
     id = "shortest_common_superstring"
     version = 1
-    objective = "min"
-    bound_key = "k"
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         alphabet = LETTERS[:params["alphabet"]]

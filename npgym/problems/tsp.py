@@ -44,8 +44,6 @@ NEAR = 10  # length of the candidate (nearest-neighbour) lists of the local sear
 class Tsp(Problem):
     id = "tsp"
     version = 1
-    objective = "min"
-    bound_key = "B"
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, grid = params["cities"], params["grid"]

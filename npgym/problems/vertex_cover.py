@@ -34,8 +34,6 @@ from npgym.verdict import BOUND, CONSTRAINT
 class VertexCover(Problem):
     id = "vertex_cover"
     version = 1
-    objective = "min"
-    bound_key = "k"
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k = params["nodes"], params["cover"]
