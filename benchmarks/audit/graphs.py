@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 
+from npgym.problems.tsp import nearest_neighbour, tour_length, two_opt_pass
+
 from .budget import Deadline
 
 
@@ -307,35 +309,10 @@ def hamiltonian_backtrack(data, deadline: Deadline, rng: random.Random) -> list[
 
 # -- tours -----------------------------------------------------------------------------------------
 
-def tour_length(d, tour) -> int:
-    return sum(d[a][b] for a, b in zip(tour, tour[1:] + tour[:1]))
-
-
 def two_opt(tour: list[int], d, near: list[list[int]], deadline: Deadline) -> list[int]:
-    """First-improvement 2-opt over neighbour lists until no move helps (or time runs out)."""
-    n = len(tour)
-    improved = True
-    while improved and not deadline.over():
-        improved = False
-        pos = [0] * n
-        for i, c in enumerate(tour):
-            pos[c] = i
-        for i in range(n):
-            a, b = tour[i], tour[(i + 1) % n]
-            for c in near[a]:
-                if d[a][c] >= d[a][b]:
-                    break
-                j = pos[c]
-                e = tour[(j + 1) % n]
-                if c == b or e == a:
-                    continue
-                if d[a][c] + d[b][e] < d[a][b] + d[c][e]:
-                    lo, hi = (i + 1, j) if i < j else (j + 1, i)
-                    tour[lo:hi + 1] = tour[lo:hi + 1][::-1]
-                    for k in range(lo, hi + 1):
-                        pos[tour[k]] = k
-                    improved = True
-                    break
+    """First-improvement 2-opt over neighbour lists (the generator's pass) until no move helps or time runs out."""
+    while not deadline.over() and two_opt_pass(tour, d, near):
+        pass
     return tour
 
 
@@ -344,14 +321,7 @@ def iterated_two_opt(data, deadline: Deadline, rng: random.Random) -> list[int] 
     returns the best tour once it meets B (or the best found when time runs out)."""
     n, d, bound = data["n"], data["distances"], data["B"]
     near = [sorted((c for c in range(n) if c != a), key=lambda c: d[a][c])[:12] for a in range(n)]
-    start = rng.randrange(n)
-    tour, left = [start], set(range(n)) - {start}
-    while left:
-        row = d[tour[-1]]
-        city = min(left, key=lambda c: row[c])
-        tour.append(city)
-        left.remove(city)
-    tour = two_opt(tour, d, near, deadline)
+    tour = two_opt(nearest_neighbour(d, rng.randrange(n)), d, near, deadline)
     best = tour_length(d, tour)
     while best > bound and not deadline.over() and n >= 8:
         i, j, k = sorted(rng.sample(range(1, n), 3))

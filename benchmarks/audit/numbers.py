@@ -7,6 +7,9 @@ from __future__ import annotations
 import bisect
 import math
 import random
+import time
+
+from npgym.modroots import OutOfBudget, StepBudget, roots_mod_prime_power
 
 from .budget import Deadline
 
@@ -402,43 +405,6 @@ def _rho(n: int, deadline: Deadline) -> int | None:
     return None
 
 
-def _roots_mod_prime_power(a: int, p: int, e: int) -> list[int]:
-    """All t mod p^e with t^2 = a, by lifting the roots mod p (small p: enumeration)."""
-    q = p ** e
-    if p < 2000:
-        roots = [t for t in range(p) if (t * t - a) % p == 0]
-    else:
-        roots = _tonelli(a % p, p)
-    for k in range(1, e):
-        m = p ** (k + 1)
-        roots = sorted({r + j * p ** k for r in roots for j in range(p) if ((r + j * p ** k) ** 2 - a) % m == 0})
-    return [r % q for r in roots]
-
-
-def _tonelli(a: int, p: int) -> list[int]:
-    if a == 0:
-        return [0]
-    if pow(a, (p - 1) // 2, p) != 1:
-        return []
-    if p % 4 == 3:
-        r = pow(a, (p + 1) // 4, p)
-        return sorted({r, p - r})
-    q, s = p - 1, 0
-    while q % 2 == 0:
-        q, s = q // 2, s + 1
-    z = 2
-    while pow(z, (p - 1) // 2, p) != p - 1:
-        z += 1
-    m, c, t, r = s, pow(z, q, p), pow(a, q, p), pow(a, (q + 1) // 2, p)
-    while t != 1:
-        i, t2 = 0, t
-        while t2 != 1:
-            t2, i = t2 * t2 % p, i + 1
-        b = pow(c, 1 << (m - i - 1), p)
-        m, c, t, r = i, b * b % p, t * b * b % p, r * b % p
-    return sorted({r, p - r})
-
-
 def smallest_square_root_below(a: int, b: int, bound: int, deadline: Deadline) -> int | None:
     """Some x with 1 <= x < bound and x^2 = a (mod b): factor b, take roots per prime power, and search
     the Chinese-remainder combinations by meet in the middle (sorted half sums); None if none or on time."""
@@ -448,10 +414,14 @@ def smallest_square_root_below(a: int, b: int, bound: int, deadline: Deadline) -
     powers: dict[int, int] = {}
     for p in factors:
         powers[p] = powers.get(p, 0) + 1
+    tick = StepBudget(time.process_time, deadline.end).tick  # the deadline counts process seconds too
     parts = []  # per prime power: the residues mod b it contributes (root * CRT basis element)
     for p, e in powers.items():
         q = p ** e
-        roots = _roots_mod_prime_power(a, p, e)
+        try:
+            roots = roots_mod_prime_power(a % q, p, e, tick)
+        except OutOfBudget:
+            return None
         if not roots:
             return None
         basis = (b // q) * pow(b // q, -1, q) % b
