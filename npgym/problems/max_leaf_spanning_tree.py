@@ -210,7 +210,7 @@ def _local_search_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
     while improved and len(core) > 1:
         improved = False
         for x in _shuffled(core, rng):
-            if _connected_dominating(core - {x}, neighbours):
+            if connected_dominating(core - {x}, neighbours):
                 core.discard(x)
                 improved = True
         for z in _shuffled(set(range(n)) - core, rng):
@@ -218,11 +218,11 @@ def _local_search_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
             pairs = [(x, y) for i, x in enumerate(inside) for y in inside[i + 1:]]
             for x, y in pairs:
                 trial = (core - {x, y}) | {z}
-                if _connected_dominating(trial, neighbours):
+                if connected_dominating(trial, neighbours):
                     core = trial
                     improved = True
                     break
-    return _tree_of_core(n, core, neighbours)
+    return tree_of_core(n, core, neighbours)
 
 
 def _shuffled(items: set[int], rng: random.Random) -> list[int]:
@@ -231,7 +231,7 @@ def _shuffled(items: set[int], rng: random.Random) -> list[int]:
     return order
 
 
-def _connected_dominating(core: set[int], neighbours: list[set[int]]) -> bool:
+def connected_dominating(core: set[int], neighbours: list[set[int]]) -> bool:
     """Whether ``core`` (at least two vertices) is connected and every vertex outside it has a neighbour in it."""
     if len(core) < 2 or any(not (adj & core) for v, adj in enumerate(neighbours) if v not in core):
         return False
@@ -245,7 +245,7 @@ def _connected_dominating(core: set[int], neighbours: list[set[int]]) -> bool:
     return len(seen) == len(core)
 
 
-def _tree_of_core(n: int, core: set[int], neighbours: list[set[int]]) -> list[list[int]]:
+def tree_of_core(n: int, core: set[int], neighbours: list[set[int]]) -> list[list[int]]:
     """A spanning tree whose internal vertices lie in the connected dominating set ``core``."""
     start = min(core)
     seen, queue, tree = {start}, [start], []
