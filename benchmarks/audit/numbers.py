@@ -7,9 +7,8 @@ from __future__ import annotations
 import bisect
 import math
 import random
-import time
 
-from npgym.modroots import OutOfBudget, StepBudget, roots_mod_prime_power
+from npgym.modroots import OutOfBudget, crt_parts
 
 from .budget import Deadline
 
@@ -337,95 +336,15 @@ def bin_packing_repair(data, deadline: Deadline, rng: random.Random):
 
 # -- quadratic congruences and Diophantine equations -------------------------------------------------
 
-def factorise(n: int, deadline: Deadline) -> list[int] | None:
-    """Prime factors of n with multiplicity, by trial division to 10^4 then Pollard's rho; None on time."""
-    factors = []
-    for p in range(2, 10 ** 4):
-        while n % p == 0:
-            factors.append(p)
-            n //= p
-        if p * p > n:
-            break
-    stack = [n] if n > 1 else []
-    while stack:
-        m = stack.pop()
-        if deadline.over():
-            return None
-        if _probable_prime(m):
-            factors.append(m)
-            continue
-        d = _rho(m, deadline)
-        if d is None:
-            return None
-        stack += [d, m // d]
-    return sorted(factors)
-
-
-def _probable_prime(n: int) -> bool:
-    if n < 2:
-        return False
-    for p in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d, s = d // 2, s + 1
-    for a in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
-def _rho(n: int, deadline: Deadline) -> int | None:
-    if n % 2 == 0:
-        return 2
-    rng = random.Random(n)
-    while not deadline.over():
-        x = y = rng.randrange(2, n)
-        c = rng.randrange(1, n)
-        d = 1
-        steps = 0
-        while d == 1:
-            x = (x * x + c) % n
-            y = (y * y + c) % n
-            y = (y * y + c) % n
-            d = math.gcd(abs(x - y), n)
-            steps += 1
-            if steps % 1024 == 0 and deadline.over():
-                return None
-        if d != n:
-            return d
-    return None
-
-
 def smallest_square_root_below(a: int, b: int, bound: int, deadline: Deadline) -> int | None:
     """Some x with 1 <= x < bound and x^2 = a (mod b): factor b, take roots per prime power, and search
     the Chinese-remainder combinations by meet in the middle (sorted half sums); None if none or on time."""
-    factors = factorise(b, deadline)
-    if factors is None:
+    try:
+        parts = crt_parts(a, b, deadline.tick)  # per prime power: the residues mod b it contributes
+    except OutOfBudget:
         return None
-    powers: dict[int, int] = {}
-    for p in factors:
-        powers[p] = powers.get(p, 0) + 1
-    tick = StepBudget(time.process_time, deadline.end).tick  # the deadline counts process seconds too
-    parts = []  # per prime power: the residues mod b it contributes (root * CRT basis element)
-    for p, e in powers.items():
-        q = p ** e
-        try:
-            roots = roots_mod_prime_power(a % q, p, e, tick)
-        except OutOfBudget:
-            return None
-        if not roots:
-            return None
-        basis = (b // q) * pow(b // q, -1, q) % b
-        parts.append(sorted({r * basis % b for r in roots}))
+    if parts is None:
+        return None
     half = len(parts) // 2
 
     def combine(chunk) -> list[int]:
