@@ -133,7 +133,9 @@ class ParamRange:
         if not isinstance(bound, str) or params is None:
             return str(bound)
         value = bound_value(bound, params)
-        return f"{bound} = {int(value) if float(value).is_integer() else round(value, 4)}"
+        if isinstance(value, float):
+            value = int(value) if value.is_integer() else round(value, 4)
+        return f"{bound} = {value}"
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,8 @@ def _parse_ranges(raw: Any, source: str) -> dict[str, ParamRange]:
         bounds = {key: value for key, value in rule.items() if key != "type"} if isinstance(rule, dict) else None
         if (bounds is None or rule.get("type") not in PARAM_TYPES or not bounds.keys() <= set(RANGE_BOUNDS)
                 or {"min", "above"} <= bounds.keys()
-                or any(isinstance(value, bool) or not isinstance(value, (int, float, str)) for value in bounds.values())):
+                or any(isinstance(value, bool) or not isinstance(value, (int, float, str))
+                       for value in bounds.values())):
             raise ValueError(f"{source}: params.{name} = {rule} must be {{ type = \"int\" or \"number\" }} with "
                              f"optional bounds min, max (inclusive) or above (exclusive, instead of min), each a "
                              f"number or a relation such as \"nodes - 1\"")

@@ -118,7 +118,8 @@ def test_a_card_declares_the_objective_and_the_bound_of_the_question():
             parse_card(CARD.replace("[ladder]", f"{bad}\n[ladder]"))
 
 
-RELATED_CARD = RANGED_CARD.replace('k = { type = "int", min = 1, max = 9 }', 'k = { type = "int", min = 1, max = "nodes - 1" }')
+RELATED_CARD = RANGED_CARD.replace('k = { type = "int", min = 1, max = 9 }',
+                                   'k = { type = "int", min = 1, max = "nodes - 1" }')
 
 
 @given(nodes=st.integers(4, 40), k=st.integers(1, 45))
