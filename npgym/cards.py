@@ -7,6 +7,8 @@ Its fields::
     statement                    the problem statement shown to models (our own words)
     answer_format                what the "solution" field must hold
     answer_example               a small example of a solution value, as JSON text
+    objective = "min"            optional: the direction ("min" or "max") of the objective the verifier reports
+    bound_key = "k"              optional (needs objective): the instance key that holds the question's bound
     [ladder]
     params = ["nodes", "cover"]  the size parameters, in the order of each level row
     levels = [[4, 2], ...]       levels 1..top (the reference's sizes, so results compare)
@@ -15,9 +17,12 @@ Its fields::
                                  the growth rule past the top level, applied once per level above it
     [params]
     nodes = { type = "int", min = 4 }
+    cover = { type = "int", min = 1, max = "nodes - 1" }
                                  every parameter's type ("int" or "number") and range: ``min`` and ``max``
                                  inclusive, ``above`` exclusive, each optional; the engine checks every
-                                 parameter against it (relations between parameters stay in the module)
+                                 parameter against it. A bound is a number or a relation to other parameters:
+                                 ``"<parameter>"`` or ``"<a> <op> <b>"`` with op one of + - * / and a, b
+                                 parameters or numbers (relations a bound cannot say stay in the module)
 
 Past the top level every parameter named in ``beyond`` (a ladder or a fixed one) grows by its rule
 (``add`` a constant, or ``multiply`` by a factor and round); the others keep their top-level value. Levels have no ceiling.
@@ -35,6 +40,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import operator
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
@@ -56,35 +62,80 @@ class ParamError(ValueError):
 CARD_HASH_LENGTH = 16
 #: the parameter types a card may declare, and how a message names them
 PARAM_TYPES = {"int": "an integer", "number": "a number"}
-RANGE_BOUNDS = ("min", "max", "above")
+#: each range bound and the comparison a value must pass against it
+RANGE_BOUNDS = {"min": operator.ge, "max": operator.le, "above": operator.gt}
+#: the operators a relative bound may use between its two operands
+BOUND_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+
+#: a range bound: a number, or a relation to other parameters such as ``"nodes - 1"`` (see the module docstring)
+Bound = int | float | str
+
+
+def bound_value(bound: Bound, params: dict[str, Any]) -> int | float:
+    """The number ``bound`` stands for, given the values of the parameters a relation names."""
+    if not isinstance(bound, str):
+        return bound
+    tokens = bound.split()
+    value = _operand(tokens[0], params)
+    if len(tokens) == 3:
+        value = BOUND_OPERATORS[tokens[1]](value, _operand(tokens[2], params))
+    return value
+
+
+def _operand(token: str, params: dict[str, Any]) -> int | float:
+    if token in params:
+        return params[token]
+    return float(token) if any(mark in token for mark in ".eE") else int(token)
 
 
 @dataclass(frozen=True)
 class ParamRange:
-    """The declared type and bounds of one parameter: ``min`` and ``max`` inclusive, ``above`` exclusive."""
+    """The declared type and bounds of one parameter: ``min`` and ``max`` inclusive, ``above`` exclusive.
+
+    A bound may be a relation to other parameters (a string); :meth:`admits` and :meth:`describe` then take
+    those parameters' values, and skip (or show unevaluated) the relation without them.
+    """
 
     type: str
-    min: int | float | None = None
-    max: int | float | None = None
-    above: int | float | None = None
+    min: Bound | None = None
+    max: Bound | None = None
+    above: Bound | None = None
 
-    def admits(self, value: Any) -> bool:
+    def relations(self) -> dict[str, str]:
+        """The bounds that name other parameters, by bound key."""
+        return {key: bound for key, bound in self._bounds().items() if isinstance(bound, str)}
+
+    def admits(self, value: Any, params: dict[str, Any] | None = None) -> bool:
+        """Whether ``value`` has the declared type and lies within the bounds (the relations only given ``params``)."""
         if isinstance(value, bool) or not isinstance(value, int if self.type == "int" else (int, float)):
             return False
         if isinstance(value, float) and not math.isfinite(value):
             return False
-        return ((self.min is None or value >= self.min) and (self.above is None or value > self.above)
-                and (self.max is None or value <= self.max))
+        return all(RANGE_BOUNDS[key](value, bound_value(bound, params))
+                   for key, bound in self._bounds().items() if params is not None or not isinstance(bound, str))
 
-    def describe(self) -> str:
-        """The range in words: "an integer >= 3", "a number in (0, 1]"."""
+    def describe(self, params: dict[str, Any] | None = None) -> str:
+        """The range in words: "an integer >= 3", "a number in (0, 1]", "an integer in [1, nodes - 1 = 7]"."""
         kind = PARAM_TYPES[self.type]
-        low = f"[{self.min}" if self.min is not None else f"({self.above}" if self.above is not None else ""
-        if self.max is not None:
-            return f"{kind} in {low}, {self.max}]" if low else f"{kind} <= {self.max}"
-        if self.min is not None:
-            return f"{kind} >= {self.min}"
-        return f"{kind} > {self.above}" if self.above is not None else kind
+        shown = {key: self._show(bound, params) for key, bound in self._bounds().items()}
+        low = f"[{shown['min']}" if "min" in shown else f"({shown['above']}" if "above" in shown else ""
+        if "max" in shown:
+            return f"{kind} in {low}, {shown['max']}]" if low else f"{kind} <= {shown['max']}"
+        if "min" in shown:
+            return f"{kind} >= {shown['min']}"
+        return f"{kind} > {shown['above']}" if "above" in shown else kind
+
+    def _bounds(self) -> dict[str, Bound]:
+        return {key: getattr(self, key) for key in RANGE_BOUNDS if getattr(self, key) is not None}
+
+    @staticmethod
+    def _show(bound: Bound, params: dict[str, Any] | None) -> str:
+        if not isinstance(bound, str) or params is None:
+            return str(bound)
+        value = bound_value(bound, params)
+        if isinstance(value, float):
+            value = int(value) if value.is_integer() else round(value, 4)
+        return f"{bound} = {value}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +153,8 @@ class Card:
     fixed: dict[str, Any] = field(default_factory=dict)
     beyond: dict[str, dict[str, Any]] = field(default_factory=dict)
     ranges: dict[str, ParamRange] = field(default_factory=dict)
+    objective: str | None = None
+    bound_key: str | None = None
     #: a short SHA-256 of the card's canonical content (parsed TOML, so comments, layout and line endings do
     #: not count): every instance records it, so a result can be traced to the exact prompt text and ladder
     content_hash: str = ""
@@ -125,12 +178,19 @@ class Card:
         for name, declared in self.ranges.items():
             if name not in params:
                 raise ParamError(f"{self.id}: {name} is missing; it must be {declared.describe()} {see}")
-            if not declared.admits(params[name]):
-                raise ParamError(f"{self.id}: {name} must be {declared.describe()}, got {params[name]!r} {see}")
+            self._check_range(name, params, None)
         unknown = [name for name in params if name not in self.ranges]
         if unknown:
             raise ParamError(f"{self.id}: {unknown[0]!r} is not a parameter; the card declares "
                              f"{', '.join(self.ranges)} {see}")
+        for name in self.ranges:  # relations last, so that every parameter they name holds a valid number
+            self._check_range(name, params, params)
+
+    def _check_range(self, name: str, params: dict[str, Any], relations: dict[str, Any] | None) -> None:
+        declared, value = self.ranges[name], params[name]
+        if not declared.admits(value, relations):
+            raise ParamError(f"{self.id}: {name} must be {declared.describe(relations)}, got {value!r} "
+                             f"(see the card {self.path})")
 
     def level_params(self, level: int) -> dict[str, Any]:
         """The generation parameters of ``level`` (1-based, no upper limit)."""
@@ -189,11 +249,46 @@ def _parse_ranges(raw: Any, source: str) -> dict[str, ParamRange]:
         bounds = {key: value for key, value in rule.items() if key != "type"} if isinstance(rule, dict) else None
         if (bounds is None or rule.get("type") not in PARAM_TYPES or not bounds.keys() <= set(RANGE_BOUNDS)
                 or {"min", "above"} <= bounds.keys()
-                or any(isinstance(value, bool) or not isinstance(value, (int, float)) for value in bounds.values())):
+                or any(isinstance(value, bool) or not isinstance(value, (int, float, str))
+                       for value in bounds.values())):
             raise ValueError(f"{source}: params.{name} = {rule} must be {{ type = \"int\" or \"number\" }} with "
-                             f"optional number bounds min, max (inclusive) or above (exclusive, instead of min)")
+                             f"optional bounds min, max (inclusive) or above (exclusive, instead of min), each a "
+                             f"number or a relation such as \"nodes - 1\"")
         ranges[name] = ParamRange(rule["type"], **bounds)
+    for name, declared in ranges.items():
+        for key, relation in declared.relations().items():
+            if not _is_relation(relation, name, ranges):
+                raise ValueError(f"{source}: params.{name} = {raw[name]}: its {key} must be a number or a relation "
+                                 f"\"<a>\" or \"<a> <op> <b>\" with op one of {' '.join(BOUND_OPERATORS)} and a, b "
+                                 f"other parameters of the card or numbers (at least one a parameter); a parameter "
+                                 f"divided by must declare a number min > 0 or above >= 0")
     return ranges
+
+
+def _is_relation(relation: str, name: str, ranges: dict[str, ParamRange]) -> bool:
+    """Whether ``relation``, a bound of parameter ``name``, is well formed (see the module docstring)."""
+    tokens = relation.split()
+    if len(tokens) not in (1, 3) or (len(tokens) == 3 and tokens[1] not in BOUND_OPERATORS):
+        return False
+    operands = tokens[::2]
+    named = [token for token in operands if token in ranges and token != name]
+    if not named or any(token not in named and not _is_number(token) for token in operands):
+        return False
+    if len(tokens) == 3 and tokens[1] == "/":
+        divisor = ranges.get(tokens[2])
+        if divisor is None:
+            return float(tokens[2]) != 0
+        low, above = divisor.min, divisor.above
+        return (isinstance(low, (int, float)) and low > 0) or (isinstance(above, (int, float)) and above >= 0)
+    return True
+
+
+def _is_number(token: str) -> bool:
+    try:
+        _operand(token, {})
+    except ValueError:
+        return False
+    return True
 
 
 def parse_card(text: str, source: str = "<card>") -> Card:
@@ -208,7 +303,8 @@ def parse_card(text: str, source: str = "<card>") -> Card:
             statement=raw["statement"].strip(), answer_format=raw["answer_format"].strip(),
             answer_example=json.loads(raw["answer_example"]), params=params, levels=levels,
             fixed=dict(ladder.get("fixed", {})), beyond=dict(ladder.get("beyond", {})),
-            ranges=_parse_ranges(raw.get("params"), source), content_hash=content_hash(raw, CARD_HASH_LENGTH),
+            ranges=_parse_ranges(raw.get("params"), source), objective=raw.get("objective"),
+            bound_key=raw.get("bound_key"), content_hash=content_hash(raw, CARD_HASH_LENGTH),
         )
     except KeyError as missing:
         raise ValueError(f"{source}: missing field {missing}") from None
@@ -216,6 +312,10 @@ def parse_card(text: str, source: str = "<card>") -> Card:
         if len(row) != len(params):
             raise ValueError(f"{source}: level row {list(row)} does not match params {list(params)}")
     _check_beyond(card, source)
+    if card.objective not in (None, "min", "max") or (card.bound_key is not None and (
+            not isinstance(card.bound_key, str) or card.objective is None)):
+        raise ValueError(f"{source}: objective must be \"min\" or \"max\" (or absent), and bound_key the name of the "
+                         f"instance field that holds the bound, given only with an objective")
     if not card.beyond:
         raise ValueError(f"{source}: a ladder needs a 'beyond' rule so levels grow past the top")
     return card

@@ -17,23 +17,14 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+#: JSON types and their names in messages, bool before int (a bool is an int in Python)
+JSON_TYPE_NAMES = ((type(None), "null"), (bool, "a boolean"), (int, "an integer"), (float, "a number with a fraction"),
+                   (str, "a string"), (list, "a list"), (dict, "an object"))
+
+
 def describe(value: Any) -> str:
     """A short name of a value's JSON type for error messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number with a fraction"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+    return next((name for kind, name in JSON_TYPE_NAMES if isinstance(value, kind)), type(value).__name__)
 
 
 def integer(value: Any, name: str, lo: int | None = None, hi: int | None = None) -> int:

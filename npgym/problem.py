@@ -1,7 +1,8 @@
 """The contract every problem module implements, and the typed results it returns.
 
 A problem module subclasses :class:`Problem` and fills in, top to bottom: the relations between its
-parameters (each parameter's own range is declared in its card), the generator (:meth:`Problem.plant`),
+parameters that its card cannot declare (each parameter's range, and bounds such as ``max = "nodes - 1"``,
+are in the card), the generator (:meth:`Problem.plant`),
 the verifier (:meth:`Problem.check`), the exact solver (:meth:`Problem.solve`), the renderer, and the
 heuristic. The engine (:mod:`npgym.engine`) adds
 everything shared: seeding, hashing, the answer envelope, "no solution" claims and error handling.
@@ -61,18 +62,13 @@ class SolveResult:
 class Problem(ABC):
     """One NP-complete problem: generator, verifier, exact solver, renderer and baselines.
 
-    Subclasses set ``id`` (stable, snake_case, equal to the module and card names), ``version``
-    (bump whenever generation or the ladder changes, so old results stay attributable) and
-    ``objective`` (``"min"``, ``"max"`` or None: the direction of the natural objective that
-    :meth:`check` reports for a well-formed answer).
+    Subclasses set ``id`` (stable, snake_case, equal to the module and card names) and ``version``
+    (bump whenever generation or the ladder changes, so old results stay attributable); the card
+    declares the objective and the bound.
     """
 
     id: ClassVar[str]
     version: ClassVar[int]
-    objective: ClassVar[str | None] = None
-    #: the key in ``data`` that holds the bound of the question (cover size k, tour bound B, ...), if any.
-    #: Tight generation sets it to the proved optimum; no-instances move it just past the optimum.
-    bound_key: ClassVar[str | None] = None
     #: small levels at which the engine makes solver-proved no-instances quickly (the contract tests use them);
     #: a problem whose level 3, say, is too hard to refute within the default time limit names others
     small_no_levels: ClassVar[tuple[int, ...]] = (2, 3)
@@ -80,6 +76,19 @@ class Problem(ABC):
     @property
     def card(self) -> Card:
         return load_card(self.id)
+
+    @property
+    def objective(self) -> str | None:
+        """``"min"``, ``"max"`` or None: the direction of the natural objective that :meth:`check` reports for a
+        well-formed answer (declared in the card)."""
+        return self.card.objective
+
+    @property
+    def bound_key(self) -> str | None:
+        """The key in ``data`` that holds the bound of the question (cover size k, tour bound B, ...), if any
+        (declared in the card). Tight generation sets it to the proved optimum; no-instances move it just past
+        the optimum."""
+        return self.card.bound_key
 
     @property
     def versioned_id(self) -> str:
@@ -101,7 +110,8 @@ class Problem(ABC):
 
     def check_params(self, params: dict[str, Any]) -> None:
         """Raise :class:`ParamError` if parameters, each within its card's range, are impossible together
-        (the message names them and says what to change). Ranges of single parameters belong in the card."""
+        (the message names them and says what to change). Ranges, and bounds that one parameter sets another
+        by a single operation (``max = "nodes - 1"``), belong in the card."""
 
     # -- to implement -------------------------------------------------------------------------
 

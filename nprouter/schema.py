@@ -40,6 +40,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable
 
+from npgym.testset import read_jsonl
+
 SCHEMA_VERSION = 1
 
 RECORD_COLUMNS = ("source", "dataset_id", "split", "query_id", "group_id", "query_text", "query_features",
@@ -212,17 +214,8 @@ def _parsed(texts) -> list[Any]:
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as error:
-                    raise ValueError(f"{path}:{number}: not a JSON line ({error.msg})") from None
-    return rows
+    """The rows of a JSON-lines file; none when the file does not exist (an optional part of a dataset)."""
+    return read_jsonl(path) if path.exists() else []
 
 
 def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from hypothesis import given
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 import npgym
 from npgym import checks
 from npgym.canonical import assert_json_native, canonical_json, content_hash, derive_rng
-from npgym.cards import ParamError, ParamRange, parse_card
+from npgym.cards import ParamError, ParamRange, bound_value, parse_card
 from npgym.testset import plan_labels, read_testset, write_testset
 from npgym.verdict import Reject
 from npgym.cliargs import int_list
@@ -107,6 +108,62 @@ def test_a_malformed_range_is_refused_with_the_parameter_named(bad):
         parse_card(RANGED_CARD.replace('k = { type = "int", min = 1, max = 9 }', f"k = {bad}"))
 
 
+def test_a_card_declares_the_objective_and_the_bound_of_the_question():
+    assert (parse_card(CARD).objective, parse_card(CARD).bound_key) == (None, None)
+    card = parse_card(CARD.replace("[ladder]", 'objective = "min"\nbound_key = "k"\n[ladder]'))
+    assert (card.objective, card.bound_key) == ("min", "k")
+    assert (npgym.get_problem("vertex_cover").objective, npgym.get_problem("vertex_cover").bound_key) == ("min", "k")
+    for bad in ('objective = "least"', 'bound_key = "k"', 'objective = "max"\nbound_key = 3'):
+        with pytest.raises(ValueError, match="objective must be"):
+            parse_card(CARD.replace("[ladder]", f"{bad}\n[ladder]"))
+
+
+RELATED_CARD = RANGED_CARD.replace('k = { type = "int", min = 1, max = 9 }',
+                                   'k = { type = "int", min = 1, max = "nodes - 1" }')
+
+
+@given(nodes=st.integers(4, 40), k=st.integers(1, 45))
+def test_a_bound_can_name_another_parameter(nodes, k):
+    card = parse_card(RELATED_CARD)
+    params = {"nodes": nodes, "k": k, "high": 1.5, "degree": 3}
+    if k <= nodes - 1:
+        card.check_params(params)
+        return
+    with pytest.raises(ParamError) as error:
+        card.check_params(params)
+    assert str(error.value) == (f"demo: k must be an integer in [1, nodes - 1 = {nodes - 1}], got {k} "
+                                f"(see the card problems/demo.toml)")
+
+
+def test_relations_are_checked_after_every_parameter_alone_and_may_use_two_parameters():
+    card = parse_card(RELATED_CARD.replace('high = { type = "number", above = 0 }',
+                                           'high = { type = "number", above = "nodes / k" }'))
+    with pytest.raises(ParamError, match=r"^demo: nodes must be an integer >= 4, got 2 "):  # not k's relation
+        card.check_params({"nodes": 2, "k": 3, "high": 1.5, "degree": 3})
+    with pytest.raises(ParamError, match=r"^demo: k must be an integer in \[1, nodes - 1\], got '3' "):
+        card.check_params({"nodes": 4, "k": "3", "high": 1.5, "degree": 3})
+    card.check_params({"nodes": 6, "k": 4, "high": 1.6, "degree": 3})
+    with pytest.raises(ParamError, match=r"^demo: high must be a number > nodes / k = 1.5, got 1.5 "):
+        card.check_params({"nodes": 6, "k": 4, "high": 1.5, "degree": 3})
+
+
+@pytest.mark.parametrize("bad", ['"width - 1"', '"k - 1"', '"nodes % 2"', '"nodes - 1 - 1"', '"1 + 1"',
+                                 '"nodes - x"', '"high / degree"', '"nodes / 0"', '""'])
+def test_a_malformed_relation_is_refused_with_the_parameter_named(bad):
+    with pytest.raises(ValueError, match=r"params.k = .*: its max must be a number or a relation"):
+        parse_card(RELATED_CARD.replace('max = "nodes - 1"', f"max = {bad}"))
+
+
+def _values_outside(declared: ParamRange, params: dict) -> list:
+    """Values just past each bound of ``declared`` (a relation evaluated on ``params``), and two of a wrong type."""
+    whole = declared.type == "int"
+    past = {"min": (lambda b: math.ceil(b) - 1) if whole else (lambda b: b - 1),
+            "max": (lambda b: math.floor(b) + 1) if whole else (lambda b: b + 1),
+            "above": math.floor if whole else (lambda b: b)}
+    bounds = {key: getattr(declared, key) for key in past if getattr(declared, key) is not None}
+    return [past[key](bound_value(bound, params)) for key, bound in bounds.items()] + ["7", True]
+
+
 @pytest.mark.parametrize("problem_id", npgym.problem_ids())
 @given(data=st.data())
 def test_every_value_outside_a_declared_range_is_refused_before_generation(problem_id, data):
@@ -115,18 +172,27 @@ def test_every_value_outside_a_declared_range_is_refused_before_generation(probl
     params = card.level_params(data.draw(st.integers(1, card.top_level + 2), label="level"))
     name = data.draw(st.sampled_from(sorted(card.ranges)), label="parameter")
     declared = card.ranges[name]
-    low = declared.min - 1 if declared.min is not None else declared.above
-    outside = data.draw(st.sampled_from([value for value in (low, None if declared.max is None else declared.max + 1,
-                                                             "7", True) if value is not None]), label="value")
+    outside = data.draw(st.sampled_from(_values_outside(declared, params)), label="value")
+    changed = {**params, name: outside}
     with pytest.raises(ParamError) as error:
-        npgym.generate_from_params(problem_id, {**params, name: outside})
-    assert str(error.value) == (f"{problem_id}: {name} must be {declared.describe()}, got {outside!r} "
-                                f"(see the card problems/{problem_id}.toml)")
+        npgym.generate_from_params(problem_id, changed)
+    see = f"(see the card problems/{problem_id}.toml)"
+    if not declared.admits(outside):
+        assert str(error.value) == f"{problem_id}: {name} must be {declared.describe()}, got {outside!r} {see}"
+        return
+    # only a relation refuses it: this parameter's own, or that of a parameter whose bound names this one
+    refused = str(error.value).split()[1]
+    assert refused == name or name in " ".join(card.ranges[refused].relations().values()).split()
+    assert str(error.value) == (f"{problem_id}: {refused} must be {card.ranges[refused].describe(changed)}, "
+                                f"got {changed[refused]!r} {see}")
 
 
 def test_relations_between_parameters_name_the_problem():
-    with pytest.raises(ParamError, match=r"^vertex_cover: cover must be at most nodes - 1 = 4, got 5$"):
+    with pytest.raises(ParamError, match=r"^vertex_cover: cover must be an integer in \[1, nodes - 1 = 4\], got 5 "
+                                         r"\(see the card problems/vertex_cover.toml\)$"):
         npgym.generate_from_params("vertex_cover", {"nodes": 5, "cover": 5, "degree": 8})
+    with pytest.raises(ParamError, match=r"^tsp: cities must be at most half of the 16 grid points"):
+        npgym.generate_from_params("tsp", {"cities": 9, "grid": 3})
 
 
 def test_canonical_json_ignores_key_order_and_rejects_non_json():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+from npgym.modroots import OutOfBudget
+
 
 class Deadline:
     """``seconds`` of this process's CPU time from now; :meth:`over` is true once they are used."""
@@ -15,9 +17,17 @@ class Deadline:
     def __init__(self, seconds: float):
         self.seconds = seconds
         self.end = time.process_time() + seconds
+        self.steps = 0
 
     def over(self) -> bool:
         return time.process_time() > self.end
+
+    def tick(self) -> None:
+        """One step of a search that takes a step callback (npgym's root finders): raises
+        :class:`~npgym.modroots.OutOfBudget` once the seconds are used, reading the clock every 4096 steps."""
+        self.steps += 1
+        if self.steps % 4096 == 0 and self.over():
+            raise OutOfBudget
 
     def left(self) -> float:
         return max(0.0, self.end - time.process_time())

@@ -17,8 +17,9 @@ import statistics
 from typing import Any, Callable
 
 import npgym
+from npgym.graphs import adjacency
 
-from .graphs import complement_sets, neighbour_sets
+from .graphs import complement_sets
 
 FeatureMap = dict[str, float]
 K4_EDGE_LIMIT = 4000  # K4s are counted only up to this many edges (the count is cubic in the degree)
@@ -44,7 +45,7 @@ def spread(prefix: str, values: list[float]) -> FeatureMap:
 # -- graphs ----------------------------------------------------------------------------------------
 
 def graph_features(n: int, edges) -> FeatureMap:
-    adj = neighbour_sets(n, edges)
+    adj = adjacency(n, edges)
     degrees = [len(a) for a in adj]
     out = {"n": float(n), "m": float(len(edges)), "density": 2 * len(edges) / max(1, n * (n - 1))}
     out.update(spread("degree", degrees))
@@ -124,7 +125,7 @@ def with_bound_gaps(out: FeatureMap, bound: float, estimates: dict[str, float | 
 
 def vertex_cover(problem_id, data):
     n, k = data["n"], data["k"]
-    adj = neighbour_sets(n, data["edges"])
+    adj = adjacency(n, data["edges"])
     out = graph_features(n, data["edges"])
     out["k_over_n"] = k / n
     return with_bound_gaps(out, k, {"greedy": heuristic_value(problem_id, data),
@@ -134,7 +135,7 @@ def vertex_cover(problem_id, data):
 
 def independent_set(problem_id, data):
     n, k = data["n"], data["k"]
-    adj = neighbour_sets(n, data["edges"])
+    adj = adjacency(n, data["edges"])
     out = graph_features(n, data["edges"])
     out["k_over_n"] = k / n
     caro_wei = sum(1 / (len(a) + 1) for a in adj)
@@ -144,7 +145,7 @@ def independent_set(problem_id, data):
 
 def clique(problem_id, data):
     n, k = data["n"], data["k"]
-    comp = complement_sets(neighbour_sets(n, data["edges"]))
+    comp = complement_sets(adjacency(n, data["edges"]))
     out = graph_features(n, data["edges"]) if len(data["edges"]) <= K4_EDGE_LIMIT else \
         {"n": float(n), "m": float(len(data["edges"]))}
     degrees = [n - 1 - len(c) for c in comp]

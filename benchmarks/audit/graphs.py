@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import random
 
+from npgym.graphs import adjacency
+from npgym.problems.max_leaf_spanning_tree import connected_dominating, tree_of_core
+from npgym.problems.tsp import nearest_neighbour, tour_length, two_opt_pass
+
 from .budget import Deadline
-
-
-def neighbour_sets(n: int, edges) -> list[set[int]]:
-    adj: list[set[int]] = [set() for _ in range(n)]
-    for u, v in edges:
-        adj[u].add(v)
-        adj[v].add(u)
-    return adj
 
 
 def complement_sets(adj: list[set[int]]) -> list[set[int]]:
@@ -90,17 +86,17 @@ def _greedy_independent(adj: list[set[int]], rng: random.Random) -> list[int]:
 
 
 def independent_set_tabu(data, deadline, rng):
-    return kset_tabu(neighbour_sets(data["n"], data["edges"]), data["k"], deadline, rng)
+    return kset_tabu(adjacency(data["n"], data["edges"]), data["k"], deadline, rng)
 
 
 def clique_tabu(data, deadline, rng):
-    return kset_tabu(complement_sets(neighbour_sets(data["n"], data["edges"])), data["k"], deadline, rng)
+    return kset_tabu(complement_sets(adjacency(data["n"], data["edges"])), data["k"], deadline, rng)
 
 
 def vertex_cover_tabu(data, deadline, rng):
     """A cover of at most k vertices is the complement of an independent set of n - k vertices."""
     n = data["n"]
-    free = kset_tabu(neighbour_sets(n, data["edges"]), n - data["k"], deadline, rng)
+    free = kset_tabu(adjacency(n, data["edges"]), n - data["k"], deadline, rng)
     return None if free is None else sorted(set(range(n)) - set(free))
 
 
@@ -166,7 +162,7 @@ def weighted_cover(universe: int, sets: list[list[int]], k: int, deadline: Deadl
 
 def dominating_set_cover(data, deadline, rng):
     n = data["n"]
-    adj = neighbour_sets(n, data["edges"])
+    adj = adjacency(n, data["edges"])
     return weighted_cover(n, [sorted(adj[v] | {v}) for v in range(n)], data["k"], deadline, rng)
 
 
@@ -221,7 +217,7 @@ def tabucol(n: int, adj: list[set[int]], colours: int, deadline: Deadline, rng: 
 
 
 def three_colouring_tabucol(data, deadline, rng):
-    return tabucol(data["n"], neighbour_sets(data["n"], data["edges"]), 3, deadline, rng)
+    return tabucol(data["n"], adjacency(data["n"], data["edges"]), 3, deadline, rng)
 
 
 # -- Hamiltonian cycles ----------------------------------------------------------------------------
@@ -230,7 +226,7 @@ def rotation_extension(data, deadline: Deadline, rng: random.Random) -> list[int
     """Posa's rotation-extension: grow a path from its end; when stuck, rotate it at a random neighbour
     of the end that lies on the path; close it once every vertex is on it. Restarts every 50 n steps."""
     n = data["n"]
-    adj = [list(a) for a in neighbour_sets(n, data["edges"])]
+    adj = [list(a) for a in adjacency(n, data["edges"])]
     if any(len(a) < 2 for a in adj):
         return None
     while not deadline.over():
@@ -265,7 +261,7 @@ def hamiltonian_backtrack(data, deadline: Deadline, rng: random.Random) -> list[
     """Depth-first search for a Hamiltonian cycle, fewest-onward-neighbours first (Warnsdorff), pruning
     when an unvisited vertex has fewer than two usable neighbours; None on time."""
     n = data["n"]
-    adj = neighbour_sets(n, data["edges"])
+    adj = adjacency(n, data["edges"])
     if any(len(a) < 2 for a in adj):
         return None
     start = min(range(n), key=lambda v: (len(adj[v]), rng.random()))
@@ -307,35 +303,10 @@ def hamiltonian_backtrack(data, deadline: Deadline, rng: random.Random) -> list[
 
 # -- tours -----------------------------------------------------------------------------------------
 
-def tour_length(d, tour) -> int:
-    return sum(d[a][b] for a, b in zip(tour, tour[1:] + tour[:1]))
-
-
 def two_opt(tour: list[int], d, near: list[list[int]], deadline: Deadline) -> list[int]:
-    """First-improvement 2-opt over neighbour lists until no move helps (or time runs out)."""
-    n = len(tour)
-    improved = True
-    while improved and not deadline.over():
-        improved = False
-        pos = [0] * n
-        for i, c in enumerate(tour):
-            pos[c] = i
-        for i in range(n):
-            a, b = tour[i], tour[(i + 1) % n]
-            for c in near[a]:
-                if d[a][c] >= d[a][b]:
-                    break
-                j = pos[c]
-                e = tour[(j + 1) % n]
-                if c == b or e == a:
-                    continue
-                if d[a][c] + d[b][e] < d[a][b] + d[c][e]:
-                    lo, hi = (i + 1, j) if i < j else (j + 1, i)
-                    tour[lo:hi + 1] = tour[lo:hi + 1][::-1]
-                    for k in range(lo, hi + 1):
-                        pos[tour[k]] = k
-                    improved = True
-                    break
+    """First-improvement 2-opt over neighbour lists (the generator's pass) until no move helps or time runs out."""
+    while not deadline.over() and two_opt_pass(tour, d, near):
+        pass
     return tour
 
 
@@ -344,14 +315,7 @@ def iterated_two_opt(data, deadline: Deadline, rng: random.Random) -> list[int] 
     returns the best tour once it meets B (or the best found when time runs out)."""
     n, d, bound = data["n"], data["distances"], data["B"]
     near = [sorted((c for c in range(n) if c != a), key=lambda c: d[a][c])[:12] for a in range(n)]
-    start = rng.randrange(n)
-    tour, left = [start], set(range(n)) - {start}
-    while left:
-        row = d[tour[-1]]
-        city = min(left, key=lambda c: row[c])
-        tour.append(city)
-        left.remove(city)
-    tour = two_opt(tour, d, near, deadline)
+    tour = two_opt(nearest_neighbour(d, rng.randrange(n)), d, near, deadline)
     best = tour_length(d, tour)
     while best > bound and not deadline.over() and n >= 8:
         i, j, k = sorted(rng.sample(range(1, n), 3))
@@ -368,7 +332,7 @@ def bandwidth_layout_search(data, deadline: Deadline, rng: random.Random) -> lis
     """Backtracking over layouts left to right (a vertex may take the next position only while every
     placed vertex's unplaced neighbours can still come within k of it), from random vertex orders."""
     n, k = data["n"], data["k"]
-    adj = neighbour_sets(n, data["edges"])
+    adj = adjacency(n, data["edges"])
     order: list[int] = []
     position = [-1] * n
     steps = [0]
@@ -427,7 +391,7 @@ def bandwidth_layout_search(data, deadline: Deadline, rng: random.Random) -> lis
 def bandwidth_swap_search(data, deadline: Deadline, rng: random.Random) -> list[int] | None:
     """Swap local search on a layout from a breadth-first order: minimise the edges longer than k."""
     n, k, edges = data["n"], data["k"], data["edges"]
-    adj = [list(a) for a in neighbour_sets(n, edges)]
+    adj = [list(a) for a in adjacency(n, edges)]
     while not deadline.over():
         root = rng.randrange(n)
         order, seen = [root], {root}
@@ -474,7 +438,7 @@ def randomised_leafy_trees(data, deadline: Deadline, rng: random.Random) -> list
     """Random greedy tree growing (expand the tree vertex with most outside neighbours, noisy ties), then
     drop internal vertices while the rest stays a connected dominating set; best tree until it has t leaves."""
     n, t = data["n"], data["t"]
-    adj = neighbour_sets(n, data["edges"])
+    adj = adjacency(n, data["edges"])
     while not deadline.over():
         start = rng.randrange(n)
         in_tree, core = {start}, set()
@@ -493,39 +457,18 @@ def randomised_leafy_trees(data, deadline: Deadline, rng: random.Random) -> list
             if len(core) > 1 and _connected_dominating(core - {x}, adj):
                 core.discard(x)
         if n - len(core) >= t:
-            return _tree_from_core(n, core, adj)
+            return tree_of_core(n, core, adj)
     return None
 
 
 def _connected_dominating(core: set[int], adj: list[set[int]]) -> bool:
-    if not core or any(not (a & core) for v, a in enumerate(adj) if v not in core):
-        return False
-    start = next(iter(core))
-    seen, stack = {start}, [start]
-    while stack:
-        for w in adj[stack.pop()] & core:
-            if w not in seen:
-                seen.add(w)
-                stack.append(w)
-    return len(seen) == len(core)
-
-
-def _tree_from_core(n: int, core: set[int], adj: list[set[int]]) -> list[list[int]]:
-    start = min(core)
-    seen, queue, tree = {start}, [start], []
-    for v in queue:
-        for w in sorted(adj[v] & core):
-            if w not in seen:
-                seen.add(w)
-                queue.append(w)
-                tree.append([v, w])
-    for v in range(n):
-        if v not in core:
-            tree.append([v, min(adj[v] & core)])
-    return tree
+    """npgym's check, except that a single vertex joined to all others (a star's centre) counts too."""
+    if len(core) == 1:
+        return len(adj[next(iter(core))]) == len(adj) - 1
+    return connected_dominating(core, adj)
 
 
 def clustering_tabucol(data, deadline, rng):
     n, bound = data["n"], data["B"]
     far = [(x, y) for x in range(n) for y in range(x + 1, n) if data["distances"][x][y] > bound]
-    return tabucol(n, neighbour_sets(n, far), data["K"], deadline, rng)
+    return tabucol(n, adjacency(n, far), data["K"], deadline, rng)

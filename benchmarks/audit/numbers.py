@@ -8,6 +8,8 @@ import bisect
 import math
 import random
 
+from npgym.modroots import OutOfBudget, crt_parts
+
 from .budget import Deadline
 
 #: bitset DP only while target * items stays below this many bits of work per level of halving
@@ -334,128 +336,15 @@ def bin_packing_repair(data, deadline: Deadline, rng: random.Random):
 
 # -- quadratic congruences and Diophantine equations -------------------------------------------------
 
-def factorise(n: int, deadline: Deadline) -> list[int] | None:
-    """Prime factors of n with multiplicity, by trial division to 10^4 then Pollard's rho; None on time."""
-    factors = []
-    for p in range(2, 10 ** 4):
-        while n % p == 0:
-            factors.append(p)
-            n //= p
-        if p * p > n:
-            break
-    stack = [n] if n > 1 else []
-    while stack:
-        m = stack.pop()
-        if deadline.over():
-            return None
-        if _probable_prime(m):
-            factors.append(m)
-            continue
-        d = _rho(m, deadline)
-        if d is None:
-            return None
-        stack += [d, m // d]
-    return sorted(factors)
-
-
-def _probable_prime(n: int) -> bool:
-    if n < 2:
-        return False
-    for p in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d, s = d // 2, s + 1
-    for a in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
-def _rho(n: int, deadline: Deadline) -> int | None:
-    if n % 2 == 0:
-        return 2
-    rng = random.Random(n)
-    while not deadline.over():
-        x = y = rng.randrange(2, n)
-        c = rng.randrange(1, n)
-        d = 1
-        steps = 0
-        while d == 1:
-            x = (x * x + c) % n
-            y = (y * y + c) % n
-            y = (y * y + c) % n
-            d = math.gcd(abs(x - y), n)
-            steps += 1
-            if steps % 1024 == 0 and deadline.over():
-                return None
-        if d != n:
-            return d
-    return None
-
-
-def _roots_mod_prime_power(a: int, p: int, e: int) -> list[int]:
-    """All t mod p^e with t^2 = a, by lifting the roots mod p (small p: enumeration)."""
-    q = p ** e
-    if p < 2000:
-        roots = [t for t in range(p) if (t * t - a) % p == 0]
-    else:
-        roots = _tonelli(a % p, p)
-    for k in range(1, e):
-        m = p ** (k + 1)
-        roots = sorted({r + j * p ** k for r in roots for j in range(p) if ((r + j * p ** k) ** 2 - a) % m == 0})
-    return [r % q for r in roots]
-
-
-def _tonelli(a: int, p: int) -> list[int]:
-    if a == 0:
-        return [0]
-    if pow(a, (p - 1) // 2, p) != 1:
-        return []
-    if p % 4 == 3:
-        r = pow(a, (p + 1) // 4, p)
-        return sorted({r, p - r})
-    q, s = p - 1, 0
-    while q % 2 == 0:
-        q, s = q // 2, s + 1
-    z = 2
-    while pow(z, (p - 1) // 2, p) != p - 1:
-        z += 1
-    m, c, t, r = s, pow(z, q, p), pow(a, q, p), pow(a, (q + 1) // 2, p)
-    while t != 1:
-        i, t2 = 0, t
-        while t2 != 1:
-            t2, i = t2 * t2 % p, i + 1
-        b = pow(c, 1 << (m - i - 1), p)
-        m, c, t, r = i, b * b % p, t * b * b % p, r * b % p
-    return sorted({r, p - r})
-
-
 def smallest_square_root_below(a: int, b: int, bound: int, deadline: Deadline) -> int | None:
     """Some x with 1 <= x < bound and x^2 = a (mod b): factor b, take roots per prime power, and search
     the Chinese-remainder combinations by meet in the middle (sorted half sums); None if none or on time."""
-    factors = factorise(b, deadline)
-    if factors is None:
+    try:
+        parts = crt_parts(a, b, deadline.tick)  # per prime power: the residues mod b it contributes
+    except OutOfBudget:
         return None
-    powers: dict[int, int] = {}
-    for p in factors:
-        powers[p] = powers.get(p, 0) + 1
-    parts = []  # per prime power: the residues mod b it contributes (root * CRT basis element)
-    for p, e in powers.items():
-        q = p ** e
-        roots = _roots_mod_prime_power(a, p, e)
-        if not roots:
-            return None
-        basis = (b // q) * pow(b // q, -1, q) % b
-        parts.append(sorted({r * basis % b for r in roots}))
+    if parts is None:
+        return None
     half = len(parts) // 2
 
     def combine(chunk) -> list[int]:

@@ -34,7 +34,7 @@ from typing import Any
 
 from npgym import checks
 from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
-from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import BOUND
@@ -43,12 +43,6 @@ from npgym.verdict import BOUND
 class Bandwidth(Problem):
     id = "bandwidth"
     version = 2
-    objective = "min"
-    bound_key = "k"
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        n, k = params["nodes"], params["bandwidth"]
-        require_param(k <= n - 1, f"bandwidth must be at most nodes - 1 = {n - 1}, got {k}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k, density = params["nodes"], params["bandwidth"], params["density"]

@@ -52,7 +52,7 @@ import random
 from typing import Any
 
 from npgym import checks
-from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import CONSTRAINT
@@ -71,14 +71,7 @@ NO_DRAWS = 64
 class BinPacking(Problem):
     id = "bin_packing"
     version = 3
-    objective = "min"
-    bound_key = "bins"
     small_no_levels = (1,)  # above 3.5 items per bin random strips pack: only level 1 has no-instances
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        n, capacity, bins = params["items"], params["capacity"], params["bins"]
-        require_param(bins <= n <= bins * capacity,
-                      f"items must be in [bins, bins*capacity] = [{bins}, {bins * capacity}], got {n}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         weights, home = _perfect_packing(rng, params["items"], params["capacity"], params["bins"])

@@ -44,7 +44,7 @@ from typing import Any, ClassVar
 
 from npgym import checks
 from npgym.graphs import adjacency, edge_set, relabel, render_graph, shuffled_labels
-from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT, Reject
@@ -55,12 +55,6 @@ PERTURB_ROUNDS = 60
 def natural_density(n: int, k: int) -> float:
     """The edge probability p at which G(n, p) has on average one k-clique: C(n, k) p^C(k, 2) = 1."""
     return math.exp(-math.log(math.comb(n, k)) / math.comb(k, 2))
-
-
-def check_size_params(params: dict[str, Any], size_name: str) -> None:
-    """The relation clique and independent set share: the planted set leaves at least one vertex out."""
-    n, k = params["nodes"], params[size_name]
-    require_param(k < n, f"{size_name} must be at most nodes - 1 = {n - 1}, got {k}")
 
 
 def random_pairs_outside(rng: random.Random, n: int, k: int, probability: float) -> list[tuple[int, int]]:
@@ -179,8 +173,6 @@ class FreeSetProblem(Problem):
     """Clique and independent set, one problem on complementary graphs: k vertices free of conflicts
     (a missing edge for a clique, an edge for an independent set), planted at the natural density."""
 
-    objective = "max"
-    bound_key = "k"
     #: the parameter that holds the planted size, and whether the set is a clique
     size_param: ClassVar[str]
     is_clique: ClassVar[bool]
@@ -189,9 +181,6 @@ class FreeSetProblem(Problem):
     def conflicts(self, data: dict[str, Any]) -> list[set[int]]:
         """For each vertex, the vertices that may not share the set with it."""
         return non_neighbours(data["n"], data["edges"]) if self.is_clique else adjacency(data["n"], data["edges"])
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        check_size_params(params, self.size_param)
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k = params["nodes"], params[self.size_param]

@@ -38,7 +38,7 @@ from typing import Any
 
 from npgym import checks
 from npgym.graphs import has_clique
-from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
+from npgym.problem import SAT, Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import read_one_hot, solve_cnf
 from npgym.verdict import CONSTRAINT
@@ -50,10 +50,6 @@ NO_DRAWS = 64  # far graphs with a K + 1 clique are redrawn this many times
 class Clustering(Problem):
     id = "clustering"
     version = 2
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        n, k = params["elements"], params["groups"]
-        require_param(n >= k, f"elements must be at least groups = {k}, got {n}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k = params["elements"], params["groups"]

@@ -35,7 +35,7 @@ from typing import Any
 
 from npgym import checks
 from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
-from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT
@@ -66,13 +66,6 @@ def prune(chosen: list[int], neighbours: list[set[int]]) -> list[int]:
 class DominatingSet(Problem):
     id = "dominating_set"
     version = 2
-    objective = "min"
-    bound_key = "k"
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        n, k = params["nodes"], params["dominators"]
-        require_param(k <= n // 2, f"dominators must be at most nodes/2 = {n // 2} (every planted vertex needs a "
-                                   f"vertex of its own to dominate), got {k}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k = params["nodes"], params["dominators"]

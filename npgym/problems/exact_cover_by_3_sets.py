@@ -64,7 +64,7 @@ class ExactCoverBy3Sets(Problem):
     def check_params(self, params: dict[str, Any]) -> None:
         q, m = params["q"], params["m"]
         limit = math.comb(3 * q, 3) // 2
-        require_param(q <= m <= limit, f"m must be in [q, C(3q, 3) / 2] = [{q}, {limit}], got {m}")
+        require_param(m <= limit, f"m must be at most C(3q, 3) / 2 = {limit}, got {m}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         q, m = params["q"], params["m"]

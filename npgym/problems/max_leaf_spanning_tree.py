@@ -51,12 +51,9 @@ RESTARTS = 3  # local-search runs in the generator; t is the best leaf count of 
 class MaxLeafSpanningTree(Problem):
     id = "max_leaf_spanning_tree"
     version = 2
-    objective = "max"
-    bound_key = "t"
 
     def check_params(self, params: dict[str, Any]) -> None:
-        n, leaves, extra = params["nodes"], params["leaves"], params["extra"]
-        require_param(leaves <= n - 1, f"leaves must be at most nodes - 1 = {n - 1}, got {leaves}")
+        n, extra = params["nodes"], params["extra"]
         require_param(n - 1 + _extra_count(params) <= n * (n - 1) // 2,
                       f"extra = {extra} asks for {_extra_count(params)} extra edges, more than the "
                       f"{(n - 1) * (n - 2) // 2} pairs of {n} vertices a tree leaves free; lower extra")
@@ -213,7 +210,7 @@ def _local_search_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
     while improved and len(core) > 1:
         improved = False
         for x in _shuffled(core, rng):
-            if _connected_dominating(core - {x}, neighbours):
+            if connected_dominating(core - {x}, neighbours):
                 core.discard(x)
                 improved = True
         for z in _shuffled(set(range(n)) - core, rng):
@@ -221,11 +218,11 @@ def _local_search_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
             pairs = [(x, y) for i, x in enumerate(inside) for y in inside[i + 1:]]
             for x, y in pairs:
                 trial = (core - {x, y}) | {z}
-                if _connected_dominating(trial, neighbours):
+                if connected_dominating(trial, neighbours):
                     core = trial
                     improved = True
                     break
-    return _tree_of_core(n, core, neighbours)
+    return tree_of_core(n, core, neighbours)
 
 
 def _shuffled(items: set[int], rng: random.Random) -> list[int]:
@@ -234,7 +231,7 @@ def _shuffled(items: set[int], rng: random.Random) -> list[int]:
     return order
 
 
-def _connected_dominating(core: set[int], neighbours: list[set[int]]) -> bool:
+def connected_dominating(core: set[int], neighbours: list[set[int]]) -> bool:
     """Whether ``core`` (at least two vertices) is connected and every vertex outside it has a neighbour in it."""
     if len(core) < 2 or any(not (adj & core) for v, adj in enumerate(neighbours) if v not in core):
         return False
@@ -248,7 +245,7 @@ def _connected_dominating(core: set[int], neighbours: list[set[int]]) -> bool:
     return len(seen) == len(core)
 
 
-def _tree_of_core(n: int, core: set[int], neighbours: list[set[int]]) -> list[list[int]]:
+def tree_of_core(n: int, core: set[int], neighbours: list[set[int]]) -> list[list[int]]:
     """A spanning tree whose internal vertices lie in the connected dominating set ``core``."""
     start = min(core)
     seen, queue, tree = {start}, [start], []

@@ -63,14 +63,11 @@ def cover_size(params: dict[str, Any]) -> int:
 class MinimumCover(Problem):
     id = "minimum_cover"
     version = 2
-    objective = "min"
-    bound_key = "k"
     small_no_levels = (2, 4)  # random systems at level 3 (30 triples or quadruples on 10 elements) always cover
 
     def check_params(self, params: dict[str, Any]) -> None:
-        n, m, k = params["n"], params["m"], params["k"]
-        require_param(k <= n, f"k must be at most n = {n}, got {k}")
-        require_param(k <= m <= 2 ** (n - 1), f"m must be in [k, 2^(n-1)] = [{k}, {2 ** (n - 1)}], got {m}")
+        n, m = params["n"], params["m"]
+        require_param(m <= 2 ** (n - 1), f"m must be at most 2^(n-1) = {2 ** (n - 1)}, got {m}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, m, k = params["n"], params["m"], cover_size(params)

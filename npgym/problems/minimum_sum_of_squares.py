@@ -60,13 +60,10 @@ from npgym.verdict import BOUND
 class MinimumSumOfSquares(Problem):
     id = "minimum_sum_of_squares"
     version = 4
-    objective = "min"
-    bound_key = "J"
     small_no_levels = (1,)  # from level 2 on the optimum is nearly always the floor: no no-instances
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, k, top = params["numbers"], params["groups"], params["max_value"]
-        require_param(k <= n, f"groups must be at most numbers = {n}, got {k}")
         require_param(not params["perfect"] or (top >= 2 ** 10 and n >= 8 * k),
                       f"a planted perfect split needs max_value >= 2^10 and numbers >= 8 * groups (so that the "
                       f"group shifts stay small), got {top} and {n}")

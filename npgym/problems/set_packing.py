@@ -62,15 +62,12 @@ def packing_size(params: dict[str, Any]) -> int:
 class SetPacking(Problem):
     id = "set_packing"
     version = 2
-    objective = "max"
-    bound_key = "k"
     # level 1 packs k' = 2 nearly always and level 3 (100 elements, 200 triples, k' = 33) is a near-exact cover
     # at degree 6 that the solver does not refute within 10 s
     small_no_levels = (2,)
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m, size = params["n"], params["m"], params["size"]
-        require_param(n >= size, f"n must be at least size = {size}, got {n}")
         limit = math.comb(n, size) // 2
         require_param(packing_size(params) <= m <= limit, f"m must be in [min(k, n // size), C(n, size) / 2] = "
                                                          f"[{packing_size(params)}, {limit}], got {m}")

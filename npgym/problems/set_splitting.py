@@ -136,7 +136,6 @@ class SetSplitting(Problem):
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m, size = params["n"], params["m"], params["size"]
-        require_param(n >= size, f"n must be at least size = {size}, got {n}")
         available = split_subsets(n, size, [1] * (n // 2) + [0] * (n - n // 2))
         require_param(2 * m <= available or available <= ENUMERATE_LIMIT,
                       f"m = {m} is more than half of the {available} splittable subsets, which are too "

@@ -35,7 +35,7 @@ import random
 from typing import Any
 
 from npgym import checks
-from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import BOUND, CONSTRAINT
@@ -49,14 +49,6 @@ TRAP_RATE = 0.25
 class ShortestCommonSuperstring(Problem):
     id = "shortest_common_superstring"
     version = 1
-    objective = "min"
-    bound_key = "k"
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        count, length, lo, hi = params["strings"], params["length"], params["min_piece"], params["max_piece"]
-        require_param(lo <= hi, f"min_piece must be at most max_piece = {hi}, got {lo}")
-        require_param(count * hi >= length,
-                      f"strings must be at least length / max_piece = {-(-length // hi)}, got {count}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         alphabet = LETTERS[:params["alphabet"]]

@@ -44,8 +44,6 @@ NEAR = 10  # length of the candidate (nearest-neighbour) lists of the local sear
 class Tsp(Problem):
     id = "tsp"
     version = 1
-    objective = "min"
-    bound_key = "B"
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, grid = params["cities"], params["grid"]
@@ -58,11 +56,11 @@ class Tsp(Problem):
         points = [divmod(cell, side) for cell in rng.sample(range(side * side), n)]
         distances = [[_rounded_distance(p, q) for q in points] for p in points]
         tour = _local_search_tour(distances, rng, RESTARTS)
-        return Planted({"n": n, "distances": distances, "B": _tour_length(distances, tour)}, tour)
+        return Planted({"n": n, "distances": distances, "B": tour_length(distances, tour)}, tour)
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         tour = checks.permutation(solution, "solution", data["n"])
-        length = _tour_length(data["distances"], tour)
+        length = tour_length(data["distances"], tour)
         checks.require(length <= data["B"], f"the tour has length {length}, more than B = {data['B']}", BOUND)
         return length
 
@@ -99,7 +97,7 @@ class Tsp(Problem):
 
     def heuristic(self, data: dict[str, Any], rng: random.Random) -> list[int]:
         """Plain nearest neighbour from city 0 (ties to the lowest id)."""
-        return _nearest_neighbour(data["distances"], 0)
+        return nearest_neighbour(data["distances"], 0)
 
     def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
         tour = list(range(data["n"]))
@@ -114,11 +112,13 @@ def _rounded_distance(p: tuple[int, int], q: tuple[int, int]) -> int:
     return root + 1 if square > root * root + root else root  # sqrt > root + 1/2 iff square > root^2 + root
 
 
-def _tour_length(distances: list[list[int]], tour: list[int]) -> int:
+def tour_length(distances: list[list[int]], tour: list[int]) -> int:
+    """The length of the closed tour, its return to the first city included."""
     return sum(map(list.__getitem__, map(distances.__getitem__, tour), tour[1:] + tour[:1]))
 
 
-def _nearest_neighbour(distances: list[list[int]], start: int) -> list[int]:
+def nearest_neighbour(distances: list[list[int]], start: int) -> list[int]:
+    """The greedy tour from ``start``: always on to the nearest city not yet visited (ties to the lower id)."""
     n = len(distances)
     tour, left = [start], set(range(n)) - {start}
     while left:
@@ -135,8 +135,8 @@ def _local_search_tour(distances: list[list[int]], rng: random.Random, restarts:
     near = [sorted((c for c in range(n) if c != a), key=lambda c: distances[a][c])[:NEAR] for a in range(n)]
     best, best_length = None, None
     for _ in range(restarts):
-        tour = _improve(_nearest_neighbour(distances, rng.randrange(n)), distances, near)
-        length = _tour_length(distances, tour)
+        tour = _improve(nearest_neighbour(distances, rng.randrange(n)), distances, near)
+        length = tour_length(distances, tour)
         if best_length is None or length < best_length:
             best, best_length = tour, length
     return best
@@ -144,12 +144,12 @@ def _local_search_tour(distances: list[list[int]], rng: random.Random, restarts:
 
 def _improve(tour: list[int], distances: list[list[int]], near: list[list[int]]) -> list[int]:
     """Alternate 2-opt and Or-opt passes (first improvement) until neither finds a shorter tour."""
-    while _two_opt_pass(tour, distances, near) or _or_opt_pass(tour, distances, near):
+    while two_opt_pass(tour, distances, near) or _or_opt_pass(tour, distances, near):
         pass
     return tour
 
 
-def _two_opt_pass(tour: list[int], d: list[list[int]], near: list[list[int]]) -> bool:
+def two_opt_pass(tour: list[int], d: list[list[int]], near: list[list[int]]) -> bool:
     """Replace edges a-b and c-e by a-c and b-e where that shortens the tour (in place)."""
     n = len(tour)
     pos = {city: i for i, city in enumerate(tour)}

@@ -25,7 +25,7 @@ from typing import Any
 
 from npgym import checks
 from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
-from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT
@@ -34,12 +34,6 @@ from npgym.verdict import BOUND, CONSTRAINT
 class VertexCover(Problem):
     id = "vertex_cover"
     version = 1
-    objective = "min"
-    bound_key = "k"
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        n, k = params["nodes"], params["cover"]
-        require_param(k < n, f"cover must be at most nodes - 1 = {n - 1}, got {k}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k = params["nodes"], params["cover"]

@@ -112,21 +112,33 @@ class _Clusters:
         return sums / np.maximum(np.bincount(self.labels, minlength=self.k), 1)[:, None]
 
 
-class AvengersRouter(Router):
+class _ClusterRouter(Router):
+    """The Avengers family: models scored per k-means cluster of the training queries (``k`` clusters, by default
+    the class's ``default_k``); :meth:`fit` clusters, and a subclass's ``fit`` then scores the clusters."""
+
+    default_k: int
+
+    def __init__(self, seed: int = 0, k: int | None = None):
+        super().__init__(seed)
+        self.k = self.default_k if k is None else k
+
+    def fit(self, train: RoutingData) -> "_ClusterRouter":
+        super().fit(train)
+        self.clusters = _Clusters(train.X, self.k, self.seed)
+        return self
+
+
+class AvengersRouter(_ClusterRouter):
     """Avengers: k-means clusters, models ranked per cluster by accuracy, route by sum of weight / (rank + 1).
 
     K = 64 (capped at a fifth of the training queries), top-3 clusters, beta = 9 (the LLMRouterBench port).
     """
 
     name = "avengers"
-
-    def __init__(self, seed: int = 0, k: int = 64):
-        super().__init__(seed)
-        self.k = k
+    default_k = 64
 
     def fit(self, train: RoutingData) -> "AvengersRouter":
         super().fit(train)
-        self.clusters = _Clusters(train.X, self.k, self.seed)
         accuracy = self.clusters.means(train.score)
         # rank 0 = best; ties by lower cost, then model id, through a sort on (-accuracy, cost, index)
         order = np.lexsort((np.arange(len(self.models))[None, :].repeat(len(accuracy), 0),
@@ -138,7 +150,7 @@ class AvengersRouter(Router):
         return pick(self.clusters.weights(test.X) @ (1.0 / (self.rank + 1.0)), self.model_cost)
 
 
-class AvengersProRouter(Router):
+class AvengersProRouter(_ClusterRouter):
     """Avengers-Pro: per cluster, score = alpha * p~ + (1 - alpha) * (1 - q~); sweep alpha.
 
     p~ is accuracy min-max normalised within the cluster, q~ = cost / the cluster's highest cost (as
@@ -148,14 +160,10 @@ class AvengersProRouter(Router):
     name = "avengers-pro"
     knob_name = "alpha"
     knobs = ALPHAS
-
-    def __init__(self, seed: int = 0, k: int = 35):
-        super().__init__(seed)
-        self.k = k
+    default_k = 35
 
     def fit(self, train: RoutingData) -> "AvengersProRouter":
         super().fit(train)
-        self.clusters = _Clusters(train.X, self.k, self.seed)
         p = self.clusters.means(train.score)
         q = self.clusters.means(train.cost)
         spread = p.max(1, keepdims=True) - p.min(1, keepdims=True)

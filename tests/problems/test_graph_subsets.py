@@ -237,7 +237,7 @@ def test_dominating_set_verifier_is_fast_on_large_instances():
     everyone = list(range(instance.data["n"]))
     assert code("dominating_set", {**instance.data, "k": len(everyone)}, everyone) == "ok"
     with pytest.raises(ParamError, match="dominators"):
-        npgym.get_problem("dominating_set").check_params({"nodes": 10, "dominators": 6})
+        npgym.get_problem("dominating_set").validate_params({"nodes": 10, "dominators": 6})
 
 
 STAR = {"n": 5, "edges": [[0, 1], [0, 2], [0, 3], [0, 4]]}

@@ -166,9 +166,9 @@ def test_bin_packing_plants_perfect_packings_and_checks_params():
         data = instance.data
         assert sum(data["weights"]) == data["capacity"] * data["bins"]
     with pytest.raises(ParamError, match="items"):
-        problem.check_params({"items": 41, "capacity": 10, "bins": 4})
+        problem.validate_params({"items": 41, "capacity": 10, "bins": 4})
     with pytest.raises(ParamError, match="items"):
-        problem.check_params({"items": 2, "capacity": 10, "bins": 3})
+        problem.validate_params({"items": 2, "capacity": 10, "bins": 3})
     problem.plant(random.Random(0), {"items": 40, "capacity": 10, "bins": 4})  # every bin full of ones
 
 
@@ -193,7 +193,7 @@ def test_bin_packing_no_candidates_keep_the_planted_range(bins, per_bin, capacit
     items = max(bins, int(per_bin * bins))
     params = {"items": items, "capacity": capacity, "bins": bins}
     problem = npgym.get_problem("bin_packing")
-    problem.check_params(params)  # at most 3.5 items per bin always fit bins of capacity >= 4
+    problem.validate_params(params)  # at most 3.5 items per bin always fit bins of capacity >= 4
     fewest = items // bins
     least = max(1, int(FLOOR * capacity * bins / items))
     most = capacity - min(least, capacity // fewest) * (fewest - 1)
