@@ -95,7 +95,7 @@ def main() -> None:
             if digest(args.out / f"ray{cpus}{suffix}") != digest(args.out / f"local{suffix}"):
                 print("differs: " + first_difference(args.out / f"local{suffix}", args.out / f"ray{cpus}{suffix}"))
     lines = sum(1 for _ in open(args.out / "local.jsonl"))
-    print(f"\n| backend | start-up s | generation s | instances/s | per-task overhead ms | byte-identical |")
+    print("\n| backend | start-up s | generation s | instances/s | per-task overhead ms | byte-identical |")
     print("|---|---|---|---|---|---|")
     for name, startup, seconds, overhead, same in rows:
         print(f"| {name} | {startup} | {seconds:.1f} | {lines / seconds:.1f} | {overhead} | {same if name != 'local' else '-'} |")

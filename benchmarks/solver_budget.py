@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from npgym.cliargs import int_list, problem_list  # noqa: E402
 from npgym.cards import ParamError  # noqa: E402
+from npgym.cliargs import int_list, problem_list  # noqa: E402
 from npgym.engine import generate  # noqa: E402
 from npgym.registry import get_problem  # noqa: E402
 

@@ -20,15 +20,16 @@ import csv
 import hashlib
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from leaderboard import model_pages, modelcards, pages, problem_pages, schema, viewer
 from leaderboard.html import model_page_name
-from npeval import families, plots, report
 from leaderboard.tracks_page import write_tracks_page
+from npeval import families, plots, report
 from npeval.analysis import Analysis
 from npeval.coverage import coverage_by_model
 from npeval.stats import AGGREGATES

@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from npeval.data import is_baseline
 

@@ -25,12 +25,13 @@ from __future__ import annotations
 import heapq
 import sqlite3
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from leaderboard.html import embed_json
 

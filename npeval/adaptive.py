@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from npeval.data import Board, is_baseline
 from npeval import markdown as md
+from npeval.data import Board, is_baseline
 from npsolver.adaptive_log import AdaptiveLog
 from npsolver.ceiling import Posterior, Prior
 from npsolver.store import Store

@@ -10,7 +10,7 @@ line); :data:`DEFAULT_MARKERS` is the default.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

@@ -12,9 +12,9 @@ with hollow markers and missing ones leave a gap; baselines are dashed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd

@@ -57,7 +57,7 @@ class Answers:
     wrong_verdict: npgym.Verdict
 
     @classmethod
-    def of(cls, inst: npgym.Instance) -> "Answers":
+    def of(cls, inst: npgym.Instance) -> Answers:
         wrong = _wrong_answer(inst)
         return cls(inst.certificate, npgym.verify(inst, {"solution": inst.certificate}), wrong,
                    npgym.verify(inst, {"solution": wrong}))

@@ -230,7 +230,7 @@ def cards_dir():
     return resources.files("npgym.problem_cards")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_card(problem_id: str) -> Card:
     """The card of ``problem_id`` from the ``problems/`` folder (read once, then cached)."""
     path = cards_dir().joinpath(f"{problem_id}.toml")

@@ -15,8 +15,16 @@ from npgym.engine import DEFAULT_TIME_LIMIT, solve, verify
 from npgym.extract import extract_answer
 from npgym.prompt import build_prompt
 from npgym.registry import get_problem, problem_ids
-from npgym.testset import (NoInstanceWarning, PlantedBoundWarning, ShortfallError, ShortfallWarning, generate_testset,
-                           read_jsonl, read_testset, write_testset)
+from npgym.testset import (
+    NoInstanceWarning,
+    PlantedBoundWarning,
+    ShortfallError,
+    ShortfallWarning,
+    generate_testset,
+    read_jsonl,
+    read_testset,
+    write_testset,
+)
 
 
 def add_commands(subparsers) -> None:

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from npgym.canonical import assert_json_native
 from npgym.cards import ParamError

@@ -13,7 +13,7 @@ import bisect
 import math
 import random
 import time
-from typing import Callable
+from collections.abc import Callable
 
 #: give up (OutOfBudget) once one half of the meet in the middle would hold more sums than this
 HALF_LIMIT = 1 << 19

@@ -7,7 +7,7 @@ models are asked, so runs record the version they used and results stay comparab
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from collections.abc import Sequence
 
 from npgym.engine import render
 from npgym.instance import Instance

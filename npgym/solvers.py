@@ -18,8 +18,8 @@ in progress with :func:`stop_all_solves` (its results are then ``unknown``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
 
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, SolveResult, Stopwatch
 

@@ -57,7 +57,7 @@ class Verdict:
         return asdict(self)
 
     @classmethod
-    def accept(cls, message: str = "valid", objective: float | int | None = None) -> "Verdict":
+    def accept(cls, message: str = "valid", objective: float | int | None = None) -> Verdict:
         return cls(True, OK, message, objective)
 
 

@@ -70,7 +70,6 @@ def prepare(dataset: RouterDataset, config: EvalConfig) -> RoutingData:
 def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], pd.DataFrame]:
     """Run the protocol; returns the report (JSON-ready) and the per-query decisions (one row per router, seed,
     knob value and test query: :data:`DECISION_COLUMNS`)."""
-
     runs: dict[tuple[str, float], list[SeedRun]] = {}
     knob_names, skipped, timing, references, resamples, decisions = {}, {}, {}, [], [], []
     for seed in config.seeds:

@@ -21,11 +21,12 @@ One row per store record (run x instance x sample). The choices:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from npsolver.adapters import is_baseline
 from nprouter.schema import ModelInfo, RouterDataset, RouterRecord, records_frame
+from npsolver.adapters import is_baseline
 
 SOURCE = "npbench"
 _NOT_GRADED = ("api_error", "verifier_error")

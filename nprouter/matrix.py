@@ -49,7 +49,7 @@ class RoutingData:
     def __len__(self) -> int:
         return len(self.query_ids)
 
-    def subset(self, rows: np.ndarray) -> "RoutingData":
+    def subset(self, rows: np.ndarray) -> RoutingData:
         """The same matrices restricted to ``rows`` (an index array)."""
         take = lambda a: None if a is None else a[rows]  # noqa: E731
         return replace(self, query_ids=self.query_ids[rows], dataset=self.dataset[rows], group=self.group[rows],

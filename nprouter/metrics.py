@@ -17,7 +17,7 @@ models), B the test accuracy of the best single model chosen on training data, O
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -24,8 +24,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from npgym.canonical import derive_rng
 from npgym.engine import solve
@@ -137,7 +138,7 @@ def is_baseline(model: str) -> bool:
 
 
 def _baseline(model: str, sampling: Sampling, api_base: str | None, api_key_env: str | None,
-              timeout: float) -> "BaselineAdapter":
+              timeout: float) -> BaselineAdapter:
     if model not in BASELINES:
         raise ValueError(f"unknown baseline {model!r}; choose one of {', '.join(BASELINES)}")
     if api_base:

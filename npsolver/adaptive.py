@@ -29,9 +29,10 @@ import functools
 import json
 import math
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from npgym.cards import ParamError
 from npgym.engine import DEFAULT_TIME_LIMIT, GenerationError, generate

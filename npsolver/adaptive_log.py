@@ -86,7 +86,7 @@ class Step:
                 json.dumps({str(level): sd for level, sd in self.candidates.items()}), self.design, time.time())
 
     @classmethod
-    def from_row(cls, row: Any) -> "Step":
+    def from_row(cls, row: Any) -> Step:
         return cls(row["run_id"], row["problem"], row["step"], row["level"], tuple(json.loads(row["instance_ids"])),
                    row["calls"], row["calls_before"],
                    {name: row[name] for name in ("ceiling", "mean", "sd", "ci_low", "ci_high")}, row["expected_sd"],

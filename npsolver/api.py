@@ -13,9 +13,10 @@ and resume each other.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from npgym.cliargs import package_version
 from npgym.engine import DEFAULT_TIME_LIMIT
@@ -32,6 +33,7 @@ from npsolver.secrets import Redactor, strip_url_credentials
 from npsolver.store import Store
 from npsolver.tracks import Track, TrackOptions, check_hidden, prepare_track
 
+
 @dataclass(frozen=True)
 class RunPlan(PlannedRun):
     """Everything a run will ask, before any request: the adapter, the instances, the prompts, the run id."""
@@ -45,7 +47,7 @@ class RunPlan(PlannedRun):
     spec: AdapterSpec | None = None  # how a worker elsewhere rebuilds the adapter
     track: Track | None = None  # None: the plain track
 
-    def shard(self, part: int, parts: int) -> "RunPlan":
+    def shard(self, part: int, parts: int) -> RunPlan:
         """The same run (same run id) restricted to shard ``part`` of ``parts``; merge the stores afterwards."""
         return replace(self, tasks=[task for task in self.tasks if in_shard(task, part, parts)])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from npgym.cliargs import int_list, non_negative_float, positive, positive_float, problem_list, shard_spec

@@ -16,9 +16,10 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from npgym.distributed import connect
 from npsolver.adapters import Sampling, make_adapter

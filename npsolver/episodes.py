@@ -22,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from npgym.verdict import WRONG_CLAIM
 from npsolver.adapters import MISSING, Completion, Request

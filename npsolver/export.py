@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from npsolver.records import RECORD_COLUMNS, TEXT_COLUMNS
 from npsolver.store import Store

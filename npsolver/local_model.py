@@ -19,10 +19,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 GEMMA_MODEL_NAME = "gemma-3-270m"
 REBUILD_HINT = "rebuild llama-cpp-python for a CPU baseline: bash scripts/install.sh local (see the README)"

@@ -14,8 +14,9 @@ names the same run and resumes it. A server on loopback is named without its por
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from npgym.canonical import content_hash
@@ -40,7 +41,7 @@ class Task:
     def key(self) -> tuple[str, int]:
         return self.instance.id, self.sample
 
-    def with_prompt(self, text: str) -> "Task":
+    def with_prompt(self, text: str) -> Task:
         """The same request with another prompt (a track's)."""
         return Task(self.instance, text, prompt_hash(text), self.sample)
 

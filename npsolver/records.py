@@ -20,8 +20,9 @@ Record status (:class:`Status`), one per record:
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any
 
 
 class Status(str, enum.Enum):
@@ -99,7 +100,7 @@ class RunRecord:
             object.__setattr__(self, "status", Status(self.status))
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "RunRecord":
+    def from_row(cls, row: Mapping[str, Any]) -> RunRecord:
         """A record from a store row (extra keys, such as the store's file name, are left out)."""
         present = set(row.keys())  # a sqlite3.Row's "in" looks at values, not column names
         return cls(**{name: row[name] for name in RECORD_COLUMNS if name in present})

@@ -27,8 +27,9 @@ import random
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from npgym.extract import split_reasoning
 from npgym.instance import UNSETTLED as UNKNOWN_LABEL
@@ -133,7 +134,7 @@ def regradable_replies(store: Store, run_id: str, tasks: Sequence[Task]) -> dict
     return replies
 
 
-def _install_signal_handlers(loop: asyncio.AbstractEventLoop, worker: "_Worker") -> tuple[int, ...]:
+def _install_signal_handlers(loop: asyncio.AbstractEventLoop, worker: _Worker) -> tuple[int, ...]:
     """SIGINT and SIGTERM stop the run (on platforms whose event loop supports signal handlers)."""
     installed = []
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -37,9 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 from npsolver.pipes import Watch
 
@@ -306,7 +306,7 @@ def interpreter_prefix(python: str) -> Path:
     return Path(python).resolve().parent.parent
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def python_version(python: str) -> str:
     """``major.minor`` of an interpreter (asked once)."""
     if Path(python).resolve() == Path(sys.executable).resolve():

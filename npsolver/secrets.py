@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
 REDACTED = "[redacted]"
@@ -53,7 +54,7 @@ class Redactor:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None, extra: Iterable[str] = (),
-                         credential_variables: Iterable[str] = ()) -> "Redactor":
+                         credential_variables: Iterable[str] = ()) -> Redactor:
         """Secrets of ``environ``: secret-looking variables, the named credential variables, ``extra`` values."""
         environ = os.environ if environ is None else environ
         values = {value for name, value in environ.items()

@@ -22,13 +22,23 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
-from npsolver.records import (LATER_COLUMNS, RECORD_COLUMNS, TEXT_COLUMNS, TURN_COLUMNS, RunRecord, Status, TurnRecord,
-                              records_table_sql, turns_table_sql)
+from npsolver.records import (
+    LATER_COLUMNS,
+    RECORD_COLUMNS,
+    TEXT_COLUMNS,
+    TURN_COLUMNS,
+    RunRecord,
+    Status,
+    TurnRecord,
+    records_table_sql,
+    turns_table_sql,
+)
 
 SCHEMA_VERSION = 1
 GRADED, PARSE_ERROR, TRUNCATED, REFUSAL, API_ERROR, VERIFIER_ERROR = (
@@ -123,7 +133,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -14,8 +14,9 @@ unless the code is declared trusted (``--trust-code``).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from npgym.cliargs import positive, positive_float
 from npgym.instance import UNSETTLED

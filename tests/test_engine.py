@@ -12,9 +12,9 @@ import npgym
 from npgym import checks
 from npgym.canonical import assert_json_native, canonical_json, content_hash, derive_rng
 from npgym.cards import ParamError, ParamRange, parse_card
+from npgym.cliargs import int_list
 from npgym.testset import plan_labels, read_testset, write_testset
 from npgym.verdict import Reject
-from npgym.cliargs import int_list
 from nppc.cli import main
 
 CARD = """

@@ -57,7 +57,6 @@ from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import CONSTRAINT
 
-
 #: every item weighs at least this fraction of the mean weight (capacity * bins / items): with few small
 #: items left to plug gaps, first-fit decreasing fails on most levels (measured on 40 seeds per level).
 FLOOR = 0.7

@@ -43,7 +43,6 @@ from npgym.registry import register
 from npgym.solvers import read_one_hot, solve_cnf
 from npgym.verdict import CONSTRAINT
 
-
 NO_DRAWS = 64  # far graphs with a K + 1 clique are redrawn this many times
 
 

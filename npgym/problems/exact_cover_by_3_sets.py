@@ -54,8 +54,16 @@ from typing import Any
 
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.setsystems import (balanced_slots, check_exact_cover, deal_blocks, exact_cover_search, index_blocks,
-                              render_subsets, solve_exact_cover)
+from npgym.setsystems import (
+    balanced_slots,
+    check_exact_cover,
+    deal_blocks,
+    exact_cover_search,
+    index_blocks,
+    render_subsets,
+    solve_exact_cover,
+)
+
 
 class ExactCoverBy3Sets(Problem):
     id = "exact_cover_by_3_sets"

@@ -43,8 +43,8 @@ from typing import Any
 
 from npgym import checks
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.registry import register
+from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT
 

@@ -48,8 +48,8 @@ from typing import Any
 from npgym import checks
 from npgym.cards import ParamError
 from npgym.modroots import OutOfBudget, StepBudget, smallest_positive_root
-from npgym.problems.quadratic_congruences import EXACT_PRIMES, draw_square, root_window
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
+from npgym.problems.quadratic_congruences import EXACT_PRIMES, draw_square, root_window
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
 

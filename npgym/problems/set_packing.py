@@ -46,8 +46,8 @@ from typing import Any
 
 from npgym import checks
 from npgym.problem import SAT, Planted, Problem, SolveResult, Stopwatch, require_param
-from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.registry import register
+from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.solvers import cp_work, optimize_against_bound, read_chosen, run_cp
 from npgym.verdict import BOUND, CONSTRAINT
 

@@ -33,9 +33,8 @@ import random
 from typing import Any
 
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.setsystems import (REPAIR_SWAPS, check_exact_cover, exact_cover_search,
-                                                  index_blocks, solve_exact_cover)
 from npgym.registry import register
+from npgym.setsystems import REPAIR_SWAPS, check_exact_cover, exact_cover_search, index_blocks, solve_exact_cover
 
 
 def as_blocks(n: int, triples: list[list[int]]) -> list[list[int]]:

@@ -42,7 +42,7 @@ class Router:
     def __init__(self, seed: int = 0):
         self.seed = seed
 
-    def fit(self, train: RoutingData) -> "Router":
+    def fit(self, train: RoutingData) -> Router:
         self.models = train.models
         self.model_cost = train.cost.mean(0)
         self.model_accuracy = train.score.mean(0)

@@ -24,7 +24,7 @@ class BestSingleRouter(Router):
 
     name = "best-single"
 
-    def fit(self, train: RoutingData) -> "BestSingleRouter":
+    def fit(self, train: RoutingData) -> BestSingleRouter:
         super().fit(train)
         self.best = int(pick(self.model_accuracy[None, :], self.model_cost)[0])
         return self
@@ -42,7 +42,7 @@ class PerFamilyRouter(Router):
 
     name = "per-family"
 
-    def fit(self, train: RoutingData) -> "PerFamilyRouter":
+    def fit(self, train: RoutingData) -> PerFamilyRouter:
         super().fit(train)
         self.fallback = int(pick(self.model_accuracy[None, :], self.model_cost)[0])
         self.best = {}

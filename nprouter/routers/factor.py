@@ -42,7 +42,7 @@ class _FactorRouter(CostAwareRouter):
         super().__init__(seed)
         self.dim, self.epochs, self.rate, self.l2 = dim, epochs, rate, l2
 
-    def fit(self, train: RoutingData) -> "_FactorRouter":
+    def fit(self, train: RoutingData) -> _FactorRouter:
         super().fit(train)
         rng = np.random.default_rng(self.seed)
         self.params = self.init_params(rng, train.X.shape[1] + 1, len(self.models))

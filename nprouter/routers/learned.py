@@ -52,7 +52,7 @@ class KnnRouter(CostAwareRouter):
         super().__init__(seed)
         self.k, self.bank = k, bank
 
-    def fit(self, train: RoutingData) -> "KnnRouter":
+    def fit(self, train: RoutingData) -> KnnRouter:
         super().fit(train)
         rows = np.arange(len(train))
         if len(train) > self.bank:
@@ -124,7 +124,7 @@ class AvengersRouter(Router):
         super().__init__(seed)
         self.k = k
 
-    def fit(self, train: RoutingData) -> "AvengersRouter":
+    def fit(self, train: RoutingData) -> AvengersRouter:
         super().fit(train)
         self.clusters = _Clusters(train.X, self.k, self.seed)
         accuracy = self.clusters.means(train.score)
@@ -153,7 +153,7 @@ class AvengersProRouter(Router):
         super().__init__(seed)
         self.k = k
 
-    def fit(self, train: RoutingData) -> "AvengersProRouter":
+    def fit(self, train: RoutingData) -> AvengersProRouter:
         super().fit(train)
         self.clusters = _Clusters(train.X, self.k, self.seed)
         p = self.clusters.means(train.score)
@@ -182,7 +182,7 @@ class PredictorRouter(CostAwareRouter):
         super().__init__(seed)
         self.c = c
 
-    def fit(self, train: RoutingData) -> "PredictorRouter":
+    def fit(self, train: RoutingData) -> PredictorRouter:
         from scipy.optimize import minimize
 
         super().fit(train)

@@ -21,7 +21,7 @@ class VerifierCascadeRouter(Router):
     name = "cascade"
     knob_name = "max_models"
 
-    def fit(self, train: RoutingData) -> "VerifierCascadeRouter":
+    def fit(self, train: RoutingData) -> VerifierCascadeRouter:
         super().fit(train)
         self.order = np.lexsort((np.arange(len(self.models)), np.round(self.model_cost, 12)))
         self.knobs = tuple(float(k) for k in range(1, len(self.models) + 1))
@@ -52,7 +52,7 @@ class ModelSwitchRouter(Router):
     knob_name = "agreement"
     knobs = (0.5, 0.75, 1.0)
 
-    def fit(self, train: RoutingData) -> "ModelSwitchRouter":
+    def fit(self, train: RoutingData) -> ModelSwitchRouter:
         if train.sample_answers is None:
             raise NotApplicable("ModelSwitch needs several samples per query and model (sample_idx > 0)")
         super().fit(train)

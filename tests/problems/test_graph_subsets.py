@@ -9,8 +9,8 @@ import random
 import pytest
 
 import npgym
-from npgym.engine import check_data
 from npgym.cards import ParamError
+from npgym.engine import check_data
 from npgym.graphs import adjacency
 from npgym.problems.dominating_set import prune
 from npgym.verdict import Reject

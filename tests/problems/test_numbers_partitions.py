@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import npgym
-from npgym.engine import check_data
 from npgym.cards import ParamError
+from npgym.engine import check_data
 from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE, RANGE, SHAPE, TYPE, Reject
 
 

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 
-from npsolver.store import Store
 from nprouter.export import export_stores
 from nprouter.matrix import build_matrix
 from nprouter.schema import read_dataset, write_dataset
+from npsolver.store import Store
 
 
 def test_export_maps_every_field(bench_store):

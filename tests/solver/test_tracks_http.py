@@ -16,9 +16,9 @@ import sqlite3
 
 import pytest
 
-from nppc.cli import main
 from npgym.engine import verify
 from npgym.testset import write_testset
+from nppc.cli import main
 from npsolver.api import plan_run
 from npsolver.episodes import WRONG_CLAIM_MESSAGE
 from npsolver.sandbox import Limits
