@@ -45,6 +45,11 @@ def solves(problem_id: str, level: int, seed: int, time_limit: float):
         yield problem.solve(candidate, time_limit).effort
 
 
+def quantile(values: list[float], q: float) -> float:
+    """The q-quantile of sorted ``values`` (nearest rank below)."""
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--problems", type=problem_list, default=problem_list("all"))
@@ -70,9 +75,8 @@ def main() -> None:
         if not values:
             print(f"| {backend} | {counts[backend]} | 0 | - | - | - |")
             continue
-        pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]  # noqa: E731
         print(f"| {backend} | {counts[backend]} | {len(values)} | {statistics.median(values):.2f} | "
-              f"{pick(0.1):.2f} | {pick(0.9):.2f} |")
+              f"{quantile(values, 0.1):.2f} | {quantile(values, 0.9):.2f} |")
     print(f"\nload {os.getloadavg()[0]:.1f} at the end")
 
 

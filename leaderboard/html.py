@@ -17,7 +17,7 @@ NAV = (("index.html", "Leaderboard"), ("problems/index.html", "Problems"), ("mod
 
 
 def embed_json(value: Any) -> str:
-    """JSON that cannot close its ``<script>`` element or open a comment: ``< > &`` become ``\\u`` escapes."""
+    r"""JSON that cannot close its ``<script>`` element or open a comment: ``< > &`` become ``\u`` escapes."""
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                        ("\u2029", "\\u2029")):

@@ -46,6 +46,8 @@ def index_page(document: dict[str, Any], figures: Figures) -> str:
     testset = document["testset"]
     seeds = ", ".join(str(s) for s in testset["seeds"][:6]) + (" ..." if len(testset["seeds"]) > 6 else "")
     notes = "".join(f"<li>{escape(note)}</li>" for note in document["notes"])
+    adaptive = ('<li><a href="adaptive.html">adaptive ceilings</a>: the fitted ceiling level of adaptive and grid '
+                'runs</li>' if document.get("adaptive") else "")
     body = f"""<header>
 <h1>nppc leaderboard</h1>
 <p class="meta">{len(document['rows'])} models &middot; {len(document['problems'])} problems &middot;
@@ -84,7 +86,7 @@ a header to sort. Definitions: <a href="schema.md">schema.md</a>.</p>
 <a href="schema.md">schema.md</a>)</li><li><a href="samples/index.html">every answer</a> in the sample viewer</li>
 <li><a href="runs.html">runs</a>: configuration, package version and commit of every run</li>
 <li><a href="tables/">all tables</a> (CSV and JSON)</li>
-{'<li><a href="adaptive.html">adaptive ceilings</a>: the fitted ceiling level of adaptive and grid runs</li>' if document.get('adaptive') else ''}</ul>
+{adaptive}</ul>
 </main>
 <script type="application/json" id="board-data">{embed_json(document)}</script>
 <script src="board.js"></script>"""
@@ -97,7 +99,8 @@ RUN_FACTS = (("run id", "run_id"), ("store", "store"), ("created", "created_at")
 
 
 def _run(run: dict[str, Any]) -> str:
-    facts = "".join(f"<dt>{escape(label)}</dt><dd>{escape(str(run[key] or 'unknown'))}</dd>" for label, key in RUN_FACTS)
+    facts = "".join(f"<dt>{escape(label)}</dt><dd>{escape(str(run[key] or 'unknown'))}</dd>"
+                    for label, key in RUN_FACTS)
     config = escape(json.dumps(run["config"], indent=1, sort_keys=True))
     return (f'<div class="run"><dl class="card">{facts}</dl><details><summary>configuration</summary>'
             f"<pre>{config}</pre></details></div>")

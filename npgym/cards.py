@@ -20,7 +20,8 @@ Its fields::
                                  parameter against it (relations between parameters stay in the module)
 
 Past the top level every parameter named in ``beyond`` (a ladder or a fixed one) grows by its rule
-(``add`` a constant, or ``multiply`` by a factor and round); the others keep their top-level value. Levels have no ceiling.
+(``add`` a constant, or ``multiply`` by a factor and round); the others keep their top-level value.
+Levels have no ceiling.
 A parameter may instead follow another one: ``m = {of = "n", times = 2.1}`` sets m to 2.1 * n (rounded for an
 integer m) at every level past the top, after the ``add`` and ``multiply`` rules of that level, so a ratio that
 the reference ladder never had (clauses per variable near a threshold) holds from the first level past the top on.

@@ -71,7 +71,8 @@ def add_commands(subparsers) -> None:
 
     sol = subparsers.add_parser("solve", help="solve every instance of a test set exactly")
     sol.add_argument("--testset", required=True)
-    sol.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="solver budget per instance, in seconds of work")
+    sol.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT,
+                     help="solver budget per instance, in seconds of work")
     sol.add_argument("--out", help="write key lines with solver effort here (default: standard output)")
     sol.set_defaults(handler=cmd_solve)
 

@@ -153,7 +153,8 @@ def roots_mod_prime_power(a: int, p: int, e: int, tick: Callable[[], None]) -> l
         roots = roots_mod_prime_power(a, p, 1, tick)
         for k in range(1, e):
             modulus = p ** (k + 1)
-            roots = sorted({r + j * p ** k for r in roots for j in range(p) if ((r + j * p ** k) ** 2 - a) % modulus == 0})
+            lifted = (r + j * p ** k for r in roots for j in range(p))
+            roots = sorted({x for x in lifted if (x * x - a) % modulus == 0})
         return roots
     root = _tonelli_shanks(a % p, p)
     if root is None:

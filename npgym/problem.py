@@ -99,7 +99,7 @@ class Problem(ABC):
         except ParamError as error:
             raise ParamError(f"{self.id}: {error}") from None
 
-    def check_params(self, params: dict[str, Any]) -> None:
+    def check_params(self, params: dict[str, Any]) -> None:  # noqa: B027 - an optional hook, not abstract
         """Raise :class:`ParamError` if parameters, each within its card's range, are impossible together
         (the message names them and says what to change). Ranges of single parameters belong in the card."""
 

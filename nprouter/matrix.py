@@ -66,7 +66,8 @@ def build_matrix(dataset: RouterDataset, cost_axis: str = "auto", verify: bool =
 
     ``cost_axis``: ``usd`` (cost_usd, else priced from tokens and the models table), ``latency``,
     ``tokens``, ``calls`` (1 per call), or ``auto``: the first of usd, latency, tokens that every model
-    has and that is not zero everywhere (free baselines), else calls. With ``verify``, benchmark rows whose instance is known are re-verified with npgym.
+    has and that is not zero everywhere (free baselines), else calls. With ``verify``, benchmark rows whose
+    instance is known are re-verified with npgym.
     """
     import pandas as pd
 
@@ -106,13 +107,15 @@ def build_matrix(dataset: RouterDataset, cost_axis: str = "auto", verify: bool =
     first_score[q_codes[first], m_codes[first]] = score[first]
     first_cost[q_codes[first], m_codes[first]] = np.where(np.isnan(cost_values[first]),
                                                           cost_m[q_codes[first], m_codes[first]], cost_values[first])
-    accepted, verifier, disagreements = _acceptance(frame, dataset, first, q_codes, m_codes, correct, (n_q, n_m), verify)
+    accepted, verifier, disagreements = _acceptance(frame, dataset, first, q_codes, m_codes, correct, (n_q, n_m),
+                                                    verify)
 
     firsts = np.unique(q_codes, return_index=True)[1]
     features = [_as_dict(frame.at[i, "query_features"]) for i in firsts]
     group = frame["group_id"].where(frame["group_id"].notna(), frame["query_id"]).astype(str).to_numpy()
     data = RoutingData(
-        query_ids=frame["query_id"].astype(str).to_numpy()[firsts], dataset=frame["dataset_id"].astype(str).to_numpy()[firsts],
+        query_ids=frame["query_id"].astype(str).to_numpy()[firsts],
+        dataset=frame["dataset_id"].astype(str).to_numpy()[firsts],
         group=(frame["dataset_id"].astype(str).to_numpy() + "\x1f" + group)[firsts],
         text=[str(t) if isinstance(t, str) else "" for t in frame["query_text"].to_numpy()[firsts]],
         features=features, models=models, score=score_m, solved=correct_m > 0.5, cost=cost_m, latency=latency_m,

@@ -39,7 +39,8 @@ def add_commands(subparsers) -> None:
     select.add_argument("--count", type=positive, default=5, help="instances per problem, level and seed (default 5)")
     select.add_argument("--no-fraction", type=float, default=0.0, help="share of solver-proved no-instances")
     select.add_argument("--tight", action="store_true", help="set bounds to the proved optimum")
-    select.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="solver budget per call, in seconds of work")
+    select.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT,
+                        help="solver budget per call, in seconds of work")
     select.add_argument("--testset", help="a test-set JSONL file instead of generating")
     select.add_argument("--keys", help="the answer-key file of --testset, if the key is not inline")
     ask = run.add_argument_group("prompting and sampling (all recorded; all part of the run id)")
@@ -57,7 +58,8 @@ def add_commands(subparsers) -> None:
     how.add_argument("--max-attempts", type=positive, default=6, help="attempts per request (default 6)")
     how.add_argument("--retry-delay", type=non_negative_float, default=1.0,
                      help="first backoff in seconds, doubled per attempt up to 60 (default 1)")
-    how.add_argument("--max-cost", type=non_negative_float, help="stop starting requests once the run has cost this many USD in all")
+    how.add_argument("--max-cost", type=non_negative_float,
+                     help="stop starting requests once the run has cost this many USD in all")
     how.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     how.add_argument("--dry-run", action="store_true", help="print the run id and the plan, call nothing")
     how.add_argument("--backend", choices=("local", "ray"), default="local",

@@ -1,4 +1,4 @@
-"""Keeping API keys out of everything the runner writes: the store, logs, exports and error messages.
+r"""Keeping API keys out of everything the runner writes: the store, logs, exports and error messages.
 
 Keys are only ever read from the environment. :class:`Redactor` knows
 
@@ -10,7 +10,7 @@ Keys are only ever read from the environment. :class:`Redactor` knows
 * common key shapes (``sk-...``, ``Bearer ...``, ``api_key=...``).
 
 A known value is removed in every form a server or a JSON encoder may give it back in: as is,
-JSON-escaped (with or without ``\\/``) and percent-encoded. Every text the runner stores or prints
+JSON-escaped (with or without ``\/``) and percent-encoded. Every text the runner stores or prints
 passes through it, so a key echoed back by a server in an error body or a reply is removed before
 it lands.
 """

@@ -171,8 +171,9 @@ class Store:
                  r.get("optimum"), json.dumps(r)) for r in records]
         with self.transaction() as db:
             db.executemany("INSERT INTO instances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instance_id) DO "
-                           "UPDATE SET seed = excluded.seed, instance_index = excluded.instance_index, label = excluded.label, "
-                           "optimum = excluded.optimum, record_json = excluded.record_json WHERE instances.label = 'unknown' AND excluded.label != 'unknown'",
+                           "UPDATE SET seed = excluded.seed, instance_index = excluded.instance_index, "
+                           "label = excluded.label, optimum = excluded.optimum, record_json = excluded.record_json "
+                           "WHERE instances.label = 'unknown' AND excluded.label != 'unknown'",
                            rows)
 
     def put_prompt(self, prompt_hash: str, text: str) -> None:
@@ -222,7 +223,8 @@ class Store:
 
     def final_count(self, run_id: str) -> int:
         """How many records of ``run_id`` are final (need no retry)."""
-        return self.db.execute(f"SELECT COUNT(*) FROM records WHERE run_id = ? AND status IN ({_marks(FINAL_STATUSES)})",
+        final = _marks(FINAL_STATUSES)
+        return self.db.execute(f"SELECT COUNT(*) FROM records WHERE run_id = ? AND status IN ({final})",
                                (run_id, *FINAL_STATUSES)).fetchone()[0]
 
     def records_with_code(self, run_id: str, code: str) -> dict[tuple[str, int], RunRecord]:

@@ -248,7 +248,8 @@ def test_cli_generate_solve_verify(tmp_path, capsys):
     answers = tmp_path / "a.jsonl"
     with open(answers, "w") as out:
         for line in solved:
-            out.write(json.dumps({"id": line["id"], "response": f'```json\n{{"solution": {json.dumps(line["certificate"])}}}\n```'}) + "\n")
+            response = f'```json\n{{"solution": {json.dumps(line["certificate"])}}}\n```'
+            out.write(json.dumps({"id": line["id"], "response": response}) + "\n")
     assert main(["verify", "--testset", str(testset), "--keys", str(keys), "--answers", str(answers),
                  "--out", str(tmp_path / "v.jsonl")]) == 0
     assert all(json.loads(line)["ok"] for line in open(tmp_path / "v.jsonl"))

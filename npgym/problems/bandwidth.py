@@ -18,8 +18,8 @@ Hardness: with density 0.5 the band is well filled, so the optimum is usually k 
 graph's maximum degree (about k) only proves a lower bound near k / 2. Cuthill-McKee (the baseline)
 orders by breadth-first levels, which spreads the band unevenly: it still reaches k on the
 reference's tiny levels (18 of 20 at level 10, 8 vertices) but misses it on most instances from level
-13 (20 vertices, k = 5) on. The reference ladder stops at 8 vertices and bandwidth 2-3, where its level 1 (3 vertices, k = 2)
-accepts every permutation; we keep those numbers (level 1 is degenerate here too) and grow past the
+13 (20 vertices, k = 5) on. The reference ladder stops at 8 vertices and bandwidth 2-3, where its level 1
+(3 vertices, k = 2) accepts every permutation; we keep those numbers (level 1 is degenerate here too) and grow past the
 top by 4 vertices and 1 unit of k per level.
 
 No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;

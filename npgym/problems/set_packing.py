@@ -10,8 +10,8 @@ Schemas
     objective    the number of chosen subsets (maximise)
 
 Generation (version 2): every subset has ``size`` = 3 elements. A hidden packing of k' disjoint triples
-(k' = k, or n // 3 - 2 where k > n // 3) on the shuffled universe, and m - k' decoy triples dealt from a multiset in which every
-element occurs equally often once the planted triples are counted (elements the packing leaves out are
+(k' = k, or n // 3 - 2 where k > n // 3) on the shuffled universe, and m - k' decoy triples dealt from a multiset in
+which every element occurs equally often once the planted triples are counted (elements the packing leaves out are
 served first), so element degrees are equal give or take one and say nothing about the packing. The list
 is sorted, so order does not leak either. k = k'.
 
@@ -31,7 +31,8 @@ No-instances: where k' = n // 3 (past the top), m triples dealt by the same bala
 rule with no planted packing and the same k', proved by the solver (a random system of degree 4-6 seldom
 has a near-perfect packing); elsewhere the engine moves the bound one past a planted instance's proved
 maximum (in a mixed test set yes-instances sit at theirs), unless that bound exceeds n / 3, which counting
-refutes (:meth:`SetPacking.counting_refutes`): such a no-instance would give itself away. Measured (10 s limit, one worker): level 2 has no-instances (level 1 seldom); level 3 has none (its maximum, 32
+refutes (:meth:`SetPacking.counting_refutes`): such a no-instance would give itself away.
+Measured (10 s limit, one worker): level 2 has no-instances (level 1 seldom); level 3 has none (its maximum, 32
 or 33, is not proved in 10 s); the dense levels 4-8 always pack n // 3, so they have none; at the top
 level (400, 1000, 131) the solver finds no packing in 10 s, and with k' = 133 (the first design) no
 attack solved any of 12 yes-instances.
@@ -127,7 +128,8 @@ class SetPacking(Problem):
         status, solver, effort, _ = run_cp(decision, time_limit)
         if status != SAT:
             return SolveResult(status, effort=effort)
-        found = [i for i, x in enumerate(chosen) if solver.boolean_value(decision.get_bool_var_from_proto_index(x.index))]
+        chosen_in = decision.get_bool_var_from_proto_index
+        found = [i for i, x in enumerate(chosen) if solver.boolean_value(chosen_in(x.index))]
         for i, x in enumerate(chosen):
             model.add_hint(x, i in set(found))
         spent = cp_work(solver)
