@@ -49,6 +49,18 @@ class RoutingData:
     def __len__(self) -> int:
         return len(self.query_ids)
 
+    def query_matrix(self) -> np.ndarray:
+        """``X``, which routers that learn from the query need; a ValueError says how to set it when absent."""
+        if self.X is None:
+            raise ValueError("this router needs a query representation X: embed the queries first (nprouter.embed)")
+        return self.X
+
+    def samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(answers, score, cost) of every sample, each (Q, M, S); a ValueError for single-shot data."""
+        if self.sample_answers is None or self.sample_score is None or self.sample_cost is None:
+            raise ValueError("these routing data have one sample per query and model (no sample_idx > 0)")
+        return self.sample_answers, self.sample_score, self.sample_cost
+
     def subset(self, rows: np.ndarray) -> RoutingData:
         """The same matrices restricted to ``rows`` (an index array)."""
         take = lambda a: None if a is None else a[rows]  # noqa: E731
@@ -133,7 +145,7 @@ def split_queries(data: RoutingData, seed: int, train_fraction: float = 0.7) -> 
     if not 0.0 < train_fraction < 1.0:
         raise ValueError(f"train fraction must lie strictly between 0 and 1, got {train_fraction}")
     rng = np.random.default_rng(seed)
-    train = []
+    train: list[str] = []
     for name in sorted(set(data.dataset)):
         groups = sorted(set(data.group[data.dataset == name]))
         order = rng.permutation(len(groups))

@@ -209,6 +209,8 @@ class Sandbox:
         return [self.python, "-I", "-S", "-c", _SUPERVISOR, json.dumps(settings)]
 
     def _bwrap_command(self, report_fd: int) -> list[str]:
+        if self.bwrap is None:
+            raise SandboxUnavailable("bubblewrap isolation was chosen without the path of bwrap")
         command = [self.bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
                    "--new-session", "--ro-bind", "/usr", "/usr"]
         for link in ("lib", "lib64", "bin", "sbin"):
@@ -230,13 +232,14 @@ class Sandbox:
     def _run(self, command_for: Callable[[int], list[str]], code: bytes, cwd: str, home: str) -> Execution:
         started = time.monotonic()
         # RLIMIT_NPROC does not bind uid 0: as root, bubblewrap and the code run as nobody
-        drop = {"user": NOBODY, "group": NOBODY, "extra_groups": []} \
-            if os.geteuid() == 0 and self.isolation == BUBBLEWRAP else {}
+        drop = os.geteuid() == 0 and self.isolation == BUBBLEWRAP
         report_read, report_write = os.pipe()
         try:
             process = subprocess.Popen(command_for(report_write), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE, cwd=cwd, env=sandbox_environment(home),
-                                       start_new_session=True, pass_fds=[report_write], **drop)
+                                       start_new_session=True, pass_fds=[report_write],
+                                       user=NOBODY if drop else None, group=NOBODY if drop else None,
+                                       extra_groups=[] if drop else None)
         finally:
             os.close(report_write)
         with os.fdopen(report_read, "rb") as report_pipe:

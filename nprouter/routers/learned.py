@@ -57,13 +57,13 @@ class KnnRouter(CostAwareRouter):
         rows = np.arange(len(train))
         if len(train) > self.bank:
             rows = np.sort(np.random.default_rng(self.seed).choice(len(train), self.bank, replace=False))
-        self.bank_X = _unit_rows(train.X[rows])
+        self.bank_X = _unit_rows(train.query_matrix()[rows])
         self.bank_score = train.score[rows]
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
         k = min(self.k, len(self.bank_X))
-        X = _unit_rows(test.X)
+        X = _unit_rows(test.query_matrix())
         predicted = np.empty((len(test), self.bank_score.shape[1]))
         for start in range(0, len(test), self.BLOCK):
             similarity = X[start:start + self.BLOCK] @ self.bank_X.T
@@ -126,7 +126,7 @@ class AvengersRouter(Router):
 
     def fit(self, train: RoutingData) -> AvengersRouter:
         super().fit(train)
-        self.clusters = _Clusters(train.X, self.k, self.seed)
+        self.clusters = _Clusters(train.query_matrix(), self.k, self.seed)
         accuracy = self.clusters.means(train.score)
         # rank 0 = best; ties by lower cost, then model id, through a sort on (-accuracy, cost, index)
         order = np.lexsort((np.arange(len(self.models))[None, :].repeat(len(accuracy), 0),
@@ -135,7 +135,7 @@ class AvengersRouter(Router):
         return self
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
-        return pick(self.clusters.weights(test.X) @ (1.0 / (self.rank + 1.0)), self.model_cost)
+        return pick(self.clusters.weights(test.query_matrix()) @ (1.0 / (self.rank + 1.0)), self.model_cost)
 
 
 class AvengersProRouter(Router):
@@ -155,7 +155,7 @@ class AvengersProRouter(Router):
 
     def fit(self, train: RoutingData) -> AvengersProRouter:
         super().fit(train)
-        self.clusters = _Clusters(train.X, self.k, self.seed)
+        self.clusters = _Clusters(train.query_matrix(), self.k, self.seed)
         p = self.clusters.means(train.score)
         q = self.clusters.means(train.cost)
         spread = p.max(1, keepdims=True) - p.min(1, keepdims=True)
@@ -166,7 +166,7 @@ class AvengersProRouter(Router):
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
         score = knob * self.p_norm + (1.0 - knob) * (1.0 - self.q_norm)
-        return pick(self.clusters.weights(test.X) @ score, self.model_cost)
+        return pick(self.clusters.weights(test.query_matrix()) @ score, self.model_cost)
 
 
 class PredictorRouter(CostAwareRouter):
@@ -186,7 +186,7 @@ class PredictorRouter(CostAwareRouter):
         from scipy.optimize import minimize
 
         super().fit(train)
-        X = np.hstack([train.X, np.ones((len(train), 1))])
+        X = np.hstack([train.query_matrix(), np.ones((len(train), 1))])
         Y = train.solved.astype(float)
         shape = (X.shape[1], Y.shape[1])
         penalty = np.ones(shape)
@@ -205,7 +205,7 @@ class PredictorRouter(CostAwareRouter):
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
-        return _sigmoid(np.hstack([test.X, np.ones((len(test), 1))]) @ self.weights)
+        return _sigmoid(np.hstack([test.query_matrix(), np.ones((len(test), 1))]) @ self.weights)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
