@@ -116,7 +116,7 @@ def select_targets(problems: Sequence[str] | None, levels: Sequence[int] | None,
         if problems or levels:
             raise ValueError("give either --testset or --problems/--levels, not both")
         targets = unique(read_testset(str(testset), str(keys) if keys else None))
-        chosen = {"testset": Path(testset).name, "keys": Path(keys).name if keys else None}
+        chosen: dict[str, Any] = {"testset": Path(testset).name, "keys": Path(keys).name if keys else None}
     else:
         if not problems or not levels:
             raise ValueError("give --problems and --levels (or --testset)")
@@ -158,6 +158,8 @@ def execute_plan(plan: RunPlan, store: str | Path, *, concurrency: int = 8, max_
         opened.put_run(plan.run_id, plan.model, config, TEMPLATE_VERSION, package_version(), git_commit())
         opened.put_instances(target.to_record(with_key=True) for target in plan.targets)
         if backend == "ray":
+            if plan.spec is None:
+                raise ValueError("a run on Ray needs the plan's adapter spec: make the plan with plan_run")
             summary = execute_on_ray(opened, plan.run_id, plan.spec, plan.tasks, settings, address=address,
                                      chunk_size=chunk_size)
         else:

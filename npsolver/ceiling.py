@@ -131,7 +131,7 @@ class Posterior:
         cdf = np.cumsum(self.weight.ravel()[order])
         values = p.ravel()[order]
         tail = (1 - CONFIDENCE) / 2
-        low, high = values[np.searchsorted(cdf, tail)], values[min(np.searchsorted(cdf, 1 - tail), len(cdf) - 1)]
+        low, high = values[np.searchsorted(cdf, tail)], values[min(int(np.searchsorted(cdf, 1 - tail)), len(cdf) - 1)]
         return float((self.weight * p).sum()), float(low), float(high)
 
     def candidate_levels(self) -> list[int]:

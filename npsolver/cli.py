@@ -14,7 +14,7 @@ from npsolver.export import FORMATS, export_store
 from npsolver.merge import merge_stores
 from npsolver.runner import RunSummary
 from npsolver.store import Store
-from npsolver.tracks import add_track_arguments, track_options
+from npsolver.tracks import CodeTrack, add_track_arguments, track_options
 
 
 def add_commands(subparsers) -> None:
@@ -98,8 +98,10 @@ def cmd_run(args) -> int:
                     keys=args.keys, shots=args.shots, samples=args.samples, sampling=sampling,
                     api_base=args.api_base, api_key_env=args.api_key_env, timeout=args.timeout,
                     any_address=args.any_address, track=track_options(args))
-    track = f", {args.track} track" + (f" ({plan.track.sandbox.isolation} sandbox)" if args.track == "code" else "") \
-        if plan.track else ""
+    track = ""
+    if plan.track:
+        sandbox = f" ({plan.track.sandbox.isolation} sandbox)" if isinstance(plan.track, CodeTrack) else ""
+        track = f", {args.track} track{sandbox}"
     print(f"run {plan.run_id}: {args.model}, {len(plan.targets)} instances x {args.samples} samples, "
           f"{args.shots} shots, template {TEMPLATE_VERSION}{track}", file=sys.stderr)
     if plan.unkeyed:

@@ -59,19 +59,19 @@ class Episode:
     def final(self) -> Completion:
         """The last reply, with tokens, cost and model latency summed over every reply."""
         last = self.replies[-1]
-        costs = [reply.cost for reply in self.replies]
+        costs = [reply.cost for reply in self.replies if reply.cost is not None]
         sources = {reply.cost_source for reply in self.replies}
         return replace(last, prompt_tokens=_total(r.prompt_tokens for r in self.replies),
                        completion_tokens=_total(r.completion_tokens for r in self.replies),
                        reasoning_tokens=_total(r.reasoning_tokens for r in self.replies),
-                       cost=None if None in costs else sum(costs),
+                       cost=sum(costs) if len(costs) == len(self.replies) else None,
                        cost_source=sources.pop() if len(sources) == 1 else MISSING,
                        latency=sum(reply.latency for reply in self.replies))
 
     def record_fields(self, track: str) -> dict[str, Any]:
-        cpu = [run.cpu_s for run in self.runs]
+        cpu = [run.cpu_s for run in self.runs if run.cpu_s is not None]
         return {"track": track, "turns": len(self.replies), "tool_calls": self.tool_calls,
-                "tool_cpu_s": None if None in cpu else round(sum(cpu), 4),
+                "tool_cpu_s": round(sum(cpu), 4) if len(cpu) == len(self.runs) else None,
                 "tool_wall_s": round(sum(run.wall_s for run in self.runs), 4)}
 
     def reply(self, completion: Completion, outcome: Outcome | None = None) -> None:

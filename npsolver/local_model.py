@@ -145,7 +145,10 @@ def complete_in_process(prompt: str, max_tokens: int = 8, n_ctx: int = 512) -> d
 
     llm = Llama(model_path=str(gemma_gguf()), n_ctx=n_ctx, chat_format="gemma", verbose=False, seed=0)
     try:
-        return llm.create_chat_completion(messages=[{"role": "user", "content": prompt}], max_tokens=max_tokens,
-                                          temperature=0)
+        response = llm.create_chat_completion(messages=[{"role": "user", "content": prompt}], max_tokens=max_tokens,
+                                              temperature=0)
+        if not isinstance(response, dict):  # only a streamed completion is an iterator
+            raise TypeError("llama.cpp streamed a completion that was asked for whole")
+        return dict(response)
     finally:
         llm.close()

@@ -90,7 +90,7 @@ def build_tasks(targets: Sequence[Instance], shots: int, samples: int) -> list[T
         raise ValueError(f"--shots must be >= 0, got {shots}")
     if samples < 1:
         raise ValueError(f"--samples must be at least 1, got {samples}")
-    tasks = []
+    tasks: list[Task] = []
     for target in targets:
         text = build_prompt(target, examples_for(target, shots))
         digest = prompt_hash(text)

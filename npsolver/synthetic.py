@@ -89,12 +89,16 @@ def uniform_draw(model: str, instance_id: str, sample: int) -> float:
 
 def answers_correctly(model: str, curve: SyntheticCurve, instance: Instance, sample: int) -> bool:
     """Whether the synthetic model answers this (instance, sample) correctly."""
+    if instance.level is None:
+        raise ValueError(f"the synthetic model answers by level; instance {instance.id} was made without one")
     return uniform_draw(model, instance.id, sample) < curve.accuracy(instance.level)
 
 
 def wrong_answer(instance: Instance) -> object:
     """A corrupted answer: a random answer of the right shape when it is wrong, else a false claim."""
     problem = get_problem(instance.problem)
+    if instance.seed is None or instance.index is None:
+        raise ValueError(f"a synthetic wrong answer is drawn from the instance's seed; {instance.id} has none")
     rng = instance_rng(instance.problem, instance.version, instance.params, instance.seed, instance.index,
                        "baseline-synthetic-wrong")
     guess = problem.random_answer(instance.data, rng)
