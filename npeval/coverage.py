@@ -8,6 +8,7 @@ expected (API errors, or instances never run).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -49,7 +50,7 @@ def model_coverage(cells: pd.DataFrame) -> Coverage:
     attempts, expected = int(cells["attempts"].sum()), int(cells["expected"].sum())
     api_errors = int(cells["api_errors"].sum())
     complete = bool((cells["status"] == COMPLETE).all())
-    numbers = dict(tasks=len(has_data), board_tasks=len(cells), problems=len(problems),
+    numbers: dict[str, Any] = dict(tasks=len(has_data), board_tasks=len(cells), problems=len(problems),
                    board_problems=len(board_problems), attempts=attempts, expected=expected, api_errors=api_errors,
                    complete=complete)
     if complete:

@@ -126,6 +126,7 @@ def _start_worker(job: tuple) -> subprocess.Popen:
     path = os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])
     process = subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                env={**os.environ, "PYTHONPATH": path})
+    assert process.stdin is not None, "opened with stdin=PIPE"
     try:
         pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         process.stdin.close()
@@ -136,6 +137,7 @@ def _start_worker(job: tuple) -> subprocess.Popen:
 
 def _finish_worker(process: subprocess.Popen) -> dict | None:
     """The outcomes a worker sent back, or None (said on stderr) when it failed."""
+    assert process.stdout is not None, "the worker was started with stdout=PIPE"
     try:
         outcomes = pickle.load(process.stdout)
     except (EOFError, pickle.UnpicklingError):

@@ -139,7 +139,7 @@ def cmd_verify(args) -> int:
     codes: Counter = Counter()
     try:
         for record in read_jsonl(args.answers):
-            instance = instances.get(record.get("id"))
+            instance = instances.get(record.get("id", ""))
             if instance is None:
                 raise ValueError(f"answer for unknown instance id {record.get('id')!r}")
             if "response" in record:

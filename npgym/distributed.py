@@ -61,7 +61,7 @@ def make_chunk(slots: Sequence[Slot]) -> list[tuple[dict[str, Any], list[tuple[s
 def planned_slots(problems: Iterable[str], levels: Iterable[int], seed: int, count: int, no_fraction: float,
                   tight: bool, time_limit: float) -> list[Slot]:
     """Every planned slot of a test set, in the order the local backend makes them."""
-    slots = []
+    slots: list[Slot] = []
     for problem_id in problems:
         for level in levels:
             level_tight, planned = level_slots(problem_id, level, seed, count, no_fraction, tight)

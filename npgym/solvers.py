@@ -45,7 +45,7 @@ class _RunningSolves:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._stops: dict[int, object] = {}
+        self._stops: dict[int, Callable[[], object]] = {}
         self._next = 0
 
     @contextmanager
