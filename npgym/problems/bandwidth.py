@@ -119,7 +119,8 @@ def _cuthill_mckee(n: int, edges, rng: random.Random, starts: int = 3) -> list[i
     neighbours = adjacency(n, edges)
     degree = [len(adj) for adj in neighbours]
     by_degree = sorted(range(n), key=lambda v: (degree[v], rng.random()))
-    best, best_width = None, None
+    best: list[int] = []
+    best_width: int | None = None
     for start in by_degree[:starts]:
         order, seen = [], set()
         for root in [start] + by_degree:  # later roots only matter for disconnected graphs

@@ -127,7 +127,7 @@ class Betweenness(Problem):
                 break
             moving = rng.choice(rng.choice(violated))
             rest = [element for element in order if element != moving]
-            rank = {element: place for place, element in enumerate(rest)}
+            rank: dict[int, float] = {element: place for place, element in enumerate(rest)}
             best, slots = None, []
             for slot in range(n):  # moving goes before rest[slot]; slot n - 1 is the end
                 rank[moving] = slot - 0.5

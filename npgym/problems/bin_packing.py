@@ -179,7 +179,7 @@ def _perfect_packing(rng: random.Random, n: int, capacity: int, bins: int) -> tu
     for b in rng.sample(range(bins), n % bins):
         counts[b] += 1
     base = _floor(n, capacity, bins)  # one floor for all bins: sizes do not cluster by bin
-    items = []
+    items: list[tuple[int, int]] = []
     for b, count in enumerate(counts):
         floor = min(base, capacity // count)
         items.extend((w, b) for w in _cut(rng, capacity - floor * count, count, floor))

@@ -71,6 +71,7 @@ class QuadraticCongruences(Problem):
             raise ParamError(f"quadratic congruences have no no-instances with {params['primes']} prime factors: "
                              f"the smallest root is out of the exact search's reach (at most {EXACT_PRIMES})")
         b, a, k, r = draw_square(rng, params)
+        assert r is not None, "within EXACT_PRIMES the smallest root is known"
         return {"a": a, "b": b, "c": r - rng.randrange(min(root_window(b, k), r))}
 
     def check(self, data: dict[str, Any], solution: Any) -> None:

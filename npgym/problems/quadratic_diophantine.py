@@ -74,6 +74,7 @@ class QuadraticDiophantine(Problem):
                 raise ParamError(f"no no-instances with {params['primes']} prime factors: the smallest root is "
                                  f"out of the exact search's reach (at most {EXACT_PRIMES})")
             b, t, k, r = draw_square(rng, params)
+            assert r is not None, "within EXACT_PRIMES the smallest root is known"
             bound = max(2, r - rng.randrange(min(root_window(b, k), r)))
             return _realise(rng, b, t, bound)
         data = self.plant(rng, params).data

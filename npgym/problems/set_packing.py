@@ -135,8 +135,9 @@ class SetPacking(Problem):
         spent = cp_work(solver)
         budget = min(time_limit - spent, 5 + 5 * spent)
         best = optimize_against_bound(model, sum(chosen), "max", data["k"], max(0.1, budget), read_chosen(chosen))
-        used = {"seconds": watch.seconds(), "work": round(spent + (best.effort.work or 0.0), 6)}
-        if best.status == SAT and best.optimum is not None:
+        extra = (best.effort.work or 0.0) if best.effort is not None else 0.0
+        used: dict[str, Any] = {"seconds": watch.seconds(), "work": round(spent + extra, 6)}
+        if best.status == SAT and best.optimum is not None and best.effort is not None:
             return replace(best, effort=replace(best.effort, **used))
         return SolveResult(SAT, found, None, replace(effort, **used))
 
@@ -147,7 +148,7 @@ class SetPacking(Problem):
         """Greedy: repeatedly take a live subset that conflicts with the fewest live subsets."""
         subsets = data["subsets"]
         containing = element_holders(data["n"], subsets)
-        neighbours = [set() for _ in subsets]
+        neighbours: list[set[int]] = [set() for _ in subsets]
         for holders in containing:
             for i in holders:
                 neighbours[i].update(holders)
@@ -173,7 +174,7 @@ class SetPacking(Problem):
 
 def _reject_shared_element(subsets: list[list[int]], chosen: list[int]) -> None:
     """Reject naming the first element two chosen subsets share, in the answer's order."""
-    owner = {}
+    owner: dict[int, int] = {}
     for index in chosen:
         for element in subsets[index]:
             checks.require(element not in owner, f"subsets {owner.get(element)} and {index} share "

@@ -202,7 +202,8 @@ class SetSplitting(Problem):
         for number, subset in enumerate(subsets):
             for e in subset:
                 holders[e].append(number)
-        bad, where = [], {}
+        bad: list[int] = []
+        where: dict[int, int] = {}
 
         def mark(number: int) -> None:
             mono = ones[number] in (0, len(subsets[number]))

@@ -62,12 +62,12 @@ def deal_triples(rng: random.Random, n: int, layers: int, taken: set[tuple[int, 
             if tuple(triple) not in taken and (keys[c] is None or tuple(other) not in taken):
                 if keys[c] is not None:
                     taken.discard(keys[c])
-                    keys[c] = tuple(other)
-                    taken.add(keys[c])
+                    key = keys[c] = tuple(other)
+                    taken.add(key)
             else:
                 triple[axis], other[axis] = other[axis], triple[axis]
-        keys[b] = tuple(triple)  # a duplicate that survived every swap stays: still a valid instance
-        taken.add(keys[b])
+        key = keys[b] = tuple(triple)  # a duplicate that survived every swap stays: still a valid instance
+        taken.add(key)
     return triples
 
 

@@ -51,7 +51,8 @@ class ThreeSat(Problem):
         n = params["variables"]
         m = round(params["ratio"] * n)
         hidden = [rng.random() < 0.5 for _ in range(n)]
-        clauses, seen = [], set()
+        clauses: list[list[int]] = []
+        seen: set[tuple[int, ...]] = set()
         while len(clauses) < m:  # at most half the clause space is used, so a draw is new w.p. >= 1/2
             clause = self._draw_clause(rng, n, hidden)
             key = tuple(sorted(clause))
@@ -76,7 +77,8 @@ class ThreeSat(Problem):
         """A uniformly random formula of the same size: at the threshold about half are unsatisfiable."""
         n = params["variables"]
         m = round(params["ratio"] * n)
-        clauses, seen = [], set()
+        clauses: list[list[int]] = []
+        seen: set[tuple[int, ...]] = set()
         while len(clauses) < m:
             clause = [var if rng.random() < 0.5 else -var for var in rng.sample(range(1, n + 1), 3)]
             key = tuple(sorted(clause))

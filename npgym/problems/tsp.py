@@ -133,7 +133,8 @@ def _local_search_tour(distances: list[list[int]], rng: random.Random, restarts:
     """The shortest of ``restarts`` nearest-neighbour tours from random starts, each 2-opt + Or-opt improved."""
     n = len(distances)
     near = [sorted((c for c in range(n) if c != a), key=lambda c: distances[a][c])[:NEAR] for a in range(n)]
-    best, best_length = None, None
+    best: list[int] = []
+    best_length: int | None = None
     for _ in range(restarts):
         tour = _improve(_nearest_neighbour(distances, rng.randrange(n)), distances, near)
         length = _tour_length(distances, tour)
