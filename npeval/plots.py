@@ -11,7 +11,6 @@ with hollow markers and missing ones leave a gap; baselines are dashed.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -425,11 +424,17 @@ def figure_jobs(analysis: Analysis) -> dict[str, Callable[[dict], Figure]]:
 
     Figure functions are looked up when a job runs, so a test can replace one.
     """
-    jobs: dict[str, Callable[[dict], Figure]] = {"heatmap": lambda reuse: heatmap(analysis), "aggregates": lambda reuse: aggregates(analysis),
-            "tokens_by_level": lambda reuse: tokens_by_level(analysis),
-            "aha_by_level": lambda reuse: aha_by_level(analysis),
-            "errors_by_level": lambda reuse: errors_by_level(analysis, reuse=reuse)}
+    jobs: dict[str, Callable[[dict], Figure]] = {
+        "heatmap": lambda reuse: heatmap(analysis), "aggregates": lambda reuse: aggregates(analysis),
+        "tokens_by_level": lambda reuse: tokens_by_level(analysis),
+        "aha_by_level": lambda reuse: aha_by_level(analysis),
+        "errors_by_level": lambda reuse: errors_by_level(analysis, reuse=reuse)}
     for problem in analysis.board.problems:
-        jobs[f"accuracy_{slug(problem)}"] = functools.partial(accuracy_by_level, analysis, problem)
-        jobs[f"errors_{slug(problem)}"] = functools.partial(errors_by_level, analysis, problem)
+        jobs.update(_problem_jobs(analysis, problem))
     return jobs
+
+
+def _problem_jobs(analysis: Analysis, problem: str) -> dict[str, Callable[[dict], Figure]]:
+    """The two figures of one problem (a function of its own, so each job keeps its problem)."""
+    return {f"accuracy_{slug(problem)}": lambda reuse: accuracy_by_level(analysis, problem, reuse),
+            f"errors_{slug(problem)}": lambda reuse: errors_by_level(analysis, problem, reuse)}

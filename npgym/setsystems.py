@@ -6,8 +6,8 @@ search, and rendering subsets.
 from __future__ import annotations
 
 import random
-from itertools import chain
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 from npgym import checks
