@@ -68,6 +68,7 @@ class RunResult:
 
     @property
     def run_id(self) -> str:
+        """The id of the run."""
         return self.summary.run_id
 
     @property

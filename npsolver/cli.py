@@ -18,6 +18,7 @@ from npsolver.tracks import CodeTrack, add_track_arguments, track_options
 
 
 def add_commands(subparsers) -> None:
+    """Add ``run``, ``export`` and ``store`` to the ``nppc`` command line."""
     run = subparsers.add_parser(
         "run", help="score a model on generated instances or a test set (resumable)",
         description="Score a model. Rerunning the same command resumes the same run: finished records are "
@@ -89,6 +90,7 @@ def add_commands(subparsers) -> None:
 
 
 def cmd_run(args) -> int:
+    """``nppc run``: plan the run, say what it asks, run it and report; the exit status."""
     if args.adaptive:
         return cmd_adaptive(args)
     sampling = Sampling(args.max_tokens, args.temperature, args.top_p, args.sampling_seed)
@@ -146,11 +148,13 @@ def report(summary: RunSummary, store_path: str, final: int) -> None:
 
 
 def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line, cut to ``limit`` characters, for messages on the terminal."""
     flat = " ".join((text or "").split())
     return flat if len(flat) <= limit else flat[:limit - 3] + "..."
 
 
 def cmd_store_merge(args) -> int:
+    """``nppc store merge``: merge run stores into one and say what was kept."""
     summary = merge_stores(args.parts, args.out)
     print(f"merged {summary.sources} stores ({summary.runs} runs) into {args.out}: {summary.records_read} records "
           f"read, {summary.records_written} new, {summary.duplicates} duplicates dropped", file=sys.stderr)
@@ -158,6 +162,7 @@ def cmd_store_merge(args) -> int:
 
 
 def cmd_export(args) -> int:
+    """``nppc export``: write a store's records to a file."""
     count = export_store(args.store, args.out, args.format, args.run, with_text=not args.no_text)
     print(f"wrote {count} records to {args.out}", file=sys.stderr)
     return 0

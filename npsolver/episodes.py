@@ -69,12 +69,14 @@ class Episode:
                        latency=sum(reply.latency for reply in self.replies))
 
     def record_fields(self, track: str) -> dict[str, Any]:
+        """The episode's fields of the run record: track, turns and tool use."""
         cpu = [run.cpu_s for run in self.runs if run.cpu_s is not None]
         return {"track": track, "turns": len(self.replies), "tool_calls": self.tool_calls,
                 "tool_cpu_s": round(sum(cpu), 4) if len(cpu) == len(self.runs) else None,
                 "tool_wall_s": round(sum(run.wall_s for run in self.runs), 4)}
 
     def reply(self, completion: Completion, outcome: Outcome | None = None) -> None:
+        """Add a model reply (and the outcome of grading it, on the feedback track)."""
         self.replies.append(completion)
         self.steps.append({
             "role": "assistant", "content": completion.text, "reasoning_text": completion.reasoning,
@@ -87,12 +89,14 @@ class Episode:
                if outcome else {})})
 
     def ran(self, code: str, run: Execution, shown: str, call_id: str | None, role: str) -> None:
+        """Add a run of the model's code and what the model was shown of it."""
         self.runs.append(run)
         self.steps.append({"role": role, "content": shown, "tool_call_id": call_id, "code": code,
                            "stdout": run.stdout, "stderr": run.stderr, "exit_code": run.exit_code,
                            "limit_hit": run.limit, "cpu_s": run.cpu_s, "wall_s": run.wall_s})
 
     def said(self, role: str, content: str, call_id: str | None = None) -> None:
+        """Add a message to the model (a tool result or feedback)."""
         self.steps.append({"role": role, "content": content, "tool_call_id": call_id})
 
     def turn_records(self, run_id: str, instance_id: str, sample: int,

@@ -49,6 +49,7 @@ class Outcome:
 
 
 def is_refusal(text: str) -> bool:
+    """Whether ``text`` reads as a refusal to answer."""
     return bool(_REFUSAL.search(text or ""))
 
 

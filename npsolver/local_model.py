@@ -33,6 +33,7 @@ class LocalModelError(RuntimeError):
 
 
 def cache_dir() -> Path:
+    """Where nppc keeps downloads and builds (``NPPC_CACHE``, else ~/.cache/nppc)."""
     return Path(os.environ.get("NPPC_CACHE", Path.home() / ".cache" / "nppc"))
 
 
@@ -44,6 +45,7 @@ def gemma_gguf() -> Path:
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (for the local server)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -69,6 +71,7 @@ class LocalServer:
 
     @property
     def api_base(self) -> str:
+        """The server's OpenAI-compatible base URL."""
         return f"http://127.0.0.1:{self.port}/v1"
 
     def failure(self) -> str | None:

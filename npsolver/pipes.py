@@ -97,6 +97,7 @@ class Watch:
             return None
 
     def text(self, name: str) -> str:
+        """What was kept of stream ``name``, decoded (undecodable bytes replaced)."""
         return bytes(self.kept[name]).decode("utf-8", "replace")
 
 

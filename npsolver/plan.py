@@ -39,6 +39,7 @@ class Task:
 
     @property
     def key(self) -> tuple[str, int]:
+        """The (instance id, sample) a record of this task is stored under."""
         return self.instance.id, self.sample
 
     def with_prompt(self, text: str) -> Task:
@@ -81,6 +82,7 @@ def examples_for(target: Instance, shots: int) -> list[Instance]:
 
 
 def prompt_hash(text: str) -> str:
+    """A short content hash of a prompt, the key its text is stored under."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
@@ -134,6 +136,7 @@ def run_identity(model: str, api_base: str | None, sampling: Sampling, shots: in
 
 
 def run_id_of(identity: dict[str, Any]) -> str:
+    """The run id: a hash of everything that changes what the run records."""
     return "run-" + content_hash(identity, length=16)
 
 
@@ -145,8 +148,10 @@ class PlannedRun:
 
     @property
     def model(self) -> str:
+        """The model string the run asks."""
         return self.adapter.model
 
     @property
     def run_id(self) -> str:
+        """The run id (see :func:`run_id_of`)."""
         return run_id_of(self.identity)

@@ -113,6 +113,7 @@ class RunRecord:
 
     @property
     def tokens(self) -> int:
+        """Prompt plus completion tokens (unknown counts as 0)."""
         return (self.prompt_tokens or 0) + (self.completion_tokens or 0)
 
 
@@ -159,6 +160,7 @@ class TurnRecord:
     latency_s: float | None = column("REAL")
 
     def to_row(self) -> dict[str, Any]:
+        """The turn as a row of the ``turns`` table."""
         return asdict(self)
 
 

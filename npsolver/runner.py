@@ -61,6 +61,7 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class RunSummary:
+    """What a run did: records done and skipped, statuses, accuracy, cost and why it stopped."""
     run_id: str
     total: int
     skipped: int
@@ -320,6 +321,7 @@ EPISODE_FIELDS = ("track", "turns", "tool_calls", "tool_cpu_s", "tool_wall_s")
 
 
 def solved(fields: dict[str, Any], correct: int | None) -> dict[str, Any]:
+    """An episode's record fields with the turn it was solved on (None if it was not)."""
     return {**fields, "solved_turn": fields["turns"] if correct else None}
 
 

@@ -110,6 +110,7 @@ class Limits:
                 raise ValueError(f"sandbox limit {name} must be positive, got {value}")
 
     def to_dict(self) -> dict[str, float]:
+        """The limits by name, as recorded with the run."""
         return asdict(self)
 
     def rlimits(self) -> list[tuple[str, int, int]]:
@@ -142,6 +143,7 @@ class Execution:
 
     @property
     def ok(self) -> bool:
+        """Whether the code exited with 0 within every limit."""
         return self.exit_code == 0 and self.limit is None
 
     def report(self, max_chars: int | None = None) -> str:
@@ -172,6 +174,7 @@ class Sandbox:
     bwrap: str | None = None
 
     def describe(self) -> dict[str, object]:
+        """The isolation, interpreter and limits, as recorded with the run."""
         return {"isolation": self.isolation, "python": self.python, "python_version": python_version(self.python),
                 "limits": self.limits.to_dict()}
 

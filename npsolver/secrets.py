@@ -66,6 +66,7 @@ class Redactor:
         return cls(tuple(sorted(forms, key=len, reverse=True)))  # longest first: no partial leftovers
 
     def text(self, value: str | None) -> str | None:
+        """``value`` with every known secret and key-shaped string replaced."""
         if not value:
             return value
         for secret in self.secrets:

@@ -131,6 +131,7 @@ class Store:
         return db
 
     def close(self) -> None:
+        """Close the database."""
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -141,6 +142,7 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -177,6 +179,7 @@ class Store:
                            rows)
 
     def put_prompt(self, prompt_hash: str, text: str) -> None:
+        """Store a prompt's text under its hash (once)."""
         self.db.execute("INSERT OR IGNORE INTO prompts VALUES (?, ?)", (prompt_hash, text))
 
     def put_record(self, record: RunRecord | Mapping[str, Any], turns: Iterable[TurnRecord] | None = None) -> None:
@@ -245,6 +248,7 @@ class Store:
                                (run_id,)).fetchone()[0]
 
     def runs(self) -> list[dict[str, Any]]:
+        """Every run, oldest first, with its configuration parsed."""
         rows = self.db.execute("SELECT * FROM runs ORDER BY created_at")
         return [{**dict(row), "config": json.loads(row["config_json"])} for row in rows]
 
@@ -270,6 +274,7 @@ class Store:
         return {row[0]: json.loads(row[1]) for row in self.db.execute("SELECT instance_id, record_json FROM instances")}
 
     def prompt(self, prompt_hash: str) -> str | None:
+        """The text of the prompt with this hash, or None."""
         row = self.db.execute("SELECT prompt_text FROM prompts WHERE prompt_hash = ?", (prompt_hash,)).fetchone()
         return row[0] if row else None
 

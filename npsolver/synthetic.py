@@ -50,6 +50,7 @@ class SyntheticCurve:
             raise ValueError(f"synthetic model: floor must be in [0, 0.5), got {self.floor}; {SPEC_HELP}")
 
     def accuracy(self, level: float) -> float:
+        """The model's chance of a correct answer at ``level``: a logistic fall past the ceiling."""
         return self.floor + (1 - self.floor) / (1 + math.exp(min(self.slope * (level - self.ceiling), 700.0)))
 
     @property
@@ -115,16 +116,20 @@ class SyntheticAdapter:
         self.curve = parse_spec(model)
 
     def describe(self) -> dict:
+        """The curve's parameters, as recorded with the run."""
         return {"adapter": "synthetic", "ceiling": self.curve.ceiling, "slope": self.curve.slope,
                 "floor": self.curve.floor, "seed": self.curve.seed, "crossing": self.curve.crossing}
 
     def credential_variables(self) -> list[str]:
+        """None: the synthetic model needs no key."""
         return []
 
     def prepare(self) -> None:
+        """Nothing to start: the synthetic model answers in process."""
         pass
 
     async def complete(self, request: Request) -> Completion:
+        """A correct or a corrupted answer, drawn from the curve at the instance's level."""
         started = time.perf_counter()
         instance = request.instance
         if instance.level is None:
