@@ -38,6 +38,7 @@ from npsolver.adapters import is_baseline
 
 @dataclass(frozen=True)
 class Site:
+    """Where a built site's pages are: the root, the index and the problem and model pages."""
     root: Path
     index: Path
     problem_pages: dict[str, Path]
@@ -119,6 +120,7 @@ def problem_info(analysis: Analysis) -> dict[str, dict[str, Any]]:
 
 
 def board_rows(analysis: Analysis, cards: dict[str, modelcards.ModelCard | None]) -> list[dict[str, Any]]:
+    """One board row per model: aggregates, per-problem accuracy and ceilings, cost and its card."""
     aggregates = analysis.aggregates.set_index(["model", "metric"])
     accuracy = analysis.problem_accuracy.set_index(["model", "problem"])
     ceilings = analysis.ceilings.set_index(["model", "problem"])
@@ -162,6 +164,7 @@ def board_rows(analysis: Analysis, cards: dict[str, modelcards.ModelCard | None]
 
 
 def board_notes(analysis: Analysis, info: dict[str, dict[str, Any]], unused_cards: list[str]) -> list[str]:
+    """The board's notes: the analysis's own, mixed card versions, and model cards that matched no model."""
     notes = list(analysis.board.notes)
     mixed = [f"{p} (v{', v'.join(map(str, i['versions']))})" for p, i in info.items() if len(i["versions"]) > 1]
     if mixed:
@@ -173,6 +176,7 @@ def board_notes(analysis: Analysis, info: dict[str, dict[str, Any]], unused_card
 
 
 def board_document(analysis: Analysis, card_files: Iterable[str | Path] = ()) -> dict[str, Any]:
+    """The whole leaderboard document (leaderboard.json) of an analysis and the model cards given."""
     from npgym.cliargs import package_version
 
     card_files = [str(path) for path in card_files]
@@ -198,6 +202,7 @@ def board_document(analysis: Analysis, card_files: Iterable[str | Path] = ()) ->
 
 
 def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The board rows flattened for leaderboard.csv: nested fields dropped, card fields as columns."""
     flat = []
     for row in document["rows"]:
         out = {k: v for k, v in row.items() if k not in ("problems", "runs", "card", "testset")}
@@ -217,6 +222,7 @@ def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def write_data_files(document: dict[str, Any], out: Path) -> None:
+    """Write leaderboard.json, leaderboard.csv and schema.md into ``out``."""
     (out / "leaderboard.json").write_text(json.dumps(document, indent=1, allow_nan=False), encoding="utf-8")
     rows = csv_rows(document)
     with open(out / "leaderboard.csv", "w", newline="", encoding="utf-8") as handle:

@@ -9,6 +9,7 @@ from npeval.cli import add_store_options
 
 
 def add_commands(subparsers) -> None:
+    """Add ``leaderboard`` (build) and ``view`` to the ``nppc`` command line."""
     parser = subparsers.add_parser("leaderboard", help="build the static leaderboard site")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = actions.add_parser("build", help="build the site from run stores (works offline, no CDN)",
@@ -31,6 +32,7 @@ def add_commands(subparsers) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    """``nppc leaderboard build``: analyse the stores and write the site; the exit status."""
     from leaderboard.build import build_site
     from leaderboard.modelcards import read_cards
     from npeval.cli import analyse_from_args
@@ -45,6 +47,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_view(args: argparse.Namespace) -> int:
+    """``nppc view``: write the offline viewer of the stores' records; the exit status."""
     from leaderboard.viewer import write_viewer
 
     first = Path(args.stores[0])

@@ -19,6 +19,7 @@ INDEX_FIGURES = (("aggregates", "aggregate scores with 95% CIs"), ("heatmap", "a
 
 
 def write_assets(out: Path) -> None:
+    """Write the board's stylesheet and script into ``out``."""
     (out / "board.css").write_text(static_text("base.css") + static_text("board.css"), encoding="utf-8")
     (out / "board.js").write_text(static_text("board.js"), encoding="utf-8")
 
@@ -42,6 +43,7 @@ def _figures(figures: Figures) -> str:
 
 
 def index_page(document: dict[str, Any], figures: Figures) -> str:
+    """The board page: the sortable table, figures, test-set facts, notes and data links."""
     boot = document["bootstrap"]
     testset = document["testset"]
     seeds = ", ".join(str(s) for s in testset["seeds"][:6]) + (" ..." if len(testset["seeds"]) > 6 else "")
@@ -107,6 +109,7 @@ def _run(run: dict[str, Any]) -> str:
 
 
 def runs_page(document: dict[str, Any]) -> str:
+    """The page with every run behind the board: its facts and configuration, by model."""
     sections = "".join(f'<section id="model-{index}"><h2>{escape(row["model"])}</h2>'
                        f'{"".join(_run(run) for run in row["runs"])}</section>'
                        for index, row in enumerate(document["rows"]))
@@ -115,6 +118,7 @@ def runs_page(document: dict[str, Any]) -> str:
 
 
 def no_samples_page() -> str:
+    """The samples page of a site built with ``--no-samples``: how to see the answers instead."""
     body = ("<main><h1>Samples</h1><p>This site was built with <code>--no-samples</code>. To read every answer, run "
             "<code>nppc view STORE</code> on the run stores and open the folder it writes.</p></main>")
     return page("nppc samples", body, depth=1, current="samples/index.html")

@@ -94,6 +94,7 @@ DEFINITIONS = {
 
 
 def schema_markdown() -> str:
+    """schema.md: what every field of leaderboard.json and leaderboard.csv means."""
     lines = [f"# leaderboard.json / leaderboard.csv, schema version {SCHEMA_VERSION}", "",
              "## Top-level fields of leaderboard.json", ""]
     lines += [f"- `{name}`: {meaning}" for name, meaning in TOP_LEVEL.items()]

@@ -82,6 +82,7 @@ def instance_features(instance: dict[str, Any]) -> dict[str, Any]:
 
 
 def group_of(instance: dict[str, Any]) -> str:
+    """The group of an instance (problem, seed and index): its samples must not straddle a split."""
     return f"{instance['problem']}/s{instance['seed']}/i{instance['index']}"
 
 

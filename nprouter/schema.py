@@ -90,6 +90,7 @@ class RouterRecord:
             self.group_id = self.query_id
 
     def to_row(self) -> dict[str, Any]:
+        """The record as a dataset row, with the schema version."""
         return {"schema_version": SCHEMA_VERSION, **asdict(self)}
 
 

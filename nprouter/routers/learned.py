@@ -23,6 +23,7 @@ class CostAwareRouter(Router, ABC):
     knobs = LAMBDAS
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        """The model that maximises predicted accuracy minus ``knob`` times its scaled cost."""
         return pick(self.predicted(test) - knob * self.cost_scaled[None, :], self.model_cost)
 
     def predicted(self, test: RoutingData) -> np.ndarray:
@@ -53,6 +54,7 @@ class KnnRouter(CostAwareRouter):
         self.k, self.bank = k, bank
 
     def fit(self, train: RoutingData) -> KnnRouter:
+        """Keep the (sampled) bank of training queries, unit-normalised, and their scores."""
         super().fit(train)
         rows = np.arange(len(train))
         if len(train) > self.bank:
@@ -62,6 +64,7 @@ class KnnRouter(CostAwareRouter):
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
+        """Each model's mean score over each test query's ``k`` nearest bank queries."""
         k = min(self.k, len(self.bank_X))
         X = _unit_rows(test.query_matrix())
         predicted = np.empty((len(test), self.bank_score.shape[1]))
@@ -125,6 +128,7 @@ class AvengersRouter(Router):
         self.k = k
 
     def fit(self, train: RoutingData) -> AvengersRouter:
+        """Cluster the training queries and rank the models by accuracy within each cluster."""
         super().fit(train)
         self.clusters = _Clusters(train.query_matrix(), self.k, self.seed)
         accuracy = self.clusters.means(train.score)
@@ -135,6 +139,7 @@ class AvengersRouter(Router):
         return self
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        """The model ranked best over the test query's nearest clusters (cluster-weighted ranks)."""
         return pick(self.clusters.weights(test.query_matrix()) @ (1.0 / (self.rank + 1.0)), self.model_cost)
 
 
@@ -154,6 +159,7 @@ class AvengersProRouter(Router):
         self.k = k
 
     def fit(self, train: RoutingData) -> AvengersProRouter:
+        """Cluster the training queries and keep each cluster's normalised accuracy and cost per model."""
         super().fit(train)
         self.clusters = _Clusters(train.query_matrix(), self.k, self.seed)
         p = self.clusters.means(train.score)
@@ -165,6 +171,7 @@ class AvengersProRouter(Router):
         return self
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        """The model with the best blend of accuracy (weight ``knob``) and cheapness in the query's clusters."""
         score = knob * self.p_norm + (1.0 - knob) * (1.0 - self.q_norm)
         return pick(self.clusters.weights(test.query_matrix()) @ score, self.model_cost)
 
@@ -183,6 +190,7 @@ class PredictorRouter(CostAwareRouter):
         self.c = c
 
     def fit(self, train: RoutingData) -> PredictorRouter:
+        """One L2-penalised logistic model per model of whether it solves a query, on the query representation."""
         from scipy.optimize import minimize
 
         super().fit(train)
@@ -205,6 +213,7 @@ class PredictorRouter(CostAwareRouter):
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
+        """The logistic models' probabilities, queries x models."""
         return _sigmoid(np.hstack([test.query_matrix(), np.ones((len(test), 1))]) @ self.weights)
 
 

@@ -22,12 +22,14 @@ class VerifierCascadeRouter(Router):
     knob_name = "max_models"
 
     def fit(self, train: RoutingData) -> VerifierCascadeRouter:
+        """Order the models cheapest first; the knob is how many of them the cascade may try."""
         super().fit(train)
         self.order = np.lexsort((np.arange(len(self.models)), np.round(self.model_cost, 12)))
         self.knobs = tuple(float(k) for k in range(1, len(self.models) + 1))
         return self
 
     def route(self, test: RoutingData, knob: float) -> Outcome:
+        """Try the cheapest models in turn until the verifier accepts an answer; pay for every try."""
         chain = self.order[: int(knob)]
         accepted = test.accepted[:, chain]
         stop = np.where(accepted.any(1), accepted.argmax(1), len(chain) - 1)
@@ -53,6 +55,7 @@ class ModelSwitchRouter(Router):
     knobs = (0.5, 0.75, 1.0)
 
     def fit(self, train: RoutingData) -> ModelSwitchRouter:
+        """Order the models cheapest first (needs several samples per query and model)."""
         if train.sample_answers is None:
             raise NotApplicable("ModelSwitch needs several samples per query and model (sample_idx > 0)")
         super().fit(train)
@@ -60,6 +63,7 @@ class ModelSwitchRouter(Router):
         return self
 
     def route(self, test: RoutingData, knob: float) -> Outcome:
+        """Sample models cheapest first until their answers agree at least ``knob``; answer the weighted vote."""
         codes = self._answer_codes(test)
         _, sample_score, sample_cost = test.samples()
         n, n_samples = len(test), codes.shape[2]
