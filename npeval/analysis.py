@@ -48,6 +48,7 @@ class Analysis:
 
 def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED,
             aha_markers: Iterable[str] = markers.DEFAULT_MARKERS) -> Analysis:
+    """Every table of the report from ``board``: scores with bootstrap intervals, ceilings, errors, usage."""
     if n_boot < 1:
         raise ValueError(f"the number of bootstrap replicates must be >= 1, got {n_boot}")
     strata = scores.build_strata(board, n_boot, seed)

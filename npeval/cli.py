@@ -22,6 +22,7 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_commands(subparsers) -> None:
+    """Add ``report`` to the ``nppc`` command line."""
     parser = subparsers.add_parser("report", help="plots, CSV/JSON tables and a Markdown summary of run stores",
                                    description=__doc__)
     add_store_options(parser)
@@ -35,6 +36,7 @@ def add_commands(subparsers) -> None:
 
 
 def analyse_from_args(args: argparse.Namespace):
+    """The analysis of the stores the command-line arguments name (cached when unchanged)."""
     from npeval.analysis import analyse_stores
     from npeval.markers import DEFAULT_MARKERS
 
@@ -43,6 +45,7 @@ def analyse_from_args(args: argparse.Namespace):
 
 
 def run_report(args: argparse.Namespace) -> int:
+    """``nppc report``: analyse the stores and write tables, plots and the summary; the exit status."""
     from npeval.report import write_report
 
     analysis = analyse_from_args(args)

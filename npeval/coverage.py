@@ -17,6 +17,7 @@ from npeval.data import COMPLETE
 
 @dataclass(frozen=True)
 class Coverage:
+    """How much of the board a model answered, in numbers and in one line of words."""
     tasks: int            # tasks with at least one attempt
     board_tasks: int      # tasks on the whole board
     problems: int         # problems with at least one attempt
@@ -78,4 +79,5 @@ def model_coverage(cells: pd.DataFrame) -> Coverage:
 
 
 def coverage_by_model(cells: pd.DataFrame) -> dict[str, Coverage]:
+    """Each model's :class:`Coverage` of the board's cells."""
     return {model: model_coverage(rows) for model, rows in cells.groupby("model", sort=True)}

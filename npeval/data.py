@@ -71,10 +71,12 @@ class Board:
 
     @property
     def models(self) -> list[str]:
+        """Every model on the board, sorted."""
         return sorted(self.cells["model"].unique())
 
     @property
     def problems(self) -> list[str]:
+        """Every problem on the board, sorted."""
         return sorted(self.cells["problem"].unique())
 
     @property

@@ -38,6 +38,7 @@ def marker_pattern(markers: Iterable[str]) -> re.Pattern:
 
 
 def count_markers(text: str | None, pattern: re.Pattern) -> int:
+    """How often ``pattern`` matches ``text`` (0 for no text)."""
     return len(pattern.findall(text)) if text else 0
 
 

@@ -55,6 +55,7 @@ def slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class Style:
+    """How a model is drawn: its colour, marker and line style."""
     colour: str
     marker: str
     line: str
@@ -290,6 +291,7 @@ def _lines_by_outcome(pooled: pd.DataFrame, analysis: Analysis, what: str, ylabe
 
 
 def tokens_by_level(analysis: Analysis) -> Figure:
+    """Mean completion tokens by level per model, correct and wrong answers apart."""
     table = analysis.tokens[analysis.tokens["n_reported"] > 0]
     if table.empty:
         raise Omitted("no answer reported a completion-token count (baselines and servers without usage data)")
@@ -298,6 +300,7 @@ def tokens_by_level(analysis: Analysis) -> Figure:
 
 
 def aha_by_level(analysis: Analysis) -> Figure:
+    """Self-correction (aha) markers per answer by level per model, correct and wrong answers apart."""
     aha = analysis.aha
     if aha.empty or aha["total_aha"].sum() == 0:
         searched = int(aha["n"].sum()) if len(aha) else 0
@@ -390,6 +393,7 @@ class ErrorPanels:
 
 
 def aggregates(analysis: Analysis) -> Figure:
+    """Every model's aggregate scores (:data:`npeval.stats.AGGREGATES`) with their bootstrap intervals."""
     table = analysis.aggregates
     if table["value"].isna().all():
         raise Omitted("no model has an answer")

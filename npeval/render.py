@@ -106,6 +106,7 @@ def figure_tables(analysis: Analysis) -> Analysis:
 
 
 def default_processes(figures: int) -> int:
+    """How many processes draw ``figures`` figures: one for a few, else the cores (capped)."""
     if figures < PARALLEL_FROM:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

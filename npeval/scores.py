@@ -47,6 +47,7 @@ class Strata:
 
     @property
     def n_boot(self) -> int:
+        """The number of bootstrap replicates."""
         return self.boot_correct.shape[1]
 
 

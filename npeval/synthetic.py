@@ -58,6 +58,7 @@ class Answers:
 
     @classmethod
     def of(cls, inst: npgym.Instance) -> Answers:
+        """The certificate and a wrong answer of ``inst``, each with its verdict."""
         wrong = _wrong_answer(inst)
         return cls(inst.certificate, npgym.verify(inst, {"solution": inst.certificate}), wrong,
                    npgym.verify(inst, {"solution": wrong}))

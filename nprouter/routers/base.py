@@ -43,7 +43,7 @@ class Router:
         self.seed = seed
 
     def fit(self, train: RoutingData) -> Router:
-        """Learn from ``train``; the base keeps the models, their mean cost (also scaled to the dearest) and accuracy."""
+        """Learn from ``train``; the base keeps the models, their mean cost (also scaled to the top) and accuracy."""
         self.models = train.models
         self.model_cost = train.cost.mean(0)
         self.model_accuracy = train.score.mean(0)
