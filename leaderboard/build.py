@@ -39,6 +39,7 @@ from npsolver.adapters import is_baseline
 @dataclass(frozen=True)
 class Site:
     """Where a built site's pages are: the root, the index and the problem and model pages."""
+
     root: Path
     index: Path
     problem_pages: dict[str, Path]

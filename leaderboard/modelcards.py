@@ -42,6 +42,7 @@ FIELDS = ("id", "provider", "parameters", "weights", "release_date", "reasoning_
 @dataclass(frozen=True)
 class ModelCard:
     """What is known of a model beyond its answers: provider, size, weights, release, reasoning effort."""
+
     id: str
     provider: str | None = None
     parameters: str | None = None

@@ -57,6 +57,7 @@ ORDER BY r.model, r.problem, COALESCE(r.level, i.level), r.status, COALESCE(r.co
 @dataclass(frozen=True)
 class Viewer:
     """Where a written viewer is (its root and index) and how many records and groups it shows."""
+
     root: Path
     index: Path
     records: int

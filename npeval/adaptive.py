@@ -48,6 +48,7 @@ CURVE_COLUMNS = ["model", "problem", "design", "runs", "level", "fitted", "band_
 @dataclass
 class AdaptiveTables:
     """The adaptive runs' tables: fitted ceilings, accuracy curves and every step taken."""
+
     ceilings: pd.DataFrame
     curves: pd.DataFrame
     steps: pd.DataFrame

@@ -18,6 +18,7 @@ from npeval.data import COMPLETE
 @dataclass(frozen=True)
 class Coverage:
     """How much of the board a model answered, in numbers and in one line of words."""
+
     tasks: int            # tasks with at least one attempt
     board_tasks: int      # tasks on the whole board
     problems: int         # problems with at least one attempt

@@ -56,6 +56,7 @@ def slug(text: str) -> str:
 @dataclass(frozen=True)
 class Style:
     """How a model is drawn: its colour, marker and line style."""
+
     colour: str
     marker: str
     line: str

@@ -34,6 +34,7 @@ DEFINITIONS = ("Definitions: npeval.stats (aggregates, bootstrap), npeval.scores
 @dataclass(frozen=True)
 class ReportFiles:
     """What a report wrote: the summary, the tables and the plots."""
+
     summary: Path
     tables: dict[str, Path]
     plots: Figures

@@ -70,6 +70,7 @@ class ParamRange:
     above: int | float | None = None
 
     def admits(self, value: Any) -> bool:
+        """Whether ``value`` has the declared type (a bool is no number) and lies in the range."""
         if isinstance(value, bool) or not isinstance(value, int if self.type == "int" else (int, float)):
             return False
         if isinstance(value, float) and not math.isfinite(value):
@@ -109,10 +110,12 @@ class Card:
 
     @property
     def top_level(self) -> int:
+        """The highest level of the ladder (levels past it grow by the ``beyond`` rules)."""
         return len(self.levels)
 
     @property
     def path(self) -> str:
+        """The card's file, relative to the repository root."""
         return f"problems/{self.id}.toml"
 
     @property

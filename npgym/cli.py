@@ -28,6 +28,7 @@ from npgym.testset import (
 
 
 def add_commands(subparsers) -> None:
+    """Add ``list``, ``generate``, ``verify`` and ``solve`` to the ``nppc`` command line."""
     listing = subparsers.add_parser("list", help="list problems, versions and level ladders")
     listing.set_defaults(handler=cmd_list)
 
@@ -78,6 +79,7 @@ def add_commands(subparsers) -> None:
 
 
 def cmd_list(args) -> int:
+    """``nppc list``: every problem with its version, level count and level 1 and top parameters."""
     print(f"{'problem':32} {'ver':>3} {'levels':>6}  level 1 / top parameters")
     for problem_id in problem_ids():
         problem = get_problem(problem_id)
@@ -88,6 +90,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_generate(args) -> int:
+    """``nppc generate``: write a test set (and its answer keys) as JSON lines."""
     for problem_id in args.problems:
         get_problem(problem_id)
     started = time.perf_counter()
@@ -134,6 +137,7 @@ def cmd_generate(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    """``nppc verify``: grade a file of answers against a test set; the exit status."""
     instances = {instance.id: instance for instance in read_testset(args.testset, args.keys)}
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     codes: Counter = Counter()
@@ -163,6 +167,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_solve(args) -> int:
+    """``nppc solve``: solve every instance of a test set exactly and write the results."""
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     statuses: Counter = Counter()
     try:

@@ -55,10 +55,12 @@ class ContractReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every check passed."""
         return all(check.ok for check in self.checks)
 
     @property
     def failures(self) -> list[Check]:
+        """The checks that failed."""
         return [check for check in self.checks if not check.ok]
 
     def __str__(self) -> str:

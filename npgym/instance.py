@@ -71,6 +71,7 @@ class Instance:
             object.__setattr__(self, "id", text_hash(text))
 
     def content_id(self) -> str:
+        """The id the instance's content hashes to (equal to ``id`` unless a record was altered)."""
         return content_hash(self._content())
 
     def _content(self) -> dict[str, Any]:

@@ -44,6 +44,7 @@ class StepBudget:
         return round(self.steps / STEPS_PER_SECOND, 6)
 
     def tick(self) -> None:
+        """Count a step; raise :class:`OutOfBudget` past the budget or the wall-clock fuse."""
         self.steps += 1
         if self.steps > self.limit or (self.steps % 4096 == 0 and time.perf_counter() > self.fuse):
             raise OutOfBudget

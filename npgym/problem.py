@@ -55,6 +55,7 @@ class SolveResult:
     effort: Effort | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The result's fields by name."""
         return asdict(self)
 
 
@@ -79,10 +80,12 @@ class Problem(ABC):
 
     @property
     def card(self) -> Card:
+        """The problem's card (``problems/<id>.toml``)."""
         return load_card(self.id)
 
     @property
     def versioned_id(self) -> str:
+        """``id-vN``: the id with the version, as results cite it."""
         return f"{self.id}-v{self.version}"
 
     def level_params(self, level: int) -> dict[str, Any]:
@@ -167,4 +170,5 @@ class Stopwatch:
     started: float = field(default_factory=time.perf_counter)
 
     def seconds(self) -> float:
+        """Wall seconds since the stopwatch started (rounded to microseconds)."""
         return round(time.perf_counter() - self.started, 6)

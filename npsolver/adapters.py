@@ -104,6 +104,7 @@ class Completion:
 
 class Adapter(Protocol):
     """What the runner needs of a model: describe itself, name its key variables, prepare, complete."""
+
     model: str
 
     def describe(self) -> dict[str, Any]:

@@ -106,6 +106,7 @@ class ProblemOutcome:
 @dataclass(frozen=True)
 class AdaptiveResult:
     """What an adaptive run did: its run id and store, each problem's outcome and every round."""
+
     run_id: str
     store: Path
     outcomes: dict[str, ProblemOutcome]

@@ -21,6 +21,7 @@ from npsolver.store import Store
 @dataclass(frozen=True)
 class MergeSummary:
     """What a merge did: stores and runs read, records read, written and dropped as duplicates."""
+
     sources: int
     runs: int
     records_read: int

@@ -59,6 +59,7 @@ class Tally:
 
 class Progress:
     """Prints the tally every ``interval`` seconds (in place on a terminal) while a run goes."""
+
     def __init__(self, tally: Tally, stream: TextIO | None = None, interval: float = 10.0, enabled: bool = True):
         self.tally = tally
         self.stream = stream or sys.stderr

@@ -62,6 +62,7 @@ class RunSettings:
 @dataclass(frozen=True)
 class RunSummary:
     """What a run did: records done and skipped, statuses, accuracy, cost and why it stopped."""
+
     run_id: str
     total: int
     skipped: int

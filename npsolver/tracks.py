@@ -66,6 +66,7 @@ class TrackOptions:
 @dataclass(frozen=True)
 class CodeTrack:
     """The code track: the model may run Python in a sandbox before it answers."""
+
     sandbox: Sandbox
     protocol: str
     max_tool_calls: int
@@ -99,6 +100,7 @@ class CodeTrack:
 @dataclass(frozen=True)
 class FeedbackTrack:
     """The feedback track: a wrong answer is told what failed and asked again, up to ``turns`` times."""
+
     turns: int
     name: str = FEEDBACK
 

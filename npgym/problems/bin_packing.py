@@ -68,6 +68,11 @@ NO_DRAWS = 64
 
 
 class BinPacking(Problem):
+    """Bin Packing (Garey & Johnson SR1).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "bin_packing"
     version = 3
     objective = "min"

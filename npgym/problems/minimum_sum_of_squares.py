@@ -58,6 +58,11 @@ from npgym.verdict import BOUND
 
 
 class MinimumSumOfSquares(Problem):
+    """Minimum Sum of Squares (Garey & Johnson SP19).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "minimum_sum_of_squares"
     version = 4
     objective = "min"

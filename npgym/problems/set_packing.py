@@ -61,6 +61,11 @@ def packing_size(params: dict[str, Any]) -> int:
 
 
 class SetPacking(Problem):
+    """Set Packing (Garey & Johnson SP3).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "set_packing"
     version = 2
     objective = "max"
