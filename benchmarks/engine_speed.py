@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks are scripts, run from anywhere
 
 import npgym  # noqa: E402
+
 from scale import benchmark_levels, chosen_problems  # noqa: E402
 
 

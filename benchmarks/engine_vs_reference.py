@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks are scripts, run from anywhere
 
 import npgym  # noqa: E402
+
 from scale import chosen_problems  # noqa: E402
 
 RECORDED = Path(__file__).resolve().parent / "results" / "reference_speed.json"

@@ -31,12 +31,11 @@ import warnings
 from pathlib import Path
 
 import npgym
-from npgym.prompt import build_prompt
-from npgym.testset import NoInstanceWarning, PlantedBoundWarning, generate_testset
-
 from benchmarks.audit.classify import separation
 from benchmarks.audit.features import features
 from benchmarks.audit.portfolio import attacks, run_attack
+from npgym.prompt import build_prompt
+from npgym.testset import NoInstanceWarning, PlantedBoundWarning, generate_testset
 
 MAX_CHARS = 30_000
 

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import npgym  # noqa: E402
 from npgym.engine import GenerationError  # noqa: E402
+
 from scale import benchmark_levels, chosen_problems  # noqa: E402
 
 LEVEL_NAMES = ("1", "mid", "top", "2x")

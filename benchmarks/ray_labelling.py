@@ -34,7 +34,8 @@ def first_difference(ours: Path, theirs: Path) -> str:
     for number, (a, b) in enumerate(zip(ours.read_text().splitlines(), theirs.read_text().splitlines()), 1):
         if a != b:
             fields = json.loads(a)
-            return f"{theirs.name} line {number}: {fields.get('problem')} level {fields.get('level')} {fields.get('id')}"
+            return (f"{theirs.name} line {number}: {fields.get('problem')} level {fields.get('level')} "
+                    f"{fields.get('id')}")
     return f"{theirs.name}: a different number of lines"
 
 
@@ -63,8 +64,8 @@ def timed_ray(args, out: Path, cpus: int) -> tuple[float, float, float]:
     make_chunk(trivial)
     overhead = ((local - started) * cpus - (time.perf_counter() - local)) / len(trivial)
     started = time.perf_counter()
-    write_testset(generate_testset_on_ray(args.problems, args.levels, args.seed, args.count, 0.25, True,
-                                          args.time_limit), out / f"ray{cpus}.jsonl", key_path=out / f"ray{cpus}-key.jsonl")
+    on_ray = generate_testset_on_ray(args.problems, args.levels, args.seed, args.count, 0.25, True, args.time_limit)
+    write_testset(on_ray, out / f"ray{cpus}.jsonl", key_path=out / f"ray{cpus}-key.jsonl")
     seconds = time.perf_counter() - started
     ray.shutdown()
     return startup, seconds, max(overhead, 0.0)
@@ -100,10 +101,11 @@ def main() -> None:
             if digest(args.out / f"ray{cpus}{suffix}") != digest(args.out / f"local{suffix}"):
                 print("differs: " + first_difference(args.out / f"local{suffix}", args.out / f"ray{cpus}{suffix}"))
     lines = sum(1 for _ in open(args.out / "local.jsonl"))
-    print(f"\n| backend | start-up s | generation s | instances/s | per-task overhead ms | byte-identical |")
+    print("\n| backend | start-up s | generation s | instances/s | per-task overhead ms | byte-identical |")
     print("|---|---|---|---|---|---|")
     for name, startup, seconds, overhead, same in rows:
-        print(f"| {name} | {startup} | {seconds:.1f} | {lines / seconds:.1f} | {overhead} | {same if name != 'local' else '-'} |")
+        same_text = same if name != "local" else "-"
+        print(f"| {name} | {startup} | {seconds:.1f} | {lines / seconds:.1f} | {overhead} | {same_text} |")
     print(f"\n{lines} instances written; load {os.getloadavg()[0]:.1f} at the end")
 
 

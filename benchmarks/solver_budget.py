@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from npgym.cliargs import int_list, problem_list  # noqa: E402
 from npgym.cards import ParamError  # noqa: E402
+from npgym.cliargs import int_list, problem_list  # noqa: E402
 from npgym.engine import generate  # noqa: E402
 from npgym.registry import get_problem  # noqa: E402
 
@@ -43,6 +43,11 @@ def solves(problem_id: str, level: int, seed: int, time_limit: float):
         return
     if candidate is not None:
         yield problem.solve(candidate, time_limit).effort
+
+
+def quantile(values: list[float], q: float) -> float:
+    """The q-quantile of sorted ``values`` (nearest rank below)."""
+    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def main() -> None:
@@ -70,9 +75,8 @@ def main() -> None:
         if not values:
             print(f"| {backend} | {counts[backend]} | 0 | - | - | - |")
             continue
-        pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]  # noqa: E731
         print(f"| {backend} | {counts[backend]} | {len(values)} | {statistics.median(values):.2f} | "
-              f"{pick(0.1):.2f} | {pick(0.9):.2f} |")
+              f"{quantile(values, 0.1):.2f} | {quantile(values, 0.9):.2f} |")
     print(f"\nload {os.getloadavg()[0]:.1f} at the end")
 
 

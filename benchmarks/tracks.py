@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 
-from nppc.cli import main
 from npeval.tracks import track_table, tracks_markdown
+from nppc.cli import main
 
 BASELINES = ("baseline/exact", "baseline/heuristic", "baseline/random")
 TRACK_ARGS = {"plain": [], "code": ["--track", "code", "--max-tool-calls", "2"],

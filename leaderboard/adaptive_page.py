@@ -36,6 +36,7 @@ def add_adaptive(board: Board, out: Path, document: dict[str, Any]) -> Path | No
 
 
 def adaptive_html(tables: AdaptiveTables) -> str:
+    """The adaptive-ceilings page: each problem, model and design's fitted ceiling level."""
     ceilings = tables.ceilings.sort_values(["problem", "model", "design"])
     rows = "".join(
         f'<tr><td>{escape(str(r["problem"]))}</td><td class="model">{escape(str(r["model"]))}</td>'

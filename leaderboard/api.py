@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from npeval.api import DEFAULT_BOOTSTRAP, DEFAULT_SEED, analyse
 
@@ -34,6 +35,6 @@ def build_viewer(stores: Iterable[str | Path], out: str | Path | None = None) ->
     """``nppc view``: an offline viewer of every record of the stores (default folder: STORE-viewer)."""
     from leaderboard.viewer import write_viewer
 
-    stores = [Path(store) for store in stores]
-    folder = Path(out) if out else stores[0].with_name(stores[0].stem + "-viewer")
-    return write_viewer(stores, folder, title=f"nppc samples: {', '.join(store.name for store in stores)}")
+    paths = [Path(store) for store in stores]
+    folder = Path(out) if out else paths[0].with_name(paths[0].stem + "-viewer")
+    return write_viewer(paths, folder, title=f"nppc samples: {', '.join(path.name for path in paths)}")

@@ -20,15 +20,16 @@ import csv
 import hashlib
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from leaderboard import model_pages, modelcards, pages, problem_pages, schema, viewer
 from leaderboard.html import model_page_name
-from npeval import families, plots, report
 from leaderboard.tracks_page import write_tracks_page
+from npeval import families, plots, report
 from npeval.analysis import Analysis
 from npeval.coverage import coverage_by_model
 from npeval.stats import AGGREGATES
@@ -37,6 +38,8 @@ from npsolver.adapters import is_baseline
 
 @dataclass(frozen=True)
 class Site:
+    """Where a built site's pages are: the root, the index and the problem and model pages."""
+
     root: Path
     index: Path
     problem_pages: dict[str, Path]
@@ -118,6 +121,7 @@ def problem_info(analysis: Analysis) -> dict[str, dict[str, Any]]:
 
 
 def board_rows(analysis: Analysis, cards: dict[str, modelcards.ModelCard | None]) -> list[dict[str, Any]]:
+    """One board row per model: aggregates, per-problem accuracy and ceilings, cost and its card."""
     aggregates = analysis.aggregates.set_index(["model", "metric"])
     accuracy = analysis.problem_accuracy.set_index(["model", "problem"])
     ceilings = analysis.ceilings.set_index(["model", "problem"])
@@ -161,6 +165,7 @@ def board_rows(analysis: Analysis, cards: dict[str, modelcards.ModelCard | None]
 
 
 def board_notes(analysis: Analysis, info: dict[str, dict[str, Any]], unused_cards: list[str]) -> list[str]:
+    """The board's notes: the analysis's own, mixed card versions, and model cards that matched no model."""
     notes = list(analysis.board.notes)
     mixed = [f"{p} (v{', v'.join(map(str, i['versions']))})" for p, i in info.items() if len(i["versions"]) > 1]
     if mixed:
@@ -172,6 +177,7 @@ def board_notes(analysis: Analysis, info: dict[str, dict[str, Any]], unused_card
 
 
 def board_document(analysis: Analysis, card_files: Iterable[str | Path] = ()) -> dict[str, Any]:
+    """The whole leaderboard document (leaderboard.json) of an analysis and the model cards given."""
     from npgym.cliargs import package_version
 
     card_files = [str(path) for path in card_files]
@@ -197,6 +203,7 @@ def board_document(analysis: Analysis, card_files: Iterable[str | Path] = ()) ->
 
 
 def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The board rows flattened for leaderboard.csv: nested fields dropped, card fields as columns."""
     flat = []
     for row in document["rows"]:
         out = {k: v for k, v in row.items() if k not in ("problems", "runs", "card", "testset")}
@@ -216,6 +223,7 @@ def csv_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def write_data_files(document: dict[str, Any], out: Path) -> None:
+    """Write leaderboard.json, leaderboard.csv and schema.md into ``out``."""
     (out / "leaderboard.json").write_text(json.dumps(document, indent=1, allow_nan=False), encoding="utf-8")
     rows = csv_rows(document)
     with open(out / "leaderboard.csv", "w", newline="", encoding="utf-8") as handle:

@@ -12,6 +12,7 @@ FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "-
 
 
 def available() -> bool:
+    """Whether Debian's chromium and chromedriver are installed."""
     return CHROMIUM.exists() and CHROMEDRIVER.exists()
 
 

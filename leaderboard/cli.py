@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from npeval.cli import add_store_options
 
 
 def add_commands(subparsers) -> None:
+    """Add ``leaderboard`` (build) and ``view`` to the ``nppc`` command line."""
     parser = subparsers.add_parser("leaderboard", help="build the static leaderboard site")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = actions.add_parser("build", help="build the site from run stores (works offline, no CDN)",
@@ -31,6 +31,7 @@ def add_commands(subparsers) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    """``nppc leaderboard build``: analyse the stores and write the site; the exit status."""
     from leaderboard.api import build_leaderboard
 
     site = build_leaderboard(args.store, args.out, model_cards=args.model_cards, samples=not args.no_samples,
@@ -43,6 +44,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_view(args: argparse.Namespace) -> int:
+    """``nppc view``: write the offline viewer of the stores' records; the exit status."""
     from leaderboard.api import build_viewer
 
     viewer = build_viewer(args.stores, args.out)

@@ -17,7 +17,7 @@ NAV = (("index.html", "Leaderboard"), ("problems/index.html", "Problems"), ("mod
 
 
 def embed_json(value: Any) -> str:
-    """JSON that cannot close its ``<script>`` element or open a comment: ``< > &`` become ``\\u`` escapes."""
+    r"""JSON that cannot close its ``<script>`` element or open a comment: ``< > &`` become ``\u`` escapes."""
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                        ("\u2029", "\\u2029")):
@@ -39,6 +39,7 @@ def samples_link(depth: int = 0, **filters: Any) -> str:
 
 
 def nav(current: str, depth: int) -> str:
+    """The site's navigation bar, ``current`` marked, for a page ``depth`` folders below the root."""
     up = "../" * depth
     links = "".join(
         f'<a href="{up}{href}"{" aria-current=page" if href == current else ""}>{escape(label)}</a>'
@@ -47,6 +48,7 @@ def nav(current: str, depth: int) -> str:
 
 
 def page(title: str, body: str, depth: int = 0, current: str = "") -> str:
+    """A complete HTML page around ``body``, its links relative to ``depth`` folders below the root."""
     up = "../" * depth
     return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -61,12 +63,14 @@ def figure(path: str, caption: str) -> str:
 
 
 def number(value: Any, digits: int = 2, missing: str = "n/a") -> str:
+    """``value`` with ``digits`` decimals, or ``missing`` for None and NaN."""
     if value is None or value != value:  # None or NaN
         return missing
     return f"{float(value):.{digits}f}"
 
 
 def interval(value: Any, low: Any, high: Any, digits: int = 2) -> str:
+    """``value [low, high]`` with ``digits`` decimals, or n/a."""
     if value is None or value != value:
         return "n/a"
     return f"{number(value, digits)} [{number(low, digits)}, {number(high, digits)}]"

@@ -57,6 +57,7 @@ def _versions(testset: dict[str, Any]) -> str:
 
 
 def model_page(document: dict[str, Any], row: dict[str, Any]) -> str:
+    """One model's page: its card, scores per problem, and the runs and versions behind them."""
     runs = row["runs"]
     testset = row["testset"]
     packages = sorted({str(r["package_version"]) for r in runs})
@@ -117,6 +118,7 @@ href="{escape(samples_link(1, model=row['model']))}">read every answer</a> &midd
 
 
 def models_index(document: dict[str, Any]) -> str:
+    """The page listing every model with its card's main facts."""
     lines = []
     for row in document["rows"]:
         card = row["card"] or {}
@@ -139,6 +141,7 @@ def models_index(document: dict[str, Any]) -> str:
 
 
 def write_model_pages(document: dict[str, Any], out: Path) -> dict[str, Path]:
+    """Write every model's page; its path by model."""
     paths = {}
     for row in document["rows"]:
         path = out / row["page"]

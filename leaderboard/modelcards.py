@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from npeval.data import is_baseline
 
@@ -40,6 +41,8 @@ FIELDS = ("id", "provider", "parameters", "weights", "release_date", "reasoning_
 
 @dataclass(frozen=True)
 class ModelCard:
+    """What is known of a model beyond its answers: provider, size, weights, release, reasoning effort."""
+
     id: str
     provider: str | None = None
     parameters: str | None = None
@@ -52,10 +55,12 @@ class ModelCard:
     card_version: int = CARD_VERSION
 
     def to_dict(self) -> dict[str, Any]:
+        """The card's fields by name."""
         return asdict(self)
 
 
 def baseline_card(model: str) -> ModelCard:
+    """The card of one of nppc's classical baselines (not a language model)."""
     return ModelCard(id=model, provider="nppc", parameters="none (a classical algorithm)", reasoning_effort="none",
                      notes="a classical baseline shipped with nppc: not a language model")
 

@@ -19,6 +19,7 @@ INDEX_FIGURES = (("aggregates", "aggregate scores with 95% CIs"), ("heatmap", "a
 
 
 def write_assets(out: Path) -> None:
+    """Write the board's stylesheet and script into ``out``."""
     (out / "board.css").write_text(static_text("base.css") + static_text("board.css"), encoding="utf-8")
     (out / "board.js").write_text(static_text("board.js"), encoding="utf-8")
 
@@ -42,10 +43,13 @@ def _figures(figures: Figures) -> str:
 
 
 def index_page(document: dict[str, Any], figures: Figures) -> str:
+    """The board page: the sortable table, figures, test-set facts, notes and data links."""
     boot = document["bootstrap"]
     testset = document["testset"]
     seeds = ", ".join(str(s) for s in testset["seeds"][:6]) + (" ..." if len(testset["seeds"]) > 6 else "")
     notes = "".join(f"<li>{escape(note)}</li>" for note in document["notes"])
+    adaptive = ('<li><a href="adaptive.html">adaptive ceilings</a>: the fitted ceiling level of adaptive and grid '
+                'runs</li>' if document.get("adaptive") else "")
     body = f"""<header>
 <h1>nppc leaderboard</h1>
 <p class="meta">{len(document['rows'])} models &middot; {len(document['problems'])} problems &middot;
@@ -84,7 +88,7 @@ a header to sort. Definitions: <a href="schema.md">schema.md</a>.</p>
 <a href="schema.md">schema.md</a>)</li><li><a href="samples/index.html">every answer</a> in the sample viewer</li>
 <li><a href="runs.html">runs</a>: configuration, package version and commit of every run</li>
 <li><a href="tables/">all tables</a> (CSV and JSON)</li>
-{'<li><a href="adaptive.html">adaptive ceilings</a>: the fitted ceiling level of adaptive and grid runs</li>' if document.get('adaptive') else ''}</ul>
+{adaptive}</ul>
 </main>
 <script type="application/json" id="board-data">{embed_json(document)}</script>
 <script src="board.js"></script>"""
@@ -97,13 +101,15 @@ RUN_FACTS = (("run id", "run_id"), ("store", "store"), ("created", "created_at")
 
 
 def _run(run: dict[str, Any]) -> str:
-    facts = "".join(f"<dt>{escape(label)}</dt><dd>{escape(str(run[key] or 'unknown'))}</dd>" for label, key in RUN_FACTS)
+    facts = "".join(f"<dt>{escape(label)}</dt><dd>{escape(str(run[key] or 'unknown'))}</dd>"
+                    for label, key in RUN_FACTS)
     config = escape(json.dumps(run["config"], indent=1, sort_keys=True))
     return (f'<div class="run"><dl class="card">{facts}</dl><details><summary>configuration</summary>'
             f"<pre>{config}</pre></details></div>")
 
 
 def runs_page(document: dict[str, Any]) -> str:
+    """The page with every run behind the board: its facts and configuration, by model."""
     sections = "".join(f'<section id="model-{index}"><h2>{escape(row["model"])}</h2>'
                        f'{"".join(_run(run) for run in row["runs"])}</section>'
                        for index, row in enumerate(document["rows"]))
@@ -112,6 +118,7 @@ def runs_page(document: dict[str, Any]) -> str:
 
 
 def no_samples_page() -> str:
+    """The samples page of a site built with ``--no-samples``: how to see the answers instead."""
     body = ("<main><h1>Samples</h1><p>This site was built with <code>--no-samples</code>. To read every answer, run "
             "<code>nppc view STORE</code> on the run stores and open the folder it writes.</p></main>")
     return page("nppc samples", body, depth=1, current="samples/index.html")

@@ -56,6 +56,7 @@ def _ranked_models(document: dict[str, Any]) -> list[str]:
 
 
 def level_table(cells: pd.DataFrame, ceilings: pd.DataFrame, models: list[str], problem: str) -> str:
+    """One problem's accuracy table: a row per model, a column per level, and its ceiling."""
     levels = sorted(int(level) for level in cells["level"].unique())
     head = "".join(f"<th>level {level}</th>" for level in levels)
     by_cell = cells.set_index(["model", "level"])
@@ -87,6 +88,7 @@ def level_table(cells: pd.DataFrame, ceilings: pd.DataFrame, models: list[str], 
 
 
 def problem_page(analysis: Analysis, document: dict[str, Any], figures: Figures, problem: str) -> str:
+    """One problem's page: its card's statement, ladder, figures and the level table."""
     info = document["problem_info"][problem]
     card = _card(problem)
     cells = analysis.cells[analysis.cells["problem"] == problem]
@@ -128,6 +130,7 @@ L with accuracy of at least 50% at L and at every level below (+: the model pass
 
 
 def problems_index(document: dict[str, Any]) -> str:
+    """The page listing the problems by family."""
     sections = []
     for family, members in document["groups"]["family"].items():
         lines = []
@@ -151,6 +154,7 @@ def problems_index(document: dict[str, Any]) -> str:
 
 
 def write_problem_pages(analysis: Analysis, document: dict[str, Any], figures: Figures, out: Path) -> dict[str, Path]:
+    """Write every problem's page; its path by problem."""
     paths = {}
     for problem in analysis.board.problems:
         path = out / document["problem_pages"][problem]

@@ -22,7 +22,8 @@ TOP_LEVEL = {
     "columns": "this field list",
     "board_columns": "the board table's columns before the problem columns, left to right: key, label, kind (how "
                      "board.js draws the cell), field (the row field it shows and sorts by) and first_sort (the "
-                     "order of the first click: scores read best-first), and marks_partial where a partial row is starred",
+                     "order of the first click: scores read best-first), and marks_partial where a partial row is "
+                     "starred",
     "rows": "one row per model, best IQM first",
     "adaptive": "only when a run is adaptive: one row per (model, problem, design) with the fitted ceiling level, "
                 "its 95% interval, calls and stop reason (npeval.adaptive; shown on adaptive.html)",
@@ -93,6 +94,7 @@ DEFINITIONS = {
 
 
 def schema_markdown() -> str:
+    """schema.md: what every field of leaderboard.json and leaderboard.csv means."""
     lines = [f"# leaderboard.json / leaderboard.csv, schema version {SCHEMA_VERSION}", "",
              "## Top-level fields of leaderboard.json", ""]
     lines += [f"- `{name}`: {meaning}" for name, meaning in TOP_LEVEL.items()]

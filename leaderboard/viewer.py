@@ -25,12 +25,13 @@ from __future__ import annotations
 import heapq
 import sqlite3
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from leaderboard.html import embed_json
 
@@ -55,6 +56,8 @@ ORDER BY r.model, r.problem, COALESCE(r.level, i.level), r.status, COALESCE(r.co
 
 @dataclass(frozen=True)
 class Viewer:
+    """Where a written viewer is (its root and index) and how many records and groups it shows."""
+
     root: Path
     index: Path
     records: int

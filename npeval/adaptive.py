@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from npeval.data import Board, is_baseline
 from npeval import markdown as md
+from npeval.data import Board, is_baseline
 from npsolver.adaptive_log import AdaptiveLog
 from npsolver.ceiling import Posterior, Prior
 from npsolver.store import Store
@@ -47,15 +47,19 @@ CURVE_COLUMNS = ["model", "problem", "design", "runs", "level", "fitted", "band_
 
 @dataclass
 class AdaptiveTables:
+    """The adaptive runs' tables: fitted ceilings, accuracy curves and every step taken."""
+
     ceilings: pd.DataFrame
     curves: pd.DataFrame
     steps: pd.DataFrame
 
     @property
     def has_adaptive(self) -> bool:
+        """Whether any ceiling comes from an adaptive run (not only from grid runs)."""
         return bool((self.ceilings["design"] == ADAPTIVE).any()) if len(self.ceilings) else False
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by the file name the report writes them under."""
         return {"adaptive_ceilings": self.ceilings, "adaptive_curves": self.curves, "adaptive_steps": self.steps}
 
 

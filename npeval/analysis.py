@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -48,6 +48,7 @@ class Analysis:
 
 def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED,
             aha_markers: Iterable[str] = markers.DEFAULT_MARKERS) -> Analysis:
+    """Every table of the report from ``board``: scores with bootstrap intervals, ceilings, errors, usage."""
     if n_boot < 1:
         raise ValueError(f"the number of bootstrap replicates must be >= 1, got {n_boot}")
     strata = scores.build_strata(board, n_boot, seed)
@@ -72,13 +73,13 @@ def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_S
 def analyse_stores(paths: Iterable[str | Path], n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED,
                    aha_markers: Iterable[str] = markers.DEFAULT_MARKERS) -> Analysis:
     """:func:`analyse` of the stores at ``paths``, read from the analysis cache when it holds the same work."""
-    paths = [str(path) for path in paths]
+    names = [str(path) for path in paths]
     aha_markers = tuple(aha_markers)
-    folder = cached_folder(paths, n_boot, seed, aha_markers)
+    folder = cached_folder(names, n_boot, seed, aha_markers)
     cached = cache.load(folder)
     if isinstance(cached, Analysis):
         return cached
-    analysis = analyse(load_board(paths), n_boot=n_boot, seed=seed, aha_markers=aha_markers)
+    analysis = analyse(load_board(names), n_boot=n_boot, seed=seed, aha_markers=aha_markers)
     analysis.cache_folder = folder
     cache.save(folder, analysis)
     return analysis

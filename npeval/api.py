@@ -5,8 +5,9 @@ pandas, numpy and matplotlib (the ``analysis`` extra) are imported when a functi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from npeval.analysis import Analysis

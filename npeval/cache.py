@@ -19,8 +19,9 @@ import hashlib
 import os
 import pickle
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 KEEP = 6
 OFF = "off"

@@ -22,6 +22,7 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_commands(subparsers) -> None:
+    """Add ``report`` to the ``nppc`` command line."""
     parser = subparsers.add_parser("report", help="plots, CSV/JSON tables and a Markdown summary of run stores",
                                    description=__doc__)
     add_store_options(parser)
@@ -46,6 +47,7 @@ def _markers(args: argparse.Namespace) -> list[str] | None:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    """``nppc report``: analyse the stores and write tables, plots and the summary; the exit status."""
     from npeval.api import report_stores
 
     files = report_stores(args.store, Path(args.out), bootstrap=args.bootstrap, seed=args.seed, markers=_markers(args),

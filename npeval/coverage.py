@@ -8,6 +8,7 @@ expected (API errors, or instances never run).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -16,6 +17,8 @@ from npeval.data import COMPLETE
 
 @dataclass(frozen=True)
 class Coverage:
+    """How much of the board a model answered, in numbers and in one line of words."""
+
     tasks: int            # tasks with at least one attempt
     board_tasks: int      # tasks on the whole board
     problems: int         # problems with at least one attempt
@@ -49,7 +52,7 @@ def model_coverage(cells: pd.DataFrame) -> Coverage:
     attempts, expected = int(cells["attempts"].sum()), int(cells["expected"].sum())
     api_errors = int(cells["api_errors"].sum())
     complete = bool((cells["status"] == COMPLETE).all())
-    numbers = dict(tasks=len(has_data), board_tasks=len(cells), problems=len(problems),
+    numbers: dict[str, Any] = dict(tasks=len(has_data), board_tasks=len(cells), problems=len(problems),
                    board_problems=len(board_problems), attempts=attempts, expected=expected, api_errors=api_errors,
                    complete=complete)
     if complete:
@@ -77,4 +80,5 @@ def model_coverage(cells: pd.DataFrame) -> Coverage:
 
 
 def coverage_by_model(cells: pd.DataFrame) -> dict[str, Coverage]:
+    """Each model's :class:`Coverage` of the board's cells."""
     return {model: model_coverage(rows) for model, rows in cells.groupby("model", sort=True)}

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -71,10 +71,12 @@ class Board:
 
     @property
     def models(self) -> list[str]:
+        """Every model on the board, sorted."""
         return sorted(self.cells["model"].unique())
 
     @property
     def problems(self) -> list[str]:
+        """Every problem on the board, sorted."""
         return sorted(self.cells["problem"].unique())
 
     @property
@@ -152,18 +154,18 @@ class Board:
 
 def load_board(paths: Iterable[str | Path]) -> Board:
     """Read the stores at ``paths`` into a :class:`Board`; raise ValueError if they hold no records."""
-    paths = [str(path) for path in paths]
-    if not paths:
+    names = [str(path) for path in paths]
+    if not names:
         raise ValueError("no run store given; pass at least one --store FILE")
-    for path in paths:
+    for path in names:
         Store(path, readonly=True).close()  # a missing, empty or foreign file fails here, in one line
-    records, runs, facts = _read(paths)
+    records, runs, facts = _read(names)
     if records.empty:
-        raise ValueError(f"the stores {', '.join(paths)} hold no records yet; run `nppc run` first")
+        raise ValueError(f"the stores {', '.join(names)} hold no records yet; run `nppc run` first")
     notes: list[str] = []
     records = _attempts_first(_join_instances(records, facts, notes))
     cells = _coverage(records, facts, runs)
-    return Board(records, runs, facts, cells, tuple(paths), notes)
+    return Board(records, runs, facts, cells, tuple(names), notes)
 
 
 def _attempts_first(records: pd.DataFrame) -> pd.DataFrame:

@@ -92,6 +92,7 @@ class Findings:
 
 
 def data_shape(data: dict[str, Any]) -> str | None:
+    """Which element vocabulary ``data`` has (cnf, graph or distances), or None when no detector applies."""
     if "clauses" in data:
         return "cnf"
     if "edges" in data and "n" in data:
@@ -102,6 +103,7 @@ def data_shape(data: dict[str, Any]) -> str | None:
 
 
 def hallucinated_elements(text: str, data: dict[str, Any]) -> list[str] | None:
+    """The elements ``text`` names that the instance does not have (None if its shape has no check)."""
     shape = data_shape(data)
     if shape is None:
         return None
@@ -141,6 +143,7 @@ def _evaluate(expression: str) -> float | None:
 
 
 def false_arithmetic(text: str) -> list[str]:
+    """The arithmetic statements in ``text`` whose two sides differ."""
     if "=" not in text:
         return []
     found = []
@@ -168,6 +171,7 @@ def _claims(pattern: re.Pattern, text: str) -> list[int]:
 
 
 def contradiction(text: str, answer_json: str | None) -> str:
+    """Why the reasoning's last conclusion disagrees with the final answer, or "" when it does not."""
     if not answer_json:
         return ""
     none_at, found_at = _claims(_NONE_CLAIM, text), _claims(_FOUND_CLAIM, text)
@@ -191,6 +195,7 @@ def _text(record: dict[str, Any], key: str) -> str:
 
 
 def detect(record: dict[str, Any], data: dict[str, Any] | None) -> Findings:
+    """Every detector's findings for one record (``data``: its instance, None if unknown)."""
     reasoning, response = _text(record, "reasoning_text"), _text(record, "response_text")
     text = "\n".join(part for part in (reasoning, response) if part)
     conclusion_text = reasoning or response

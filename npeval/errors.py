@@ -23,6 +23,7 @@ KINDS = {"graded": "verdict", "parse_error": "parse", "truncated": "truncated", 
 
 
 def categorise(records: pd.DataFrame) -> pd.Series:
+    """Each record's error category: ``kind:code`` (truncated and refusal alone), ``ok`` if correct."""
     kind = records["status"].map(KINDS).fillna("other")
     code = records["code"].fillna("unknown").astype(str)
     category = kind + ":" + code

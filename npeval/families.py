@@ -32,14 +32,17 @@ SHORT = {
 
 
 def suite_of(problem: str) -> str:
+    """Whether ``problem`` is in the core suite, the extension, or neither."""
     return "core" if problem in CORE else "extension" if problem in EXTENSION else OTHER
 
 
 def family_of(problem: str) -> str:
+    """The family (graphs, sets, numbers, ...) ``problem`` is grouped under on the board."""
     return next((name for name, members in FAMILIES.items() if problem in members), OTHER)
 
 
 def short_label(problem: str) -> str:
+    """The short name of ``problem`` for plot axes (its id when it has none)."""
     return SHORT.get(problem, problem)
 
 

@@ -59,7 +59,8 @@ def text_findings(board: Board, pattern: re.Pattern, cache_file: Path | None = N
         missing = {fingerprint: content for fingerprint, content in fresh.items() if fingerprint not in found}
         if missing and data is None:
             data = board.instance_data()
-        new = {fingerprint: findings_of(dict(zip(_RECORD_FIELDS, content)), data.get(content[0]), pattern)
+        lookup = data if data is not None else {}
+        new = {fingerprint: findings_of(dict(zip(_RECORD_FIELDS, content)), lookup.get(content[0]), pattern)
                for fingerprint, content in missing.items()}
         known.put(new)
         found.update(new)

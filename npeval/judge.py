@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS judgements (
 
 
 def judge_prompt(problem_text: str, record: dict[str, Any]) -> str:
+    """The prompt asking a judge model to classify a wrong answer's reasoning error."""
     categories = "\n".join(f"- {name}: {meaning}" for name, meaning in TAXONOMY.items())
     reasoning = (record.get("reasoning_text") or "")[-MAX_TEXT:]
     response = (record.get("response_text") or "")[-MAX_TEXT:]
@@ -114,6 +115,7 @@ def judge_wrong_answers(board: Board, judge_model: str, side_path: str | Path, l
 
 
 def read_judgements(side: sqlite3.Connection | str | Path) -> pd.DataFrame:
+    """Every judgement in a judgements database (a path or an open connection)."""
     if isinstance(side, (str, Path)):
         with sqlite3.connect(side) as connection:
             return read_judgements(connection)

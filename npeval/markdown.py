@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 WIDTH = 100
 _INLINE = re.compile(r"([\\`*\[\]|~!])")

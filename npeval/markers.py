@@ -10,7 +10,7 @@ line); :data:`DEFAULT_MARKERS` is the default.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -38,6 +38,7 @@ def marker_pattern(markers: Iterable[str]) -> re.Pattern:
 
 
 def count_markers(text: str | None, pattern: re.Pattern) -> int:
+    """How often ``pattern`` matches ``text`` (0 for no text)."""
     return len(pattern.findall(text)) if text else 0
 
 

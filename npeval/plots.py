@@ -12,9 +12,9 @@ with hollow markers and missing ones leave a gap; baselines are dashed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,8 @@ def slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class Style:
+    """How a model is drawn: its colour, marker and line style."""
+
     colour: str
     marker: str
     line: str
@@ -156,10 +158,10 @@ class AccuracyChart:
         for rank, model in enumerate(models):
             style = styles[model]
             shift = 0.0 if self.bands else width * (rank / max(len(models) - 1, 1) - 0.5)
-            band = axes.add_collection(PolyCollection([], facecolors=style.colour, alpha=0.13, linewidths=0),
-                                       autolim=False)
-            bars = axes.add_collection(LineCollection([], colors=style.colour, linewidths=1.1, alpha=0.8),
-                                       autolim=False)
+            band = PolyCollection([], facecolors=style.colour, alpha=0.13, linewidths=0)
+            bars = LineCollection([], colors=style.colour, linewidths=1.1, alpha=0.8)
+            axes.add_collection(band, autolim=False)
+            axes.add_collection(bars, autolim=False)
             caps, = axes.plot([], [], "_", color=style.colour, markersize=5, markeredgewidth=1.0, alpha=0.8)
             line, = axes.plot([], [], style.line, marker=style.marker, color=style.colour, linewidth=1.4,
                               markersize=5, label=model)
@@ -245,7 +247,8 @@ def heatmap(analysis: Analysis) -> Figure:
         axes.set_xlim(-0.5, widest - 0.5)  # every panel's cells the same width
         for spine in axes.spines.values():
             spine.set_visible(False)
-    figure.colorbar(image, ax=figure.axes, label="mean accuracy over levels", shrink=0.8, aspect=30, pad=0.01)
+    if image is not None:
+        figure.colorbar(image, ax=figure.axes, label="mean accuracy over levels", shrink=0.8, aspect=30, pad=0.01)
     attempts = int(analysis.cells["attempts"].sum())
     figure.suptitle(f"Accuracy by model and problem: {len(models)} models, {len(table.columns)} problems, "
                     f"{attempts:,} attempts (* = partial, n/a = not run)", fontsize=10)
@@ -289,6 +292,7 @@ def _lines_by_outcome(pooled: pd.DataFrame, analysis: Analysis, what: str, ylabe
 
 
 def tokens_by_level(analysis: Analysis) -> Figure:
+    """Mean completion tokens by level per model, correct and wrong answers apart."""
     table = analysis.tokens[analysis.tokens["n_reported"] > 0]
     if table.empty:
         raise Omitted("no answer reported a completion-token count (baselines and servers without usage data)")
@@ -297,6 +301,7 @@ def tokens_by_level(analysis: Analysis) -> Figure:
 
 
 def aha_by_level(analysis: Analysis) -> Figure:
+    """Self-correction (aha) markers per answer by level per model, correct and wrong answers apart."""
     aha = analysis.aha
     if aha.empty or aha["total_aha"].sum() == 0:
         searched = int(aha["n"].sum()) if len(aha) else 0
@@ -353,8 +358,9 @@ class ErrorPanels:
             axes = self.figure.add_subplot(rows_count, columns, index + 1)
             for category in categories:
                 colour, hatch = styles[category]
-                self.bars[model, category] = axes.add_collection(PolyCollection(
-                    [], facecolors=colour, edgecolors="white", linewidths=0.4, hatch=hatch or None), autolim=False)
+                bars = PolyCollection([], facecolors=colour, edgecolors="white", linewidths=0.4, hatch=hatch or None)
+                self.bars[model, category] = bars
+                axes.add_collection(bars, autolim=False)
             _title(axes, model if len(model) <= 38 else model[:37] + "\u2026", fontsize=8.5)
             axes.set(ylim=(0, 1), xlabel="level", ylabel="share of answers" if index % columns == 0 else None)
             _integer_levels(axes, levels[index])
@@ -380,14 +386,15 @@ class ErrorPanels:
                     bars.set_verts([])
                     continue
                 top = bottom + height
-                bars.set_verts(np.stack([np.c_[x - half, bottom], np.c_[x - half, top], np.c_[x + half, top],
-                                         np.c_[x + half, bottom]], axis=1))
+                bars.set_verts(list(np.stack([np.c_[x - half, bottom], np.c_[x - half, top], np.c_[x + half, top],
+                                              np.c_[x + half, bottom]], axis=1)))
                 bottom = top
         self.title.set_text(title)
         return self.figure
 
 
 def aggregates(analysis: Analysis) -> Figure:
+    """Every model's aggregate scores (:data:`npeval.stats.AGGREGATES`) with their bootstrap intervals."""
     table = analysis.aggregates
     if table["value"].isna().all():
         raise Omitted("no model has an answer")
@@ -422,11 +429,17 @@ def figure_jobs(analysis: Analysis) -> dict[str, Callable[[dict], Figure]]:
 
     Figure functions are looked up when a job runs, so a test can replace one.
     """
-    jobs = {"heatmap": lambda reuse: heatmap(analysis), "aggregates": lambda reuse: aggregates(analysis),
-            "tokens_by_level": lambda reuse: tokens_by_level(analysis),
-            "aha_by_level": lambda reuse: aha_by_level(analysis),
-            "errors_by_level": lambda reuse: errors_by_level(analysis, reuse=reuse)}
+    jobs: dict[str, Callable[[dict], Figure]] = {
+        "heatmap": lambda reuse: heatmap(analysis), "aggregates": lambda reuse: aggregates(analysis),
+        "tokens_by_level": lambda reuse: tokens_by_level(analysis),
+        "aha_by_level": lambda reuse: aha_by_level(analysis),
+        "errors_by_level": lambda reuse: errors_by_level(analysis, reuse=reuse)}
     for problem in analysis.board.problems:
-        jobs[f"accuracy_{slug(problem)}"] = lambda reuse, p=problem: accuracy_by_level(analysis, p, reuse)
-        jobs[f"errors_{slug(problem)}"] = lambda reuse, p=problem: errors_by_level(analysis, p, reuse)
+        jobs.update(_problem_jobs(analysis, problem))
     return jobs
+
+
+def _problem_jobs(analysis: Analysis, problem: str) -> dict[str, Callable[[dict], Figure]]:
+    """The two figures of one problem (a function of its own, so each job keeps its problem)."""
+    return {f"accuracy_{slug(problem)}": lambda reuse: accuracy_by_level(analysis, problem, reuse),
+            f"errors_{slug(problem)}": lambda reuse: errors_by_level(analysis, problem, reuse)}

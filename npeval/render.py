@@ -19,9 +19,9 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -106,6 +106,7 @@ def figure_tables(analysis: Analysis) -> Analysis:
 
 
 def default_processes(figures: int) -> int:
+    """How many processes draw ``figures`` figures: one for a few, else the cores (capped)."""
     if figures < PARALLEL_FROM:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -126,6 +127,7 @@ def _start_worker(job: tuple) -> subprocess.Popen:
     path = os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])
     process = subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                env={**os.environ, "PYTHONPATH": path})
+    assert process.stdin is not None, "opened with stdin=PIPE"
     try:
         pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         process.stdin.close()
@@ -136,6 +138,7 @@ def _start_worker(job: tuple) -> subprocess.Popen:
 
 def _finish_worker(process: subprocess.Popen) -> dict | None:
     """The outcomes a worker sent back, or None (said on stderr) when it failed."""
+    assert process.stdout is not None, "the worker was started with stdout=PIPE"
     try:
         outcomes = pickle.load(process.stdout)
     except (EOFError, pickle.UnpicklingError):

@@ -33,12 +33,15 @@ DEFINITIONS = ("Definitions: npeval.stats (aggregates, bootstrap), npeval.scores
 
 @dataclass(frozen=True)
 class ReportFiles:
+    """What a report wrote: the summary, the tables and the plots."""
+
     summary: Path
     tables: dict[str, Path]
     plots: Figures
 
 
 def write_tables(analysis: Analysis, out: Path) -> dict[str, Path]:
+    """Write every table of ``analysis`` as CSV and JSON into ``out``; their paths by name."""
     out.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, table in analysis.tables().items():
@@ -219,6 +222,7 @@ def tables(analysis: Analysis, out: Path) -> dict[str, Path]:
 
 
 def write_report(analysis: Analysis, out: str | Path, svg: bool = False) -> ReportFiles:
+    """Write the tables, the plots and the Markdown summary into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = tables(analysis, out / "tables")

@@ -47,6 +47,7 @@ class Strata:
 
     @property
     def n_boot(self) -> int:
+        """The number of bootstrap replicates."""
         return self.boot_correct.shape[1]
 
 
@@ -233,7 +234,7 @@ def improvement(board: Board, strata: Strata) -> pd.DataFrame:
     total_point, total_boot = np.zeros((n_models, n_models)), np.zeros((n_models, n_models, n_boot))
     common = np.zeros((n_models, n_models), dtype=int)
     sorted_tasks = task_of[order]
-    starts = np.flatnonzero(np.r_[True, sorted_tasks[1:] != sorted_tasks[:-1]]) if len(order) else []
+    starts = np.flatnonzero(np.r_[True, sorted_tasks[1:] != sorted_tasks[:-1]]) if len(order) else np.zeros(0, int)
     for start, stop in zip(starts, np.r_[starts[1:], len(order)]):
         rows = order[start:stop]
         model = model_of[rows]

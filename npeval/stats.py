@@ -114,14 +114,17 @@ def task_means(scores: np.ndarray, tasks: np.ndarray) -> np.ndarray:
 
 
 def mean_score(scores: np.ndarray, tasks: np.ndarray) -> np.ndarray:
+    """The mean over tasks of the per-task mean scores."""
     return task_means(scores, tasks).mean(axis=-1)
 
 
 def median_score(scores: np.ndarray, tasks: np.ndarray) -> np.ndarray:
+    """The median over tasks of the per-task mean scores."""
     return np.median(task_means(scores, tasks), axis=-1)
 
 
 def optimality_gap(scores: np.ndarray, tasks: np.ndarray, gamma: float = GAMMA) -> np.ndarray:
+    """How far the per-task means fall short of ``gamma`` on average (each capped at ``gamma``)."""
     return gamma - task_means(np.minimum(np.asarray(scores, dtype=float), gamma), tasks).mean(axis=-1)
 
 

@@ -57,7 +57,8 @@ class Answers:
     wrong_verdict: npgym.Verdict
 
     @classmethod
-    def of(cls, inst: npgym.Instance) -> "Answers":
+    def of(cls, inst: npgym.Instance) -> Answers:
+        """The certificate and a wrong answer of ``inst``, each with its verdict."""
         wrong = _wrong_answer(inst)
         return cls(inst.certificate, npgym.verify(inst, {"solution": inst.certificate}), wrong,
                    npgym.verify(inst, {"solution": wrong}))
@@ -86,6 +87,8 @@ def write_synthetic_store(path: str | Path, spec: SyntheticSpec) -> Path:
 def make_record(run_id: str, model: str, inst: npgym.Instance, sample: int, skill: float,
                 spec: SyntheticSpec, rng: random.Random, answers: Answers | None = None) -> dict[str, Any]:
     """One made-up record for ``inst``: correct with probability falling with the level."""
+    if inst.level is None:
+        raise ValueError(f"synthetic records fall in accuracy by level; instance {inst.id} was made without one")
     record = {"run_id": run_id, "instance_id": inst.id, "sample": sample, "model": model, "problem": inst.problem,
               "problem_version": inst.version, "level": inst.level, "prompt_hash": "synthetic",
               "prompt_tokens": 100 + 40 * inst.level, "latency_s": 0.5, "attempts": 1}

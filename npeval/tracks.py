@@ -23,8 +23,8 @@ A ``*_per_solved`` value is empty when nothing was solved.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 

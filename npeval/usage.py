@@ -26,6 +26,7 @@ TOKEN_COLUMNS = ("prompt_tokens", "completion_tokens", "reasoning_tokens")
 
 
 def tokens_by_level(board: Board) -> pd.DataFrame:
+    """Token counts per (model, problem, level, outcome): how many reported them, and their means."""
     attempts = board.attempts
     grouped = attempts.groupby(["model", "problem", "level", "outcome"])
     table = grouped.agg(n=("status", "size"), n_reported=("completion_tokens", "count"),
@@ -35,6 +36,7 @@ def tokens_by_level(board: Board) -> pd.DataFrame:
 
 
 def cost_per_correct(board: Board) -> pd.DataFrame:
+    """Each model's known cost, its coverage, and the cost per correct answer."""
     rows = []
     for model, attempts in board.attempts.groupby("model"):
         known = attempts[attempts["cost_usd"].notna()]

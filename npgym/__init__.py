@@ -20,8 +20,8 @@ from npgym.registry import get_problem, problem_ids, register
 from npgym.verdict import CODES, Reject, Verdict
 
 __all__ = [
-    "CANARY", "CODES", "Card", "ContractError", "ContractReport", "Effort", "Extraction", "Instance", "ParamError", "Planted", "Problem",
-    "Reject", "SolveResult", "Verdict", "check_problem", "check_solution", "create_dataset", "extract_answer", "generate",
-    "generate_from_params", "get_problem", "load_card", "problem_ids", "register", "render", "score_answer",
-    "solve", "verify",
+    "CANARY", "CODES", "Card", "ContractError", "ContractReport", "Effort", "Extraction", "Instance", "ParamError",
+    "Planted", "Problem", "Reject", "SolveResult", "Verdict", "check_problem", "check_solution", "create_dataset",
+    "extract_answer", "generate", "generate_from_params", "get_problem", "load_card", "problem_ids", "register",
+    "render", "score_answer", "solve", "verify",
 ]

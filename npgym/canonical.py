@@ -13,7 +13,6 @@ import json
 import random
 from typing import Any
 
-
 #: one encoder for every canonical serialisation (``json.dumps`` with options would build a new one per call)
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 

@@ -25,7 +25,8 @@ Its fields::
                                  parameters or numbers (relations a bound cannot say stay in the module)
 
 Past the top level every parameter named in ``beyond`` (a ladder or a fixed one) grows by its rule
-(``add`` a constant, or ``multiply`` by a factor and round); the others keep their top-level value. Levels have no ceiling.
+(``add`` a constant, or ``multiply`` by a factor and round); the others keep their top-level value.
+Levels have no ceiling.
 A parameter may instead follow another one: ``m = {of = "n", times = 2.1}`` sets m to 2.1 * n (rounded for an
 integer m) at every level past the top, after the ``add`` and ``multiply`` rules of that level, so a ratio that
 the reference ladder never had (clauses per variable near a threshold) holds from the first level past the top on.
@@ -111,7 +112,7 @@ class ParamRange:
             return False
         if isinstance(value, float) and not math.isfinite(value):
             return False
-        return all(RANGE_BOUNDS[key](value, bound_value(bound, params))
+        return all(RANGE_BOUNDS[key](value, bound_value(bound, params or {}))
                    for key, bound in self._bounds().items() if params is not None or not isinstance(bound, str))
 
     def describe(self, params: dict[str, Any] | None = None) -> str:
@@ -161,10 +162,12 @@ class Card:
 
     @property
     def top_level(self) -> int:
+        """The highest level of the ladder (levels past it grow by the ``beyond`` rules)."""
         return len(self.levels)
 
     @property
     def path(self) -> str:
+        """The card's file, relative to the repository root."""
         return f"problems/{self.id}.toml"
 
     @property
@@ -330,7 +333,7 @@ def cards_dir():
     return resources.files("npgym.problem_cards")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_card(problem_id: str) -> Card:
     """The card of ``problem_id`` from the ``problems/`` folder (read once, then cached)."""
     path = cards_dir().joinpath(f"{problem_id}.toml")

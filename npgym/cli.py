@@ -15,11 +15,20 @@ from npgym.engine import DEFAULT_TIME_LIMIT, solve, verify
 from npgym.extract import extract_answer
 from npgym.prompt import build_prompt
 from npgym.registry import get_problem, problem_ids
-from npgym.testset import (NoInstanceWarning, PlantedBoundWarning, ShortfallError, ShortfallWarning, generate_testset,
-                           read_jsonl, read_testset, write_testset)
+from npgym.testset import (
+    NoInstanceWarning,
+    PlantedBoundWarning,
+    ShortfallError,
+    ShortfallWarning,
+    generate_testset,
+    read_jsonl,
+    read_testset,
+    write_testset,
+)
 
 
 def add_commands(subparsers) -> None:
+    """Add ``list``, ``generate``, ``verify`` and ``solve`` to the ``nppc`` command line."""
     listing = subparsers.add_parser("list", help="list problems, versions and level ladders")
     listing.set_defaults(handler=cmd_list)
 
@@ -63,12 +72,14 @@ def add_commands(subparsers) -> None:
 
     sol = subparsers.add_parser("solve", help="solve every instance of a test set exactly")
     sol.add_argument("--testset", required=True)
-    sol.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="solver budget per instance, in seconds of work")
+    sol.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT,
+                     help="solver budget per instance, in seconds of work")
     sol.add_argument("--out", help="write key lines with solver effort here (default: standard output)")
     sol.set_defaults(handler=cmd_solve)
 
 
 def cmd_list(args) -> int:
+    """``nppc list``: every problem with its version, level count and level 1 and top parameters."""
     print(f"{'problem':32} {'ver':>3} {'levels':>6}  level 1 / top parameters")
     for problem_id in problem_ids():
         problem = get_problem(problem_id)
@@ -79,6 +90,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_generate(args) -> int:
+    """``nppc generate``: write a test set (and its answer keys) as JSON lines."""
     for problem_id in args.problems:
         get_problem(problem_id)
     started = time.perf_counter()
@@ -125,12 +137,13 @@ def cmd_generate(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    """``nppc verify``: grade a file of answers against a test set; the exit status."""
     instances = {instance.id: instance for instance in read_testset(args.testset, args.keys)}
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     codes: Counter = Counter()
     try:
         for record in read_jsonl(args.answers):
-            instance = instances.get(record.get("id"))
+            instance = instances.get(record.get("id", ""))
             if instance is None:
                 raise ValueError(f"answer for unknown instance id {record.get('id')!r}")
             if "response" in record:
@@ -154,6 +167,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_solve(args) -> int:
+    """``nppc solve``: solve every instance of a test set exactly and write the results."""
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     statuses: Counter = Counter()
     try:

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from npgym.canonical import assert_json_native
 from npgym.cards import ParamError
@@ -54,10 +55,12 @@ class ContractReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every check passed."""
         return all(check.ok for check in self.checks)
 
     @property
     def failures(self) -> list[Check]:
+        """The checks that failed."""
         return [check for check in self.checks if not check.ok]
 
     def __str__(self) -> str:
@@ -174,7 +177,8 @@ def _solver_agrees(problem: Problem) -> None:
             _expect(result.effort is not None and result.effort.seconds >= 0, "the solver reports no effort")
             if problem.objective and result.optimum is not None:
                 planted = verify(instance, {"solution": instance.certificate}).objective
-                better = result.optimum <= planted if problem.objective == "min" else result.optimum >= planted
+                better = planted is not None and (result.optimum <= planted if problem.objective == "min"
+                                                  else result.optimum >= planted)
                 _expect(better and verdict.objective == result.optimum,
                         f"level {level} seed {seed}: optimum {result.optimum} vs planted {planted}")
 

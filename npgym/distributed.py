@@ -13,12 +13,19 @@ Ray is optional (the ``ray`` extra) and imported only here, only when this backe
 from __future__ import annotations
 
 import warnings
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from npgym.engine import DEFAULT_TIME_LIMIT
 from npgym.instance import Instance
-from npgym.testset import (NoInstanceWarning, PlantedBoundWarning, ShortfallWarning, generate_testset, level_slots,
-                           make_instance)
+from npgym.testset import (
+    NoInstanceWarning,
+    PlantedBoundWarning,
+    ShortfallWarning,
+    generate_testset,
+    level_slots,
+    make_instance,
+)
 
 Slot = tuple[str, int, int, int, str, bool, float]
 _WARNINGS = {cls.__name__: cls for cls in (NoInstanceWarning, PlantedBoundWarning, ShortfallWarning, UserWarning)}
@@ -54,7 +61,7 @@ def make_chunk(slots: Sequence[Slot]) -> list[tuple[dict[str, Any], list[tuple[s
 def planned_slots(problems: Iterable[str], levels: Iterable[int], seed: int, count: int, no_fraction: float,
                   tight: bool, time_limit: float) -> list[Slot]:
     """Every planned slot of a test set, in the order the local backend makes them."""
-    slots = []
+    slots: list[Slot] = []
     for problem_id in problems:
         for level in levels:
             level_tight, planned = level_slots(problem_id, level, seed, count, no_fraction, tight)

@@ -54,8 +54,8 @@ def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0,
     _check_int("seed", seed)
     _check_int("index", index)
     problem.validate_params(params)
-    base = dict(problem=problem.id, version=problem.version, level=level, seed=seed, index=index,
-                params=dict(params), card_hash=problem.card.content_hash)
+    base: dict[str, Any] = dict(problem=problem.id, version=problem.version, level=level, seed=seed, index=index,
+                                params=dict(params), card_hash=problem.card.content_hash)
     if label == NO:
         return _generate_no(problem, base, time_limit)
     if label != YES:
@@ -76,7 +76,7 @@ def _tighten(problem: Problem, instance: Instance, time_limit: float) -> Instanc
                               f"(status {result.status}); raise the time limit or drop --tight")
     data = {**instance.data, problem.bound_key: result.optimum}
     return Instance(**_identity(instance), data=data, label=YES, certificate=result.certificate,
-                    optimum=result.optimum, meta={"planted": True, "tight": True, "effort": asdict(result.effort)})
+                    optimum=result.optimum, meta={"planted": True, "tight": True, "effort": _effort(result)})
 
 
 def _generate_no(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:
@@ -91,9 +91,9 @@ def _generate_no(problem: Problem, base: dict[str, Any], time_limit: float) -> I
         data, result = _no_candidate(problem, rng, base["params"], time_limit, own=attempt < OWN_NO_ATTEMPTS)
         outcome = result.status if result is not None else "no candidate"
         tried[outcome] = tried.get(outcome, 0) + 1
-        if outcome == UNSAT:
+        if data is not None and result is not None and result.status == UNSAT:
             return Instance(**base, data=data, label=NO, certificate=None, optimum=result.optimum,
-                            meta={"planted": False, "attempts": attempt + 1, "effort": asdict(result.effort)})
+                            meta={"planted": False, "attempts": attempt + 1, "effort": _effort(result)})
         if tried.get(UNKNOWN, 0) >= UNSETTLED_LIMIT:
             raise GenerationError(f"{problem.id}: the solver settled none of {UNSETTLED_LIMIT} candidates within "
                                   f"{time_limit} s of work at parameters {base['params']} (results {tried}); raise the "
@@ -128,6 +128,11 @@ def _no_candidate(problem: Problem, rng, params: dict[str, Any], time_limit: flo
     if moved[problem.bound_key] < 1 or problem.counting_refutes(moved):
         return None, None
     return moved, replace(result, status=UNSAT, certificate=None)
+
+
+def _effort(result: SolveResult) -> dict[str, Any] | None:
+    """The solver's effort for an instance's meta (None if the solver reported none)."""
+    return asdict(result.effort) if result.effort is not None else None
 
 
 def _identity(instance: Instance) -> dict[str, Any]:

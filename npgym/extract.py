@@ -59,6 +59,7 @@ class Extraction:
 
     @property
     def ok(self) -> bool:
+        """Whether an answer object was found."""
         return self.answer is not None
 
 

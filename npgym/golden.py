@@ -32,6 +32,7 @@ def golden_levels(problem: Problem) -> list[int]:
 
 
 def slot_key(level: int, seed: int, index: int) -> str:
+    """The key a golden id is stored under."""
     return f"level {level} seed {seed} index {index}"
 
 
@@ -44,6 +45,7 @@ def current_ids(problem_id: str) -> dict:
 
 
 def read_golden(path: Path = GOLDEN_PATH) -> dict:
+    """The pinned instance ids of each problem, as the golden ids file holds them."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -76,6 +78,7 @@ def _level_of(slot: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m npgym.golden``: check the golden ids, or rewrite them with ``--write``."""
     parser = argparse.ArgumentParser(prog="python -m npgym.golden", description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="regenerate npgym/golden_ids.json")
     args = parser.parse_args(argv)

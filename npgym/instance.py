@@ -71,6 +71,7 @@ class Instance:
             object.__setattr__(self, "id", text_hash(text))
 
     def content_id(self) -> str:
+        """The id the instance's content hashes to (equal to ``id`` unless a record was altered)."""
         return content_hash(self._content())
 
     def _content(self) -> dict[str, Any]:
@@ -78,7 +79,7 @@ class Instance:
         return {"problem": self.problem, "version": self.version, "level": self.level,
                 "params": self.params, "data": self.data}
 
-    def with_key(self, **changes: Any) -> "Instance":
+    def with_key(self, **changes: Any) -> Instance:
         """A copy with answer-key or metadata fields changed (the id stays: the data did not change)."""
         return replace(self, **changes)
 
@@ -100,7 +101,7 @@ class Instance:
                 "optimum": self.optimum, "meta": without_timing(self.meta)}
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], key: dict[str, Any] | None = None) -> "Instance":
+    def from_record(cls, record: dict[str, Any], key: dict[str, Any] | None = None) -> Instance:
         """Rebuild an instance from its JSON line (and an optional separate key); checks the id."""
         fields = {name: record[name] for name in ("problem", "version", "level", "params", "data")}
         fields["card_hash"] = record.get("card_hash", "")

@@ -13,7 +13,7 @@ import bisect
 import math
 import random
 import time
-from typing import Callable
+from collections.abc import Callable
 
 #: give up (OutOfBudget) once one half of the meet in the middle would hold more sums than this
 HALF_LIMIT = 1 << 19
@@ -44,6 +44,7 @@ class StepBudget:
         return round(self.steps / STEPS_PER_SECOND, 6)
 
     def tick(self) -> None:
+        """Count a step; raise :class:`OutOfBudget` past the budget or the wall-clock fuse."""
         self.steps += 1
         if self.steps > self.limit or (self.steps % 4096 == 0 and time.perf_counter() > self.fuse):
             raise OutOfBudget
@@ -153,7 +154,8 @@ def roots_mod_prime_power(a: int, p: int, e: int, tick: Callable[[], None]) -> l
         roots = roots_mod_prime_power(a, p, 1, tick)
         for k in range(1, e):
             modulus = p ** (k + 1)
-            roots = sorted({r + j * p ** k for r in roots for j in range(p) if ((r + j * p ** k) ** 2 - a) % modulus == 0})
+            lifted = (r + j * p ** k for r in roots for j in range(p))
+            roots = sorted({x for x in lifted if (x * x - a) % modulus == 0})
         return roots
     root = _tonelli_shanks(a % p, p)
     if root is None:

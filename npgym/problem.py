@@ -56,6 +56,7 @@ class SolveResult:
     effort: Effort | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The result's fields by name."""
         return asdict(self)
 
 
@@ -75,6 +76,7 @@ class Problem(ABC):
 
     @property
     def card(self) -> Card:
+        """The problem's card (``problems/<id>.toml``)."""
         return load_card(self.id)
 
     @property
@@ -92,6 +94,7 @@ class Problem(ABC):
 
     @property
     def versioned_id(self) -> str:
+        """``id-vN``: the id with the version, as results cite it."""
         return f"{self.id}-v{self.version}"
 
     def level_params(self, level: int) -> dict[str, Any]:
@@ -108,7 +111,7 @@ class Problem(ABC):
         except ParamError as error:
             raise ParamError(f"{self.id}: {error}") from None
 
-    def check_params(self, params: dict[str, Any]) -> None:
+    def check_params(self, params: dict[str, Any]) -> None:  # noqa: B027 - an optional hook, not abstract
         """Raise :class:`ParamError` if parameters, each within its card's range, are impossible together
         (the message names them and says what to change). Ranges, and bounds that one parameter sets another
         by a single operation (``max = "nodes - 1"``), belong in the card."""
@@ -177,4 +180,5 @@ class Stopwatch:
     started: float = field(default_factory=time.perf_counter)
 
     def seconds(self) -> float:
+        """Wall seconds since the stopwatch started (rounded to microseconds)."""
         return round(time.perf_counter() - self.started, 6)

@@ -7,7 +7,7 @@ models are asked, so runs record the version they used and results stay comparab
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from collections.abc import Sequence
 
 from npgym.engine import render
 from npgym.instance import Instance
@@ -26,6 +26,7 @@ _ANSWER_RULES = (
 
 
 def answer_rules(problem_id: str) -> str:
+    """The prompt's answer rules for ``problem_id``: its card's answer format and example."""
     card = get_problem(problem_id).card
     text = card.answer_format[:1].lower() + card.answer_format[1:]
     return _ANSWER_RULES.format(answer_format_lower=text, example=json.dumps(card.answer_example))

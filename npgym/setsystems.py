@@ -6,6 +6,7 @@ search, and rendering subsets.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
@@ -28,7 +29,7 @@ def element_holders(n: int, subsets: list[list[int]]) -> list[list[int]]:
     return holders
 
 
-def balanced_slots(rng: random.Random, n: int, count: int, lacking: list[int] = ()) -> list[int]:
+def balanced_slots(rng: random.Random, n: int, count: int, lacking: Sequence[int] = ()) -> list[int]:
     """``count`` element occurrences over ``0..n-1`` spread as evenly as possible.
 
     Elements in ``lacking`` (those one occurrence short of the others, e.g. not covered by a
@@ -82,8 +83,8 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
                 if keys[c] is not None:
                     taken.discard(keys[c])
                     other.sort()
-                    keys[c] = tuple(other)
-                    taken.add(keys[c])
+                    key = keys[c] = tuple(other)
+                    taken.add(key)
             else:
                 block[i], other[j] = other[j], block[i]
         if not fine(block, None):
@@ -92,8 +93,8 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
                 if fine(block, None):
                     break
         block.sort()
-        keys[b] = tuple(block)
-        taken.add(keys[b])
+        key = keys[b] = tuple(block)
+        taken.add(key)
     return blocks
 
 

@@ -18,8 +18,8 @@ in progress with :func:`stop_all_solves` (its results are then ``unknown``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
 
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, SolveResult, Stopwatch
 
@@ -45,7 +45,7 @@ class _RunningSolves:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._stops: dict[int, object] = {}
+        self._stops: dict[int, Callable[[], object]] = {}
         self._next = 0
 
     @contextmanager
@@ -76,9 +76,9 @@ def stop_all_solves() -> int:
 
 
 def solve_cnf(clauses: Iterable[list[int]], time_limit: float,
-              assumptions: list[int] | None = None) -> tuple[str, list[int] | None, Effort]:
+              assumptions: list[int] | None = None) -> tuple[str, list[int], Effort]:
     """Solve a CNF within ``time_limit`` seconds of work (propagations); returns (status, model as
-    signed literals or None, effort)."""
+    signed literals, empty unless ``sat``, effort)."""
     from pysat.solvers import Solver
 
     watch = Stopwatch()
@@ -92,7 +92,7 @@ def solve_cnf(clauses: Iterable[list[int]], time_limit: float,
         finally:
             timer.cancel()
         stats = solver.accum_stats()
-        model = solver.get_model() if outcome else None
+        model = (solver.get_model() or []) if outcome else []
     status = SAT if outcome is True else UNSAT if outcome is False else UNKNOWN
     effort = Effort(f"pysat:{SAT_SOLVER}", watch.seconds(), conflicts=stats.get("conflicts"),
                     branches=stats.get("decisions"),

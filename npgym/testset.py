@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from npgym.canonical import derive_rng
 from npgym.cards import ParamError

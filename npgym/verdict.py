@@ -54,10 +54,12 @@ class Verdict:
     objective: float | int | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The verdict's fields by name."""
         return asdict(self)
 
     @classmethod
-    def accept(cls, message: str = "valid", objective: float | int | None = None) -> "Verdict":
+    def accept(cls, message: str = "valid", objective: float | int | None = None) -> Verdict:
+        """A verdict that accepts the answer, with its objective value."""
         return cls(True, OK, message, objective)
 
 
@@ -77,4 +79,5 @@ class Reject(Exception):
         self.objective = objective
 
     def verdict(self) -> Verdict:
+        """The rejection as a verdict."""
         return Verdict(False, self.code, self.message, self.objective)

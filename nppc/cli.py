@@ -20,10 +20,12 @@ class OneLineErrors(argparse.ArgumentParser):
     """An argument parser whose errors are one line that names the bad input and where help is."""
 
     def error(self, message: str):
+        """Exit with a one-line usage error that points at ``--help``."""
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``nppc`` parser with every package's commands."""
     parser = OneLineErrors(prog="nppc", description="NP-complete reasoning benchmark.")
     parser.add_argument("--version", action="version", version=f"nppc {package_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrors)

@@ -36,6 +36,7 @@ notes = "the demo scores it on level 1 of the core problems only"
 
 
 def add_commands(subparsers) -> None:
+    """Add ``demo`` to the ``nppc`` command line."""
     demo = subparsers.add_parser("demo", help="generate, score baselines and a local LLM, report, build the site")
     demo.add_argument("--out", default="demo", help="output folder (default: demo)")
     demo.add_argument("--seed", type=int, help="test-set seed (default: today's date as YYYYMMDD)")
@@ -48,10 +49,12 @@ def add_commands(subparsers) -> None:
 
 
 def step(number: int, text: str) -> None:
+    """Announce step ``number`` of the demo on stderr."""
     print(f"\n[{number}/5] {text}", file=sys.stderr, flush=True)
 
 
 def run(argv: list[str], **hooks) -> int:
+    """Run ``nppc`` with ``argv`` in this process, echoing the command line first."""
     from nppc.cli import main
 
     print("  $ nppc " + " ".join(argv), file=sys.stderr, flush=True)
@@ -59,6 +62,7 @@ def run(argv: list[str], **hooks) -> int:
 
 
 def cmd_demo(args) -> int:
+    """``nppc demo``: generate a test set, score the baselines and a local LLM, report, build the site."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     seed = args.seed if args.seed is not None else int(datetime.date.today().strftime("%Y%m%d"))
@@ -100,6 +104,7 @@ def cmd_demo(args) -> int:
 
 
 def score_local_model(args, testset: Path, keys: Path, store: Path, out: Path) -> None:
+    """Score the local Gemma model on a small subset of the test set, through llama.cpp's server."""
     from npsolver.local_model import GEMMA_MODEL_NAME, serve_gemma
 
     subset = out / "testset-llm.jsonl"

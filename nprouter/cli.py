@@ -12,6 +12,7 @@ from npgym.cliargs import int_list, name_list
 
 
 def add_commands(subparsers) -> None:
+    """Add ``route`` (export, import, evaluate) to the ``nppc`` command line."""
     route = subparsers.add_parser("route", help="router datasets, routers and their evaluation")
     commands = route.add_subparsers(dest="route_command", metavar="ROUTE_COMMAND")
 

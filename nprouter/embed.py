@@ -9,7 +9,8 @@ is left out of the structured features unless asked for.
 from __future__ import annotations
 
 import os
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -70,9 +70,13 @@ def prepare(dataset: RouterDataset, config: EvalConfig) -> RoutingData:
 def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], pd.DataFrame]:
     """Run the protocol; returns the report (JSON-ready) and the per-query decisions (one row per router, seed,
     knob value and test query: :data:`DECISION_COLUMNS`)."""
-
     runs: dict[tuple[str, float], list[SeedRun]] = {}
-    knob_names, skipped, timing, references, resamples, decisions = {}, {}, {}, [], [], []
+    knob_names: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    timing: dict[str, dict[str, float]] = {}
+    references: list[Any] = []
+    resamples: list[tuple[int, int]] = []
+    decisions: list[pd.DataFrame] = []
     for seed in config.seeds:
         train_rows, test_rows = split_queries(data, seed, config.train_fraction)
         train, test = data.subset(train_rows), data.subset(test_rows)

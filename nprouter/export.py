@@ -21,11 +21,12 @@ One row per store record (run x instance x sample). The choices:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from npsolver.adapters import is_baseline
 from nprouter.schema import ModelInfo, RouterDataset, RouterRecord, records_frame
+from npsolver.adapters import is_baseline
 
 SOURCE = "npbench"
 _NOT_GRADED = ("api_error", "verifier_error")
@@ -81,6 +82,7 @@ def instance_features(instance: dict[str, Any]) -> dict[str, Any]:
 
 
 def group_of(instance: dict[str, Any]) -> str:
+    """The group of an instance (problem, seed and index): its samples must not straddle a split."""
     return f"{instance['problem']}/s{instance['seed']}/i{instance['index']}"
 
 

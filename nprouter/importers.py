@@ -47,9 +47,10 @@ def load(path: str | Path, fmt: str | None = None, models: dict[str, ModelInfo] 
 
         stores = sorted(path.glob("*.sqlite")) if path.is_dir() else [path]
         return export_stores(stores)
-    reader = {"routellm": read_routellm, "routerbench": read_routerbench, "llmrouterbench": read_llmrouterbench,
-              "embedllm": read_embedllm}[fmt]
-    return reader(path, models) if fmt == "routellm" else reader(path)
+    if fmt == "routellm":
+        return read_routellm(path, models)
+    reader = {"routerbench": read_routerbench, "llmrouterbench": read_llmrouterbench, "embedllm": read_embedllm}[fmt]
+    return reader(path)
 
 
 def detect_format(path: Path) -> str:

@@ -49,7 +49,19 @@ class RoutingData:
     def __len__(self) -> int:
         return len(self.query_ids)
 
-    def subset(self, rows: np.ndarray) -> "RoutingData":
+    def query_matrix(self) -> np.ndarray:
+        """``X``, which routers that learn from the query need; a ValueError says how to set it when absent."""
+        if self.X is None:
+            raise ValueError("this router needs a query representation X: embed the queries first (nprouter.embed)")
+        return self.X
+
+    def samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(answers, score, cost) of every sample, each (Q, M, S); a ValueError for single-shot data."""
+        if self.sample_answers is None or self.sample_score is None or self.sample_cost is None:
+            raise ValueError("these routing data have one sample per query and model (no sample_idx > 0)")
+        return self.sample_answers, self.sample_score, self.sample_cost
+
+    def subset(self, rows: np.ndarray) -> RoutingData:
         """The same matrices restricted to ``rows`` (an index array)."""
         take = lambda a: None if a is None else a[rows]  # noqa: E731
         return replace(self, query_ids=self.query_ids[rows], dataset=self.dataset[rows], group=self.group[rows],
@@ -66,7 +78,8 @@ def build_matrix(dataset: RouterDataset, cost_axis: str = "auto", verify: bool =
 
     ``cost_axis``: ``usd`` (cost_usd, else priced from tokens and the models table), ``latency``,
     ``tokens``, ``calls`` (1 per call), or ``auto``: the first of usd, latency, tokens that every model
-    has and that is not zero everywhere (free baselines), else calls. With ``verify``, benchmark rows whose instance is known are re-verified with npgym.
+    has and that is not zero everywhere (free baselines), else calls. With ``verify``, benchmark rows whose
+    instance is known are re-verified with npgym.
     """
     import pandas as pd
 
@@ -106,13 +119,15 @@ def build_matrix(dataset: RouterDataset, cost_axis: str = "auto", verify: bool =
     first_score[q_codes[first], m_codes[first]] = score[first]
     first_cost[q_codes[first], m_codes[first]] = np.where(np.isnan(cost_values[first]),
                                                           cost_m[q_codes[first], m_codes[first]], cost_values[first])
-    accepted, verifier, disagreements = _acceptance(frame, dataset, first, q_codes, m_codes, correct, (n_q, n_m), verify)
+    accepted, verifier, disagreements = _acceptance(frame, dataset, first, q_codes, m_codes, correct, (n_q, n_m),
+                                                    verify)
 
     firsts = np.unique(q_codes, return_index=True)[1]
     features = [_as_dict(frame.at[i, "query_features"]) for i in firsts]
     group = frame["group_id"].where(frame["group_id"].notna(), frame["query_id"]).astype(str).to_numpy()
     data = RoutingData(
-        query_ids=frame["query_id"].astype(str).to_numpy()[firsts], dataset=frame["dataset_id"].astype(str).to_numpy()[firsts],
+        query_ids=frame["query_id"].astype(str).to_numpy()[firsts],
+        dataset=frame["dataset_id"].astype(str).to_numpy()[firsts],
         group=(frame["dataset_id"].astype(str).to_numpy() + "\x1f" + group)[firsts],
         text=[str(t) if isinstance(t, str) else "" for t in frame["query_text"].to_numpy()[firsts]],
         features=features, models=models, score=score_m, solved=correct_m > 0.5, cost=cost_m, latency=latency_m,
@@ -130,7 +145,7 @@ def split_queries(data: RoutingData, seed: int, train_fraction: float = 0.7) -> 
     if not 0.0 < train_fraction < 1.0:
         raise ValueError(f"train fraction must lie strictly between 0 and 1, got {train_fraction}")
     rng = np.random.default_rng(seed)
-    train = []
+    train: list[str] = []
     for name in sorted(set(data.dataset)):
         groups = sorted(set(data.group[data.dataset == name]))
         order = rng.permutation(len(groups))

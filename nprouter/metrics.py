@@ -17,12 +17,13 @@ models), B the test accuracy of the best single model chosen on training data, O
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None when the denominator is 0."""
     return None if denominator == 0 else float(numerator / denominator)
 
 
@@ -80,6 +81,7 @@ def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
 
 
 def perf_gain(accuracies: Sequence[float], best: float) -> float | None:
+    """How much the best of ``accuracies`` beats ``best`` (the best single model), relative to it."""
     return ratio(max(accuracies) - best, best)
 
 
@@ -102,6 +104,7 @@ def bootstrap_interval(per_seed_values: Sequence[np.ndarray], per_seed_resamples
 
 
 def percentile_pair(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """The central ``level`` interval of ``values`` (percentiles)."""
     tail = (1.0 - level) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(low), float(high)

@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from npgym.testset import read_jsonl
 
@@ -91,6 +92,7 @@ class RouterRecord:
             self.group_id = self.query_id
 
     def to_row(self) -> dict[str, Any]:
+        """The record as a dataset row, with the schema version."""
         return {"schema_version": SCHEMA_VERSION, **asdict(self)}
 
 
@@ -109,9 +111,10 @@ class ModelInfo:
 
     def price(self, prompt_tokens: int | None, completion_tokens: int | None) -> float | None:
         """The cost of a call from its tokens, or None when a price or a token count is missing."""
-        if None in (self.price_in_per_mtok, self.price_out_per_mtok, prompt_tokens, completion_tokens):
+        price_in, price_out = self.price_in_per_mtok, self.price_out_per_mtok
+        if price_in is None or price_out is None or prompt_tokens is None or completion_tokens is None:
             return None
-        return (prompt_tokens * self.price_in_per_mtok + completion_tokens * self.price_out_per_mtok) / 1e6
+        return (prompt_tokens * price_in + completion_tokens * price_out) / 1e6
 
 
 @dataclass

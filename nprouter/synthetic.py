@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from nprouter.schema import ModelInfo, RouterDataset, SCHEMA_VERSION, RECORD_COLUMNS
+from nprouter.schema import RECORD_COLUMNS, SCHEMA_VERSION, ModelInfo, RouterDataset
 
 WORDS = ("graph", "vertex", "clause", "colour", "tour", "subset", "bound", "edge", "literal", "weight")
 

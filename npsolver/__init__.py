@@ -7,6 +7,7 @@ writes typed :class:`RunRecord` rows into a :class:`Store`; :func:`export_store`
 another track (:mod:`npsolver.tracks`).
 """
 
+from npsolver import synthetic  # noqa: F401 - registers the baseline/synthetic adapter
 from npsolver.adapters import Completion, Sampling, make_adapter
 from npsolver.adaptive import AdaptivePlan, AdaptiveResult, execute_adaptive, plan_adaptive, run_adaptive
 from npsolver.api import RunPlan, RunResult, execute_plan, plan_run, run_model
@@ -14,8 +15,7 @@ from npsolver.export import export_store
 from npsolver.records import RunRecord, Status
 from npsolver.runner import RunSummary
 from npsolver.store import Store
-from npsolver import synthetic  # noqa: F401, E402 - registers the baseline/synthetic adapter
-from npsolver.tracks import TrackOptions  # noqa: E402
+from npsolver.tracks import TrackOptions
 
 __all__ = ["AdaptivePlan", "AdaptiveResult", "Completion", "RunPlan", "RunRecord", "RunResult", "RunSummary",
            "Sampling", "Status", "Store", "TrackOptions",

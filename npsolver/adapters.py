@@ -24,8 +24,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from npgym.canonical import derive_rng
 from npgym.engine import solve
@@ -55,9 +56,11 @@ class Sampling:
     seed: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """Every sampling setting, as recorded with the run."""
         return asdict(self)
 
     def request_params(self) -> dict[str, Any]:
+        """The settings that are set, as request parameters (unset ones are left to the server)."""
         return {name: value for name, value in asdict(self).items() if value is not None}
 
 
@@ -79,6 +82,7 @@ class ToolCall:
     arguments: str
 
     def to_message(self) -> dict[str, Any]:
+        """The call as an OpenAI chat message's ``tool_calls`` entry."""
         return {"id": self.id, "type": "function", "function": {"name": self.name, "arguments": self.arguments}}
 
 
@@ -99,6 +103,8 @@ class Completion:
 
 
 class Adapter(Protocol):
+    """What the runner needs of a model: describe itself, name its key variables, prepare, complete."""
+
     model: str
 
     def describe(self) -> dict[str, Any]:
@@ -137,7 +143,7 @@ def is_baseline(model: str) -> bool:
 
 
 def _baseline(model: str, sampling: Sampling, api_base: str | None, api_key_env: str | None,
-              timeout: float) -> "BaselineAdapter":
+              timeout: float) -> BaselineAdapter:
     if model not in BASELINES:
         raise ValueError(f"unknown baseline {model!r}; choose one of {', '.join(BASELINES)}")
     if api_base:
@@ -159,15 +165,19 @@ class BaselineAdapter:
         stop_all_solves()
 
     def describe(self) -> dict[str, Any]:
+        """The adapter's settings for the run record: which baseline answers."""
         return {"adapter": "baseline", "baseline": self.kind}
 
     def credential_variables(self) -> list[str]:
+        """None: a baseline needs no key."""
         return []
 
     def prepare(self) -> None:
+        """Nothing to start: a baseline answers in process."""
         pass
 
     async def complete(self, request: Request) -> Completion:
+        """The baseline's answer to the first turn of ``request``."""
         return await self._reply(request, turn=0)
 
     async def chat(self, request: Request, messages: list[dict[str, Any]], tools: list[dict] | None = None,
@@ -224,10 +234,12 @@ class LiteLLMAdapter:
         self._litellm = None
 
     def describe(self) -> dict[str, Any]:
+        """The route, server, key variable name and timeout for the run record (never the key)."""
         return {"adapter": "litellm", "route": self.route, "api_base": strip_url_credentials(self.api_base),
                 "api_key_env": self.api_key_env, "timeout_s": self.timeout}
 
     def credential_variables(self) -> list[str]:
+        """The environment variables a key may come from, so the redactor knows their values."""
         if self.api_key_env:
             return [self.api_key_env]
         return ["OPENAI_API_KEY"] if self.api_base else []  # providers' own variables match the secret names
@@ -276,10 +288,12 @@ class LiteLLMAdapter:
         return self._litellm
 
     async def complete(self, request: Request) -> Completion:
+        """One chat completion of the prompt as a single user message."""
         return await self.chat(request, [{"role": "user", "content": request.prompt}])
 
     async def chat(self, request: Request, messages: list[dict[str, Any]], tools: list[dict] | None = None,
                    tool_choice: str | None = None) -> Completion:
+        """One chat completion of ``messages`` (with ``tools`` offered, if any) through LiteLLM."""
         litellm = self._client()
         params = dict(model=self.route, messages=messages, timeout=self.timeout, num_retries=0, max_retries=0,
                       drop_params=True, **self.sampling.request_params())

@@ -29,9 +29,10 @@ import functools
 import json
 import math
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from npgym.cards import ParamError
 from npgym.engine import DEFAULT_TIME_LIMIT, GenerationError, generate
@@ -85,6 +86,7 @@ class AdaptivePlan(PlannedRun):
     time_limit: float = DEFAULT_TIME_LIMIT
 
     def prior(self, problem: str):
+        """The ceiling prior of ``problem``: its card's top level and the highest level allowed."""
         from npsolver.ceiling import Prior
 
         return Prior(top=self.identity["adaptive"]["tops"][problem], max_level=self.settings.max_level)
@@ -103,6 +105,8 @@ class ProblemOutcome:
 
 @dataclass(frozen=True)
 class AdaptiveResult:
+    """What an adaptive run did: its run id and store, each problem's outcome and every round."""
+
     run_id: str
     store: Path
     outcomes: dict[str, ProblemOutcome]
@@ -112,10 +116,12 @@ class AdaptiveResult:
 
     @property
     def complete(self) -> bool:
+        """Whether every problem has stopped (so a rerun has nothing left to ask)."""
         return all(outcome.stop_reason for outcome in self.outcomes.values())
 
     @property
     def calls(self) -> int:
+        """Model calls made, over every problem."""
         return sum(outcome.calls for outcome in self.outcomes.values())
 
 

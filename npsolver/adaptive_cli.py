@@ -10,6 +10,7 @@ from npsolver.store import Store
 
 
 def add_adaptive_options(run) -> None:
+    """Add the ``--adaptive`` options to the ``run`` command's parser."""
     group = run.add_argument_group(
         "adaptive (instead of --levels / --count / --testset)",
         "per problem, choose each next level from the answers so far to find the ceiling level (where accuracy "
@@ -24,6 +25,7 @@ def add_adaptive_options(run) -> None:
 
 
 def cmd_adaptive(args) -> int:
+    """``nppc run --adaptive``: check the options, plan and run; the exit status."""
     from npsolver.adaptive import execute_adaptive, plan_adaptive
 
     for flag, value in (("--levels", args.levels), ("--testset", args.testset), ("--keys", args.keys),

@@ -80,13 +80,15 @@ class Step:
     design: str
 
     def to_row(self) -> tuple:
+        """The step as a row of ``adaptive_steps`` (in :data:`STEP_COLUMNS` order)."""
         p = self.posterior
         return (self.run_id, self.problem, self.step, self.level, json.dumps(list(self.instance_ids)), self.calls,
                 self.calls_before, p["ceiling"], p["mean"], p["sd"], p["ci_low"], p["ci_high"], self.expected_sd,
                 json.dumps({str(level): sd for level, sd in self.candidates.items()}), self.design, time.time())
 
     @classmethod
-    def from_row(cls, row: Any) -> "Step":
+    def from_row(cls, row: Any) -> Step:
+        """The step a row of ``adaptive_steps`` stores (the inverse of :meth:`to_row`)."""
         return cls(row["run_id"], row["problem"], row["step"], row["level"], tuple(json.loads(row["instance_ids"])),
                    row["calls"], row["calls_before"],
                    {name: row[name] for name in ("ceiling", "mean", "sd", "ci_low", "ci_high")}, row["expected_sd"],
@@ -108,6 +110,7 @@ class AdaptiveLog:
             store.db.executescript(_SCHEMA)
 
     def add_step(self, step: Step) -> None:
+        """Store one step, in a transaction of its own."""
         with self.store.transaction() as db:
             db.execute(f"INSERT INTO adaptive_steps ({', '.join(STEP_COLUMNS)}) VALUES "
                        f"({', '.join('?' for _ in STEP_COLUMNS)})", step.to_row())
@@ -125,6 +128,7 @@ class AdaptiveLog:
 
     def put_result(self, run_id: str, problem: str, stop_reason: str, calls: int, steps: int,
                    posterior: dict[str, float], budget: int, ceiling_width: float) -> None:
+        """Store (or replace) a problem's final result: why it stopped and its posterior."""
         values = (run_id, problem, stop_reason, calls, steps, posterior["ceiling"], posterior["mean"], posterior["sd"],
                   posterior["ci_low"], posterior["ci_high"], budget, ceiling_width, time.time())
         with self.store.transaction() as db:
@@ -132,6 +136,7 @@ class AdaptiveLog:
                        f"({', '.join('?' for _ in RESULT_COLUMNS)})", values)
 
     def results(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        """The stored results, of ``run_id`` only if given (none in a store without the log)."""
         if not has_log(self.store):
             return []
         query = f"SELECT {', '.join(RESULT_COLUMNS)} FROM adaptive_results"

@@ -13,9 +13,10 @@ and resume each other.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from npgym.cliargs import package_version
 from npgym.engine import DEFAULT_TIME_LIMIT
@@ -32,6 +33,7 @@ from npsolver.secrets import Redactor, strip_url_credentials
 from npsolver.store import Store
 from npsolver.tracks import Track, TrackOptions, check_hidden, prepare_track
 
+
 @dataclass(frozen=True)
 class RunPlan(PlannedRun):
     """Everything a run will ask, before any request: the adapter, the instances, the prompts, the run id."""
@@ -45,7 +47,7 @@ class RunPlan(PlannedRun):
     spec: AdapterSpec | None = None  # how a worker elsewhere rebuilds the adapter
     track: Track | None = None  # None: the plain track
 
-    def shard(self, part: int, parts: int) -> "RunPlan":
+    def shard(self, part: int, parts: int) -> RunPlan:
         """The same run (same run id) restricted to shard ``part`` of ``parts``; merge the stores afterwards."""
         return replace(self, tasks=[task for task in self.tasks if in_shard(task, part, parts)])
 
@@ -66,6 +68,7 @@ class RunResult:
 
     @property
     def run_id(self) -> str:
+        """The id of the run."""
         return self.summary.run_id
 
     @property
@@ -114,7 +117,7 @@ def select_targets(problems: Sequence[str] | None, levels: Sequence[int] | None,
         if problems or levels:
             raise ValueError("give either --testset or --problems/--levels, not both")
         targets = unique(read_testset(str(testset), str(keys) if keys else None))
-        chosen = {"testset": Path(testset).name, "keys": Path(keys).name if keys else None}
+        chosen: dict[str, Any] = {"testset": Path(testset).name, "keys": Path(keys).name if keys else None}
     else:
         if not problems or not levels:
             raise ValueError("give --problems and --levels (or --testset)")
@@ -156,6 +159,8 @@ def execute_plan(plan: RunPlan, store: str | Path, *, concurrency: int = 8, max_
         opened.put_run(plan.run_id, plan.model, config, TEMPLATE_VERSION, package_version(), git_commit())
         opened.put_instances(target.to_record(with_key=True) for target in plan.targets)
         if backend == "ray":
+            if plan.spec is None:
+                raise ValueError("a run on Ray needs the plan's adapter spec: make the plan with plan_run")
             summary = execute_on_ray(opened, plan.run_id, plan.spec, plan.tasks, settings, address=address,
                                      chunk_size=chunk_size)
         else:

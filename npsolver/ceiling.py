@@ -27,8 +27,8 @@ Design rule
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -79,13 +79,16 @@ class Summary:
 
     @property
     def width(self) -> float:
+        """The width of the credible interval, in levels."""
         return self.high - self.low
 
     def to_dict(self) -> dict[str, float]:
+        """The summary under the names the adaptive log and reports use."""
         return {"ceiling": self.median, "mean": self.mean, "sd": self.sd, "ci_low": self.low, "ci_high": self.high}
 
 
 def log_sigmoid(z: np.ndarray) -> np.ndarray:
+    """log(1 / (1 + exp(-z))), stable for large negative and positive z."""
     return -np.logaddexp(0.0, -z)
 
 
@@ -115,6 +118,7 @@ class Posterior:
         return float((cell + min(max(inside, 0.0), 1.0)) * C_STEP)
 
     def summary(self) -> Summary:
+        """The ceiling's median, mean, standard deviation and credible interval."""
         mean = float(self.c_marginal @ self.crossings)
         variance = float(self.c_marginal @ (self.crossings - mean) ** 2) + C_STEP ** 2 / 12
         tail = (1 - CONFIDENCE) / 2
@@ -131,7 +135,7 @@ class Posterior:
         cdf = np.cumsum(self.weight.ravel()[order])
         values = p.ravel()[order]
         tail = (1 - CONFIDENCE) / 2
-        low, high = values[np.searchsorted(cdf, tail)], values[min(np.searchsorted(cdf, 1 - tail), len(cdf) - 1)]
+        low, high = values[np.searchsorted(cdf, tail)], values[min(int(np.searchsorted(cdf, 1 - tail)), len(cdf) - 1)]
         return float((self.weight * p).sum()), float(low), float(high)
 
     def candidate_levels(self) -> list[int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from npgym.cliargs import int_list, non_negative_float, positive, positive_float, problem_list, shard_spec
@@ -15,10 +14,11 @@ from npsolver.export import FORMATS, export_store
 from npsolver.merge import merge_stores
 from npsolver.runner import RunSummary
 from npsolver.store import Store
-from npsolver.tracks import add_track_arguments, track_options
+from npsolver.tracks import CodeTrack, add_track_arguments, track_options
 
 
 def add_commands(subparsers) -> None:
+    """Add ``run``, ``export`` and ``store`` to the ``nppc`` command line."""
     run = subparsers.add_parser(
         "run", help="score a model on generated instances or a test set (resumable)",
         description="Score a model. Rerunning the same command resumes the same run: finished records are "
@@ -40,7 +40,8 @@ def add_commands(subparsers) -> None:
     select.add_argument("--count", type=positive, default=5, help="instances per problem, level and seed (default 5)")
     select.add_argument("--no-fraction", type=float, default=0.0, help="share of solver-proved no-instances")
     select.add_argument("--tight", action="store_true", help="set bounds to the proved optimum")
-    select.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, help="solver budget per call, in seconds of work")
+    select.add_argument("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT,
+                        help="solver budget per call, in seconds of work")
     select.add_argument("--testset", help="a test-set JSONL file instead of generating")
     select.add_argument("--keys", help="the answer-key file of --testset, if the key is not inline")
     ask = run.add_argument_group("prompting and sampling (all recorded; all part of the run id)")
@@ -58,7 +59,8 @@ def add_commands(subparsers) -> None:
     how.add_argument("--max-attempts", type=positive, default=6, help="attempts per request (default 6)")
     how.add_argument("--retry-delay", type=non_negative_float, default=1.0,
                      help="first backoff in seconds, doubled per attempt up to 60 (default 1)")
-    how.add_argument("--max-cost", type=non_negative_float, help="stop starting requests once the run has cost this many USD in all")
+    how.add_argument("--max-cost", type=non_negative_float,
+                     help="stop starting requests once the run has cost this many USD in all")
     how.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     how.add_argument("--dry-run", action="store_true", help="print the run id and the plan, call nothing")
     how.add_argument("--backend", choices=("local", "ray"), default="local",
@@ -88,6 +90,7 @@ def add_commands(subparsers) -> None:
 
 
 def cmd_run(args) -> int:
+    """``nppc run``: plan the run, say what it asks, run it and report; the exit status."""
     if args.adaptive:
         return cmd_adaptive(args)
     sampling = Sampling(args.max_tokens, args.temperature, args.top_p, args.sampling_seed)
@@ -97,8 +100,10 @@ def cmd_run(args) -> int:
                     keys=args.keys, shots=args.shots, samples=args.samples, sampling=sampling,
                     api_base=args.api_base, api_key_env=args.api_key_env, timeout=args.timeout,
                     any_address=args.any_address, track=track_options(args))
-    track = f", {args.track} track" + (f" ({plan.track.sandbox.isolation} sandbox)" if args.track == "code" else "") \
-        if plan.track else ""
+    track = ""
+    if plan.track:
+        sandbox = f" ({plan.track.sandbox.isolation} sandbox)" if isinstance(plan.track, CodeTrack) else ""
+        track = f", {args.track} track{sandbox}"
     print(f"run {plan.run_id}: {args.model}, {len(plan.targets)} instances x {args.samples} samples, "
           f"{args.shots} shots, template {TEMPLATE_VERSION}{track}", file=sys.stderr)
     if plan.unkeyed:
@@ -143,11 +148,13 @@ def report(summary: RunSummary, store_path: str, final: int) -> None:
 
 
 def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line, cut to ``limit`` characters, for messages on the terminal."""
     flat = " ".join((text or "").split())
     return flat if len(flat) <= limit else flat[:limit - 3] + "..."
 
 
 def cmd_store_merge(args) -> int:
+    """``nppc store merge``: merge run stores into one and say what was kept."""
     summary = merge_stores(args.parts, args.out)
     print(f"merged {summary.sources} stores ({summary.runs} runs) into {args.out}: {summary.records_read} records "
           f"read, {summary.records_written} new, {summary.duplicates} duplicates dropped", file=sys.stderr)
@@ -155,6 +162,7 @@ def cmd_store_merge(args) -> int:
 
 
 def cmd_export(args) -> int:
+    """``nppc export``: write a store's records to a file."""
     count = export_store(args.store, args.out, args.format, args.run, with_text=not args.no_text)
     print(f"wrote {count} records to {args.out}", file=sys.stderr)
     return 0

@@ -16,9 +16,10 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from npgym.distributed import connect
 from npsolver.adapters import Sampling, make_adapter
@@ -40,6 +41,7 @@ class AdapterSpec:
     timeout: float
 
     def build(self):
+        """The adapter this spec describes, built where it runs (on a Ray worker)."""
         return make_adapter(self.model, Sampling(**self.sampling), self.api_base, self.api_key_env, self.timeout)
 
 
@@ -131,4 +133,5 @@ def summarise(run_id: str, tasks: Sequence[Task], finished: set, written: list[R
 
 def spec_of(model: str, sampling: Sampling, api_base: str | None, api_key_env: str | None,
             timeout: float) -> AdapterSpec:
+    """How a worker elsewhere rebuilds the adapter of these settings (picklable, no key)."""
     return AdapterSpec(model, asdict(sampling), api_base, api_key_env, timeout)

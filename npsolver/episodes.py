@@ -22,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from npgym.verdict import WRONG_CLAIM
 from npsolver.adapters import MISSING, Completion, Request
@@ -58,22 +59,24 @@ class Episode:
     def final(self) -> Completion:
         """The last reply, with tokens, cost and model latency summed over every reply."""
         last = self.replies[-1]
-        costs = [reply.cost for reply in self.replies]
+        costs = [reply.cost for reply in self.replies if reply.cost is not None]
         sources = {reply.cost_source for reply in self.replies}
         return replace(last, prompt_tokens=_total(r.prompt_tokens for r in self.replies),
                        completion_tokens=_total(r.completion_tokens for r in self.replies),
                        reasoning_tokens=_total(r.reasoning_tokens for r in self.replies),
-                       cost=None if None in costs else sum(costs),
+                       cost=sum(costs) if len(costs) == len(self.replies) else None,
                        cost_source=sources.pop() if len(sources) == 1 else MISSING,
                        latency=sum(reply.latency for reply in self.replies))
 
     def record_fields(self, track: str) -> dict[str, Any]:
-        cpu = [run.cpu_s for run in self.runs]
+        """The episode's fields of the run record: track, turns and tool use."""
+        cpu = [run.cpu_s for run in self.runs if run.cpu_s is not None]
         return {"track": track, "turns": len(self.replies), "tool_calls": self.tool_calls,
-                "tool_cpu_s": None if None in cpu else round(sum(cpu), 4),
+                "tool_cpu_s": round(sum(cpu), 4) if len(cpu) == len(self.runs) else None,
                 "tool_wall_s": round(sum(run.wall_s for run in self.runs), 4)}
 
     def reply(self, completion: Completion, outcome: Outcome | None = None) -> None:
+        """Add a model reply (and the outcome of grading it, on the feedback track)."""
         self.replies.append(completion)
         self.steps.append({
             "role": "assistant", "content": completion.text, "reasoning_text": completion.reasoning,
@@ -86,12 +89,14 @@ class Episode:
                if outcome else {})})
 
     def ran(self, code: str, run: Execution, shown: str, call_id: str | None, role: str) -> None:
+        """Add a run of the model's code and what the model was shown of it."""
         self.runs.append(run)
         self.steps.append({"role": role, "content": shown, "tool_call_id": call_id, "code": code,
                            "stdout": run.stdout, "stderr": run.stderr, "exit_code": run.exit_code,
                            "limit_hit": run.limit, "cpu_s": run.cpu_s, "wall_s": run.wall_s})
 
     def said(self, role: str, content: str, call_id: str | None = None) -> None:
+        """Add a message to the model (a tool result or feedback)."""
         self.steps.append({"role": role, "content": content, "tool_call_id": call_id})
 
     def turn_records(self, run_id: str, instance_id: str, sample: int,

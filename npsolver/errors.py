@@ -65,6 +65,7 @@ class ApiFailure(Exception):
 
     @property
     def retryable(self) -> bool:
+        """Whether asking again may succeed (rate limits, server errors, timeouts, lost connections)."""
         return self.kind in RETRYABLE
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from npsolver.records import RECORD_COLUMNS, TEXT_COLUMNS
 from npsolver.store import Store
@@ -20,6 +21,7 @@ JOINED_COLUMNS = ("prompt_template", "label", "optimum")
 
 
 def export_rows(store: Store, run_id: str | None = None, with_text: bool = True) -> Iterator[dict[str, Any]]:
+    """Every record (of ``run_id`` if given) joined with its run and instance, as export rows."""
     columns = RECORD_COLUMNS if with_text else tuple(c for c in RECORD_COLUMNS if c not in TEXT_COLUMNS)
     query = (f"SELECT {', '.join('r.' + c for c in columns)}, u.prompt_template, i.label, i.optimum "
              "FROM records r JOIN runs u ON u.run_id = r.run_id "

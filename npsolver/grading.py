@@ -49,6 +49,7 @@ class Outcome:
 
 
 def is_refusal(text: str) -> bool:
+    """Whether ``text`` reads as a refusal to answer."""
     return bool(_REFUSAL.search(text or ""))
 
 
@@ -65,6 +66,7 @@ def grade_reply(instance: Instance, text: str, reasoning: str | None, finish_rea
                            extraction.reasoning)
         if is_refusal(extraction.content):
             return Outcome(Status.REFUSAL, 0, "refusal", "the model declined to answer", extraction.reasoning)
+        assert extraction.error is not None, "an extraction without an answer carries its error code"
         return Outcome(Status.PARSE_ERROR, 0, extraction.error, extraction.detail, extraction.reasoning)
     answer_json = json.dumps(extraction.answer)
     try:

@@ -19,10 +19,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 GEMMA_MODEL_NAME = "gemma-3-270m"
 REBUILD_HINT = "rebuild llama-cpp-python for a CPU baseline: bash scripts/install.sh local (see the README)"
@@ -33,6 +33,7 @@ class LocalModelError(RuntimeError):
 
 
 def cache_dir() -> Path:
+    """Where nppc keeps downloads and builds (``NPPC_CACHE``, else ~/.cache/nppc)."""
     return Path(os.environ.get("NPPC_CACHE", Path.home() / ".cache" / "nppc"))
 
 
@@ -44,6 +45,7 @@ def gemma_gguf() -> Path:
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (for the local server)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -69,6 +71,7 @@ class LocalServer:
 
     @property
     def api_base(self) -> str:
+        """The server's OpenAI-compatible base URL."""
         return f"http://127.0.0.1:{self.port}/v1"
 
     def failure(self) -> str | None:
@@ -145,7 +148,10 @@ def complete_in_process(prompt: str, max_tokens: int = 8, n_ctx: int = 512) -> d
 
     llm = Llama(model_path=str(gemma_gguf()), n_ctx=n_ctx, chat_format="gemma", verbose=False, seed=0)
     try:
-        return llm.create_chat_completion(messages=[{"role": "user", "content": prompt}], max_tokens=max_tokens,
-                                          temperature=0)
+        response = llm.create_chat_completion(messages=[{"role": "user", "content": prompt}], max_tokens=max_tokens,
+                                              temperature=0)
+        if not isinstance(response, dict):  # only a streamed completion is an iterator
+            raise TypeError("llama.cpp streamed a completion that was asked for whole")
+        return dict(response)
     finally:
         llm.close()

@@ -10,9 +10,9 @@ smaller content. Merging a store into itself, or the same parts twice, changes n
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from npsolver.records import RunRecord
 from npsolver.store import Store
@@ -20,6 +20,8 @@ from npsolver.store import Store
 
 @dataclass(frozen=True)
 class MergeSummary:
+    """What a merge did: stores and runs read, records read, written and dropped as duplicates."""
+
     sources: int
     runs: int
     records_read: int

@@ -17,8 +17,11 @@ class Watch:
     (EPIPE), and the supervisor's wall limit ends a program that carries on regardless.
     """
 
-    def __init__(self, process: subprocess.Popen, code: bytes, output_bytes: int, report_pipe: BinaryIO):
-        self.process, self.code, self.output_bytes, self.report_pipe = process, code, output_bytes, report_pipe
+    def __init__(self, process: subprocess.Popen[bytes], code: bytes, output_bytes: int, report_pipe: BinaryIO):
+        if process.stdin is None or process.stdout is None or process.stderr is None:
+            raise ValueError("Watch needs a process started with stdin, stdout and stderr all subprocess.PIPE")
+        self.stdin, self.stdout, self.stderr = process.stdin, process.stdout, process.stderr
+        self.code, self.output_bytes, self.report_pipe = code, output_bytes, report_pipe
         self.kept = {"stdout": bytearray(), "stderr": bytearray()}
         self.sizes = {"stdout": 0, "stderr": 0}
         self.report_bytes = bytearray()
@@ -27,13 +30,13 @@ class Watch:
     def until_exit(self, deadline: float) -> bool:
         """Pump the pipes until the report, stdout and stderr have all closed; True if ``deadline`` passed first."""
         selector = selectors.DefaultSelector()
-        streams = {self.process.stdout.fileno(): "stdout", self.process.stderr.fileno(): "stderr",
+        streams = {self.stdout.fileno(): "stdout", self.stderr.fileno(): "stderr",
                    self.report_pipe.fileno(): "report"}
-        for fd in (*streams, self.process.stdin.fileno()):
+        for fd in (*streams, self.stdin.fileno()):
             os.set_blocking(fd, False)
         for fd in streams:
             selector.register(fd, selectors.EVENT_READ)
-        stdin = self.process.stdin.fileno()
+        stdin = self.stdin.fileno()
         selector.register(stdin, selectors.EVENT_WRITE)
         pending = memoryview(self.code)
         try:
@@ -60,15 +63,15 @@ class Watch:
 
     def _feed(self, selector: selectors.BaseSelector, pending: memoryview) -> memoryview:
         try:
-            written = os.write(self.process.stdin.fileno(), pending)
+            written = os.write(self.stdin.fileno(), pending)
         except BlockingIOError:
             return pending
         except BrokenPipeError:
             written = len(pending)
         pending = pending[written:]
         if not len(pending):
-            selector.unregister(self.process.stdin.fileno())
-            self.process.stdin.close()
+            selector.unregister(self.stdin.fileno())
+            self.stdin.close()
         return pending
 
     def _keep(self, name: str, chunk: bytes) -> bool:
@@ -81,7 +84,7 @@ class Watch:
 
     def _stop_output(self, selector: selectors.BaseSelector) -> None:
         self.overflowed = True
-        for stream in (self.process.stdout, self.process.stderr):
+        for stream in (self.stdout, self.stderr):
             if stream.fileno() in selector.get_map():
                 selector.unregister(stream.fileno())
             stream.close()
@@ -94,6 +97,7 @@ class Watch:
             return None
 
     def text(self, name: str) -> str:
+        """What was kept of stream ``name``, decoded (undecodable bytes replaced)."""
         return bytes(self.kept[name]).decode("utf-8", "replace")
 
 

@@ -14,8 +14,9 @@ names the same run and resumes it. A server on loopback is named without its por
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from npgym.canonical import content_hash
@@ -38,9 +39,10 @@ class Task:
 
     @property
     def key(self) -> tuple[str, int]:
+        """The (instance id, sample) a record of this task is stored under."""
         return self.instance.id, self.sample
 
-    def with_prompt(self, text: str) -> "Task":
+    def with_prompt(self, text: str) -> Task:
         """The same request with another prompt (a track's)."""
         return Task(self.instance, text, prompt_hash(text), self.sample)
 
@@ -80,6 +82,7 @@ def examples_for(target: Instance, shots: int) -> list[Instance]:
 
 
 def prompt_hash(text: str) -> str:
+    """A short content hash of a prompt, the key its text is stored under."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
@@ -89,7 +92,7 @@ def build_tasks(targets: Sequence[Instance], shots: int, samples: int) -> list[T
         raise ValueError(f"--shots must be >= 0, got {shots}")
     if samples < 1:
         raise ValueError(f"--samples must be at least 1, got {samples}")
-    tasks = []
+    tasks: list[Task] = []
     for target in targets:
         text = build_prompt(target, examples_for(target, shots))
         digest = prompt_hash(text)
@@ -133,6 +136,7 @@ def run_identity(model: str, api_base: str | None, sampling: Sampling, shots: in
 
 
 def run_id_of(identity: dict[str, Any]) -> str:
+    """The run id: a hash of everything that changes what the run records."""
     return "run-" + content_hash(identity, length=16)
 
 
@@ -144,8 +148,10 @@ class PlannedRun:
 
     @property
     def model(self) -> str:
+        """The model string the run asks."""
         return self.adapter.model
 
     @property
     def run_id(self) -> str:
+        """The run id (see :func:`run_id_of`)."""
         return run_id_of(self.identity)

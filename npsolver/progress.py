@@ -30,6 +30,7 @@ class Tally:
 
     def add(self, status: str, correct: int | None, tokens: int, cost: float | None, code: str | None = None,
             message: str | None = None) -> None:
+        """Count one finished record."""
         status = str(status)  # a Status member counts under its plain name
         self.done += 1
         self.statuses[status] = self.statuses.get(status, 0) + 1
@@ -48,6 +49,7 @@ class Tally:
             self.cost += cost
 
     def line(self) -> str:
+        """The progress line: records done, accuracy, tokens, cost and API errors so far."""
         finished = self.skipped + self.done
         accuracy = f"{100 * self.correct / self.graded:5.1f}%" if self.graded else "    -"
         cost = f"${self.cost:.4f}" + ("+?" if self.cost_unknown else "")
@@ -56,6 +58,8 @@ class Tally:
 
 
 class Progress:
+    """Prints the tally every ``interval`` seconds (in place on a terminal) while a run goes."""
+
     def __init__(self, tally: Tally, stream: TextIO | None = None, interval: float = 10.0, enabled: bool = True):
         self.tally = tally
         self.stream = stream or sys.stderr
@@ -65,6 +69,7 @@ class Progress:
         self._last = 0.0
 
     def update(self, force: bool = False) -> None:
+        """Print the tally if ``interval`` has passed since the last time (always with ``force``)."""
         if not self.enabled:
             return
         now = time.monotonic()
@@ -78,6 +83,7 @@ class Progress:
         self.stream.flush()
 
     def close(self) -> None:
+        """Print the final tally and end the line."""
         self.update(force=True)
         if self.live:
             self.stream.write("\n")

@@ -20,8 +20,9 @@ Record status (:class:`Status`), one per record:
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any
 
 
 class Status(str, enum.Enum):
@@ -99,7 +100,7 @@ class RunRecord:
             object.__setattr__(self, "status", Status(self.status))
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "RunRecord":
+    def from_row(cls, row: Mapping[str, Any]) -> RunRecord:
         """A record from a store row (extra keys, such as the store's file name, are left out)."""
         present = set(row.keys())  # a sqlite3.Row's "in" looks at values, not column names
         return cls(**{name: row[name] for name in RECORD_COLUMNS if name in present})
@@ -112,6 +113,7 @@ class RunRecord:
 
     @property
     def tokens(self) -> int:
+        """Prompt plus completion tokens (unknown counts as 0)."""
         return (self.prompt_tokens or 0) + (self.completion_tokens or 0)
 
 
@@ -158,6 +160,7 @@ class TurnRecord:
     latency_s: float | None = column("REAL")
 
     def to_row(self) -> dict[str, Any]:
+        """The turn as a row of the ``turns`` table."""
         return asdict(self)
 
 

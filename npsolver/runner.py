@@ -27,8 +27,9 @@ import random
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from npgym.extract import split_reasoning
 from npgym.instance import UNSETTLED as UNKNOWN_LABEL
@@ -60,6 +61,8 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class RunSummary:
+    """What a run did: records done and skipped, statuses, accuracy, cost and why it stopped."""
+
     run_id: str
     total: int
     skipped: int
@@ -133,7 +136,7 @@ def regradable_replies(store: Store, run_id: str, tasks: Sequence[Task]) -> dict
     return replies
 
 
-def _install_signal_handlers(loop: asyncio.AbstractEventLoop, worker: "_Worker") -> tuple[int, ...]:
+def _install_signal_handlers(loop: asyncio.AbstractEventLoop, worker: _Worker) -> tuple[int, ...]:
     """SIGINT and SIGTERM stop the run (on platforms whose event loop supports signal handlers)."""
     installed = []
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -149,7 +152,8 @@ class _Worker:
     """The shared state of the worker coroutines of one run."""
 
     def __init__(self, store: Store, run_id: str, adapter: Adapter, settings: RunSettings, redactor: Redactor,
-                 tally: Tally, progress: Progress, earlier_cost: float, stored_replies: dict[tuple, dict]):
+                 tally: Tally, progress: Progress, earlier_cost: float,
+                 stored_replies: dict[tuple[str, int], RunRecord]):
         self.store, self.run_id, self.adapter, self.settings = store, run_id, adapter, settings
         self.redactor, self.tally, self.progress = redactor, tally, progress
         self.earlier_cost = earlier_cost
@@ -183,15 +187,15 @@ class _Worker:
               f"to finish ({name} again to cancel them now)", file=sys.stderr, flush=True)
         self.halt(f"interrupted by {name}")
 
-    async def until_done_or_stopped(self, workers: list[asyncio.Future]) -> None:
+    async def until_done_or_stopped(self, workers: Sequence[asyncio.Future[None]]) -> None:
         """Wait for the workers; after a stop give requests in flight ``grace`` seconds, then cancel them."""
         self.grace_over = asyncio.Event()
-        everything = asyncio.gather(*workers)
-        stopped = asyncio.ensure_future(self.stop.wait())
+        everything: asyncio.Future[Any] = asyncio.gather(*workers)
+        stopped: asyncio.Future[Any] = asyncio.ensure_future(self.stop.wait())
         try:
             await asyncio.wait({everything, stopped}, return_when=asyncio.FIRST_COMPLETED)
             if not everything.done():
-                grace_over = asyncio.ensure_future(self.grace_over.wait())
+                grace_over: asyncio.Future[Any] = asyncio.ensure_future(self.grace_over.wait())
                 await asyncio.wait({everything, grace_over}, timeout=self.settings.grace,
                                    return_when=asyncio.FIRST_COMPLETED)
                 grace_over.cancel()
@@ -200,8 +204,9 @@ class _Worker:
                         future.cancel()
             await asyncio.gather(everything, return_exceptions=True)
             for future in workers:  # a worker's own exception (a bug) must not pass silently
-                if future.done() and not future.cancelled() and future.exception() is not None:
-                    raise future.exception()
+                error = future.exception() if future.done() and not future.cancelled() else None
+                if error is not None:
+                    raise error
         finally:
             stopped.cancel()
 
@@ -219,12 +224,12 @@ class _Worker:
             if stored is None:
                 self.in_flight += 1
                 try:
-                    record = await self.attempt(task)
+                    attempted = await self.attempt(task)
                 finally:
                     self.in_flight -= 1
-                if record is None:  # stopped before the request was final: nothing to record
+                if attempted is None:  # stopped before the request was final: nothing to record
                     return
-                record, turns = record
+                record, turns = attempted
                 tokens, cost = record.tokens, record.cost_usd
             else:  # its tokens and cost were counted when it was asked; its turns stay as stored
                 record = self.graded_record(task, stored_completion(stored), stored.attempts, stored.started_at,
@@ -317,6 +322,7 @@ EPISODE_FIELDS = ("track", "turns", "tool_calls", "tool_cpu_s", "tool_wall_s")
 
 
 def solved(fields: dict[str, Any], correct: int | None) -> dict[str, Any]:
+    """An episode's record fields with the turn it was solved on (None if it was not)."""
     return {**fields, "solved_turn": fields["turns"] if correct else None}
 
 

@@ -37,9 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 from npsolver.pipes import Watch
 
@@ -110,6 +110,7 @@ class Limits:
                 raise ValueError(f"sandbox limit {name} must be positive, got {value}")
 
     def to_dict(self) -> dict[str, float]:
+        """The limits by name, as recorded with the run."""
         return asdict(self)
 
     def rlimits(self) -> list[tuple[str, int, int]]:
@@ -142,6 +143,7 @@ class Execution:
 
     @property
     def ok(self) -> bool:
+        """Whether the code exited with 0 within every limit."""
         return self.exit_code == 0 and self.limit is None
 
     def report(self, max_chars: int | None = None) -> str:
@@ -172,6 +174,7 @@ class Sandbox:
     bwrap: str | None = None
 
     def describe(self) -> dict[str, object]:
+        """The isolation, interpreter and limits, as recorded with the run."""
         return {"isolation": self.isolation, "python": self.python, "python_version": python_version(self.python),
                 "limits": self.limits.to_dict()}
 
@@ -209,6 +212,8 @@ class Sandbox:
         return [self.python, "-I", "-S", "-c", _SUPERVISOR, json.dumps(settings)]
 
     def _bwrap_command(self, report_fd: int) -> list[str]:
+        if self.bwrap is None:
+            raise SandboxUnavailable("bubblewrap isolation was chosen without the path of bwrap")
         command = [self.bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
                    "--new-session", "--ro-bind", "/usr", "/usr"]
         for link in ("lib", "lib64", "bin", "sbin"):
@@ -230,13 +235,14 @@ class Sandbox:
     def _run(self, command_for: Callable[[int], list[str]], code: bytes, cwd: str, home: str) -> Execution:
         started = time.monotonic()
         # RLIMIT_NPROC does not bind uid 0: as root, bubblewrap and the code run as nobody
-        drop = {"user": NOBODY, "group": NOBODY, "extra_groups": []} \
-            if os.geteuid() == 0 and self.isolation == BUBBLEWRAP else {}
+        drop = os.geteuid() == 0 and self.isolation == BUBBLEWRAP
         report_read, report_write = os.pipe()
         try:
             process = subprocess.Popen(command_for(report_write), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE, cwd=cwd, env=sandbox_environment(home),
-                                       start_new_session=True, pass_fds=[report_write], **drop)
+                                       start_new_session=True, pass_fds=[report_write],
+                                       user=NOBODY if drop else None, group=NOBODY if drop else None,
+                                       extra_groups=[] if drop else None)
         finally:
             os.close(report_write)
         with os.fdopen(report_read, "rb") as report_pipe:
@@ -306,7 +312,7 @@ def interpreter_prefix(python: str) -> Path:
     return Path(python).resolve().parent.parent
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def python_version(python: str) -> str:
     """``major.minor`` of an interpreter (asked once)."""
     if Path(python).resolve() == Path(sys.executable).resolve():

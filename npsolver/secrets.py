@@ -1,4 +1,4 @@
-"""Keeping API keys out of everything the runner writes: the store, logs, exports and error messages.
+r"""Keeping API keys out of everything the runner writes: the store, logs, exports and error messages.
 
 Keys are only ever read from the environment. :class:`Redactor` knows
 
@@ -10,7 +10,7 @@ Keys are only ever read from the environment. :class:`Redactor` knows
 * common key shapes (``sk-...``, ``Bearer ...``, ``api_key=...``).
 
 A known value is removed in every form a server or a JSON encoder may give it back in: as is,
-JSON-escaped (with or without ``\\/``) and percent-encoded. Every text the runner stores or prints
+JSON-escaped (with or without ``\/``) and percent-encoded. Every text the runner stores or prints
 passes through it, so a key echoed back by a server in an error body or a reply is removed before
 it lands.
 """
@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
 REDACTED = "[redacted]"
@@ -53,7 +54,7 @@ class Redactor:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None, extra: Iterable[str] = (),
-                         credential_variables: Iterable[str] = ()) -> "Redactor":
+                         credential_variables: Iterable[str] = ()) -> Redactor:
         """Secrets of ``environ``: secret-looking variables, the named credential variables, ``extra`` values."""
         environ = os.environ if environ is None else environ
         values = {value for name, value in environ.items()
@@ -65,6 +66,7 @@ class Redactor:
         return cls(tuple(sorted(forms, key=len, reverse=True)))  # longest first: no partial leftovers
 
     def text(self, value: str | None) -> str | None:
+        """``value`` with every known secret and key-shaped string replaced."""
         if not value:
             return value
         for secret in self.secrets:

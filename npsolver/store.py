@@ -22,13 +22,23 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
-from npsolver.records import (LATER_COLUMNS, RECORD_COLUMNS, TEXT_COLUMNS, TURN_COLUMNS, RunRecord, Status, TurnRecord,
-                              records_table_sql, turns_table_sql)
+from npsolver.records import (
+    LATER_COLUMNS,
+    RECORD_COLUMNS,
+    TEXT_COLUMNS,
+    TURN_COLUMNS,
+    RunRecord,
+    Status,
+    TurnRecord,
+    records_table_sql,
+    turns_table_sql,
+)
 
 SCHEMA_VERSION = 1
 GRADED, PARSE_ERROR, TRUNCATED, REFUSAL, API_ERROR, VERIFIER_ERROR = (
@@ -121,9 +131,10 @@ class Store:
         return db
 
     def close(self) -> None:
+        """Close the database."""
         self.db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -131,6 +142,7 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -161,11 +173,13 @@ class Store:
                  r.get("optimum"), json.dumps(r)) for r in records]
         with self.transaction() as db:
             db.executemany("INSERT INTO instances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instance_id) DO "
-                           "UPDATE SET seed = excluded.seed, instance_index = excluded.instance_index, label = excluded.label, "
-                           "optimum = excluded.optimum, record_json = excluded.record_json WHERE instances.label = 'unknown' AND excluded.label != 'unknown'",
+                           "UPDATE SET seed = excluded.seed, instance_index = excluded.instance_index, "
+                           "label = excluded.label, optimum = excluded.optimum, record_json = excluded.record_json "
+                           "WHERE instances.label = 'unknown' AND excluded.label != 'unknown'",
                            rows)
 
     def put_prompt(self, prompt_hash: str, text: str) -> None:
+        """Store a prompt's text under its hash (once)."""
         self.db.execute("INSERT OR IGNORE INTO prompts VALUES (?, ?)", (prompt_hash, text))
 
     def put_record(self, record: RunRecord | Mapping[str, Any], turns: Iterable[TurnRecord] | None = None) -> None:
@@ -212,7 +226,8 @@ class Store:
 
     def final_count(self, run_id: str) -> int:
         """How many records of ``run_id`` are final (need no retry)."""
-        return self.db.execute(f"SELECT COUNT(*) FROM records WHERE run_id = ? AND status IN ({_marks(FINAL_STATUSES)})",
+        final = _marks(FINAL_STATUSES)
+        return self.db.execute(f"SELECT COUNT(*) FROM records WHERE run_id = ? AND status IN ({final})",
                                (run_id, *FINAL_STATUSES)).fetchone()[0]
 
     def records_with_code(self, run_id: str, code: str) -> dict[tuple[str, int], RunRecord]:
@@ -233,6 +248,7 @@ class Store:
                                (run_id,)).fetchone()[0]
 
     def runs(self) -> list[dict[str, Any]]:
+        """Every run, oldest first, with its configuration parsed."""
         rows = self.db.execute("SELECT * FROM runs ORDER BY created_at")
         return [{**dict(row), "config": json.loads(row["config_json"])} for row in rows]
 
@@ -258,6 +274,7 @@ class Store:
         return {row[0]: json.loads(row[1]) for row in self.db.execute("SELECT instance_id, record_json FROM instances")}
 
     def prompt(self, prompt_hash: str) -> str | None:
+        """The text of the prompt with this hash, or None."""
         row = self.db.execute("SELECT prompt_text FROM prompts WHERE prompt_hash = ?", (prompt_hash,)).fetchone()
         return row[0] if row else None
 

@@ -50,6 +50,7 @@ class SyntheticCurve:
             raise ValueError(f"synthetic model: floor must be in [0, 0.5), got {self.floor}; {SPEC_HELP}")
 
     def accuracy(self, level: float) -> float:
+        """The model's chance of a correct answer at ``level``: a logistic fall past the ceiling."""
         return self.floor + (1 - self.floor) / (1 + math.exp(min(self.slope * (level - self.ceiling), 700.0)))
 
     @property
@@ -89,12 +90,16 @@ def uniform_draw(model: str, instance_id: str, sample: int) -> float:
 
 def answers_correctly(model: str, curve: SyntheticCurve, instance: Instance, sample: int) -> bool:
     """Whether the synthetic model answers this (instance, sample) correctly."""
+    if instance.level is None:
+        raise ValueError(f"the synthetic model answers by level; instance {instance.id} was made without one")
     return uniform_draw(model, instance.id, sample) < curve.accuracy(instance.level)
 
 
 def wrong_answer(instance: Instance) -> object:
     """A corrupted answer: a random answer of the right shape when it is wrong, else a false claim."""
     problem = get_problem(instance.problem)
+    if instance.seed is None or instance.index is None:
+        raise ValueError(f"a synthetic wrong answer is drawn from the instance's seed; {instance.id} has none")
     rng = instance_rng(instance.problem, instance.version, instance.params, instance.seed, instance.index,
                        "baseline-synthetic-wrong")
     guess = problem.random_answer(instance.data, rng)
@@ -111,16 +116,20 @@ class SyntheticAdapter:
         self.curve = parse_spec(model)
 
     def describe(self) -> dict:
+        """The curve's parameters, as recorded with the run."""
         return {"adapter": "synthetic", "ceiling": self.curve.ceiling, "slope": self.curve.slope,
                 "floor": self.curve.floor, "seed": self.curve.seed, "crossing": self.curve.crossing}
 
     def credential_variables(self) -> list[str]:
+        """None: the synthetic model needs no key."""
         return []
 
     def prepare(self) -> None:
+        """Nothing to start: the synthetic model answers in process."""
         pass
 
     async def complete(self, request: Request) -> Completion:
+        """A correct or a corrupted answer, drawn from the curve at the instance's level."""
         started = time.perf_counter()
         instance = request.instance
         if instance.level is None:

@@ -52,6 +52,7 @@ class Script:
         self.log = open(log_path, "a", encoding="utf-8") if log_path else None
 
     def next_reply(self, digest: str) -> tuple[dict[str, Any], int]:
+        """The next scripted reply for a prompt with this digest, and how many it had before."""
         with self.lock:
             index = self.served.get(digest, 0)
             self.served[digest] = index + 1
@@ -60,10 +61,12 @@ class Script:
             return reply, index
 
     def conversation_reply(self, first: str, turn: int) -> dict[str, Any] | None:
+        """The reply for ``turn`` of the conversation that began with ``first`` (None if unscripted)."""
         replies = self.by_conversation.get(first)
         return replies[min(turn, len(replies) - 1)] if replies else None
 
     def record(self, entry: dict[str, Any]) -> None:
+        """Log a request (when the script has a log)."""
         if self.log:
             with self.lock:
                 self.log.write(json.dumps(entry) + "\n")
@@ -71,6 +74,7 @@ class Script:
 
 
 def completion_body(reply: dict[str, Any], model: str) -> dict[str, Any]:
+    """An OpenAI chat completion response carrying ``reply``, with usage filled in."""
     usage = {"prompt_tokens": 10, "completion_tokens": 20, **reply.get("usage", {})}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     reasoning_tokens = usage.pop("reasoning_tokens", None)
@@ -88,6 +92,7 @@ def completion_body(reply: dict[str, Any], model: str) -> dict[str, Any]:
 
 
 def tool_call(call: dict[str, Any], number: int) -> dict[str, Any]:
+    """A scripted tool call as an OpenAI ``tool_calls`` entry."""
     arguments = call.get("arguments", {})
     return {"id": call.get("id", f"call_{number}"), "type": "function",
             "function": {"name": call.get("name", "python"),
@@ -95,6 +100,7 @@ def tool_call(call: dict[str, Any], number: int) -> dict[str, Any]:
 
 
 def make_handler(script: Script):
+    """The request handler class that answers from ``script``."""
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
         disable_nagle_algorithm = True  # else every reply waits ~40 ms for a delayed ACK
@@ -178,10 +184,12 @@ class _Server(ThreadingHTTPServer):
 
 
 def serve(script: Script, port: int = 0) -> ThreadingHTTPServer:
+    """A server on 127.0.0.1 answering from ``script`` (port 0: any free port)."""
     return _Server(("127.0.0.1", port), make_handler(script))
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Serve a script from the command line until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--script", help="the script JSON file (default: every reply is the default reply)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")

@@ -14,8 +14,9 @@ unless the code is declared trusted (``--trust-code``).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from npgym.cliargs import positive, positive_float
 from npgym.instance import UNSETTLED
@@ -64,21 +65,26 @@ class TrackOptions:
 
 @dataclass(frozen=True)
 class CodeTrack:
+    """The code track: the model may run Python in a sandbox before it answers."""
+
     sandbox: Sandbox
     protocol: str
     max_tool_calls: int
     name: str = CODE
 
     def identity(self) -> dict[str, Any]:
+        """What of the track changes a run's records (part of the run id)."""
         described = self.sandbox.describe()
         return {"track": CODE, "track_version": CODE_TRACK_VERSION, "tool_protocol": self.protocol,
                 "max_tool_calls": self.max_tool_calls, "sandbox_limits": described["limits"],
                 "sandbox_python": described["python_version"]}
 
     def describe(self) -> dict[str, Any]:
+        """The identity plus the sandbox's settings, for the run record."""
         return {**self.identity(), "sandbox": self.sandbox.describe()}
 
     def prompt(self, prompt: str) -> str:
+        """The prompt with the tool's rules and limits added."""
         limits = self.sandbox.limits
         python = self.sandbox.describe()["python_version"]
         rules = _TOOL_RULES.format(cpu=limits.cpu_s, memory=limits.memory_bytes >> 20, output=limits.output_bytes,
@@ -87,24 +93,31 @@ class CodeTrack:
         return f"{prompt}\n## Running code\n\n{section} {rules}\n"
 
     async def run(self, adapter, request: Request) -> Episode:
+        """One episode: the model, its tool calls and their runs, until an answer."""
         return await code_episode(adapter, request, self.sandbox, self.protocol, self.max_tool_calls)
 
 
 @dataclass(frozen=True)
 class FeedbackTrack:
+    """The feedback track: a wrong answer is told what failed and asked again, up to ``turns`` times."""
+
     turns: int
     name: str = FEEDBACK
 
     def identity(self) -> dict[str, Any]:
+        """What of the track changes a run's records (part of the run id)."""
         return {"track": FEEDBACK, "track_version": FEEDBACK_VERSION, "turns": self.turns}
 
     def describe(self) -> dict[str, Any]:
+        """The identity, for the run record."""
         return self.identity()
 
     def prompt(self, prompt: str) -> str:
+        """The prompt unchanged: the first turn is asked as on the plain track."""
         return prompt  # the first turn is asked exactly as on the plain track
 
     async def run(self, adapter, request: Request) -> Episode:
+        """One episode: ask, grade, give the verifier's message back, up to ``turns`` turns."""
         return await feedback_episode(adapter, request, self.turns)
 
 
@@ -167,6 +180,7 @@ def add_track_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def track_options(args: argparse.Namespace) -> TrackOptions:
+    """The track options the command-line arguments give."""
     limits = Limits(cpu_s=args.tool_cpu_seconds, wall_s=args.tool_wall_seconds,
                     memory_bytes=args.tool_memory_mb << 20)
     return TrackOptions(args.track, args.max_tool_calls, args.turns, args.tool_protocol, limits, args.trust_code)

@@ -120,6 +120,7 @@ def shoot(site: Path, out: Path, name: str, problem: str, samples: str) -> list[
 
 
 def main() -> int:
+    """Build the demo sites and take the screenshots; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", required=True, type=Path, help="folder for the stores, sites and screenshots")
     parser.add_argument("--demo-store", type=Path, help="also build and shoot the site of this store (nppc demo's)")

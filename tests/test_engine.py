@@ -13,9 +13,9 @@ import npgym
 from npgym import checks
 from npgym.canonical import assert_json_native, canonical_json, content_hash, derive_rng
 from npgym.cards import ParamError, ParamRange, bound_value, parse_card
+from npgym.cliargs import int_list
 from npgym.testset import plan_labels, read_testset, write_testset
 from npgym.verdict import Reject
-from npgym.cliargs import int_list
 from nppc.cli import main
 
 CARD = """
@@ -314,7 +314,8 @@ def test_cli_generate_solve_verify(tmp_path, capsys):
     answers = tmp_path / "a.jsonl"
     with open(answers, "w") as out:
         for line in solved:
-            out.write(json.dumps({"id": line["id"], "response": f'```json\n{{"solution": {json.dumps(line["certificate"])}}}\n```'}) + "\n")
+            response = f'```json\n{{"solution": {json.dumps(line["certificate"])}}}\n```'
+            out.write(json.dumps({"id": line["id"], "response": response}) + "\n")
     assert main(["verify", "--testset", str(testset), "--keys", str(keys), "--answers", str(answers),
                  "--out", str(tmp_path / "v.jsonl")]) == 0
     assert all(json.loads(line)["ok"] for line in open(tmp_path / "v.jsonl"))

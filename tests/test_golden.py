@@ -30,7 +30,8 @@ def test_changed_instances_under_the_same_version_name_the_level_and_the_fix(mon
     top = problem.card.top_level
     assert [message.split(" changed")[0] for message in messages] == \
         [f"vertex_cover level {level}" for level in (3, top, top + 1)]
-    assert f"kept version {problem.version}: bump `version` in npgym/problems/vertex_cover.py and its card" in messages[0]
+    bump = f"kept version {problem.version}: bump `version` in npgym/problems/vertex_cover.py and its card"
+    assert bump in messages[0]
     assert "python -m npgym.golden --write" in messages[0] and "it is a bug" in messages[0]
 
 

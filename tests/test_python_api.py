@@ -12,8 +12,8 @@ import pytest
 pytest.importorskip("pandas")
 pytest.importorskip("sklearn")
 
-from nppc.cli import main  # noqa: E402
 from npeval.synthetic import SyntheticSpec, write_synthetic_store  # noqa: E402
+from nppc.cli import main  # noqa: E402
 
 
 def untimed(value):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import npgym
 from npgym.modroots import STEPS_PER_SECOND, OutOfBudget, StepBudget

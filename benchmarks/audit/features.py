@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import random
 import statistics
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import npgym
 from npgym.graphs import adjacency
@@ -412,7 +413,8 @@ def quadratic(problem_id, data):
     out = scalars(data)
     small_primes = [p for p in range(3, 200, 2) if all(p % q for q in range(3, int(p ** 0.5) + 1, 2))]
     omega = sum(1 for p in [2] + small_primes if b % p == 0)
-    out.update({"omega_small": float(omega), "c_over_b": c / b, "log2_c_roots_over_b": math.log2(c * 2 ** omega / b + 1e-9),
+    out.update({"omega_small": float(omega), "c_over_b": c / b,
+                "log2_c_roots_over_b": math.log2(c * 2 ** omega / b + 1e-9),
                 "gcd_ab": float(math.gcd(a, b)), "a_over_b": a / b})
     if problem_id == "quadratic_diophantine":
         out["c_mod_gcd"] = float(c % math.gcd(a, b))

@@ -405,7 +405,8 @@ def bandwidth_swap_search(data, deadline: Deadline, rng: random.Random) -> list[
         for i, v in enumerate(order):
             pos[v] = i
 
-        def excess(v: int) -> int:
+        # this restart's state, bound explicitly: the helper is called only within this iteration
+        def excess(v: int, pos: list[int] = pos) -> int:
             return sum(max(0, abs(pos[v] - pos[w]) - k) for w in adj[v])
 
         total = sum(max(0, abs(pos[u] - pos[v]) - k) for u, v in edges)

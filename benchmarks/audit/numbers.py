@@ -116,7 +116,7 @@ def ckk_partition(values: list[int], deadline: Deadline) -> list[int] | None:
             return None
         if a - rest == goal:  # the largest on one side, everything else on the other
             node = ia
-            for v, i in items[:-1]:
+            for _, i in items[:-1]:
                 new = counter[0]
                 counter[0] += 1
                 parents[new] = (node, i, False)
@@ -191,14 +191,15 @@ def subset_sum_local(data, deadline: Deadline, rng: random.Random):
         total = sum(v for v, c in zip(values, chosen) if c)
         sides = [sorted((values[i], i) for i in range(n) if chosen[i] == side) for side in (False, True)]
 
-        def flip(i: int) -> None:
+        # this restart's state, bound explicitly: the helper is called only within this iteration
+        def flip(i: int, sides: list = sides, chosen: list[bool] = chosen) -> None:
             nonlocal total
             sides[chosen[i]].remove((values[i], i))
             chosen[i] = not chosen[i]
             bisect.insort(sides[chosen[i]], (values[i], i))
             total += values[i] if chosen[i] else -values[i]
 
-        def closer(gap: int) -> int | None:  # the number whose flip leaves the smallest gap
+        def closer(gap: int, sides: list = sides) -> int | None:  # the number whose flip leaves the smallest gap
             pool = sides[False] if gap > 0 else sides[True]
             j = bisect.bisect_left(pool, (abs(gap), -1))
             near = [pool[k] for k in (j - 1, j) if 0 <= k < len(pool)]
@@ -244,7 +245,10 @@ def sum_of_squares_local(data, deadline: Deadline, rng: random.Random):
             if step % 32 == 0 and deadline.over():
                 break
             hi = max(range(k), key=lambda g: sums[g])
-            lo = rng.choice([g for g in range(k) if g != hi]) if rng.random() < 0.3 else min(range(k), key=lambda g: sums[g])
+            if rng.random() < 0.3:
+                lo = rng.choice([g for g in range(k) if g != hi])
+            else:
+                lo = min(range(k), key=lambda g: sums[g])
             gap = sums[hi] - sums[lo]
             members_hi = [i for i in range(n) if groups[i] == hi]
             members_lo = [i for i in range(n) if groups[i] == lo]

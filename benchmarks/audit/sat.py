@@ -26,7 +26,8 @@ def walksat(n: int, clauses: list[list[int]], deadline: Deadline, rng: random.Ra
         unsat = [c for c, t in enumerate(true_count) if t == 0]
         where = {c: i for i, c in enumerate(unsat)}
 
-        def drop(c: int) -> None:
+        # this restart's state, bound explicitly: the helper is called only within this iteration
+        def drop(c: int, unsat: list[int] = unsat, where: dict[int, int] = where) -> None:
             i = where.pop(c)
             last = unsat.pop()
             if last != c:
@@ -77,7 +78,8 @@ def nae_walksat(n: int, subsets: list[list[int]], deadline: Deadline, rng: rando
         bad = [s for s in range(len(subsets)) if ones[s] in (0, sizes[s])]
         where = {s: i for i, s in enumerate(bad)}
 
-        def update(s: int) -> None:
+        # this restart's state, bound explicitly: the helper is called only within this iteration
+        def update(s: int, ones: list[int] = ones, bad: list[int] = bad, where: dict[int, int] = where) -> None:
             mono = ones[s] in (0, sizes[s])
             if mono and s not in where:
                 where[s] = len(bad)

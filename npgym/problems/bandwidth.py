@@ -18,8 +18,8 @@ Hardness: with density 0.5 the band is well filled, so the optimum is usually k 
 graph's maximum degree (about k) only proves a lower bound near k / 2. Cuthill-McKee (the baseline)
 orders by breadth-first levels, which spreads the band unevenly: it still reaches k on the
 reference's tiny levels (18 of 20 at level 10, 8 vertices) but misses it on most instances from level
-13 (20 vertices, k = 5) on. The reference ladder stops at 8 vertices and bandwidth 2-3, where its level 1 (3 vertices, k = 2)
-accepts every permutation; we keep those numbers (level 1 is degenerate here too) and grow past the
+13 (20 vertices, k = 5) on. The reference ladder stops at 8 vertices and bandwidth 2-3, where its level 1
+(3 vertices, k = 2) accepts every permutation; we keep those numbers (level 1 is degenerate here too) and grow past the
 top by 4 vertices and 1 unit of k per level.
 
 No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;
@@ -41,6 +41,11 @@ from npgym.verdict import BOUND
 
 
 class Bandwidth(Problem):
+    """Bandwidth (Garey & Johnson GT40).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "bandwidth"
     version = 2
 
@@ -113,7 +118,8 @@ def _cuthill_mckee(n: int, edges, rng: random.Random, starts: int = 3) -> list[i
     neighbours = adjacency(n, edges)
     degree = [len(adj) for adj in neighbours]
     by_degree = sorted(range(n), key=lambda v: (degree[v], rng.random()))
-    best, best_width = None, None
+    best: list[int] = []
+    best_width: int | None = None
     for start in by_degree[:starts]:
         order, seen = [], set()
         for root in [start] + by_degree:  # later roots only matter for disconnected graphs

@@ -47,6 +47,11 @@ ENUMERATE_BELOW = 2000  # with fewer 3-sets than this, sample them from the full
 
 
 class Betweenness(Problem):
+    """Betweenness (Garey & Johnson MS1).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "betweenness"
     version = 2
     small_no_levels = (3, 4)  # with one triple, or two distinct ones on 4 elements, every instance is a yes
@@ -127,7 +132,7 @@ class Betweenness(Problem):
                 break
             moving = rng.choice(rng.choice(violated))
             rest = [element for element in order if element != moving]
-            rank = {element: place for place, element in enumerate(rest)}
+            rank: dict[int, float] = {element: place for place, element in enumerate(rest)}
             best, slots = None, []
             for slot in range(n):  # moving goes before rest[slot]; slot n - 1 is the end
                 rank[moving] = slot - 0.5

@@ -57,7 +57,6 @@ from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import CONSTRAINT
 
-
 #: every item weighs at least this fraction of the mean weight (capacity * bins / items): with few small
 #: items left to plug gaps, first-fit decreasing fails on most levels (measured on 40 seeds per level).
 FLOOR = 0.7
@@ -69,6 +68,11 @@ NO_DRAWS = 64
 
 
 class BinPacking(Problem):
+    """Bin Packing (Garey & Johnson SR1).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "bin_packing"
     version = 3
     small_no_levels = (1,)  # above 3.5 items per bin random strips pack: only level 1 has no-instances
@@ -173,7 +177,7 @@ def _perfect_packing(rng: random.Random, n: int, capacity: int, bins: int) -> tu
     for b in rng.sample(range(bins), n % bins):
         counts[b] += 1
     base = _floor(n, capacity, bins)  # one floor for all bins: sizes do not cluster by bin
-    items = []
+    items: list[tuple[int, int]] = []
     for b, count in enumerate(counts):
         floor = min(base, capacity // count)
         items.extend((w, b) for w in _cut(rng, capacity - floor * count, count, floor))

@@ -72,10 +72,10 @@ def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probabil
     if inside_edges:
         edges += [(u, v) for v in range(k) for u in range(v)]
     mapping = shuffled_labels(n, rng)
-    edges = relabel(edges, mapping)
-    conflicts = non_neighbours(n, edges) if inside_edges else adjacency(n, edges)
+    labelled = relabel(edges, mapping)
+    conflicts = non_neighbours(n, labelled) if inside_edges else adjacency(n, labelled)
     hidden = extend_maximal({mapping[v] for v in range(k)}, conflicts, rng)
-    return Planted({"n": n, "edges": edges, "k": len(hidden)}, hidden)
+    return Planted({"n": n, "edges": labelled, "k": len(hidden)}, hidden)
 
 
 def extend_maximal(chosen: set[int], conflicts: list[set[int]], rng: random.Random) -> list[int]:
@@ -205,6 +205,11 @@ class FreeSetProblem(Problem):
 
 
 class Clique(FreeSetProblem):
+    """Clique (Garey & Johnson GT19).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "clique"
     version = 3
     size_param = "clique"

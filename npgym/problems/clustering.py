@@ -43,11 +43,15 @@ from npgym.registry import register
 from npgym.solvers import read_one_hot, solve_cnf
 from npgym.verdict import CONSTRAINT
 
-
 NO_DRAWS = 64  # far graphs with a K + 1 clique are redrawn this many times
 
 
 class Clustering(Problem):
+    """Clustering (Garey & Johnson MS9).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "clustering"
     version = 2
 
@@ -74,7 +78,7 @@ class Clustering(Problem):
 
     def counting_refutes(self, data: dict[str, Any]) -> bool:
         """K + 1 elements pairwise farther apart than B need K + 1 groups (a K4 of far pairs for K = 3)."""
-        far = [set() for _ in range(data["n"])]
+        far: list[set[int]] = [set() for _ in range(data["n"])]
         for x, y in _far_pairs(data):
             far[x].add(y)
             far[y].add(x)
@@ -135,12 +139,12 @@ class Clustering(Problem):
         """DSATUR on the far graph: colour the element with the most distinct far-neighbour groups first,
         with the lowest free group; with no free group, the group with the fewest far neighbours."""
         n, k = data["n"], data["K"]
-        far = [[] for _ in range(n)]
+        far: list[list[int]] = [[] for _ in range(n)]
         for x, y in _far_pairs(data):
             far[x].append(y)
             far[y].append(x)
         groups = [-1] * n
-        seen = [set() for _ in range(n)]
+        seen: list[set[int]] = [set() for _ in range(n)]
         noise = [rng.random() for _ in range(n)]
         for _ in range(n):
             x = max((v for v in range(n) if groups[v] < 0), key=lambda v: (len(seen[v]), len(far[v]), noise[v]))
@@ -165,14 +169,14 @@ def _far_pairs(data: dict[str, Any]) -> list[tuple[int, int]]:
 
 def _widest_in_group(distances: list[list[int]], groups: list[int], k: int) -> int:
     """The largest distance within a group, the diagonal included (an upper bound of the pairs' distances)."""
-    members = [[] for _ in range(k)]
+    members: list[list[int]] = [[] for _ in range(k)]
     for x, group in enumerate(groups):
         members[group].append(x)
     widest = 0
-    for group in members:
-        if len(group) > 1:
-            within = itemgetter(*group)
-            widest = max(widest, *(max(within(distances[x])) for x in group))
+    for member_list in members:
+        if len(member_list) > 1:
+            within = itemgetter(*member_list)
+            widest = max(widest, *(max(within(distances[x])) for x in member_list))
     return widest
 
 

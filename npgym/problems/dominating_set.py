@@ -64,6 +64,11 @@ def prune(chosen: list[int], neighbours: list[set[int]]) -> list[int]:
 
 
 class DominatingSet(Problem):
+    """Dominating Set (Garey & Johnson GT2).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "dominating_set"
     version = 2
 
@@ -77,11 +82,11 @@ class DominatingSet(Problem):
         edges = [(home, k + i) for i, home in enumerate(homes)]
         edges += [(u, v) for v in range(1, n) for u in range(v) if rng.random() < (q if u < k else p)]
         mapping = shuffled_labels(n, rng)
-        edges = relabel(edges, mapping)
+        labelled = relabel(edges, mapping)
         members = [mapping[v] for v in range(k)]
         rng.shuffle(members)  # prune drops the redundant members in a random order
-        dominators = prune(members, adjacency(n, edges))
-        return Planted({"n": n, "edges": edges, "k": len(dominators)}, dominators)
+        dominators = prune(members, adjacency(n, labelled))
+        return Planted({"n": n, "edges": labelled, "k": len(dominators)}, dominators)
 
     def counting_refutes(self, data: dict[str, Any]) -> bool:
         """k vertices dominate at most k (max degree + 1) vertices."""

@@ -54,10 +54,23 @@ from typing import Any
 
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.setsystems import (balanced_slots, check_exact_cover, deal_blocks, exact_cover_search, index_blocks,
-                              render_subsets, solve_exact_cover)
+from npgym.setsystems import (
+    balanced_slots,
+    check_exact_cover,
+    deal_blocks,
+    exact_cover_search,
+    index_blocks,
+    render_subsets,
+    solve_exact_cover,
+)
+
 
 class ExactCoverBy3Sets(Problem):
+    """Exact Cover by 3-Sets, X3C (Garey & Johnson SP2).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "exact_cover_by_3_sets"
     version = 2
 

@@ -70,6 +70,11 @@ def three_fraction(n: int, m: int) -> float:
 
 
 class HittingString(Problem):
+    """Hitting String (Garey & Johnson SR12).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "hitting_string"
     version = 2
 
@@ -135,7 +140,7 @@ class HittingString(Problem):
         n, patterns = data["n"], data["patterns"]
         fixed = [[(i, int(bit)) for i, bit in enumerate(p) if bit != "*"] for p in patterns]
         bits = [rng.randint(0, 1) for _ in range(n)]
-        touching = [[] for _ in range(n)]
+        touching: list[list[int]] = [[] for _ in range(n)]
         for number, positions in enumerate(fixed):
             for i, _ in positions:
                 touching[i].append(number)

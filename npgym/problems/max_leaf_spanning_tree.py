@@ -36,6 +36,7 @@ before, a bound shifted one past an optimum that already sat at a degree or coun
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from npgym import checks
@@ -49,6 +50,11 @@ RESTARTS = 3  # local-search runs in the generator; t is the best leaf count of 
 
 
 class MaxLeafSpanningTree(Problem):
+    """Maximum Leaf Spanning Tree (Garey & Johnson ND2).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "max_leaf_spanning_tree"
     version = 2
 
@@ -73,12 +79,13 @@ class MaxLeafSpanningTree(Problem):
             hub = needy[leaf - inner] if leaf - inner < len(needy) else rng.randrange(inner)
             tree.append((hub, leaf))
         edges = add_random_edges(rng, n, tree, n - 1 + _extra_count(params))
+        best: Sequence[Sequence[int]] = tree
         for _ in range(RESTARTS):
             found = _local_search_tree(n, edges, rng)
-            if _leaf_count(n, found) > _leaf_count(n, tree):
-                tree = found
+            if _leaf_count(n, found) > _leaf_count(n, best):
+                best = found
         mapping = shuffled_labels(n, rng)
-        certificate = relabel(tree, mapping)
+        certificate = relabel(best, mapping)
         return Planted({"n": n, "edges": relabel(edges, mapping), "t": _leaf_count(n, certificate)}, certificate)
 
     def counting_refutes(self, data: dict[str, Any]) -> bool:
@@ -121,8 +128,9 @@ class MaxLeafSpanningTree(Problem):
         leaf = [model.new_bool_var(f"leaf{v}") for v in range(n)]
         model.add(sum(chosen) == n - 1)
         # single-commodity flow: vertex 0 sends one unit to every other vertex along chosen edges
-        inflow, outflow = [[] for _ in range(n)], [[] for _ in range(n)]
-        incident = [[] for _ in range(n)]
+        inflow: list[list[Any]] = [[] for _ in range(n)]  # CP-SAT variables
+        outflow: list[list[Any]] = [[] for _ in range(n)]
+        incident: list[list[Any]] = [[] for _ in range(n)]
         for (u, v), x in zip(edges, chosen):
             for a, b in ((u, v), (v, u)):
                 flow = model.new_int_var(0, n - 1, f"f{a}_{b}")

@@ -43,8 +43,8 @@ from typing import Any
 
 from npgym import checks
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.registry import register
+from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT
 
@@ -61,6 +61,11 @@ def cover_size(params: dict[str, Any]) -> int:
 
 
 class MinimumCover(Problem):
+    """Minimum Cover (Garey & Johnson SP5), i.e. set cover.
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "minimum_cover"
     version = 2
     small_no_levels = (2, 4)  # random systems at level 3 (30 triples or quadruples on 10 elements) always cover

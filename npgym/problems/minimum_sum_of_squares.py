@@ -58,6 +58,11 @@ from npgym.verdict import BOUND
 
 
 class MinimumSumOfSquares(Problem):
+    """Minimum Sum of Squares (Garey & Johnson SP19).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "minimum_sum_of_squares"
     version = 4
     small_no_levels = (1,)  # from level 2 on the optimum is nearly always the floor: no no-instances
@@ -191,7 +196,7 @@ def _good_split(numbers: list[int], k: int) -> list[int]:
 def _differencing(numbers: list[int], k: int) -> list[int]:
     """Karmarkar-Karp largest differencing for k groups: merge the two partial splits of widest spread,
     pairing the heaviest group of one with the lightest of the other."""
-    heap = []
+    heap: list[tuple[int, int, list[int], list[list[int]]]] = []
     for i, a in enumerate(numbers):
         # a partial split: sorted totals (heaviest first) with the item lists behind them
         heapq.heappush(heap, (-a, i, [a] + [0] * (k - 1), [[i]] + [[] for _ in range(k - 1)]))

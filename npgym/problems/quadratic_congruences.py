@@ -29,7 +29,8 @@ level with 24-bit primes (b of 240 bits at level 11, of 960 bits at level 26): s
 hopeless at once, and meet in the middle outgrows a Python attack's 2 s near k = 34. The exact solver
 runs the same meet in the middle up to 2^19 sums per half (k <= 38; 5.6 s at k = 36); generation
 computes the smallest root only up to k = 34 (level 23, about 2 s per instance). Past that yes-instances
-plant a hidden x in 2..S with c = x + 1 + U[0, g), and there are no no-instances. Not tested here and a real threat: lattice reduction on the sign choice (a
+plant a hidden x in 2..S with c = x + 1 + U[0, g), and there are no no-instances.
+Not tested here and a real threat: lattice reduction on the sign choice (a
 modular subset sum of density below 0.65).
 """
 
@@ -52,6 +53,11 @@ EXACT_PRIMES = 34
 
 
 class QuadraticCongruences(Problem):
+    """Quadratic Congruences (Garey & Johnson AN1).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "quadratic_congruences"
     version = 2
 
@@ -70,6 +76,7 @@ class QuadraticCongruences(Problem):
             raise ParamError(f"quadratic congruences have no no-instances with {params['primes']} prime factors: "
                              f"the smallest root is out of the exact search's reach (at most {EXACT_PRIMES})")
         b, a, k, r = draw_square(rng, params)
+        assert r is not None, "within EXACT_PRIMES the smallest root is known"
         return {"a": a, "b": b, "c": r - rng.randrange(min(root_window(b, k), r))}
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
@@ -87,7 +94,8 @@ class QuadraticCongruences(Problem):
         try:
             best = smallest_positive_root(a % b, b, budget.tick)
         except OutOfBudget:
-            return SolveResult(UNKNOWN, None, None, Effort("number theory", watch.seconds(), branches=budget.steps, work=budget.work))
+            effort = Effort("number theory", watch.seconds(), branches=budget.steps, work=budget.work)
+            return SolveResult(UNKNOWN, None, None, effort)
         effort = Effort("number theory", watch.seconds(), branches=budget.steps, work=budget.work)
         if best is not None and best < c:
             return SolveResult(SAT, best, None, effort)

@@ -48,8 +48,8 @@ from typing import Any
 from npgym import checks
 from npgym.cards import ParamError
 from npgym.modroots import OutOfBudget, StepBudget, smallest_positive_root
-from npgym.problems.quadratic_congruences import EXACT_PRIMES, draw_square, root_window
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
+from npgym.problems.quadratic_congruences import EXACT_PRIMES, draw_square, root_window
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
 
@@ -57,6 +57,11 @@ HEURISTIC_TRIES = 2000
 
 
 class QuadraticDiophantine(Problem):
+    """Quadratic Diophantine Equations (Garey & Johnson AN8).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "quadratic_diophantine"
     version = 2
 
@@ -74,6 +79,7 @@ class QuadraticDiophantine(Problem):
                 raise ParamError(f"no no-instances with {params['primes']} prime factors: the smallest root is "
                                  f"out of the exact search's reach (at most {EXACT_PRIMES})")
             b, t, k, r = draw_square(rng, params)
+            assert r is not None, "within EXACT_PRIMES the smallest root is known"
             bound = max(2, r - rng.randrange(min(root_window(b, k), r)))
             return _realise(rng, b, t, bound)
         data = self.plant(rng, params).data

@@ -10,8 +10,8 @@ Schemas
     objective    the number of chosen subsets (maximise)
 
 Generation (version 2): every subset has ``size`` = 3 elements. A hidden packing of k' disjoint triples
-(k' = k, or n // 3 - 2 where k > n // 3) on the shuffled universe, and m - k' decoy triples dealt from a multiset in which every
-element occurs equally often once the planted triples are counted (elements the packing leaves out are
+(k' = k, or n // 3 - 2 where k > n // 3) on the shuffled universe, and m - k' decoy triples dealt from a multiset in
+which every element occurs equally often once the planted triples are counted (elements the packing leaves out are
 served first), so element degrees are equal give or take one and say nothing about the packing. The list
 is sorted, so order does not leak either. k = k'.
 
@@ -31,7 +31,8 @@ No-instances: where k' = n // 3 (past the top), m triples dealt by the same bala
 rule with no planted packing and the same k', proved by the solver (a random system of degree 4-6 seldom
 has a near-perfect packing); elsewhere the engine moves the bound one past a planted instance's proved
 maximum (in a mixed test set yes-instances sit at theirs), unless that bound exceeds n / 3, which counting
-refutes (:meth:`SetPacking.counting_refutes`): such a no-instance would give itself away. Measured (10 s limit, one worker): level 2 has no-instances (level 1 seldom); level 3 has none (its maximum, 32
+refutes (:meth:`SetPacking.counting_refutes`): such a no-instance would give itself away.
+Measured (10 s limit, one worker): level 2 has no-instances (level 1 seldom); level 3 has none (its maximum, 32
 or 33, is not proved in 10 s); the dense levels 4-8 always pack n // 3, so they have none; at the top
 level (400, 1000, 131) the solver finds no packing in 10 s, and with k' = 133 (the first design) no
 attack solved any of 12 yes-instances.
@@ -46,8 +47,8 @@ from typing import Any
 
 from npgym import checks
 from npgym.problem import SAT, Planted, Problem, SolveResult, Stopwatch, require_param
-from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.registry import register
+from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.solvers import cp_work, optimize_against_bound, read_chosen, run_cp
 from npgym.verdict import BOUND, CONSTRAINT
 
@@ -60,6 +61,11 @@ def packing_size(params: dict[str, Any]) -> int:
 
 
 class SetPacking(Problem):
+    """Set Packing (Garey & Johnson SP3).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "set_packing"
     version = 2
     # level 1 packs k' = 2 nearly always and level 3 (100 elements, 200 triples, k' = 33) is a near-exact cover
@@ -124,14 +130,16 @@ class SetPacking(Problem):
         status, solver, effort, _ = run_cp(decision, time_limit)
         if status != SAT:
             return SolveResult(status, effort=effort)
-        found = [i for i, x in enumerate(chosen) if solver.boolean_value(decision.get_bool_var_from_proto_index(x.index))]
+        chosen_in = decision.get_bool_var_from_proto_index
+        found = [i for i, x in enumerate(chosen) if solver.boolean_value(chosen_in(x.index))]
         for i, x in enumerate(chosen):
             model.add_hint(x, i in set(found))
         spent = cp_work(solver)
         budget = min(time_limit - spent, 5 + 5 * spent)
         best = optimize_against_bound(model, sum(chosen), "max", data["k"], max(0.1, budget), read_chosen(chosen))
-        used = {"seconds": watch.seconds(), "work": round(spent + (best.effort.work or 0.0), 6)}
-        if best.status == SAT and best.optimum is not None:
+        extra = (best.effort.work or 0.0) if best.effort is not None else 0.0
+        used: dict[str, Any] = {"seconds": watch.seconds(), "work": round(spent + extra, 6)}
+        if best.status == SAT and best.optimum is not None and best.effort is not None:
             return replace(best, effort=replace(best.effort, **used))
         return SolveResult(SAT, found, None, replace(effort, **used))
 
@@ -142,7 +150,7 @@ class SetPacking(Problem):
         """Greedy: repeatedly take a live subset that conflicts with the fewest live subsets."""
         subsets = data["subsets"]
         containing = element_holders(data["n"], subsets)
-        neighbours = [set() for _ in subsets]
+        neighbours: list[set[int]] = [set() for _ in subsets]
         for holders in containing:
             for i in holders:
                 neighbours[i].update(holders)
@@ -168,7 +176,7 @@ class SetPacking(Problem):
 
 def _reject_shared_element(subsets: list[list[int]], chosen: list[int]) -> None:
     """Reject naming the first element two chosen subsets share, in the answer's order."""
-    owner = {}
+    owner: dict[int, int] = {}
     for index in chosen:
         for element in subsets[index]:
             checks.require(element not in owner, f"subsets {owner.get(element)} and {index} share "

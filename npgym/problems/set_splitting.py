@@ -131,6 +131,11 @@ def swap_some(rng: random.Random, n: int, size: int, pool: list[tuple[int, ...]]
 
 
 class SetSplitting(Problem):
+    """Set Splitting (Garey & Johnson SP4), also known as hypergraph 2-colouring.
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "set_splitting"
     version = 2
 
@@ -201,7 +206,8 @@ class SetSplitting(Problem):
         for number, subset in enumerate(subsets):
             for e in subset:
                 holders[e].append(number)
-        bad, where = [], {}
+        bad: list[int] = []
+        where: dict[int, int] = {}
 
         def mark(number: int) -> None:
             mono = ones[number] in (0, len(subsets[number]))

@@ -32,6 +32,7 @@ closes the path).
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from npgym import checks
@@ -47,6 +48,11 @@ TRAP_RATE = 0.25
 
 
 class ShortestCommonSuperstring(Problem):
+    """Shortest Common Superstring (Garey & Johnson SR9).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "shortest_common_superstring"
     version = 1
 
@@ -76,7 +82,9 @@ class ShortestCommonSuperstring(Problem):
         true neighbours overlap by 2t - 1, but the first and the last overlap by 2t, so greedy
         merging joins them first and pays two extra letters.
         """
-        word, spans, periods, trap_starts = "", [], _trap_periods(lo, hi), []
+        word, periods = "", _trap_periods(lo, hi)
+        spans: list[tuple[int, int]] = []
+        trap_starts: list[int] = []
         while len(word) < length:
             left, missing = count - len(spans), length - len(word)
             overlap = rng.randint(0, min(MAX_CHAIN_OVERLAP, len(word)))
@@ -191,7 +199,7 @@ def essential_strings(strings: list[str]) -> list[str]:
     return kept
 
 
-def greedy_merge(strings: list[str], rng: random.Random, links: list[tuple[str, str]] = ()) -> str:
+def greedy_merge(strings: list[str], rng: random.Random, links: Sequence[tuple[str, str]] = ()) -> str:
     """Greedy superstring: link fragment ends by decreasing overlap, never closing a cycle.
 
     ``links`` are pairs (left, right) to join first, before the greedy order takes over.
@@ -236,8 +244,7 @@ def greedy_merge(strings: list[str], rng: random.Random, links: list[tuple[str, 
             continue
         current = start
         parts.append(items[current])
-        while successor[current] is not None:
-            nxt = successor[current]
+        while (nxt := successor[current]) is not None:
             parts.append(items[nxt][link_overlap[current]:])
             current = nxt
     return "".join(parts)

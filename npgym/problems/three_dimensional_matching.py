@@ -33,9 +33,8 @@ import random
 from typing import Any
 
 from npgym.problem import Planted, Problem, SolveResult, require_param
-from npgym.setsystems import (REPAIR_SWAPS, check_exact_cover, exact_cover_search,
-                                                  index_blocks, solve_exact_cover)
 from npgym.registry import register
+from npgym.setsystems import REPAIR_SWAPS, check_exact_cover, exact_cover_search, index_blocks, solve_exact_cover
 
 
 def as_blocks(n: int, triples: list[list[int]]) -> list[list[int]]:
@@ -63,16 +62,21 @@ def deal_triples(rng: random.Random, n: int, layers: int, taken: set[tuple[int, 
             if tuple(triple) not in taken and (keys[c] is None or tuple(other) not in taken):
                 if keys[c] is not None:
                     taken.discard(keys[c])
-                    keys[c] = tuple(other)
-                    taken.add(keys[c])
+                    key = keys[c] = tuple(other)
+                    taken.add(key)
             else:
                 triple[axis], other[axis] = other[axis], triple[axis]
-        keys[b] = tuple(triple)  # a duplicate that survived every swap stays: still a valid instance
-        taken.add(keys[b])
+        key = keys[b] = tuple(triple)  # a duplicate that survived every swap stays: still a valid instance
+        taken.add(key)
     return triples
 
 
 class ThreeDimensionalMatching(Problem):
+    """3-Dimensional Matching, 3DM (Garey & Johnson SP1).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "three_dimensional_matching"
     version = 1
 

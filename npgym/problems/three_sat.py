@@ -37,6 +37,11 @@ _T_WEIGHTS = [3 * Q_HIDDEN, 3 * Q_HIDDEN ** 2, Q_HIDDEN ** 3]
 
 
 class ThreeSat(Problem):
+    """3-Satisfiability (Garey & Johnson LO2).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "three_sat"
     version = 1
 
@@ -51,7 +56,8 @@ class ThreeSat(Problem):
         n = params["variables"]
         m = round(params["ratio"] * n)
         hidden = [rng.random() < 0.5 for _ in range(n)]
-        clauses, seen = [], set()
+        clauses: list[list[int]] = []
+        seen: set[tuple[int, ...]] = set()
         while len(clauses) < m:  # at most half the clause space is used, so a draw is new w.p. >= 1/2
             clause = self._draw_clause(rng, n, hidden)
             key = tuple(sorted(clause))
@@ -76,7 +82,8 @@ class ThreeSat(Problem):
         """A uniformly random formula of the same size: at the threshold about half are unsatisfiable."""
         n = params["variables"]
         m = round(params["ratio"] * n)
-        clauses, seen = [], set()
+        clauses: list[list[int]] = []
+        seen: set[tuple[int, ...]] = set()
         while len(clauses) < m:
             clause = [var if rng.random() < 0.5 else -var for var in rng.sample(range(1, n + 1), 3)]
             key = tuple(sorted(clause))

@@ -42,6 +42,11 @@ NEAR = 10  # length of the candidate (nearest-neighbour) lists of the local sear
 
 
 class Tsp(Problem):
+    """Travelling Salesman, decision version (Garey & Johnson ND22).
+
+    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
+    """
+
     id = "tsp"
     version = 1
 
@@ -133,7 +138,8 @@ def _local_search_tour(distances: list[list[int]], rng: random.Random, restarts:
     """The shortest of ``restarts`` nearest-neighbour tours from random starts, each 2-opt + Or-opt improved."""
     n = len(distances)
     near = [sorted((c for c in range(n) if c != a), key=lambda c: distances[a][c])[:NEAR] for a in range(n)]
-    best, best_length = None, None
+    best: list[int] = []
+    best_length: int | None = None
     for _ in range(restarts):
         tour = _improve(nearest_neighbour(distances, rng.randrange(n)), distances, near)
         length = tour_length(distances, tour)

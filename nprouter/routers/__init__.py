@@ -1,8 +1,13 @@
 """Routers behind one interface (:class:`Router`: ``fit(train)``, ``route(test, knob)``) and their registry."""
 
 from nprouter.routers.base import NotApplicable, Outcome, Router, outcome_of, pick
-from nprouter.routers.baselines import (BestSingleRouter, CheapestOracleRouter, OracleRouter, PerFamilyRouter,
-                                        RandomRouter)
+from nprouter.routers.baselines import (
+    BestSingleRouter,
+    CheapestOracleRouter,
+    OracleRouter,
+    PerFamilyRouter,
+    RandomRouter,
+)
 from nprouter.routers.factor import IrtRouter, MatrixFactorisationRouter
 from nprouter.routers.learned import AvengersProRouter, AvengersRouter, KnnRouter, PredictorRouter
 from nprouter.routers.replay import ModelSwitchRouter, VerifierCascadeRouter

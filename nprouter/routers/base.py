@@ -42,7 +42,8 @@ class Router:
     def __init__(self, seed: int = 0):
         self.seed = seed
 
-    def fit(self, train: RoutingData) -> "Router":
+    def fit(self, train: RoutingData) -> Router:
+        """Learn from ``train``; the base keeps the models, their mean cost (also scaled to the top) and accuracy."""
         self.models = train.models
         self.model_cost = train.cost.mean(0)
         self.model_accuracy = train.score.mean(0)
@@ -51,6 +52,7 @@ class Router:
         return self
 
     def route(self, test: RoutingData, knob: float) -> Outcome:
+        """The outcome on ``test`` of the models :meth:`choose` picks at ``knob``."""
         return outcome_of(test, self.choose(test, knob))
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:

@@ -15,6 +15,7 @@ class RandomRouter(Router):
     reference = True
 
     def route(self, test: RoutingData, knob: float) -> Outcome:
+        """The expected outcome of a uniformly random model: each query's mean score and cost."""
         n = len(test)
         return Outcome(np.full(n, -1), test.score.mean(1), test.cost.mean(1), np.ones(n, int))
 
@@ -24,12 +25,14 @@ class BestSingleRouter(Router):
 
     name = "best-single"
 
-    def fit(self, train: RoutingData) -> "BestSingleRouter":
+    def fit(self, train: RoutingData) -> BestSingleRouter:
+        """Keep the most accurate model on ``train`` (ties to the cheaper)."""
         super().fit(train)
         self.best = int(pick(self.model_accuracy[None, :], self.model_cost)[0])
         return self
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        """The best single model for every query."""
         return np.full(len(test), self.best)
 
 
@@ -42,7 +45,8 @@ class PerFamilyRouter(Router):
 
     name = "per-family"
 
-    def fit(self, train: RoutingData) -> "PerFamilyRouter":
+    def fit(self, train: RoutingData) -> PerFamilyRouter:
+        """Keep the most accurate model per problem family on ``train``, and the best overall as fallback."""
         super().fit(train)
         self.fallback = int(pick(self.model_accuracy[None, :], self.model_cost)[0])
         self.best = {}
@@ -52,6 +56,7 @@ class PerFamilyRouter(Router):
         return self
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        """Each query's family's best model (the fallback for an unseen family)."""
         return np.array([self.best.get(family, self.fallback) for family in test.dataset], dtype=int)
 
 
@@ -65,6 +70,7 @@ class OracleRouter(Router):
     reference = True
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        """Each query's best-scoring model (it sees the answers: an upper bound), ties to the more accurate."""
         return pick(test.score, -self.model_accuracy)
 
 
@@ -75,4 +81,5 @@ class CheapestOracleRouter(Router):
     reference = True
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        """Each query's best-scoring model, ties to the cheapest: the oracle's cost floor."""
         return pick(test.score, test.cost)

@@ -10,6 +10,8 @@ on the (graded) score, plus a small L2 penalty; routing is argmax of P - lambda 
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 import numpy as np
 
 from nprouter.matrix import RoutingData
@@ -22,12 +24,15 @@ def _with_bias(X: np.ndarray) -> np.ndarray:
 
 
 class _Adam:
+    """Adam on a dict of parameter arrays, updated in place."""
+
     def __init__(self, params: dict[str, np.ndarray], rate: float):
         self.params, self.rate, self.step = params, rate, 0
         self.m = {k: np.zeros_like(v) for k, v in params.items()}
         self.v = {k: np.zeros_like(v) for k, v in params.items()}
 
     def update(self, grads: dict[str, np.ndarray]) -> None:
+        """One step along ``grads`` (same keys as the parameters)."""
         self.step += 1
         for name, grad in grads.items():
             self.m[name] = 0.9 * self.m[name] + 0.1 * grad
@@ -38,16 +43,31 @@ class _Adam:
 
 
 class _FactorRouter(CostAwareRouter):
+    """A logistic latent-factor model trained by Adam; subclasses give its parameters and passes."""
+
     def __init__(self, seed: int = 0, dim: int = 8, epochs: int = 200, rate: float = 0.03, l2: float = 1e-3):
         super().__init__(seed)
         self.dim, self.epochs, self.rate, self.l2 = dim, epochs, rate, l2
 
-    def fit(self, train: RoutingData) -> "_FactorRouter":
+    @abstractmethod
+    def init_params(self, rng: np.random.Generator, d: int, m: int) -> dict[str, np.ndarray]:
+        """Initial parameters for ``d`` input columns (the bias column included) and ``m`` models."""
+
+    @abstractmethod
+    def forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The (queries x models) logits, and the intermediate the backward pass reuses."""
+
+    @abstractmethod
+    def backward(self, X: np.ndarray, error: np.ndarray, cache: np.ndarray) -> dict[str, np.ndarray]:
+        """The gradient of each parameter, given ``error`` = d(loss)/d(logit) and the forward ``cache``."""
+
+    def fit(self, train: RoutingData) -> _FactorRouter:
+        """Full-batch Adam on the mean binary cross-entropy plus the L2 penalty."""
         super().fit(train)
         rng = np.random.default_rng(self.seed)
-        self.params = self.init_params(rng, train.X.shape[1] + 1, len(self.models))
+        X, Y = _with_bias(train.query_matrix()), train.score
+        self.params = self.init_params(rng, X.shape[1], len(self.models))
         optimiser = _Adam(self.params, self.rate)
-        X, Y = _with_bias(train.X), train.score
         for _ in range(self.epochs):
             logits, cache = self.forward(X)
             error = (_sigmoid(logits) - Y) / Y.size  # d(mean BCE)/d(logit)
@@ -56,7 +76,8 @@ class _FactorRouter(CostAwareRouter):
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
-        return _sigmoid(self.forward(_with_bias(test.X))[0])
+        """The logistic model's probabilities, queries x models."""
+        return _sigmoid(self.forward(_with_bias(test.query_matrix()))[0])
 
 
 class MatrixFactorisationRouter(_FactorRouter):
@@ -64,14 +85,17 @@ class MatrixFactorisationRouter(_FactorRouter):
 
     name = "mf"
 
-    def init_params(self, rng, d: int, m: int) -> dict[str, np.ndarray]:
+    def init_params(self, rng: np.random.Generator, d: int, m: int) -> dict[str, np.ndarray]:
+        """A projection W of the query, a vector v_m and a bias b_m per model."""
         return {"W": rng.normal(0, 0.1, (d, self.dim)), "V": rng.normal(0, 0.1, (m, self.dim)), "b": np.zeros(m)}
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Logits <v_m, W x_q> + b_m; the projection W x_q is the cache."""
         projected = X @ self.params["W"]
         return projected @ self.params["V"].T + self.params["b"], projected
 
-    def backward(self, X, error, projected):
+    def backward(self, X: np.ndarray, error: np.ndarray, projected: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients of V, W and b."""
         return {"V": error.T @ projected, "W": X.T @ (error @ self.params["V"]), "b": error.sum(0)}
 
 
@@ -80,16 +104,19 @@ class IrtRouter(_FactorRouter):
 
     name = "irt"
 
-    def init_params(self, rng, d: int, m: int) -> dict[str, np.ndarray]:
+    def init_params(self, rng: np.random.Generator, d: int, m: int) -> dict[str, np.ndarray]:
+        """Discrimination weights A, an ability theta_m per model, difficulty weights w and offset c."""
         return {"A": rng.normal(0, 0.1, (d, self.dim)), "theta": rng.normal(0, 0.1, (m, self.dim)),
                 "w": np.zeros(d), "c": np.zeros(1)}
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Logits (A x_q) . theta_m - (w . x_q + c); the discrimination A x_q is the cache."""
         discrimination = X @ self.params["A"]
         difficulty = X @ self.params["w"] + self.params["c"]
         return discrimination @ self.params["theta"].T - difficulty[:, None], discrimination
 
-    def backward(self, X, error, discrimination):
+    def backward(self, X: np.ndarray, error: np.ndarray, discrimination: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients of theta, A, w and c."""
         per_query = error.sum(1)
         return {"theta": error.T @ discrimination, "A": X.T @ (error @ self.params["theta"]),
                 "w": -X.T @ per_query, "c": -np.array([per_query.sum()])}

@@ -23,6 +23,7 @@ class CostAwareRouter(Router, ABC):
     knobs = LAMBDAS
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        """The model that maximises predicted accuracy minus ``knob`` times its scaled cost."""
         return pick(self.predicted(test) - knob * self.cost_scaled[None, :], self.model_cost)
 
     def predicted(self, test: RoutingData) -> np.ndarray:
@@ -52,18 +53,20 @@ class KnnRouter(CostAwareRouter):
         super().__init__(seed)
         self.k, self.bank = k, bank
 
-    def fit(self, train: RoutingData) -> "KnnRouter":
+    def fit(self, train: RoutingData) -> KnnRouter:
+        """Keep the (sampled) bank of training queries, unit-normalised, and their scores."""
         super().fit(train)
         rows = np.arange(len(train))
         if len(train) > self.bank:
             rows = np.sort(np.random.default_rng(self.seed).choice(len(train), self.bank, replace=False))
-        self.bank_X = _unit_rows(train.X[rows])
+        self.bank_X = _unit_rows(train.query_matrix()[rows])
         self.bank_score = train.score[rows]
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
+        """Each model's mean score over each test query's ``k`` nearest bank queries."""
         k = min(self.k, len(self.bank_X))
-        X = _unit_rows(test.X)
+        X = _unit_rows(test.query_matrix())
         predicted = np.empty((len(test), self.bank_score.shape[1]))
         for start in range(0, len(test), self.BLOCK):
             similarity = X[start:start + self.BLOCK] @ self.bank_X.T
@@ -122,9 +125,9 @@ class _ClusterRouter(Router):
         super().__init__(seed)
         self.k = self.default_k if k is None else k
 
-    def fit(self, train: RoutingData) -> "_ClusterRouter":
+    def fit(self, train: RoutingData) -> _ClusterRouter:
         super().fit(train)
-        self.clusters = _Clusters(train.X, self.k, self.seed)
+        self.clusters = _Clusters(train.query_matrix(), self.k, self.seed)
         return self
 
 
@@ -137,7 +140,8 @@ class AvengersRouter(_ClusterRouter):
     name = "avengers"
     default_k = 64
 
-    def fit(self, train: RoutingData) -> "AvengersRouter":
+    def fit(self, train: RoutingData) -> AvengersRouter:
+        """Cluster the training queries and rank the models by accuracy within each cluster."""
         super().fit(train)
         accuracy = self.clusters.means(train.score)
         # rank 0 = best; ties by lower cost, then model id, through a sort on (-accuracy, cost, index)
@@ -147,7 +151,8 @@ class AvengersRouter(_ClusterRouter):
         return self
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
-        return pick(self.clusters.weights(test.X) @ (1.0 / (self.rank + 1.0)), self.model_cost)
+        """The model ranked best over the test query's nearest clusters (cluster-weighted ranks)."""
+        return pick(self.clusters.weights(test.query_matrix()) @ (1.0 / (self.rank + 1.0)), self.model_cost)
 
 
 class AvengersProRouter(_ClusterRouter):
@@ -162,7 +167,8 @@ class AvengersProRouter(_ClusterRouter):
     knobs = ALPHAS
     default_k = 35
 
-    def fit(self, train: RoutingData) -> "AvengersProRouter":
+    def fit(self, train: RoutingData) -> AvengersProRouter:
+        """Cluster the training queries and keep each cluster's normalised accuracy and cost per model."""
         super().fit(train)
         p = self.clusters.means(train.score)
         q = self.clusters.means(train.cost)
@@ -173,8 +179,9 @@ class AvengersProRouter(_ClusterRouter):
         return self
 
     def choose(self, test: RoutingData, knob: float) -> np.ndarray:
+        """The model with the best blend of accuracy (weight ``knob``) and cheapness in the query's clusters."""
         score = knob * self.p_norm + (1.0 - knob) * (1.0 - self.q_norm)
-        return pick(self.clusters.weights(test.X) @ score, self.model_cost)
+        return pick(self.clusters.weights(test.query_matrix()) @ score, self.model_cost)
 
 
 class PredictorRouter(CostAwareRouter):
@@ -190,11 +197,12 @@ class PredictorRouter(CostAwareRouter):
         super().__init__(seed)
         self.c = c
 
-    def fit(self, train: RoutingData) -> "PredictorRouter":
+    def fit(self, train: RoutingData) -> PredictorRouter:
+        """One L2-penalised logistic model per model of whether it solves a query, on the query representation."""
         from scipy.optimize import minimize
 
         super().fit(train)
-        X = np.hstack([train.X, np.ones((len(train), 1))])
+        X = np.hstack([train.query_matrix(), np.ones((len(train), 1))])
         Y = train.solved.astype(float)
         shape = (X.shape[1], Y.shape[1])
         penalty = np.ones(shape)
@@ -213,7 +221,8 @@ class PredictorRouter(CostAwareRouter):
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
-        return _sigmoid(np.hstack([test.X, np.ones((len(test), 1))]) @ self.weights)
+        """The logistic models' probabilities, queries x models."""
+        return _sigmoid(np.hstack([test.query_matrix(), np.ones((len(test), 1))]) @ self.weights)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

@@ -21,13 +21,15 @@ class VerifierCascadeRouter(Router):
     name = "cascade"
     knob_name = "max_models"
 
-    def fit(self, train: RoutingData) -> "VerifierCascadeRouter":
+    def fit(self, train: RoutingData) -> VerifierCascadeRouter:
+        """Order the models cheapest first; the knob is how many of them the cascade may try."""
         super().fit(train)
         self.order = np.lexsort((np.arange(len(self.models)), np.round(self.model_cost, 12)))
         self.knobs = tuple(float(k) for k in range(1, len(self.models) + 1))
         return self
 
     def route(self, test: RoutingData, knob: float) -> Outcome:
+        """Try the cheapest models in turn until the verifier accepts an answer; pay for every try."""
         chain = self.order[: int(knob)]
         accepted = test.accepted[:, chain]
         stop = np.where(accepted.any(1), accepted.argmax(1), len(chain) - 1)
@@ -52,7 +54,8 @@ class ModelSwitchRouter(Router):
     knob_name = "agreement"
     knobs = (0.5, 0.75, 1.0)
 
-    def fit(self, train: RoutingData) -> "ModelSwitchRouter":
+    def fit(self, train: RoutingData) -> ModelSwitchRouter:
+        """Order the models cheapest first (needs several samples per query and model)."""
         if train.sample_answers is None:
             raise NotApplicable("ModelSwitch needs several samples per query and model (sample_idx > 0)")
         super().fit(train)
@@ -60,7 +63,9 @@ class ModelSwitchRouter(Router):
         return self
 
     def route(self, test: RoutingData, knob: float) -> Outcome:
+        """Sample models cheapest first until their answers agree at least ``knob``; answer the weighted vote."""
         codes = self._answer_codes(test)
+        _, sample_score, sample_cost = test.samples()
         n, n_samples = len(test), codes.shape[2]
         slots = np.full((n, len(self.order) * n_samples), -1)  # every sample collected, in collection order
         weights, scores = np.zeros(slots.shape), np.zeros(slots.shape)
@@ -68,14 +73,14 @@ class ModelSwitchRouter(Router):
         going = np.ones(n, bool)
         for step, m in enumerate(self.order):
             drawn = (codes[:, m] >= 0) & going[:, None]
-            cost += np.where(drawn, test.sample_cost[:, m], 0.0).sum(1)
+            cost += np.where(drawn, sample_cost[:, m], 0.0).sum(1)
             model, calls = np.where(going, m, model), np.where(going, step + 1, calls)
             same = (codes[:, m, :, None] == codes[:, m, None, :]) & drawn[:, :, None] & drawn[:, None, :]
             counts, total = same.sum(2), drawn.sum(1)
             block = slice(step * n_samples, (step + 1) * n_samples)
             slots[:, block] = np.where(drawn, codes[:, m], -1)
             weights[:, block] = np.where(drawn, (1.0 - _normalised_entropy(same, drawn))[:, None], 0.0)
-            scores[:, block] = np.where(drawn, test.sample_score[:, m], 0.0)
+            scores[:, block] = np.where(drawn, sample_score[:, m], 0.0)
             going &= ~((total > 0) & (counts.max(1) / np.maximum(total, 1) >= knob))
         return Outcome(model, _majority_score(slots, weights, scores), cost, calls)
 
@@ -85,8 +90,9 @@ class ModelSwitchRouter(Router):
         if cached is None or cached[0] is not test:
             import pandas as pd
 
-            codes = pd.factorize(np.array([str(a) for a in test.sample_answers.ravel()], dtype=object))[0]
-            codes = np.where(np.isnan(test.sample_score.ravel()), -1, codes).reshape(test.sample_answers.shape)
+            answers, score, _ = test.samples()
+            codes = pd.factorize(np.array([str(a) for a in answers.ravel()], dtype=object))[0]
+            codes = np.where(np.isnan(score.ravel()), -1, codes).reshape(answers.shape)
             self._codes = (test, codes)
         return self._codes[1]
 
@@ -116,7 +122,7 @@ def _majority_score(slots: np.ndarray, weights: np.ndarray, scores: np.ndarray) 
     same = (slots[:, :, None] == slots[:, None, :]) & valid[:, :, None] & valid[:, None, :]
     weighted = np.cumsum(same * weights[:, None, :], axis=2)[:, :, -1]
     counted = same.sum(2).astype(float)
-    votes = np.where((weights > 0).any(1)[:, None], weighted, counted)
+    votes = np.where((weights > 0).any(1, keepdims=True), weighted, counted)
     best = np.where(valid, votes, -np.inf).argmax(1)
     chosen = valid & (slots == slots[np.arange(len(slots)), best][:, None])
     return np.where(valid.any(1), (scores * chosen).sum(1) / np.maximum(chosen.sum(1), 1), 0.0)

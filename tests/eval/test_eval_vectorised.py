@@ -65,7 +65,7 @@ def test_cells_and_problem_tables_match_one_mask_per_cell(shape):
     replicates = scores.cell_replicates(board, strata)
     cells = scores.cell_accuracy(board, replicates)
     accuracy, ceilings = scores.problem_tables(board, replicates)
-    for row, cell in cells.iterrows():
+    for _, cell in cells.iterrows():
         mask = _mask(strata.keys, model=cell["model"], problem=cell["problem"], level=cell["level"])
         if not mask.any():
             assert np.isnan(cell["accuracy"]) and np.isnan(cell["ci_low"])

@@ -9,8 +9,8 @@ import random
 import pytest
 
 import npgym
-from npgym.engine import check_data
 from npgym.cards import ParamError
+from npgym.engine import check_data
 from npgym.graphs import adjacency
 from npgym.problems.dominating_set import prune
 from npgym.verdict import Reject
@@ -246,7 +246,8 @@ STAR = {"n": 5, "edges": [[0, 1], [0, 2], [0, 3], [0, 4]]}
 @pytest.mark.parametrize("problem_id, refuted, kept", [
     ("bandwidth", {**STAR, "k": 1}, {**STAR, "k": 2}),                   # degree 4 needs k >= 2
     ("max_leaf_spanning_tree", {**STAR, "t": 5}, {**STAR, "t": 4}),      # at most n - 1 leaves
-    ("dominating_set", {"n": 6, "edges": [[0, 1], [2, 3], [4, 5]], "k": 2}, {"n": 6, "edges": [[0, 1], [2, 3], [4, 5]], "k": 3}),
+    ("dominating_set", {"n": 6, "edges": [[0, 1], [2, 3], [4, 5]], "k": 2},
+     {"n": 6, "edges": [[0, 1], [2, 3], [4, 5]], "k": 3}),
     ("clique", {**STAR, "k": 3}, {**STAR, "k": 2}),                       # only one vertex of degree >= 2
     ("independent_set", {**STAR, "k": 5}, {**STAR, "k": 4}),              # a matched edge excludes a vertex
 ])

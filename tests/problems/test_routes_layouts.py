@@ -5,10 +5,9 @@ from __future__ import annotations
 import itertools
 import random
 
-
 import npgym
 from npgym.engine import check_data
-from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE, RANGE, Reject, SHAPE, TYPE
+from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE, RANGE, SHAPE, TYPE, Reject
 
 TSP = npgym.get_problem("tsp")
 HAM = npgym.get_problem("hamiltonian_cycle")

@@ -12,8 +12,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import npgym
-from npgym.engine import check_data
 from npgym.cards import ParamError
+from npgym.engine import check_data
 from npgym.problems.set_splitting import balanced_colour, draw_subsets, split_subsets
 from npgym.verdict import Reject
 

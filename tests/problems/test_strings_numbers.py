@@ -10,8 +10,8 @@ import random
 import pytest
 
 import npgym
-from npgym.engine import check_data
 from npgym.cards import ParamError
+from npgym.engine import check_data
 from npgym.problems.shortest_common_superstring import essential_strings, greedy_merge, max_overlap
 
 

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 
-from npsolver.store import Store
 from nprouter.export import export_stores
 from nprouter.matrix import build_matrix
 from nprouter.schema import read_dataset, write_dataset
+from npsolver.store import Store
 
 
 def test_export_maps_every_field(bench_store):
@@ -37,12 +37,15 @@ def test_export_maps_every_field(bench_store):
     assert records["answer_json"].notna().sum() == 16 * 3 - 8
 
 
+#: a store status, the error code stored with it, and the status the export gives it
+EXPORTED_STATUS = (("truncated", None, "truncated"), ("refusal", None, "refused"), ("api_error", "timeout", "timeout"))
+
+
 def test_status_mapping_and_api_errors(tmp_path, store_writer):
     path = store_writer(tmp_path / "runs.sqlite")
     with Store(path) as store:
         some = store.records()[0]
-        for status, code, expected in (("truncated", None, "truncated"), ("refusal", None, "refused"),
-                                       ("api_error", "timeout", "timeout")):
+        for status, code, _ in EXPORTED_STATUS:
             store.put_record({**{k: some[k] for k in ("instance_id", "problem", "problem_version", "level",
                                                       "prompt_hash")},
                               "run_id": f"run-{status}", "model": f"x/{status}", "sample": 0, "status": status,
@@ -53,7 +56,9 @@ def test_status_mapping_and_api_errors(tmp_path, store_writer):
     assert kept.set_index("model_id").loc["x/truncated", "status"] == "truncated"
     assert kept.set_index("model_id").loc["x/refusal", "status"] == "refused"
     every = export_stores([path], include_api_errors=True).records.set_index("model_id")
-    assert every.loc["x/api_error", "status"] == "timeout" and every.loc["x/api_error", "score"] == 0.0
+    for status, _, exported in EXPORTED_STATUS:
+        assert every.loc[f"x/{status}", "status"] == exported
+    assert every.loc["x/api_error", "score"] == 0.0
 
 
 def test_round_trip_keeps_instances_and_reverifies(tmp_path, store_writer):

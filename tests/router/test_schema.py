@@ -7,7 +7,15 @@ import math
 import pandas as pd
 import pytest
 
-from nprouter.schema import SCHEMA_VERSION, ModelInfo, RouterDataset, RouterRecord, read_dataset, records_frame, write_dataset
+from nprouter.schema import (
+    SCHEMA_VERSION,
+    ModelInfo,
+    RouterDataset,
+    RouterRecord,
+    read_dataset,
+    records_frame,
+    write_dataset,
+)
 from nprouter.synthetic import synthetic_dataset
 
 

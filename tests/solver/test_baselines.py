@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from nppc.cli import main
 from npgym.prompt import TEMPLATE_VERSION
+from nppc.cli import main
 from npsolver.adapters import Sampling
 from npsolver.plan import build_tasks, examples_for, generate_targets, run_id_of, run_identity
 from npsolver.store import FINAL_STATUSES, Store

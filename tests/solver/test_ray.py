@@ -20,7 +20,8 @@ from nppc.cli import main
 from npsolver.store import Store
 
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason='needs the ray extra (pip install -e ".[ray]")')]
+              pytest.mark.skipif(importlib.util.find_spec("ray") is None,
+                                 reason='needs the ray extra (pip install -e ".[ray]")')]
 
 OUTCOME = ("run_id", "instance_id", "sample", "model", "status", "correct", "code", "response_text", "answer_json")
 

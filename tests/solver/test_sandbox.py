@@ -15,8 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from npsolver.sandbox import (BUBBLEWRAP, CPU, OUTPUT, TRUST_FLAG, UNISOLATED, WALL, Limits, Sandbox,
-                              SandboxUnavailable, open_sandbox)
+from npsolver.sandbox import (
+    BUBBLEWRAP,
+    CPU,
+    OUTPUT,
+    TRUST_FLAG,
+    UNISOLATED,
+    WALL,
+    Limits,
+    Sandbox,
+    SandboxUnavailable,
+    open_sandbox,
+)
 
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None,
                                  reason="bubblewrap is not installed (apt-get install bubblewrap; .ci/run does)")

@@ -16,9 +16,9 @@ import sqlite3
 
 import pytest
 
-from nppc.cli import main
 from npgym.engine import verify
 from npgym.testset import write_testset
+from nppc.cli import main
 from npsolver.api import plan_run
 from npsolver.episodes import WRONG_CLAIM_MESSAGE
 from npsolver.sandbox import Limits
@@ -163,7 +163,7 @@ def test_hostile_tool_calls_are_contained_and_the_run_goes_on(scripted_server, t
     target = scripted_server({}, name="target")  # a real server on the host's loopback for the socket attack
     fills = {"port": target.port, "keys": str(keys), "store": str(store), "outside": str(outside)}
     script = {"by_conversation": {}}
-    for task, (name, code) in zip(plan.tasks, HOSTILE.items()):
+    for task, code in zip(plan.tasks, HOSTILE.values()):
         answer = json.dumps({"solution": task.instance.certificate if task.instance.label == "yes" else None})
         script["by_conversation"][task.prompt_hash] = [
             {"tool_calls": [{"name": "python", "arguments": {"code": code.format(**fills)}}]},
@@ -227,7 +227,7 @@ def test_a_model_that_fixes_its_answer_after_feedback_is_scored_per_turn(scripte
     store = tmp_path / "runs.sqlite"
     main(run_args(server, store, "--count", "4", "--track", "feedback", "--turns", "3"))
     records, turns, _ = read_store(store)
-    for task, replies, solved in scripted:
+    for task, _replies, solved in scripted:
         record = records[task.instance.id]
         assert record["solved_turn"] == solved and record["correct"] == (1 if solved else 0)
         assert record["turns"] == (solved or 3)

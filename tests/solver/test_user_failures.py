@@ -11,7 +11,6 @@ server, reaches no file and no output.
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import signal
 import socket
