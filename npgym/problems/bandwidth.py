@@ -41,11 +41,6 @@ from npgym.verdict import BOUND
 
 
 class Bandwidth(Problem):
-    """Bandwidth (Garey & Johnson GT40).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "bandwidth"
     version = 2
 

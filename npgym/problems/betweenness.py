@@ -47,11 +47,6 @@ ENUMERATE_BELOW = 2000  # with fewer 3-sets than this, sample them from the full
 
 
 class Betweenness(Problem):
-    """Betweenness (Garey & Johnson MS1).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "betweenness"
     version = 2
     small_no_levels = (3, 4)  # with one triple, or two distinct ones on 4 elements, every instance is a yes

@@ -68,11 +68,6 @@ NO_DRAWS = 64
 
 
 class BinPacking(Problem):
-    """Bin Packing (Garey & Johnson SR1).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "bin_packing"
     version = 3
     small_no_levels = (1,)  # above 3.5 items per bin random strips pack: only level 1 has no-instances

@@ -205,11 +205,6 @@ class FreeSetProblem(Problem):
 
 
 class Clique(FreeSetProblem):
-    """Clique (Garey & Johnson GT19).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "clique"
     version = 3
     size_param = "clique"

@@ -47,11 +47,6 @@ NO_DRAWS = 64  # far graphs with a K + 1 clique are redrawn this many times
 
 
 class Clustering(Problem):
-    """Clustering (Garey & Johnson MS9).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "clustering"
     version = 2
 

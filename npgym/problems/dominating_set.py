@@ -64,11 +64,6 @@ def prune(chosen: list[int], neighbours: list[set[int]]) -> list[int]:
 
 
 class DominatingSet(Problem):
-    """Dominating Set (Garey & Johnson GT2).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "dominating_set"
     version = 2
 

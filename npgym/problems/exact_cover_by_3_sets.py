@@ -66,11 +66,6 @@ from npgym.setsystems import (
 
 
 class ExactCoverBy3Sets(Problem):
-    """Exact Cover by 3-Sets, X3C (Garey & Johnson SP2).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "exact_cover_by_3_sets"
     version = 2
 

@@ -41,11 +41,6 @@ MIN_TWO_FACTOR = 6  # the smallest n with a 2-factor of two cycles (two triangle
 
 
 class HamiltonianCycle(Problem):
-    """Hamiltonian Circuit (Garey & Johnson GT37).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "hamiltonian_cycle"
     version = 1
 

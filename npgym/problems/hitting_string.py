@@ -70,11 +70,6 @@ def three_fraction(n: int, m: int) -> float:
 
 
 class HittingString(Problem):
-    """Hitting String (Garey & Johnson SR12).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "hitting_string"
     version = 2
 

@@ -39,11 +39,6 @@ from npgym.registry import register
 
 
 class IndependentSet(FreeSetProblem):
-    """Independent Set (Garey & Johnson GT20).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "independent_set"
     version = 3
     size_param = "size"

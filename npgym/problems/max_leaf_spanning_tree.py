@@ -50,11 +50,6 @@ RESTARTS = 3  # local-search runs in the generator; t is the best leaf count of 
 
 
 class MaxLeafSpanningTree(Problem):
-    """Maximum Leaf Spanning Tree (Garey & Johnson ND2).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "max_leaf_spanning_tree"
     version = 2
 

@@ -61,10 +61,7 @@ def cover_size(params: dict[str, Any]) -> int:
 
 
 class MinimumCover(Problem):
-    """Minimum Cover (Garey & Johnson SP5), i.e. set cover.
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
+    """Minimum Cover (Garey & Johnson SP5), i.e. set cover."""
 
     id = "minimum_cover"
     version = 2

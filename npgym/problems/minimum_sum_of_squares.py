@@ -58,11 +58,6 @@ from npgym.verdict import BOUND
 
 
 class MinimumSumOfSquares(Problem):
-    """Minimum Sum of Squares (Garey & Johnson SP19).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "minimum_sum_of_squares"
     version = 4
     small_no_levels = (1,)  # from level 2 on the optimum is nearly always the floor: no no-instances

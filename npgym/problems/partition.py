@@ -58,11 +58,6 @@ NO_DENSITY = 1.25
 
 
 class Partition(Problem):
-    """Partition (Garey & Johnson SP12).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "partition"
     version = 2
 

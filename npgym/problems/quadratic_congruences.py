@@ -53,11 +53,6 @@ EXACT_PRIMES = 34
 
 
 class QuadraticCongruences(Problem):
-    """Quadratic Congruences (Garey & Johnson AN1).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "quadratic_congruences"
     version = 2
 

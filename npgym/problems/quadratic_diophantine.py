@@ -57,11 +57,6 @@ HEURISTIC_TRIES = 2000
 
 
 class QuadraticDiophantine(Problem):
-    """Quadratic Diophantine Equations (Garey & Johnson AN8).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "quadratic_diophantine"
     version = 2
 

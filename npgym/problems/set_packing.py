@@ -61,11 +61,6 @@ def packing_size(params: dict[str, Any]) -> int:
 
 
 class SetPacking(Problem):
-    """Set Packing (Garey & Johnson SP3).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "set_packing"
     version = 2
     # level 1 packs k' = 2 nearly always and level 3 (100 elements, 200 triples, k' = 33) is a near-exact cover

@@ -131,10 +131,7 @@ def swap_some(rng: random.Random, n: int, size: int, pool: list[tuple[int, ...]]
 
 
 class SetSplitting(Problem):
-    """Set Splitting (Garey & Johnson SP4), also known as hypergraph 2-colouring.
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
+    """Set Splitting (Garey & Johnson SP4), also known as hypergraph 2-colouring."""
 
     id = "set_splitting"
     version = 2

@@ -48,11 +48,6 @@ TRAP_RATE = 0.25
 
 
 class ShortestCommonSuperstring(Problem):
-    """Shortest Common Superstring (Garey & Johnson SR9).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "shortest_common_superstring"
     version = 1
 

@@ -53,11 +53,6 @@ NO_DENSITY = 2.0
 
 
 class SubsetSum(Problem):
-    """Subset Sum (Garey & Johnson SP13).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "subset_sum"
     version = 2
     small_no_levels = (1, 2)  # at level 3 targets near half the total are all reachable

@@ -90,11 +90,6 @@ def dsatur(n: int, neighbours: list[set[int]], rng: random.Random) -> tuple[list
 
 
 class ThreeColouring(Problem):
-    """Graph 3-Colourability (Garey & Johnson GT4).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "three_colouring"
     version = 2
 

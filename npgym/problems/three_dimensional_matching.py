@@ -72,11 +72,6 @@ def deal_triples(rng: random.Random, n: int, layers: int, taken: set[tuple[int, 
 
 
 class ThreeDimensionalMatching(Problem):
-    """3-Dimensional Matching, 3DM (Garey & Johnson SP1).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "three_dimensional_matching"
     version = 1
 

@@ -37,11 +37,6 @@ _T_WEIGHTS = [3 * Q_HIDDEN, 3 * Q_HIDDEN ** 2, Q_HIDDEN ** 3]
 
 
 class ThreeSat(Problem):
-    """3-Satisfiability (Garey & Johnson LO2).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "three_sat"
     version = 1
 

@@ -42,11 +42,6 @@ NEAR = 10  # length of the candidate (nearest-neighbour) lists of the local sear
 
 
 class Tsp(Problem):
-    """Travelling Salesman, decision version (Garey & Johnson ND22).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "tsp"
     version = 1
 

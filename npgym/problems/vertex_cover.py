@@ -32,11 +32,6 @@ from npgym.verdict import BOUND, CONSTRAINT
 
 
 class VertexCover(Problem):
-    """Vertex Cover (Garey & Johnson GT1).
-
-    Its generator, verifier, exact solver, renderer and heuristic; the module docstring explains them.
-    """
-
     id = "vertex_cover"
     version = 1
 
