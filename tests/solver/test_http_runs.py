@@ -117,6 +117,7 @@ def test_sampling_parameters_reach_the_server_and_the_run_id(scripted_server, tm
     assert runs[0]["config"]["sampling"]["max_tokens"] == 77 and runs[0]["config"]["sampling"]["temperature"] == 0.3
 
 
+@pytest.mark.slow
 def test_an_api_key_reaches_no_file_and_no_output(scripted_server, tmp_path):
     """The server quotes the key back in its 401 body, as providers do; it must be redacted everywhere."""
     key = "sk-test-" + os.urandom(12).hex()

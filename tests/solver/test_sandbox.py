@@ -158,6 +158,7 @@ def host_processes_with(token: str) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_a_fork_bomb_hits_the_process_limit_and_leaves_no_process_behind(sandbox):
     token = "7777.4242"
     code = f"""
@@ -192,6 +193,7 @@ def test_allocating_64_gb_fails_inside_and_the_host_is_untouched(sandbox):
     still_works(sandbox)
 
 
+@pytest.mark.slow
 def test_an_infinite_loop_is_killed_by_a_time_limit(sandbox):
     result = sandbox.run("while True:\n    pass")
     assert result.limit in (CPU, WALL) and result.exit_code >= 128
@@ -229,6 +231,7 @@ for entry in os.listdir("/proc"):
     still_works(sandbox)
 
 
+@pytest.mark.slow
 def test_without_bubblewrap_the_track_is_refused_unless_the_code_is_trusted(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap on PATH
     with pytest.raises(SandboxUnavailable) as refused:

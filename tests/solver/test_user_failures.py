@@ -50,6 +50,7 @@ def records(store: Path) -> list[dict]:
 
 # -- failures a user can act on ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_hosted_model_without_its_key_fails_at_once_in_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
     result = nppc("run", "--model", "openai/gpt-4o-mini", "--problems", "three_sat", "--levels", "1",
@@ -60,6 +61,7 @@ def test_a_hosted_model_without_its_key_fails_at_once_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr and not (tmp_path / "r.sqlite").exists()
 
 
+@pytest.mark.slow
 def test_a_model_string_without_a_provider_fails_at_once_in_one_line(tmp_path):
     result = nppc("run", "--model", "foo/model", "--problems", "three_sat", "--levels", "1",
                   "--store", str(tmp_path / "r.sqlite"))
