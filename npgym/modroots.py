@@ -32,9 +32,9 @@ class StepBudget:
     stops a search on a machine far slower than the reference one."""
 
     def __init__(self, time_limit: float) -> None:
-        from npgym.solvers import wall_fuse
+        from npgym.solvers import held, wall_fuse
 
-        self.limit = max(1, int(time_limit * STEPS_PER_SECOND))
+        self.limit = max(1, int(held(time_limit) * STEPS_PER_SECOND))
         self.fuse = time.perf_counter() + wall_fuse(time_limit)
         self.steps = 0
 

@@ -33,9 +33,18 @@ GLUCOSE_PROPAGATIONS_PER_SECOND = 2_800_000
 WALL_FUSE = 10.0
 
 
+#: a longer limit (``--time-limit inf`` included) means "no limit" and is held at this, which no solve reaches
+NO_LIMIT = 1e9
+
+
 def wall_fuse(time_limit: float) -> float:
     """The wall seconds after which a solve with ``time_limit`` seconds of work is stopped whatever its work."""
-    return time_limit * WALL_FUSE + 1.0
+    return held(time_limit) * WALL_FUSE + 1.0
+
+
+def held(time_limit: float) -> float:
+    """``time_limit``, held at :data:`NO_LIMIT` so that budgets derived from it stay finite integers."""
+    return min(float(time_limit), NO_LIMIT)
 #: CP-SAT works in 64-bit integers: linear expressions whose sums may pass this are not given to it
 CP_INTEGER_LIMIT = 2 ** 61
 
@@ -83,7 +92,7 @@ def solve_cnf(clauses: Iterable[list[int]], time_limit: float,
 
     watch = Stopwatch()
     with Solver(name=SAT_SOLVER, bootstrap_with=clauses) as solver:
-        solver.prop_budget(max(1, int(time_limit * GLUCOSE_PROPAGATIONS_PER_SECOND)))
+        solver.prop_budget(max(1, int(held(time_limit) * GLUCOSE_PROPAGATIONS_PER_SECOND)))
         timer = threading.Timer(wall_fuse(time_limit), solver.interrupt)
         timer.start()
         try:
@@ -114,8 +123,8 @@ def cp_solver(time_limit: float, linearization: int | None = None):
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = CP_SEED
-    solver.parameters.max_deterministic_time = float(time_limit) * CP_DETERMINISTIC_PER_SECOND
-    solver.parameters.max_time_in_seconds = wall_fuse(float(time_limit))
+    solver.parameters.max_deterministic_time = held(time_limit) * CP_DETERMINISTIC_PER_SECOND
+    solver.parameters.max_time_in_seconds = wall_fuse(time_limit)
     solver.parameters.catch_sigint_signal = False
     if linearization is not None:
         solver.parameters.linearization_level = linearization

@@ -62,3 +62,10 @@ def test_step_budget_allows_exactly_its_steps(limit):
     with pytest.raises(OutOfBudget):
         budget.tick()
     assert budget.steps == allowed + 1
+
+
+@pytest.mark.parametrize("problem_id", ["three_sat", "tsp", "quadratic_congruences", "quadratic_diophantine"])
+def test_an_infinite_limit_means_no_limit(problem_id):
+    """``--time-limit inf`` is accepted by the command line; every back end takes it as "no limit"."""
+    instance = npgym.generate(problem_id, 2, seed=1, index=0)
+    assert npgym.solve(instance, time_limit=float("inf")).status == "sat"
