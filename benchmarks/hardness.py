@@ -14,8 +14,8 @@ counts random answers accepted. The yes/no columns are the cross-validated accur
 cheap feature (named), of a depth-3 tree and of a logistic regression over all of
 :mod:`benchmarks.audit.features`, with the best single feature's score on shuffled labels as the chance
 level. ``prompt`` is the zero-shot prompt length in characters (median); solver seconds are medians of
-the exact solver (one worker, a budget of ``--time-limit`` seconds of work; the table shows wall seconds) on the yes-instances and of the proofs
-behind the no-instances.
+the exact solver's wall seconds (one worker, a budget of ``--time-limit`` seconds of work) on the
+yes-instances and of the proofs behind the no-instances.
 Level names: 1, mid, top (the reference's), 2x (the first level at twice the top size), max (the highest
 level whose prompt stays within ``--max-chars``), or numbers.
 """
@@ -174,7 +174,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10, help="yes-instances per level (default 10)")
     parser.add_argument("--no-count", type=int, default=10, help="no-instances per level (default 10)")
     parser.add_argument("--budget", type=float, default=2.0, help="seconds per attack and instance (default 2)")
-    parser.add_argument("--time-limit", type=float, default=10.0, help="exact solver budget, seconds of work (default 10)")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="solver budget in seconds of work (default 10)")
     parser.add_argument("--max-chars", type=int, default=MAX_CHARS, help="prompt size of the 'max' level")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the audited instances (default 2026)")
     parser.add_argument("--features-only", action="store_true", help="skip the attacks (a quick yes/no check)")
