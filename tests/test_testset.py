@@ -124,3 +124,19 @@ def test_a_mixed_test_set_puts_yes_bounds_at_the_proved_optimum_too():
     assert all(instance.data["k"] == instance.optimum - 1 for instance in instances if instance.label == "no")
     planted_only = list(generate_testset(["vertex_cover"], [3], seed=4, count=3))
     assert all(instance.optimum is None and instance.meta == {"planted": True} for instance in planted_only)
+
+
+@pytest.mark.slow
+def test_200_per_level_at_levels_1_to_3_hold_no_duplicate_instance():
+    """Every problem, 200 asked per level: no two instances of a level share their data; a level that has fewer
+    distinct instances says so (a ShortfallWarning) and gives fewer, never a repeat."""
+    from npgym.registry import problem_ids
+
+    with pytest.warns(ShortfallWarning):  # bandwidth level 1 has a handful of distinct graphs
+        instances = list(generate_testset(problem_ids(), [1, 2, 3], seed=20261202, count=200, allow_fewer=True))
+    levels: dict[tuple[str, int], list[str]] = {}
+    for instance in instances:
+        levels.setdefault((instance.problem, instance.level), []).append(content_hash(instance.data))
+    assert len(levels) == 3 * len(problem_ids())
+    assert {cell: len(hashes) - len(set(hashes)) for cell, hashes in levels.items() if len(set(hashes)) < len(hashes)} == {}
+    assert sum(len(hashes) == 200 for hashes in levels.values()) >= 2 * len(problem_ids())
