@@ -138,5 +138,6 @@ def test_200_per_level_at_levels_1_to_3_hold_no_duplicate_instance():
     for instance in instances:
         levels.setdefault((instance.problem, instance.level), []).append(content_hash(instance.data))
     assert len(levels) == 3 * len(problem_ids())
-    assert {cell: len(hashes) - len(set(hashes)) for cell, hashes in levels.items() if len(set(hashes)) < len(hashes)} == {}
+    repeats = {cell: len(hashes) - len(set(hashes)) for cell, hashes in levels.items()}
+    assert {cell: count for cell, count in repeats.items() if count} == {}
     assert sum(len(hashes) == 200 for hashes in levels.values()) >= 2 * len(problem_ids())
