@@ -23,6 +23,7 @@ code            meaning
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -59,8 +60,18 @@ class Verdict:
 
     @classmethod
     def accept(cls, message: str = "valid", objective: float | int | None = None) -> Verdict:
-        """A verdict that accepts the answer, with its objective value."""
-        return cls(True, OK, message, objective)
+        """A verdict that accepts the answer, with its objective value.
+
+        Verdicts are immutable, so an accepting one is made once per (message, objective) and shared: making
+        a frozen dataclass costs more than many a verifier's whole check, and acceptance is the hot path
+        of a training loop.
+        """
+        return _accepting(cls, message, objective)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: an objective of 1.0 stays a float
+def _accepting(cls: type[Verdict], message: str, objective: float | int | None) -> Verdict:
+    return cls(True, OK, message, objective)
 
 
 class Reject(Exception):

@@ -6,7 +6,7 @@ import json
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import npgym
@@ -339,3 +339,14 @@ def test_every_instance_records_its_cards_hash_outside_its_id():
     record = yes.to_record(with_key=True)
     assert record["card_hash"] == card_hash and npgym.Instance.from_record(record) == yes
     assert npgym.Instance.from_record({**record, "card_hash": "0" * 16}).id == yes.id  # the id pins the instance only
+
+
+@settings(max_examples=50, deadline=None)
+@given(objective=st.one_of(st.none(), st.integers(), st.floats(allow_nan=False)), message=st.text(max_size=20))
+def test_an_accepting_verdict_keeps_its_objective_exactly(objective, message):
+    """Accepting verdicts are shared (made once per message and objective): 1 and 1.0 stay apart."""
+    from npgym.verdict import Verdict
+
+    verdict = Verdict.accept(message, objective)
+    assert (verdict.ok, verdict.code, verdict.message) == (True, "ok", message)
+    assert type(verdict.objective) is type(objective) and verdict.objective == objective
