@@ -66,12 +66,14 @@ class Verdict:
         a frozen dataclass costs more than many a verifier's whole check, and acceptance is the hot path
         of a training loop.
         """
-        return _accepting(cls, message, objective)
+        if cls is not Verdict:  # a subclass gets its own instance
+            return cls(True, OK, message, objective)
+        return _accepting(message, objective)
 
 
 @functools.lru_cache(maxsize=4096, typed=True)  # typed: an objective of 1.0 stays a float
-def _accepting(cls: type[Verdict], message: str, objective: float | int | None) -> Verdict:
-    return cls(True, OK, message, objective)
+def _accepting(message: str, objective: float | int | None) -> Verdict:
+    return Verdict(True, OK, message, objective)
 
 
 class Reject(Exception):
