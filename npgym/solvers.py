@@ -28,9 +28,11 @@ CP_SEED = 20250415
 #: work per second of ``time_limit``, measured on the reference machine by benchmarks/solver_budget.py
 CP_DETERMINISTIC_PER_SECOND = 0.55
 GLUCOSE_PROPAGATIONS_PER_SECOND = 2_800_000
-#: the wall-clock fuse: a solve still running after this many times its ``time_limit`` (plus a second) is
-#: stopped. Far above the slowest solves measured per unit of work (p90 2.5 s) times a loaded machine's slowdown.
+#: the wall-clock fuse: a solve still running after this many times its ``time_limit`` (plus ``FUSE_FLOOR``
+#: seconds, for tiny limits on slow machines) is stopped. Far above the slowest solves measured per unit of work
+#: (p90 2.5 s) times a loaded machine's slowdown.
 WALL_FUSE = 10.0
+FUSE_FLOOR = 5.0
 
 
 #: a longer limit (``--time-limit inf`` included) means "no limit" and is held at this, which no solve reaches
@@ -39,7 +41,7 @@ NO_LIMIT = 1e9
 
 def wall_fuse(time_limit: float) -> float:
     """The wall seconds after which a solve with ``time_limit`` seconds of work is stopped whatever its work."""
-    return held(time_limit) * WALL_FUSE + 1.0
+    return held(time_limit) * WALL_FUSE + FUSE_FLOOR
 
 
 def held(time_limit: float) -> float:
