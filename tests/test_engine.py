@@ -350,3 +350,17 @@ def test_an_accepting_verdict_keeps_its_objective_exactly(objective, message):
     verdict = Verdict.accept(message, objective)
     assert (verdict.ok, verdict.code, verdict.message) == (True, "ok", message)
     assert type(verdict.objective) is type(objective) and verdict.objective == objective
+
+
+@settings(max_examples=60, deadline=None)
+@given(level=st.integers(min_value=1, max_value=14), twin=st.sampled_from(["float", "bool", "str"]))
+def test_remembered_valid_params_never_let_an_invalid_twin_through(level, twin):
+    """Parameters that passed are remembered, by name, type and value: an equal value of another type
+    (5.0 or True for an integer parameter) is checked afresh and still refused."""
+    problem = npgym.get_problem("vertex_cover")
+    params = problem.card.level_params(level)
+    problem.validate_params(params)
+    problem.validate_params(dict(params))  # remembered: passes again
+    changed = {"float": float, "bool": lambda v: True, "str": str}[twin]
+    with pytest.raises(ParamError, match="nodes must be"):
+        problem.validate_params({**params, "nodes": changed(params["nodes"])})
