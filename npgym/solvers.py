@@ -7,8 +7,8 @@ A ``time_limit`` is a budget of *work*, not of wall-clock seconds: CP-SAT counts
 time and Glucose counts propagations, each scaled so that one unit of ``time_limit`` is about one
 second of work on the reference machine (a 2-core x86-64 VM). So whether a solve settles, and with it
 every label, bound and certificate of a test set, is the same on a fast or slow, idle or loaded machine
-and with any number of workers. A wall-clock fuse (``WALL_FUSE`` times the limit) still stops a solve
-on a machine far slower than that; a solve the fuse stops is ``unknown`` like any other.
+and with any number of workers. A wall-clock fuse (``WALL_FUSE`` times the limit, plus a minute) still
+stops a runaway solve; a solve the fuse stops is ``unknown`` like any other.
 
 Neither installs a signal handler (CP-SAT's own SIGINT handler aborts the process in C++ when the
 signal comes while Python handles it): interruption belongs to the caller, which can end every solve
@@ -29,10 +29,11 @@ CP_SEED = 20250415
 CP_DETERMINISTIC_PER_SECOND = 0.55
 GLUCOSE_PROPAGATIONS_PER_SECOND = 2_800_000
 #: the wall-clock fuse: a solve still running after this many times its ``time_limit`` (plus ``FUSE_FLOOR``
-#: seconds, for tiny limits on slow machines) is stopped. Far above the slowest solves measured per unit of work
-#: (p90 2.5 s) times a loaded machine's slowdown.
-WALL_FUSE = 10.0
-FUSE_FLOOR = 5.0
+#: seconds) is stopped. It must never decide a solve that its work budget would settle, or labels would again
+#: depend on the machine: far above the slowest solves measured per unit of work (p90 2.5 s) times a starved
+#: process's slowdown (Ray runs its workers at nice 15; next to busy processes at nice 0 a solve ran 20x slower).
+WALL_FUSE = 100.0
+FUSE_FLOOR = 60.0
 
 
 #: a longer limit (``--time-limit inf`` included) means "no limit" and is held at this, which no solve reaches
@@ -41,7 +42,7 @@ NO_LIMIT = 1e9
 
 def wall_fuse(time_limit: float) -> float:
     """The wall seconds after which a solve with ``time_limit`` seconds of work is stopped whatever its work."""
-    return held(time_limit) * WALL_FUSE + FUSE_FLOOR
+    return min(held(time_limit) * WALL_FUSE + FUSE_FLOOR, NO_LIMIT)  # a timer's wait has a ceiling too
 
 
 def held(time_limit: float) -> float:

@@ -64,6 +64,7 @@ def test_step_budget_allows_exactly_its_steps(limit):
     assert budget.steps == allowed + 1
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")  # the fuse's timer thread too
 @pytest.mark.parametrize("problem_id", ["three_sat", "tsp", "quadratic_congruences", "quadratic_diophantine"])
 def test_an_infinite_limit_means_no_limit(problem_id):
     """``--time-limit inf`` is accepted by the command line; every back end takes it as "no limit"."""
