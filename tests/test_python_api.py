@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-pytest.importorskip("pandas")
-pytest.importorskip("sklearn")
+for extra_module in ("pandas", "sklearn"):  # as tests/test_demo.py: the extras the README's install brings
+    pytest.importorskip(extra_module, reason="the report and routing APIs need the analysis and route extras")
 
 from npeval.synthetic import SyntheticSpec, write_synthetic_store  # noqa: E402
 from nppc.cli import main  # noqa: E402
