@@ -14,6 +14,10 @@ import math
 import random
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from npgym.problem import Effort
 
 #: give up (OutOfBudget) once one half of the meet in the middle would hold more sums than this
 HALF_LIMIT = 1 << 19
@@ -42,6 +46,12 @@ class StepBudget:
     def work(self) -> float:
         """The steps taken, in the units of ``time_limit``."""
         return round(self.steps / STEPS_PER_SECOND, 6)
+
+    def effort(self, solver: str, seconds: float) -> Effort:
+        """The solver effort of a search that took this budget's steps."""
+        from npgym.problem import Effort
+
+        return Effort(solver, seconds, branches=self.steps, work=self.work)
 
     def tick(self) -> None:
         """Count a step; raise :class:`OutOfBudget` past the budget or the wall-clock fuse."""

@@ -43,7 +43,7 @@ from typing import Any
 from npgym import checks
 from npgym.cards import ParamError
 from npgym.modroots import OutOfBudget, StepBudget, odd_primes, random_prime, smallest_positive_root
-from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
+from npgym.problem import SAT, UNKNOWN, UNSAT, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT
 
@@ -89,9 +89,8 @@ class QuadraticCongruences(Problem):
         try:
             best = smallest_positive_root(a % b, b, budget.tick)
         except OutOfBudget:
-            effort = Effort("number theory", watch.seconds(), branches=budget.steps, work=budget.work)
-            return SolveResult(UNKNOWN, None, None, effort)
-        effort = Effort("number theory", watch.seconds(), branches=budget.steps, work=budget.work)
+            return SolveResult(UNKNOWN, None, None, budget.effort("number theory", watch.seconds()))
+        effort = budget.effort("number theory", watch.seconds())
         if best is not None and best < c:
             return SolveResult(SAT, best, None, effort)
         return SolveResult(UNSAT, None, None, effort)

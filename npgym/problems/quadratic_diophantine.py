@@ -108,14 +108,13 @@ class QuadraticDiophantine(Problem):
         sqrt((c - b) / a) + 1: factor, take roots, meet in the middle (:mod:`npgym.modroots`). Otherwise
         the x that matter are enumerated (``unknown`` when time runs out)."""
         a, b, c = data["a"], data["b"], data["c"]
-        watch = Stopwatch()
+        watch, budget = Stopwatch(), StepBudget(time_limit)
         top = math.isqrt((c - b) // a) if c - b >= a else 0
         g = math.gcd(a, b)
         if top == 0 or c % g:
-            return SolveResult(UNSAT, None, None, _effort(watch, None))
+            return SolveResult(UNSAT, None, None, _effort(watch, budget))
         reduced = b // g
         if math.gcd(a // g, reduced) == 1 and reduced > 1:
-            budget = StepBudget(time_limit)
             try:
                 root = smallest_positive_root((c // g) * pow(a // g, -1, reduced) % reduced, reduced, budget.tick)
             except OutOfBudget:
@@ -123,7 +122,6 @@ class QuadraticDiophantine(Problem):
             if root is None or root > top:
                 return SolveResult(UNSAT, None, None, _effort(watch, budget))
             return SolveResult(SAT, [root, (c - a * root * root) // b], None, _effort(watch, budget))
-        budget = StepBudget(time_limit)
         try:
             for x in range(1, min(b, top) + 1):
                 budget.tick()
@@ -166,10 +164,9 @@ def _realise(rng: random.Random, b: int, t: int, bound: int) -> dict[str, Any]:
             return {"a": a, "b": b, "c": a * (bound - 1) ** 2 + b + d}
 
 
-def _effort(watch: Stopwatch, budget: StepBudget | None) -> Effort:
-    """The effort of a solve that took ``budget``'s steps (None: no search at all)."""
-    steps, work = (budget.steps, budget.work) if budget else (0, 0.0)
-    return Effort("enumeration", watch.seconds(), branches=steps, work=work)
+def _effort(watch: Stopwatch, budget: StepBudget) -> Effort:
+    """The effort of an enumeration or root search that took ``budget``'s steps."""
+    return budget.effort("enumeration", watch.seconds())
 
 
 register(QuadraticDiophantine())
