@@ -11,10 +11,11 @@ no-instance can be made the slot holds a yes-instance, so "made" can be below "a
 of :mod:`benchmarks.audit.portfolio` gets ``--budget`` CPU seconds per yes-instance (one core, so a
 shared machine does not shrink it); ``portfolio`` counts the instances any attack solved; ``random``
 counts random answers accepted. The yes/no columns are the cross-validated accuracy of the best single
-cheap feature (named), of a depth-3 tree and of a logistic regression over all of
-:mod:`benchmarks.audit.features`, with the best single feature's score on shuffled labels as the chance
-level. ``prompt`` is the zero-shot prompt length in characters (median); solver seconds are medians of
-the exact solver's wall seconds (one worker, a budget of ``--time-limit`` seconds of work) on the
+cheap feature of :mod:`benchmarks.audit.features`, of a depth-3 tree and of a logistic regression
+over all of them, each fitted inside the training folds; the bold number is the best of the three, the
+named feature is the one that leaks most in hindsight, and the chance level is what the same three
+score on shuffled labels. ``prompt`` is the zero-shot prompt length in characters (median); solver
+seconds are medians of the exact solver's wall seconds (one worker, a budget of ``--time-limit`` seconds of work) on the
 yes-instances and of the proofs behind the no-instances.
 Level names: 1, mid, top (the reference's), 2x (the first level at twice the top size), max (the highest
 level whose prompt stays within ``--max-chars``), or numbers.
@@ -134,7 +135,8 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
         "solver_no_s": statistics.median(no_seconds) if no_seconds else None,
         "separation": None if split is None else {
             "best_feature": split.best_feature, "best_feature_accuracy": round(split.best_feature_accuracy, 3),
-            "tree": round(split.tree_accuracy, 3), "logistic": round(split.logistic_accuracy, 3),
+            "stump": round(split.stump_accuracy, 3), "tree": round(split.tree_accuracy, 3),
+            "logistic": round(split.logistic_accuracy, 3),
             "accuracy": round(split.accuracy, 3), "chance": round(split.chance, 3)},
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -147,7 +149,7 @@ def markdown_table(rows: list[dict]) -> str:
         names = list(mine[0]["solved"])
         lines.append(f"\n### {problem_id} (v{npgym.get_problem(problem_id).version})\n")
         lines.append("| level | params | prompt | " + " | ".join(names) + " | portfolio | random | yes/no acc "
-                     "(feature; tree, logit; chance) | solver s yes | solver s no (made) |")
+                     "(feature in hindsight; stump, tree, logit; chance) | solver s yes | solver s no (made) |")
         lines.append("|---|---|---|" + "---|" * len(names) + "---|---|---|---|---|")
         for row in mine:
             n = row["yes"]
@@ -155,7 +157,8 @@ def markdown_table(rows: list[dict]) -> str:
             attack_cells = " | ".join(f"{row['solved'][name]}/{n}" for name in names)
             split = row["separation"]
             acc = "-" if split is None else (f"**{split['accuracy']:.2f}** ({split['best_feature']} "
-                                             f"{split['best_feature_accuracy']:.2f}; {split['tree']:.2f}, "
+                                             f"{split['best_feature_accuracy']:.2f}; {split.get('stump', 0):.2f}, "
+                                             f"{split['tree']:.2f}, "
                                              f"{split['logistic']:.2f}; {split['chance']:.2f})")
             yes_s = "-" if row["solver_yes_s"] is None else f"{row['solver_yes_s']:.2f}" + \
                 (f" ({row['solver_yes_unknown']} unknown)" if row["solver_yes_unknown"] else "")
