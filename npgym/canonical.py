@@ -11,7 +11,24 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import sys
 from typing import Any
+
+#: Python refuses int <-> str conversions past 4,300 digits by default (a guard against the quadratic cost
+#: of parsing huge untrusted numbers). The number problems' ladders pass that size well below a 30k-character
+#: prompt (quadratic congruences near level 300), so npgym raises the process's limit to this many digits,
+#: never lowering a limit that is already higher or off; a 200k-digit answer still parses in well under a second.
+BIG_INTEGER_DIGITS = 200_000
+
+
+def allow_big_integers(digits: int = BIG_INTEGER_DIGITS) -> None:
+    """Let this process convert integers of up to ``digits`` decimal digits to and from text."""
+    current = sys.get_int_max_str_digits()
+    if current and current < digits:
+        sys.set_int_max_str_digits(digits)
+
+
+allow_big_integers()
 
 #: one encoder for every canonical serialisation (``json.dumps`` with options would build a new one per call)
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import npgym
 from npgym import testset
 from npgym.canonical import content_hash
 from npgym.instance import KEY_FIELDS, PUBLIC_FIELDS
@@ -141,3 +142,15 @@ def test_200_per_level_at_levels_1_to_3_hold_no_duplicate_instance():
     repeats = {cell: len(hashes) - len(set(hashes)) for cell, hashes in levels.items()}
     assert {cell: count for cell, count in repeats.items() if count} == {}
     assert sum(len(hashes) == 200 for hashes in levels.values()) >= 2 * len(problem_ids())
+
+
+@pytest.mark.parametrize("problem_id, level", [("quadratic_congruences", 400), ("quadratic_diophantine", 400)])
+def test_levels_with_numbers_past_pythons_4300_digit_limit_write_read_and_verify(tmp_path, problem_id, level):
+    # these levels' numbers have over 5,000 digits, more than int() and json accept by default
+    (instance,) = generate_testset([problem_id], [level], seed=3, count=1)
+    assert max(len(str(v)) for v in instance.data.values() if isinstance(v, int)) > 4300
+    write_testset([instance], tmp_path / "big.jsonl", key_path=tmp_path / "big.key.jsonl")
+    (back,) = read_testset(tmp_path / "big.jsonl", tmp_path / "big.key.jsonl")
+    assert back.data == instance.data
+    answer = json.dumps({"solution": back.certificate})
+    assert npgym.verify(back, json.loads(answer)).ok
