@@ -17,7 +17,8 @@ named feature is the one that leaks most in hindsight, and the chance level is w
 score on shuffled labels. ``prompt`` is the zero-shot prompt length in characters (median); solver
 seconds are medians of the exact solver's wall seconds (one worker, a budget of ``--time-limit`` seconds of work) on the
 yes-instances and of the proofs behind the no-instances.
-Level names: 1, mid, top (the reference's), 2x (the first level at twice the top size), max (the highest
+Level names: 1, mid, top (the reference's), 2x (the first level at twice the top size: its first ladder
+parameter, or the prompt length where that stops growing past the top, as numbers grow in digits), max (the highest
 level whose prompt stays within ``--max-chars``), or numbers.
 """
 
@@ -62,9 +63,7 @@ def named_levels(problem_id: str, names: list[str], max_chars: int) -> list[int]
         elif name == "top":
             level = top
         elif name.endswith("x") and name[:-1].isdigit():
-            target, level = int(name[:-1]) * primary_size(problem_id, top), top
-            while primary_size(problem_id, level) < target and level < 10_000:
-                level += 1
+            level = times_top_level(problem_id, int(name[:-1]))
         elif name == "max":
             level = largest_level_within(problem_id, max_chars)
         else:
@@ -72,6 +71,22 @@ def named_levels(problem_id: str, names: list[str], max_chars: int) -> list[int]
         if level not in chosen:
             chosen.append(level)
     return chosen
+
+
+def times_top_level(problem_id: str, factor: int, limit: int = 2000) -> int:
+    """The first level whose size is ``factor`` times the top's: its first ladder parameter where that grows
+    past the top, else (the number problems, which grow in digits) its seed-0 prompt length."""
+    top = npgym.get_problem(problem_id).card.top_level
+    if primary_size(problem_id, top + 20) > primary_size(problem_id, top):
+        def size(level: int) -> float:
+            return primary_size(problem_id, level)
+    else:
+        def size(level: int) -> float:
+            return prompt_chars(npgym.generate(problem_id, level, seed=0))
+    target, level = factor * size(top), top
+    while size(level) < target and level < limit:
+        level += 1
+    return level
 
 
 def largest_level_within(problem_id: str, max_chars: int, limit: int = 2000) -> int:
@@ -118,9 +133,9 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
         any_solved += hit
         answer = problem.random_answer(instance.data, random.Random(position))
         random_ok += npgym.verify(instance, {"solution": answer}).ok
-        result = npgym.solve(instance, time_limit)
-        yes_seconds.append(result.effort.seconds if result.effort else time_limit)
-        yes_unknown += result.status == "unknown"
+        seconds, unknown = _yes_solve(problem, instance, time_limit, tightened=no_count > 0)
+        yes_seconds.append(seconds)
+        yes_unknown += unknown
     no_seconds = [i.meta["effort"]["seconds"] for i in no]
     split = None
     if len(yes) >= 2 and len(no) >= 2:  # a level without no-instances has nothing to tell apart
@@ -140,6 +155,20 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
             "accuracy": round(split.accuracy, 3), "chance": round(split.chance, 3)},
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def _yes_solve(problem: npgym.Problem, instance: npgym.Instance, time_limit: float,
+               tightened: bool) -> tuple[float, bool]:
+    """The exact solver's wall seconds on a yes-instance and whether it left it unknown. A mixed set already
+    solved its yes-instances while labelling them (the effort is in the key); one without that effort there
+    is one whose solve ran out of budget (it kept its planted form), so it is not solved twice."""
+    effort = instance.meta.get("effort")
+    if effort is not None:
+        return effort["seconds"], False
+    if tightened and (problem.bound_key is not None or problem.yes_from_no_candidates):
+        return time_limit, True
+    result = npgym.solve(instance, time_limit)
+    return (result.effort.seconds if result.effort else time_limit), result.status == "unknown"
 
 
 def markdown_table(rows: list[dict]) -> str:

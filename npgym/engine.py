@@ -38,8 +38,10 @@ def generate(problem_id: str, level: int, seed: int = 0, index: int = 0, *, labe
              tight: bool = False, time_limit: float = DEFAULT_TIME_LIMIT) -> Instance:
     """Generate instance ``index`` of ``seed`` at ``level``: a pure function of its arguments.
 
-    ``label="no"`` makes a solver-proved no-instance of the same size; ``tight=True`` sets the bound
-    of a yes-instance to the proved optimum. Both call the exact solver (``time_limit`` per call).
+    ``label="no"`` makes a solver-proved no-instance of the same size; ``tight=True`` makes a yes-instance
+    look like the no-instances of a mixed set: its bound at the proved optimum, or, where the problem draws
+    both labels from one distribution (:attr:`Problem.yes_from_no_candidates`), a drawn candidate the
+    solver satisfies. Both call the exact solver (``time_limit`` per call).
     """
     params = get_problem(problem_id).card.level_params(level)  # generate_from_params checks them
     return generate_from_params(problem_id, params, seed, index, level=level,
@@ -60,10 +62,34 @@ def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0,
         return _generate_no(problem, base, time_limit)
     if label != YES:
         raise ParamError(f"label must be 'yes' or 'no', got {label!r}")
+    if tight and problem.yes_from_no_candidates:
+        return _draw_yes(problem, base, time_limit)
     planted = problem.plant(instance_rng(problem.id, problem.version, params, seed, index), params)
     instance = Instance(**base, data=planted.data, label=YES, certificate=planted.certificate,
                         meta={"planted": True})
     return _tighten(problem, instance, time_limit) if tight else instance
+
+
+def _draw_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:
+    """A yes-instance drawn like the no-instances: candidates until the solver satisfies one (its certificate
+    is the key). Raises :class:`GenerationError` (the test set then plants one, with a warning) when the
+    solver leaves ``UNSETTLED_LIMIT`` candidates unsettled or ``NO_ATTEMPTS`` are all unsatisfiable."""
+    tried: dict[str, int] = {}
+    for attempt in range(NO_ATTEMPTS):
+        rng = instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"],
+                           f"yes-{attempt}")
+        data = problem.no_candidate(rng, base["params"])
+        if data is None:
+            break
+        result = problem.solve(data, time_limit)
+        tried[result.status] = tried.get(result.status, 0) + 1
+        if result.status == SAT:
+            return Instance(**base, data=data, label=YES, certificate=result.certificate, optimum=result.optimum,
+                            meta={"planted": False, "attempts": attempt + 1, "effort": _effort(result)})
+        if tried.get(UNKNOWN, 0) >= UNSETTLED_LIMIT:
+            break
+    raise GenerationError(f"{problem.id}: no drawn candidate the solver satisfies (solver results {tried}) at "
+                          f"parameters {base['params']}")
 
 
 def _tighten(problem: Problem, instance: Instance, time_limit: float) -> Instance:

@@ -73,6 +73,11 @@ class Problem(ABC):
     #: small levels at which the engine makes solver-proved no-instances quickly (the contract tests use them);
     #: a problem whose level 3, say, is too hard to refute within the default time limit names others
     small_no_levels: ClassVar[tuple[int, ...]] = (2, 3)
+    #: True where :meth:`no_candidate` draws instances that are yes or no by chance (a random instance near
+    #: the threshold): a mixed test set then draws its yes-instances from the same candidates, certified by
+    #: the solver, so yes and no come from one distribution and differ only in the answer, never in a
+    #: planted structure that only one side has
+    yes_from_no_candidates: ClassVar[bool] = False
 
     @property
     def card(self) -> Card:

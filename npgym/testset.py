@@ -44,8 +44,8 @@ class NoInstanceWarning(UserWarning):
 
 
 class PlantedBoundWarning(UserWarning):
-    """A yes-instance that should sit at its proved optimum keeps its planted bound: the solver could not
-    prove the optimum within the time limit."""
+    """A yes-instance that should look like the level's no-instances is planted as in a yes-only set: the solver
+    could not prove its optimum, or satisfy a drawn candidate, within the time limit."""
 
 
 class ShortfallWarning(UserWarning):
@@ -82,8 +82,9 @@ def level_slots(problem_id: str, level: int, seed: int, count: int, no_fraction:
                 tight: bool) -> tuple[bool, list[tuple[int, str]]]:
     """Whether a level's yes-instances are tightened, and its planned (index, label) slots."""
     # with no-instances at their proved optimum (moved one step), yes-instances sit at theirs too, so the bound
-    # itself says nothing about the label
-    tight = tight or (no_fraction > 0 and get_problem(problem_id).bound_key is not None)
+    # itself says nothing about the label; where both labels come from one distribution, yes-instances are drawn
+    problem = get_problem(problem_id)
+    tight = tight or (no_fraction > 0 and (problem.bound_key is not None or problem.yes_from_no_candidates))
     return tight, list(enumerate(plan_labels(problem_id, level, seed, count, no_fraction)))
 
 
@@ -125,7 +126,7 @@ def make_instance(problem_id: str, level: int, seed: int, index: int, label: str
         try:
             return generate(problem_id, level, seed, index, tight=True, time_limit=time_limit)
         except GenerationError as reason:
-            warnings.warn(f"{problem_id} level {level} index {index}: the planted bound, because {reason}",
+            warnings.warn(f"{problem_id} level {level} index {index}: a planted yes-instance, because {reason}",
                           PlantedBoundWarning, stacklevel=4)
     return generate(problem_id, level, seed, index, time_limit=time_limit)
 

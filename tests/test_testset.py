@@ -127,6 +127,19 @@ def test_a_mixed_test_set_puts_yes_bounds_at_the_proved_optimum_too():
     assert all(instance.optimum is None and instance.meta == {"planted": True} for instance in planted_only)
 
 
+@pytest.mark.parametrize("problem_id", [p for p in npgym.problem_ids() if npgym.get_problem(p).yes_from_no_candidates])
+def test_a_mixed_test_set_draws_yes_instances_like_its_no_instances(problem_id):
+    problem = npgym.get_problem(problem_id)
+    level = problem.small_no_levels[-1]
+    instances = list(generate_testset([problem_id], [level], seed=2, count=6, no_fraction=0.5, time_limit=20))
+    yes = [instance for instance in instances if instance.label == "yes"]
+    assert yes and all(instance.meta["planted"] is False for instance in yes)
+    assert all(npgym.verify(instance, {"solution": instance.certificate}).ok for instance in yes)
+    # yes-only sets keep the planted instances (and the golden ids that pin them)
+    (planted,) = generate_testset([problem_id], [level], seed=2, count=1)
+    assert planted.meta == {"planted": True}
+
+
 @pytest.mark.slow
 def test_200_per_level_at_levels_1_to_3_hold_no_duplicate_instance():
     """Every problem, 200 asked per level: no two instances of a level share their data; a level that has fewer

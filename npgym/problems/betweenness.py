@@ -10,14 +10,17 @@ Schemas
     certificate  the n elements in order, first to last: a permutation of 0..n-1
     objective    none
 
-Generation: a hidden random ordering; each triple is a random 3-set of elements (distinct 3-sets)
-whose middle in the hidden ordering becomes b. Element ids are the hidden ordering shuffled, and
+Generation: a hidden random ordering; each triple is a random 3-set of elements (distinct 3-sets,
+every element in as many of them as any other, give or take one) whose middle in the hidden ordering
+becomes b. Element ids are the hidden ordering shuffled, and
 the triples are listed in canonical sorted form, so neither ids nor order point at the ordering.
 
 Hardness: the reference ladder stops at 8 elements and 6 triples (a random guess solves about one
-in twenty). Levels 1..6 keep those numbers; past them elements grow by 4 and triples by 5 per
-level, so the ratio approaches 1.25 triples per element, where random instances are satisfiable
-with a probability well below one and local search needs many moves.
+in twenty). Levels 1..6 keep those numbers; past them elements grow by 4 per level with 1.4 triples
+per element, near the threshold where balanced random instances stop being satisfiable (measured:
+about 1.3 at 12 elements, 1.4 at 24, 1.55 at 48), which is where local search needs the most moves.
+The exact solver proves such instances infeasible in well under a second up to about 24 elements and
+in 2-7 s at 36-48; beyond that no-instances stop.
 
 No-instances (version 2): distinct random 3-sets of the same count, exactly as for yes-instances, each
 with a uniformly random middle, proved infeasible by CP-SAT. Version 1 drew triples independently, so
@@ -25,6 +28,12 @@ small no-instances held one 3-set twice with two different middles, a contradict
 could show (0.94 accuracy at level 3 from that count alone). With distinct 3-sets levels 1 and 2 have
 no no-instance at all (one triple, or two distinct triples on 4 elements, are always satisfiable); from
 level 3 on the contradictions need three or more triples.
+
+Version 3: the 3-sets have balanced element degrees (version 2 drew them uniformly, and the
+solver-proved no-instances were those whose least-used element sat in several triples: its degree told
+yes from no at 0.73-0.78 at levels 6 and 8), and a mixed test set draws its yes-instances like its
+no-instances (random middles), certified by the solver (:attr:`Problem.yes_from_no_candidates`):
+planted instances never put the ends of the hidden ordering in the middle.
 
 Solver: CP-SAT with a position per element, all different, and one Boolean per triple choosing the
 direction a < b < c or c < b < a.
@@ -34,21 +43,22 @@ from __future__ import annotations
 
 import math
 import random
-from itertools import combinations
 from typing import Any
 
 from npgym import checks
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
+from npgym.setsystems import balanced_slots, deal_blocks
 from npgym.solvers import run_cp
 from npgym.verdict import CONSTRAINT
 
-ENUMERATE_BELOW = 2000  # with fewer 3-sets than this, sample them from the full list
+ENUMERATE_BELOW = 2000  # with fewer 3-sets than this every one may be asked for, else at most half of them
 
 
 class Betweenness(Problem):
     id = "betweenness"
-    version = 2
+    version = 3
+    yes_from_no_candidates = True
     small_no_levels = (3, 4)  # with one triple, or two distinct ones on 4 elements, every instance is a yes
 
     def check_params(self, params: dict[str, Any]) -> None:
@@ -155,14 +165,10 @@ def _canonical(a: int, b: int, c: int) -> list[int]:
     return [a, b, c] if a < c else [c, b, a]
 
 
-def _three_sets(rng: random.Random, n: int, m: int) -> list[tuple[int, ...]]:
-    """``m`` distinct 3-subsets of 0..n-1, uniformly (check_params bounds m)."""
-    if math.comb(n, 3) < ENUMERATE_BELOW:
-        return rng.sample(list(combinations(range(n), 3)), m)
-    chosen: set[tuple[int, ...]] = set()
-    while len(chosen) < m:  # m is at most half of the 3-sets
-        chosen.add(tuple(sorted(rng.sample(range(n), 3))))
-    return sorted(chosen)
+def _three_sets(rng: random.Random, n: int, m: int) -> list[list[int]]:
+    """``m`` distinct 3-subsets of 0..n-1 in which the element degrees differ by at most one (configuration
+    model), so that no element's count says anything about the answer."""
+    return deal_blocks(rng, n, balanced_slots(rng, n, 3 * m), [3] * m, set())
 
 
 register(Betweenness())
