@@ -64,10 +64,26 @@ def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0,
         raise ParamError(f"label must be 'yes' or 'no', got {label!r}")
     if tight and problem.yes_from_no_candidates:
         return _draw_yes(problem, base, time_limit)
-    planted = problem.plant(instance_rng(problem.id, problem.version, params, seed, index), params)
-    instance = Instance(**base, data=planted.data, label=YES, certificate=planted.certificate,
-                        meta={"planted": True})
-    return _tighten(problem, instance, time_limit) if tight else instance
+    return _tight_yes(problem, base, time_limit) if tight else _planted(problem, base)
+
+
+def _planted(problem: Problem, base: dict[str, Any], stream: str = "") -> Instance:
+    planted = problem.plant(instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"],
+                                         stream), base["params"])
+    return Instance(**base, data=planted.data, label=YES, certificate=planted.certificate, meta={"planted": True})
+
+
+def _tight_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:
+    """A planted yes-instance at its proved optimum. Where the solver leaves an optimum unproved, another
+    planted draw is tried (up to ``UNSETTLED_LIMIT`` in all), as no-instances are drawn until one is proved:
+    both labels then come from the instances whose optimum the solver settles, and a test set needs the
+    planted-bound fallback (whose constant bound would tell yes from no) only where none settles."""
+    for attempt in range(UNSETTLED_LIMIT):
+        try:
+            return _tighten(problem, _planted(problem, base, "" if attempt == 0 else f"tight-{attempt}"), time_limit)
+        except GenerationError as error:
+            unsettled = error
+    raise unsettled
 
 
 def _draw_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:

@@ -167,3 +167,22 @@ def test_levels_with_numbers_past_pythons_4300_digit_limit_write_read_and_verify
     assert back.data == instance.data
     answer = json.dumps({"solution": back.certificate})
     assert npgym.verify(back, json.loads(answer)).ok
+
+
+def test_a_tight_yes_instance_whose_optimum_is_not_proved_is_redrawn_before_it_falls_back(monkeypatch):
+    # the first planted draw's optimum stays unproved: the slot takes the next draw, still at its proved optimum
+    from npgym import engine
+
+    problem = npgym.get_problem("vertex_cover")
+    real_solve, calls = type(problem).solve, []
+
+    def first_unknown(self, data, time_limit):
+        calls.append(data)
+        if len(calls) == 1:
+            return npgym.SolveResult(status="unknown")
+        return real_solve(self, data, time_limit)
+
+    monkeypatch.setattr(type(problem), "solve", first_unknown)
+    instance = engine.generate("vertex_cover", 3, seed=4, tight=True)
+    assert len(calls) == 2 and calls[0] != calls[1]
+    assert instance.data["k"] == instance.optimum and instance.meta["tight"] is True

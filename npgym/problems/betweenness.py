@@ -32,7 +32,7 @@ level 3 on the contradictions need three or more triples.
 Version 3: the 3-sets have balanced element degrees (version 2 drew them uniformly, and the
 solver-proved no-instances were those whose least-used element sat in several triples: its degree told
 yes from no at 0.73-0.78 at levels 6 and 8), and a mixed test set draws its yes-instances like its
-no-instances (random middles), certified by the solver (:attr:`Problem.yes_from_no_candidates`):
+no-instances (middles spread evenly over the elements), certified by the solver (:attr:`Problem.yes_from_no_candidates`):
 planted instances never put the ends of the hidden ordering in the middle.
 
 Solver: CP-SAT with a position per element, all different, and one Boolean per triple choosing the
@@ -78,12 +78,20 @@ class Betweenness(Problem):
         return Planted({"n": n, "triples": sorted(triples)}, order)
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
-        """Distinct random 3-sets, as for yes-instances, each with a uniformly random middle."""
+        """Distinct random 3-sets, as for yes-instances, with middles spread evenly: each 3-set in turn takes
+        as its middle one of its elements that is the middle of the fewest triples so far (ties at random),
+        so how often an element is a middle says nothing about the answer."""
         n, m = params["elements"], params["triples"]
         require_param(m >= 2, f"a single triple is always satisfiable: no-instances need triples >= 2, got {m}")
+        middles = [0] * n
         triples = []
-        for trio in _three_sets(rng, n, m):
-            a, b, c = rng.sample(trio, 3)
+        trios = _three_sets(rng, n, m)
+        rng.shuffle(trios)
+        for trio in trios:
+            fewest = min(middles[e] for e in trio)
+            b = rng.choice([e for e in trio if middles[e] == fewest])
+            middles[b] += 1
+            a, c = (e for e in trio if e != b)
             triples.append(_canonical(a, b, c))
         return {"n": n, "triples": sorted(triples)}
 
