@@ -4,9 +4,10 @@ Three classifiers over all features, each fitted on the training folds only (so 
 part of what is cross-validated, and shuffled labels score about 0.5): one threshold on the best single
 feature (a depth-1 tree), a depth-3 decision tree and a logistic regression. Accuracies are means over
 repeated stratified 5-fold cross-validation, balanced (the mean of the recalls on yes and on no), so a
-constant guess scores 0.5 even where a level made fewer no-instances than yes-instances. The named feature is the one whose threshold scores best
-in hindsight (chosen after seeing every fold: optimistic with few instances, so it only names the
-leak); :func:`chance_level` gives what the honest classifiers score on shuffled labels.
+constant guess scores 0.5 even where a level made fewer no-instances than yes-instances. The named
+feature is the one whose threshold scores best in hindsight (chosen after seeing every fold: optimistic
+with few instances, so it only names the leak); :func:`chance_level` gives what the honest classifiers
+score on shuffled labels.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ level 3 on the contradictions need three or more triples.
 Version 3: the 3-sets have balanced element degrees (version 2 drew them uniformly, and the
 solver-proved no-instances were those whose least-used element sat in several triples: its degree told
 yes from no at 0.73-0.78 at levels 6 and 8), and a mixed test set draws its yes-instances like its
-no-instances (middles spread evenly over the elements), certified by the solver (:attr:`Problem.yes_from_no_candidates`):
+no-instances (random middles), certified by the solver (:attr:`Problem.yes_from_no_candidates`):
 planted instances never put the ends of the hidden ordering in the middle.
 
 Solver: CP-SAT with a position per element, all different, and one Boolean per triple choosing the
@@ -52,6 +52,7 @@ from npgym.setsystems import balanced_slots, deal_blocks
 from npgym.solvers import run_cp
 from npgym.verdict import CONSTRAINT
 
+NEVER_MIDDLE_SHARE = 0.25  # the share of elements a no-candidate never makes a middle
 ENUMERATE_BELOW = 2000  # with fewer 3-sets than this every one may be asked for, else at most half of them
 
 
@@ -78,22 +79,32 @@ class Betweenness(Problem):
         return Planted({"n": n, "triples": sorted(triples)}, order)
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
-        """Distinct random 3-sets, as for yes-instances, with middles spread evenly: each 3-set in turn takes
-        as its middle one of its elements that is the middle of the fewest triples so far (ties at random),
-        so how often an element is a middle says nothing about the answer."""
+        """Distinct random 3-sets, as for yes-instances, with middles spread evenly: a random quarter of the
+        elements (about as many as random middles would leave out at 1.4 triples per element) is never a
+        middle, and each 3-set in turn takes as its middle one of its other elements that is the middle of the
+        fewest triples so far (ties at random). How often an element is a middle then says nothing about the
+        answer (with random middles, satisfiable instances had more elements that are never one)."""
         n, m = params["elements"], params["triples"]
         require_param(m >= 2, f"a single triple is always satisfiable: no-instances need triples >= 2, got {m}")
+        outer = set(rng.sample(range(n), max(2, round(NEVER_MIDDLE_SHARE * n))))
         middles = [0] * n
-        triples = []
         trios = _three_sets(rng, n, m)
         rng.shuffle(trios)
+        triples = []
         for trio in trios:
-            fewest = min(middles[e] for e in trio)
-            b = rng.choice([e for e in trio if middles[e] == fewest])
+            eligible = [e for e in trio if e not in outer] or list(trio)
+            fewest = min(middles[e] for e in eligible)
+            b = rng.choice([e for e in eligible if middles[e] == fewest])
             middles[b] += 1
             a, c = (e for e in trio if e != b)
             triples.append(_canonical(a, b, c))
         return {"n": n, "triples": sorted(triples)}
+
+    def counting_refutes(self, data: dict[str, Any]) -> bool:
+        """The first and the last element of any ordering are the middle of no triple, so an instance in which
+        fewer than two elements are never a middle has no ordering: a give-away no."""
+        middles = {b for _, b, _ in data["triples"]}
+        return data["n"] - len(middles) < 2
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         order = checks.permutation(solution, "solution", data["n"])

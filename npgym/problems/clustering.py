@@ -28,6 +28,10 @@ number of far pairs, spread over all pairs instead of only between hidden groups
 the same mean degree), proved not K-colourable by the solver. Version 2 redraws far graphs holding K + 1
 pairwise far elements (:meth:`Clustering.counting_refutes`): no planted instance has them, so in version
 1 such a clique gave no-instances away.
+
+Mixed test sets (version 3): the yes-instances are drawn like the no-instances and certified by the
+solver (:attr:`Problem.yes_from_no_candidates`), so a planted structure (fewer triangles in a planted
+3-partite graph) marks neither side; yes-only sets keep the planted instances.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ NO_DRAWS = 64  # far graphs with a K + 1 clique are redrawn this many times
 
 class Clustering(Problem):
     id = "clustering"
-    version = 2
+    version = 3
     yes_from_no_candidates = True
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
