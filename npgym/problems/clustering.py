@@ -67,10 +67,13 @@ class Clustering(Problem):
         n, k = params["elements"], params["groups"]
         sizes = [n // k + (g < n % k) for g in range(k)]
         cross = (n * n - sum(s * s for s in sizes)) // 2
-        p = self._far_probability(params) * cross / (n * (n - 1) // 2)  # same expected count of far pairs
+        count = round(self._far_probability(params) * cross)  # the planted graphs' expected count of far pairs
+        pairs = [(x, y) for x in range(n) for y in range(x + 1, n)]
         data = {}
         for _ in range(NO_DRAWS):
-            far = [(x, y) for x in range(n) for y in range(x + 1, n) if rng.random() < p]
+            # exactly `count` far pairs: with a random count, the colourable draws (a mixed set's yes-instances)
+            # were those with fewer far pairs, and the mean degree told them apart
+            far = sorted(rng.sample(pairs, count))
             data = self._data(rng, params, far)
             if not self.counting_refutes(data):
                 break

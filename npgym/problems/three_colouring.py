@@ -28,10 +28,6 @@ candidates that contain a K4 (:meth:`ThreeColouring.counting_refutes`): no plant
 version 1 a K4 told no-instances apart at 0.81 accuracy at the top level; the no-instances left are
 uniform graphs conditioned on being non-3-colourable without a K4. At level 1 (5 vertices, 8 edges) every
 non-3-colourable graph contains a K4, so level 1 has no no-instances.
-
-Mixed test sets (version 3): the yes-instances are drawn like the no-instances and certified by the
-solver (:attr:`Problem.yes_from_no_candidates`), so a planted structure (fewer triangles in a planted
-3-partite graph) marks neither side; yes-only sets keep the planted instances.
 """
 
 from __future__ import annotations
@@ -95,8 +91,7 @@ def dsatur(n: int, neighbours: list[set[int]], rng: random.Random) -> tuple[list
 
 class ThreeColouring(Problem):
     id = "three_colouring"
-    version = 3
-    yes_from_no_candidates = True
+    version = 2
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m = params["nodes"], params["edges"]
