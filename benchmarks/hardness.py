@@ -141,7 +141,8 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
     if len(yes) >= 2 and len(no) >= 2:  # a level without no-instances has nothing to tell apart
         split = separation([features(problem_id, i.data) for i in yes], [features(problem_id, i.data) for i in no])
     return {
-        "problem": problem_id, "level": level, "params": problem.level_params(level), "yes": len(yes),
+        "problem": problem_id, "version": problem.version, "level": level, "params": problem.level_params(level),
+        "yes": len(yes),
         "distinct": len({i.id for i in mixed}) == len(mixed), "solved": solved, "portfolio": any_solved,
         "random": random_ok, "prompt_chars": statistics.median(prompt_chars(i) for i in mixed) if mixed else None,
         "solver_yes_s": statistics.median(yes_seconds) if yes_seconds else None, "solver_yes_unknown": yes_unknown,
@@ -175,7 +176,7 @@ def markdown_table(rows: list[dict]) -> str:
     lines = []
     for problem_id in dict.fromkeys(row["problem"] for row in rows):
         mine = [row for row in rows if row["problem"] == problem_id]
-        names = list(mine[0]["solved"])
+        names = list(dict.fromkeys(name for row in mine for name in row["solved"]))
         lines.append(f"\n### {problem_id} (v{npgym.get_problem(problem_id).version})\n")
         lines.append("| level | params | prompt | " + " | ".join(names) + " | portfolio | random | yes/no acc "
                      "(feature in hindsight; stump, tree, logit; chance) | solver s yes | solver s no (made) |")
@@ -183,7 +184,7 @@ def markdown_table(rows: list[dict]) -> str:
         for row in mine:
             n = row["yes"]
             params = ", ".join(f"{k}={v}" for k, v in row["params"].items())
-            attack_cells = " | ".join(f"{row['solved'][name]}/{n}" for name in names)
+            attack_cells = " | ".join(f"{row['solved'][name]}/{n}" if name in row["solved"] else "-" for name in names)
             split = row["separation"]
             acc = "-" if split is None else (f"**{split['accuracy']:.2f}** ({split['best_feature']} "
                                              f"{split['best_feature_accuracy']:.2f}; {split.get('stump', 0):.2f}, "
@@ -194,8 +195,9 @@ def markdown_table(rows: list[dict]) -> str:
             no_s = "-" if row["solver_no_s"] is None else f"{row['solver_no_s']:.2f}"
             no_s += f" ({row['no_made']}/{row['no_asked']})"
             distinct = "" if row["distinct"] else " (repeats!)"
+            portfolio = f"**{row['portfolio']}/{n}**{distinct}" if row["solved"] else "(features only)"
             lines.append(f"| {row['level']} | {params} | {row['prompt_chars']:.0f} | {attack_cells} | "
-                         f"**{row['portfolio']}/{n}**{distinct} | {row['random']}/{n} | {acc} | {yes_s} | {no_s} |")
+                         f"{portfolio} | {row['random']}/{n} | {acc} | {yes_s} | {no_s} |")
     return "\n".join(lines) + "\n"
 
 
@@ -212,7 +214,23 @@ def main() -> None:
     parser.add_argument("--features-only", action="store_true", help="skip the attacks (a quick yes/no check)")
     parser.add_argument("--out", help="append one JSON line per (problem, level) here")
     parser.add_argument("--markdown", help="write the tables here")
+    parser.add_argument("--tables-from", nargs="+", metavar="JSONL",
+                        help="audit nothing: write the tables of saved rows of the current versions (for a problem and "
+                             "level, the last row of each kind, with attacks or features only, wins)")
     args = parser.parse_args()
+    if args.tables_from:
+        latest: dict[tuple, dict] = {}
+        for path in args.tables_from:
+            for line in Path(path).read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                if row.get("version", npgym.get_problem(row["problem"]).version) == npgym.get_problem(
+                        row["problem"]).version:  # a row of an older version describes other instances
+                    latest[(row["problem"], row["level"], bool(row["solved"]))] = row
+        table = markdown_table([latest[key] for key in sorted(latest, key=lambda k: (k[0], k[1], not k[2]))])
+        if args.markdown:
+            Path(args.markdown).write_text(table, encoding="utf-8")
+        print(table)
+        return
     problems = npgym.problem_ids() if args.problems == "all" else args.problems.split(",")
     rows = []
     for problem_id in problems:
