@@ -60,7 +60,7 @@ class Betweenness(Problem):
     id = "betweenness"
     version = 3
     yes_from_no_candidates = True
-    small_no_levels = (3, 4)  # with one triple, or two distinct ones on 4 elements, every instance is a yes
+    small_no_levels = (7, 8)  # below 1.4 triples per element (the reference levels) a no-instance is rare
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m = params["elements"], params["triples"]
