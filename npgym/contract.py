@@ -12,7 +12,8 @@ group) runs it before publishing. It checks, on real instances of the problem's 
   the planted certificate; mutated certificates and odd JSON values are rejected with a code, and
   the verifier never raises; a "no solution" claim on a yes-instance is wrong;
 * the baselines' answers are gradable, renders are compact text, far levels generate;
-* no-instances are proved and graded, tight bounds sit at the proved optimum;
+* no-instances are proved and graded, tight bounds sit at the proved optimum (and yes-instances drawn
+  like no-instances are certified by the solver);
 * the card's format example is never a valid answer.
 
 Each check returns a :class:`Check`; :func:`check_problem` raises :class:`ContractError` listing the
@@ -238,10 +239,13 @@ def _no_instances(problem: Problem) -> None:
 
 
 def _tight_bounds(problem: Problem) -> None:
-    for level in (2, 4):
+    # a problem that draws yes- like no-instances does so where its no-instances come: its small no-levels
+    for level in problem.small_no_levels if problem.yes_from_no_candidates else (2, 4):
         instance = generate(problem.id, level, seed=6, tight=True, time_limit=20)
         verdict = verify(instance, {"solution": instance.certificate})
         _expect(verdict.ok, f"level {level}: the certificate misses the tight bound")
+        if problem.yes_from_no_candidates:
+            _expect(instance.meta["planted"] is False, f"level {level}: a tight yes-instance is not drawn")
         if problem.bound_key is not None:
             _expect(instance.data[problem.bound_key] == instance.optimum == verdict.objective,
                     f"level {level}: the bound is not the proved optimum")

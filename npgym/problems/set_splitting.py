@@ -30,7 +30,15 @@ out of 30 seeds: level 12 (80, 168) 27, 13 (140, 294) 24, 14 (200, 420) 17, 15 (
 16 (320, 672) 7, 17 6, 18 6, 20 4, 25 1. Its flip budget is linear in n while the time WalkSAT
 needs near the threshold grows faster, so it keeps falling.
 
-No-instances (version 2), from the yes-instances' own distribution: a planted instance in which a
+Version 3: past the top m = 2.25 n, the threshold of 2-colourability for random 3-uniform hypergraphs
+with balanced degrees at 80-140 elements (measured: at 2.1 n, 15 of 16 such hypergraphs were
+2-colourable, at 2.3 n 5-7 of 12, at 2.5 n none). Candidates at 2n to 3n subsets are such random
+hypergraphs (2.2 n to 3 n subsets), and a mixed test set draws its yes-instances from them too, certified by the solver
+(:attr:`Problem.yes_from_no_candidates`): in version 2 the no-instances were planted instances with
+swapped subsets, and the least element degree and the most repeated pair told yes from no at 0.80-0.89
+at levels 11-12.
+
+No-instances (version 2, at more than 3n subsets), from the yes-instances' own distribution: a planted instance in which a
 uniformly random number of the distinct subsets (one up to all) is swapped for uniformly random
 subsets not among them; the solver proves it or the engine draws another. Every level with
 m >= 2n (levels 3-5 and 7-11 and all past the top) uses this; on the dense levels the swap happens
@@ -58,6 +66,7 @@ from npgym import checks
 from npgym.cards import ParamError
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
+from npgym.setsystems import balanced_slots, deal_blocks
 from npgym.solvers import solve_cnf
 from npgym.verdict import CONSTRAINT
 
@@ -65,6 +74,9 @@ FANO_LINES = ((0, 1, 2), (0, 3, 4), (0, 5, 6), (1, 3, 5), (1, 4, 6), (2, 3, 6), 
 ENUMERATE_LIMIT = 20000  # subsets are enumerated (not sampled) only when the space is this small
 FLIPS_PER_ELEMENT = 20   # budget of the local-search heuristic
 FANO_BELOW_RATIO = 2     # below m = 2n random swaps almost never make a no-instance: hide a Fano plane
+#: from RANDOM_FROM_RATIO to RANDOM_BELOW_RATIO subsets per element, candidates are random hypergraphs with
+#: balanced degrees (they straddle the 2-colourability threshold, about 2.25 for them at 80-140 elements)
+RANDOM_FROM_RATIO, RANDOM_BELOW_RATIO = 2.2, 3
 
 
 def balanced_colour(rng: random.Random, n: int) -> list[int]:
@@ -134,7 +146,9 @@ class SetSplitting(Problem):
     """Set Splitting (Garey & Johnson SP4), also known as hypergraph 2-colouring."""
 
     id = "set_splitting"
-    version = 2
+    version = 3
+    yes_from_no_candidates = True
+    small_no_levels = (3, 12)  # a dense reference level (swapped subsets) and one near the threshold
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, m, size = params["n"], params["m"], params["size"]
@@ -150,12 +164,15 @@ class SetSplitting(Problem):
         return Planted({"n": n, "subsets": subsets}, colour)
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
-        """A planted instance with some subsets swapped for random ones; below m = 2n, a hidden Fano plane."""
+        """Near the threshold (2.2n to 3n subsets) a random hypergraph with balanced degrees; denser, a planted
+        instance with some subsets swapped for random ones; below m = 2n, a hidden Fano plane."""
         n, m, size = params["n"], params["m"], params["size"]
         colour = balanced_colour(rng, n)
         if split_subsets(n, size, colour) == math.comb(n, size):
             raise ParamError(f"n = {n} elements have no no-instance with subsets of size {size}: a balanced colouring "
                              f"splits every subset; use n >= {2 * size - 1}")
+        if RANDOM_FROM_RATIO * n <= m <= RANDOM_BELOW_RATIO * n and m <= math.comb(n, size) // 2:
+            return {"n": n, "subsets": sorted(deal_blocks(rng, n, balanced_slots(rng, n, size * m), [size] * m, set()))}
         if m >= FANO_BELOW_RATIO * n:
             return {"n": n, "subsets": sorted(draw_subsets(rng, n, size, m, colour, replace_some=True))}
         if size != 3 or n < 7 or m < 7:
