@@ -38,10 +38,10 @@ hypergraphs (2.2 n to 3 n subsets), and a mixed test set draws its yes-instances
 swapped subsets, and the least element degree and the most repeated pair told yes from no at 0.80-0.89
 at levels 11-12.
 
-No-instances (version 2, at more than 3n subsets), from the yes-instances' own distribution: a planted instance in which a
-uniformly random number of the distinct subsets (one up to all) is swapped for uniformly random
-subsets not among them; the solver proves it or the engine draws another. Every level with
-m >= 2n (levels 3-5 and 7-11 and all past the top) uses this; on the dense levels the swap happens
+No-instances (version 2, at 2n to 2.2n and above 3n subsets), from the yes-instances' own
+distribution: a planted instance in which a uniformly random number of the distinct subsets (one
+up to all) is swapped for uniformly random subsets not among them; the solver proves it or the engine
+draws another. Levels 3-5 and 7-11 use this; on the dense levels the swap happens
 before the subsets are repeated, so no-instances repeat as evenly as yes-instances. Below m = 2n
 random swaps almost never break the colouring, so levels 2 and 6, (10, 10) and (100, 100), keep
 v1's construction: m - 7 random subsets plus a hidden Fano plane (the 7 lines of PG(2, 2) on 7
