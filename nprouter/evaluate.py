@@ -12,6 +12,7 @@ bounds, are drawn but kept off the frontier).
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -60,58 +61,113 @@ class SeedRun:
     metrics: dict[str, Any]
 
 
+@dataclass
+class SeedResult:
+    """Everything one seed contributes: its test rows, references, every router's runs and what was skipped."""
+
+    seed: int
+    test_rows: np.ndarray
+    reference: dict[str, Any]
+    runs: dict[tuple[str, float], SeedRun] = field(default_factory=dict)
+    knob_names: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    timing: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@contextmanager
+def one_thread():
+    """BLAS and OpenMP limited to one thread.
+
+    The routers' matrices are skinny (tens of columns), so threads buy little, and on a shared machine
+    OpenBLAS's spinning threads made the fits up to 30 times slower than one thread.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield
+
+
 def prepare(dataset: RouterDataset, config: EvalConfig) -> RoutingData:
-    """The routing matrices with the query representation attached."""
-    data = build_matrix(dataset, config.cost_axis)
-    data.X, data.info["inputs"] = query_matrix(data.text, data.features, config.inputs, config.encoder)
+    """The routing matrices with the query representation attached (built once for every seed and router)."""
+    with one_thread():
+        data = build_matrix(dataset, config.cost_axis)
+        data.X, data.info["inputs"] = query_matrix(data.text, data.features, config.inputs, config.encoder)
     return data
 
 
 def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], pd.DataFrame]:
     """Run the protocol; returns the report (JSON-ready) and the per-query decisions (one row per router, seed,
     knob value and test query: :data:`DECISION_COLUMNS`)."""
+    with one_thread():
+        results = [run_seed(data, config, seed) for seed in config.seeds]
     runs: dict[tuple[str, float], list[SeedRun]] = {}
     knob_names: dict[str, str] = {}
     skipped: dict[str, str] = {}
     timing: dict[str, dict[str, float]] = {}
-    references: list[Any] = []
-    resamples: list[tuple[int, int]] = []
-    decisions: list[pd.DataFrame] = []
-    for seed in config.seeds:
-        train_rows, test_rows = split_queries(data, seed, config.train_fraction)
-        train, test = data.subset(train_rows), data.subset(test_rows)
-        reference = _references(train, test)
-        references.append(reference)
-        resamples.append((seed, len(test)))  # drawn again, in blocks, when the intervals are computed
-        for name in config.routers:
-            started = time.perf_counter()
-            try:
-                router = make_router(name, seed).fit(train)
-            except NotApplicable as reason:
-                skipped[name] = str(reason)
-                continue
-            fitted = time.perf_counter()
-            knob_names[name] = router.knob_name
-            for knob in router.knobs:
-                outcome = router.route(test, knob)
-                run = SeedRun(outcome.score, outcome.cost, outcome.model, outcome.calls,
-                              _seed_metrics(outcome.score, outcome.cost, outcome.calls, test, reference))
-                runs.setdefault((name, knob), []).append(run)
-                decisions.append(_decisions(name, seed, knob, test.query_ids, outcome, data.models))
-            times = timing.setdefault(name, {"fit_s": 0.0, "route_s": 0.0})
-            times["fit_s"] += fitted - started
-            times["route_s"] += time.perf_counter() - fitted
+    for result in results:
+        for key, run in result.runs.items():
+            runs.setdefault(key, []).append(run)
+        knob_names.update(result.knob_names)
+        skipped.update(result.skipped)
+        for name, times in result.timing.items():
+            total = timing.setdefault(name, {"fit_s": 0.0, "route_s": 0.0})
+            for part, seconds in times.items():
+                total[part] += seconds
+    references = [result.reference for result in results]
+    resamples = [(result.seed, len(result.test_rows)) for result in results]  # drawn again, in blocks, for the CIs
     report = _report(data, config, runs, knob_names, skipped, timing, references, resamples)
-    return report, pd.concat(decisions, ignore_index=True) if decisions else pd.DataFrame(columns=DECISION_COLUMNS)
+    return report, decision_log(data, results)
 
 
-def _decisions(router: str, seed: int, knob: float, query_ids: np.ndarray, outcome, models: list[str]):
-    """One router's decisions at one knob on one seed's test queries, as a table (one row per query)."""
-    names = pd.Categorical.from_codes(outcome.model + 1, ["(expectation)", *models])
-    return pd.DataFrame({"router": pd.Categorical([router] * len(query_ids)), "seed": seed, "knob": knob,
-                         "query_id": query_ids, "model": names, "score": outcome.score.astype(float),
-                         "cost": outcome.cost.astype(float), "calls": outcome.calls.astype(int)},
-                        columns=DECISION_COLUMNS)
+def run_seed(data: RoutingData, config: EvalConfig, seed: int) -> SeedResult:
+    """Split the queries with ``seed``, fit every router on the training side and route the test side at every
+    knob value."""
+    train_rows, test_rows = split_queries(data, seed, config.train_fraction)
+    train, test = data.subset(train_rows), data.subset(test_rows)
+    result = SeedResult(seed, test_rows, _references(train, test))
+    families = np.unique(test.dataset, return_inverse=True)[1]
+    for name in config.routers:
+        started = time.perf_counter()
+        try:
+            router = make_router(name, seed).fit(train)
+        except NotApplicable as reason:
+            result.skipped[name] = str(reason)
+            continue
+        fitted = time.perf_counter()
+        result.knob_names[name] = router.knob_name
+        for knob in router.knobs:
+            outcome = router.route(test, knob)
+            result.runs[(name, knob)] = SeedRun(
+                outcome.score, outcome.cost, outcome.model, outcome.calls,
+                _seed_metrics(outcome.score, outcome.cost, outcome.calls, test, families, result.reference))
+        result.timing[name] = {"fit_s": fitted - started, "route_s": time.perf_counter() - fitted}
+    return result
+
+
+def decision_log(data: RoutingData, results: list[SeedResult]) -> pd.DataFrame:
+    """Every decision as one table (:data:`DECISION_COLUMNS`): seeds in order, then routers, knobs, test queries.
+
+    Built from the runs' arrays in one go; router, model and query id are categorical (stored as
+    dictionaries), so millions of rows cost a few bytes each.
+    """
+    blocks = [(result, name, knob, run) for result in results for (name, knob), run in result.runs.items()]
+    if not blocks:
+        return pd.DataFrame(columns=DECISION_COLUMNS)
+    routers = list(dict.fromkeys(name for _, name, _, _ in blocks))
+    query_codes, query_names = pd.factorize(data.query_ids)
+    sizes = [len(run.score) for *_, run in blocks]
+    column = lambda values: np.repeat(values, sizes)  # noqa: E731
+    return pd.DataFrame({
+        "router": pd.Categorical.from_codes(column([routers.index(name) for _, name, _, _ in blocks]), routers),
+        "seed": column([result.seed for result, *_ in blocks]),
+        "knob": column([float(knob) for _, _, knob, _ in blocks]),
+        "query_id": pd.Categorical.from_codes(np.concatenate([query_codes[result.test_rows] for result, *_ in blocks]),
+                                              query_names),
+        "model": pd.Categorical.from_codes(np.concatenate([run.model for *_, run in blocks]) + 1,
+                                           ["(expectation)", *data.models]),
+        "score": np.concatenate([run.score for *_, run in blocks]).astype(float),
+        "cost": np.concatenate([run.cost for *_, run in blocks]).astype(float),
+        "calls": np.concatenate([run.calls for *_, run in blocks]).astype(int)}, columns=DECISION_COLUMNS)
 
 
 def _references(train: RoutingData, test: RoutingData) -> dict[str, Any]:
@@ -122,9 +178,10 @@ def _references(train: RoutingData, test: RoutingData) -> dict[str, Any]:
                         for m in range(len(test.models))]}
 
 
-def _seed_metrics(score, cost, calls, test: RoutingData, reference: dict[str, Any]) -> dict[str, Any]:
+def _seed_metrics(score, cost, calls, test: RoutingData, families: np.ndarray, reference: dict[str, Any]):
+    """The metrics of one run; ``families`` numbers each test query's dataset (sorted names), for the macro mean."""
     accuracy = float(score.mean())
-    macro = float(np.mean([score[test.dataset == d].mean() for d in sorted(set(test.dataset))]))
+    macro = float(np.mean(np.bincount(families, weights=score) / np.bincount(families)))
     return {"accuracy": accuracy, "accuracy_macro": macro, "cost": float(cost.mean()),
             "calls": float(calls.mean()),
             **metrics.performance(accuracy, reference["random"], reference["best"], reference["oracle"]),
