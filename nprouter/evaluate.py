@@ -11,8 +11,6 @@ bounds, are drawn but kept off the frontier).
 
 from __future__ import annotations
 
-import time
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,8 +20,8 @@ import pandas as pd
 from nprouter import metrics
 from nprouter.embed import query_matrix
 from nprouter.matrix import RoutingData, build_matrix, split_queries
-from nprouter.routers import ROUTERS, NotApplicable, make_router
-from nprouter.routers.baselines import BestSingleRouter
+from nprouter.routers import ROUTERS
+from nprouter.runs import RouterRuns, SeedRun, Split, one_thread, references, route_all
 from nprouter.schema import SCHEMA_VERSION, RouterDataset
 
 SEEDS = (42, 999, 2024, 2025, 3407)
@@ -41,6 +39,7 @@ class EvalConfig:
     encoder: str = "tfidf"
     cost_axis: str = "auto"
     bootstrap: int = 1000
+    workers: int = 0  # processes fitting and routing (0: one per usable core); the results do not depend on it
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.routers if name not in ROUTERS]
@@ -48,47 +47,12 @@ class EvalConfig:
             raise ValueError(f"unknown routers {unknown}; choose from {', '.join(ROUTERS)}")
         if not self.seeds:
             raise ValueError("give at least one seed")
-
-
-@dataclass
-class SeedRun:
-    """One router at one knob value on one seed's test queries."""
-
-    score: np.ndarray
-    cost: np.ndarray
-    model: np.ndarray
-    calls: np.ndarray
-    metrics: dict[str, Any]
-
-
-@dataclass
-class SeedResult:
-    """Everything one seed contributes: its test rows, references, every router's runs and what was skipped."""
-
-    seed: int
-    test_rows: np.ndarray
-    reference: dict[str, Any]
-    runs: dict[tuple[str, float], SeedRun] = field(default_factory=dict)
-    knob_names: dict[str, str] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
-    timing: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-@contextmanager
-def one_thread():
-    """BLAS and OpenMP limited to one thread.
-
-    The routers' matrices are skinny (tens of columns), so threads buy little, and on a shared machine
-    OpenBLAS's spinning threads made the fits up to 30 times slower than one thread.
-    """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
-        yield
+        if self.workers < 0:
+            raise ValueError(f"workers must be 0 (one per core) or a positive count, got {self.workers}")
 
 
 def prepare(dataset: RouterDataset, config: EvalConfig) -> RoutingData:
-    """The routing matrices with the query representation attached (built once for every seed and router)."""
+    """The routing matrices with the query representation attached, built once for every seed and router."""
     with one_thread():
         data = build_matrix(dataset, config.cost_axis)
         data.X, data.info["inputs"] = query_matrix(data.text, data.features, config.inputs, config.encoder)
@@ -99,94 +63,52 @@ def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], pd.
     """Run the protocol; returns the report (JSON-ready) and the per-query decisions (one row per router, seed,
     knob value and test query: :data:`DECISION_COLUMNS`)."""
     with one_thread():
-        results = [run_seed(data, config, seed) for seed in config.seeds]
+        splits = [Split(seed, *split_queries(data, seed, config.train_fraction)) for seed in config.seeds]
+        references_per_seed = [references(data.subset(s.train_rows), data.subset(s.test_rows)) for s in splits]
+    routed = route_all(data, splits, config.routers, config.workers)
     runs: dict[tuple[str, float], list[SeedRun]] = {}
     knob_names: dict[str, str] = {}
     skipped: dict[str, str] = {}
     timing: dict[str, dict[str, float]] = {}
-    for result in results:
-        for key, run in result.runs.items():
-            runs.setdefault(key, []).append(run)
-        knob_names.update(result.knob_names)
-        skipped.update(result.skipped)
-        for name, times in result.timing.items():
-            total = timing.setdefault(name, {"fit_s": 0.0, "route_s": 0.0})
-            for part, seconds in times.items():
-                total[part] += seconds
-    references = [result.reference for result in results]
-    resamples = [(result.seed, len(result.test_rows)) for result in results]  # drawn again, in blocks, for the CIs
-    report = _report(data, config, runs, knob_names, skipped, timing, references, resamples)
-    return report, decision_log(data, results)
-
-
-def run_seed(data: RoutingData, config: EvalConfig, seed: int) -> SeedResult:
-    """Split the queries with ``seed``, fit every router on the training side and route the test side at every
-    knob value."""
-    train_rows, test_rows = split_queries(data, seed, config.train_fraction)
-    train, test = data.subset(train_rows), data.subset(test_rows)
-    result = SeedResult(seed, test_rows, _references(train, test))
-    families = np.unique(test.dataset, return_inverse=True)[1]
-    for name in config.routers:
-        started = time.perf_counter()
-        try:
-            router = make_router(name, seed).fit(train)
-        except NotApplicable as reason:
-            result.skipped[name] = str(reason)
+    for router in routed:
+        if router.skipped is not None:
+            skipped[router.name] = router.skipped
             continue
-        fitted = time.perf_counter()
-        result.knob_names[name] = router.knob_name
-        for knob in router.knobs:
-            outcome = router.route(test, knob)
-            result.runs[(name, knob)] = SeedRun(
-                outcome.score, outcome.cost, outcome.model, outcome.calls,
-                _seed_metrics(outcome.score, outcome.cost, outcome.calls, test, families, result.reference))
-        result.timing[name] = {"fit_s": fitted - started, "route_s": time.perf_counter() - fitted}
-    return result
+        knob_names[router.name] = router.knob_name
+        for knob, run in router.runs.items():
+            runs.setdefault((router.name, knob), []).append(run)
+        times = timing.setdefault(router.name, {"fit_s": 0.0, "route_s": 0.0})
+        times["fit_s"] += router.fit_s
+        times["route_s"] += router.route_s
+    resamples = [(split.seed, len(split.test_rows)) for split in splits]  # drawn again, in blocks, for the CIs
+    report = _report(data, config, runs, knob_names, skipped, timing, references_per_seed, resamples)
+    return report, decision_log(data, splits, routed)
 
 
-def decision_log(data: RoutingData, results: list[SeedResult]) -> pd.DataFrame:
+def decision_log(data: RoutingData, splits: list[Split], routed: list[RouterRuns]) -> pd.DataFrame:
     """Every decision as one table (:data:`DECISION_COLUMNS`): seeds in order, then routers, knobs, test queries.
 
     Built from the runs' arrays in one go; router, model and query id are categorical (stored as
     dictionaries), so millions of rows cost a few bytes each.
     """
-    blocks = [(result, name, knob, run) for result in results for (name, knob), run in result.runs.items()]
+    test_rows = {split.seed: split.test_rows for split in splits}
+    blocks = [(router.name, router.seed, knob, run) for router in routed for knob, run in router.runs.items()]
     if not blocks:
         return pd.DataFrame(columns=DECISION_COLUMNS)
-    routers = list(dict.fromkeys(name for _, name, _, _ in blocks))
+    names = list(dict.fromkeys(name for name, *_ in blocks))
     query_codes, query_names = pd.factorize(data.query_ids)
     sizes = [len(run.score) for *_, run in blocks]
-    column = lambda values: np.repeat(values, sizes)  # noqa: E731
+    repeated = lambda values: np.repeat(values, sizes)  # noqa: E731
+    joined = lambda part: np.concatenate([getattr(run, part) for *_, run in blocks])  # noqa: E731
     return pd.DataFrame({
-        "router": pd.Categorical.from_codes(column([routers.index(name) for _, name, _, _ in blocks]), routers),
-        "seed": column([result.seed for result, *_ in blocks]),
-        "knob": column([float(knob) for _, _, knob, _ in blocks]),
-        "query_id": pd.Categorical.from_codes(np.concatenate([query_codes[result.test_rows] for result, *_ in blocks]),
-                                              query_names),
-        "model": pd.Categorical.from_codes(np.concatenate([run.model for *_, run in blocks]) + 1,
-                                           ["(expectation)", *data.models]),
-        "score": np.concatenate([run.score for *_, run in blocks]).astype(float),
-        "cost": np.concatenate([run.cost for *_, run in blocks]).astype(float),
-        "calls": np.concatenate([run.calls for *_, run in blocks]).astype(int)}, columns=DECISION_COLUMNS)
-
-
-def _references(train: RoutingData, test: RoutingData) -> dict[str, Any]:
-    best = BestSingleRouter().fit(train).best
-    return {"random": float(test.score.mean()), "best": float(test.score[:, best].mean()), "best_model": best,
-            "best_cost": float(test.cost[:, best].mean()), "oracle": float(test.score.max(1).mean()),
-            "singles": [(float(test.cost[:, m].mean()), float(test.score[:, m].mean()))
-                        for m in range(len(test.models))]}
-
-
-def _seed_metrics(score, cost, calls, test: RoutingData, families: np.ndarray, reference: dict[str, Any]):
-    """The metrics of one run; ``families`` numbers each test query's dataset (sorted names), for the macro mean."""
-    accuracy = float(score.mean())
-    macro = float(np.mean(np.bincount(families, weights=score) / np.bincount(families)))
-    return {"accuracy": accuracy, "accuracy_macro": macro, "cost": float(cost.mean()),
-            "calls": float(calls.mean()),
-            **metrics.performance(accuracy, reference["random"], reference["best"], reference["oracle"]),
-            "recall_1": metrics.model_recall(score, test.solved, 1),
-            "recall_2": metrics.model_recall(score, test.solved, 2)}
+        "router": pd.Categorical.from_codes(repeated([names.index(name) for name, *_ in blocks]), names),
+        "seed": repeated([seed for _, seed, _, _ in blocks]),
+        "knob": repeated([float(knob) for _, _, knob, _ in blocks]),
+        "query_id": pd.Categorical.from_codes(
+            np.concatenate([query_codes[test_rows[seed]] for _, seed, _, _ in blocks]), query_names),
+        "model": pd.Categorical.from_codes(joined("model") + 1, ["(expectation)", *data.models]),
+        "score": joined("score").astype(float), "cost": joined("cost").astype(float),
+        "calls": joined("calls").astype(int)}, columns=DECISION_COLUMNS)
 
 
 def _mean_sd(values: list) -> tuple[float | None, float | None]:

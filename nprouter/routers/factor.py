@@ -100,23 +100,30 @@ class MatrixFactorisationRouter(_FactorRouter):
 
 
 class IrtRouter(_FactorRouter):
-    """logit = (A x_q) . theta_m - (w . x_q + c) (see the module docstring)."""
+    """logit = (A x_q) . theta_m - (w . x_q + c) (see the module docstring).
+
+    The discrimination weights A and the difficulty weights w are one parameter matrix ``Aw`` (w its
+    last column), so that each pass reads the query matrix once; Adam and the penalty act element by
+    element, so this is the same model as two separate parameters.
+    """
 
     name = "irt"
 
     def init_params(self, rng: np.random.Generator, d: int, m: int) -> dict[str, np.ndarray]:
-        """Discrimination weights A, an ability theta_m per model, difficulty weights w and offset c."""
-        return {"A": rng.normal(0, 0.1, (d, self.dim)), "theta": rng.normal(0, 0.1, (m, self.dim)),
-                "w": np.zeros(d), "c": np.zeros(1)}
+        """Discrimination weights A beside difficulty weights w (``Aw``), an ability theta_m per model, offset c."""
+        discrimination = rng.normal(0, 0.1, (d, self.dim))
+        return {"Aw": np.hstack([discrimination, np.zeros((d, 1))]), "theta": rng.normal(0, 0.1, (m, self.dim)),
+                "c": np.zeros(1)}
 
     def forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Logits (A x_q) . theta_m - (w . x_q + c); the discrimination A x_q is the cache."""
-        discrimination = X @ self.params["A"]
-        difficulty = X @ self.params["w"] + self.params["c"]
+        both = X @ self.params["Aw"]
+        discrimination, difficulty = both[:, :-1], both[:, -1] + self.params["c"]
         return discrimination @ self.params["theta"].T - difficulty[:, None], discrimination
 
     def backward(self, X: np.ndarray, error: np.ndarray, discrimination: np.ndarray) -> dict[str, np.ndarray]:
-        """Gradients of theta, A, w and c."""
+        """Gradients of theta, Aw (A's and w's in one product) and c."""
         per_query = error.sum(1)
-        return {"theta": error.T @ discrimination, "A": X.T @ (error @ self.params["theta"]),
-                "w": -X.T @ per_query, "c": -np.array([per_query.sum()])}
+        return {"theta": error.T @ discrimination,
+                "Aw": X.T @ np.column_stack([error @ self.params["theta"], -per_query]),
+                "c": -np.array([per_query.sum()])}

@@ -211,7 +211,8 @@ class PredictorRouter(CostAwareRouter):
         def objective(flat: np.ndarray) -> tuple[float, np.ndarray]:
             W = flat.reshape(shape)
             Z = X @ W
-            loss = self.c * (np.logaddexp(0.0, Z) - Y * Z).sum() + 0.5 * (penalty * W * W).sum()
+            softplus = np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))  # log(1 + e^Z), as logaddexp but cheaper
+            loss = self.c * (softplus - Y * Z).sum() + 0.5 * (penalty * W * W).sum()
             grad = self.c * X.T @ (_sigmoid(Z) - Y) + penalty * W
             return loss, grad.ravel()
 
