@@ -65,8 +65,11 @@ def one_thread() -> Iterator[None]:
 
     The routers' matrices are skinny (tens of columns), so threads buy little, while on a shared machine
     OpenBLAS's spinning threads made the fits up to 30 times slower than one thread; parallelism comes
-    from worker processes instead.
+    from worker processes instead. A limit reaches only the libraries already loaded, so scipy's own
+    OpenBLAS and scikit-learn's OpenMP are loaded first.
     """
+    import scipy.linalg  # noqa: F401
+    import sklearn.cluster  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
