@@ -15,7 +15,24 @@ from abc import abstractmethod
 import numpy as np
 
 from nprouter.matrix import RoutingData
-from nprouter.routers.learned import CostAwareRouter, _sigmoid, logistic_pass, with_bias
+from nprouter.routers.learned import CostAwareRouter, _sigmoid, with_bias
+
+
+def _logistic_pass(X: np.ndarray, C: np.ndarray, Y: np.ndarray,
+                   offset: float | np.ndarray = 0.0, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """``X.T @ (sigmoid(Z) - Y)`` and the column sums of ``sigmoid(Z) - Y`` for logits ``Z = X @ C + offset``.
+
+    What a logistic model's gradient needs, in one read of X: rows go in blocks small enough to stay
+    in cache, so the second product reads them from cache, not memory (a quarter faster than two
+    products over all rows).
+    """
+    spread, sums = np.zeros((X.shape[1], C.shape[1])), np.zeros(C.shape[1])
+    for start in range(0, len(X), block):
+        rows = X[start:start + block]
+        error = _sigmoid(rows @ C + offset) - Y[start:start + block]
+        spread += rows.T @ error
+        sums += error.sum(0)
+    return spread, sums
 
 
 class _Adam:
@@ -42,7 +59,7 @@ class _FactorRouter(CostAwareRouter):
 
     Both models' logits are linear in the query, ``X @ C + offset`` with ``C`` (inputs x models) made from
     the latent factors, and every gradient follows from ``X.T @ error`` and the error's column sums: so an
-    epoch is one :func:`nprouter.routers.learned.logistic_pass`, as narrow as the number of models, whatever
+    epoch is one :func:`_logistic_pass`, as narrow as the number of models, whatever
     the latent dimension.
     """
 
@@ -72,7 +89,7 @@ class _FactorRouter(CostAwareRouter):
         optimiser = _Adam(self.params, self.rate)
         for _ in range(self.epochs):
             C, offset = self.coefficients()
-            spread, sums, _ = logistic_pass(X, C, Y, offset)
+            spread, sums = _logistic_pass(X, C, Y, offset)
             grads = self.gradients(spread / Y.size, sums / Y.size)  # the mean BCE's error: (P - Y) / size
             optimiser.update({k: g + self.l2 * self.params[k] for k, g in grads.items()})
         return self
