@@ -86,10 +86,13 @@ def references(train: RoutingData, test: RoutingData) -> dict[str, Any]:
 
 
 def route_all(data: RoutingData, splits: Sequence[Split], routers: Sequence[str], workers: int = 0) -> list[RouterRuns]:
-    """Every router on every split, seeds first then routers in the order given; ``workers`` processes (0: one per
-    usable core), never more than there are tasks."""
+    """Every router on every split, seeds first then routers in the order given, in ``workers`` processes.
+
+    ``workers`` 0 means one per usable core but no more than there are splits (each worker holds one
+    split's train and test data, a few hundred MB at a million records); never more than there are tasks.
+    """
     tasks = [(index, name) for index in range(len(splits)) for name in routers]
-    workers = min(workers or usable_cores(), len(tasks))
+    workers = min(workers or min(usable_cores(), len(splits)), len(tasks))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         _install(data, splits)
         try:
