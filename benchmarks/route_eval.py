@@ -1,12 +1,12 @@
 """`nppc route eval` with every router and the default seeds on 1M records, in one call: wall time and peak RSS.
 
 Usage: python benchmarks/route_eval.py [--queries 100000] [--models 5] [--samples 2] [--before /work/main]
-       [--work /tmp/nppc-boards] [--timeout 1800] [--workers 0 1 2]
+       [--work /tmp/nppc-boards] [--timeout 1800] [--workers 1 2]
 Writes the synthetic router dataset (``nprouter.synthetic``: queries x models x samples records) once into
 ``--work``, then runs the command in a fresh process from this checkout and, with ``--before``, from another
 checkout (the code before a change) for comparison. Prints a Markdown table: wall and CPU seconds (all of the
 command's processes), the largest process's peak RSS and the peak PSS of the whole process tree (the command
-forks workers; PSS counts the pages they share with it once).
+may fork workers; PSS counts the pages they share with it once).
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another checkout to measure the same command in")
     parser.add_argument("--work", type=Path, default=Path("/tmp/nppc-boards"))
     parser.add_argument("--timeout", type=float, default=1800)
-    parser.add_argument("--workers", type=int, nargs="+", default=[0],
-                        help="nppc route eval --workers values to measure in turn (default 0: one per core)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1],
+                        help="nppc route eval --workers values to measure in turn (default 1, the command's default)")
     args = parser.parse_args()
     data = dataset_folder(args.queries, args.models, args.samples, args.work)
     records = args.queries * args.models * args.samples

@@ -39,7 +39,7 @@ class EvalConfig:
     encoder: str = "tfidf"
     cost_axis: str = "auto"
     bootstrap: int = 1000
-    workers: int = 0  # processes fitting and routing (0: one per usable core); the results do not depend on it
+    workers: int = 1  # processes fitting and routing (0: one per usable core); the results do not depend on it
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.routers if name not in ROUTERS]

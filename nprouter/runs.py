@@ -4,7 +4,9 @@ The (seed, router) tasks are independent, and each is deterministic given its se
 are held to one thread (:func:`one_thread`) and every random choice is seeded. So tasks may run in any
 process and in any order; collected in task order, the runs are the same for any number of workers.
 Workers are forked, sharing the routing data with this process instead of receiving a copy; where
-fork is not available, or one worker is asked for, the tasks run here.
+fork is not available, or one worker is asked for, the tasks run here. On the shared 2-core machine
+two workers were no faster than one at a million records (other jobs kept both cores busy), so the
+evaluation's default is one.
 """
 
 from __future__ import annotations
