@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from npeval import plots
 from npeval.analysis import Analysis
 from npeval.plots import Figures, Omitted
+from npgym.machine import usable_cores
 
 PNG, SVG = "png", "svg"
 DPI = 110
@@ -109,8 +110,7 @@ def default_processes(figures: int) -> int:
     """How many processes draw ``figures`` figures: one for a few, else the cores (capped)."""
     if figures < PARALLEL_FROM:
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cores, MAX_PROCESSES))
+    return max(1, min(usable_cores(), MAX_PROCESSES))
 
 
 def _shares(names: list[str], processes: int) -> list[list[str]]:

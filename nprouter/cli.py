@@ -33,6 +33,9 @@ def add_commands(subparsers) -> None:
     evaluate.add_argument("--encoder", default="tfidf", help="tfidf (default) or minilm (needs the embed extra)")
     evaluate.add_argument("--cost-axis", default="auto", help="auto, usd, latency, tokens or calls")
     evaluate.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples per seed")
+    evaluate.add_argument("--workers", type=int, default=1,
+                          help="processes fitting and routing (default 1; 0: one per core, up to the seeds); the "
+                               "results do not depend on it, and on a busy machine more gain nothing")
     evaluate.add_argument("--out", required=True, help="directory for report.json, decisions and the plot")
     evaluate.set_defaults(handler=_eval)
     route.set_defaults(handler=lambda args: route.print_help() or 2)
@@ -52,7 +55,7 @@ def _eval(args: argparse.Namespace) -> int:
     from nprouter.evaluate import format_table
 
     config = {"train_fraction": args.train_fraction, "inputs": args.inputs, "encoder": args.encoder,
-              "cost_axis": args.cost_axis, "bootstrap": args.bootstrap}
+              "cost_axis": args.cost_axis, "bootstrap": args.bootstrap, "workers": args.workers}
     if args.routers:
         config["routers"] = args.routers
     if args.seeds:

@@ -11,7 +11,6 @@ bounds, are drawn but kept off the frontier).
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,8 +20,8 @@ import pandas as pd
 from nprouter import metrics
 from nprouter.embed import query_matrix
 from nprouter.matrix import RoutingData, build_matrix, split_queries
-from nprouter.routers import ROUTERS, NotApplicable, make_router
-from nprouter.routers.baselines import BestSingleRouter
+from nprouter.routers import ROUTERS
+from nprouter.runs import RouterRuns, SeedRun, Split, one_thread, references, route_all
 from nprouter.schema import SCHEMA_VERSION, RouterDataset
 
 SEEDS = (42, 999, 2024, 2025, 3407)
@@ -40,6 +39,7 @@ class EvalConfig:
     encoder: str = "tfidf"
     cost_axis: str = "auto"
     bootstrap: int = 1000
+    workers: int = 1  # processes fitting and routing (0: one per usable core); the results do not depend on it
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.routers if name not in ROUTERS]
@@ -47,89 +47,72 @@ class EvalConfig:
             raise ValueError(f"unknown routers {unknown}; choose from {', '.join(ROUTERS)}")
         if not self.seeds:
             raise ValueError("give at least one seed")
-
-
-@dataclass
-class SeedRun:
-    """One router at one knob value on one seed's test queries."""
-
-    score: np.ndarray
-    cost: np.ndarray
-    model: np.ndarray
-    calls: np.ndarray
-    metrics: dict[str, Any]
+        if self.workers < 0:
+            raise ValueError(f"workers must be 0 (one per core) or a positive count, got {self.workers}")
 
 
 def prepare(dataset: RouterDataset, config: EvalConfig) -> RoutingData:
-    """The routing matrices with the query representation attached."""
-    data = build_matrix(dataset, config.cost_axis)
-    data.X, data.info["inputs"] = query_matrix(data.text, data.features, config.inputs, config.encoder)
+    """The routing matrices with the query representation attached, built once for every seed and router."""
+    with one_thread():
+        data = build_matrix(dataset, config.cost_axis)
+        data.X, data.info["inputs"] = query_matrix(data.text, data.features, config.inputs, config.encoder)
     return data
 
 
 def evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], pd.DataFrame]:
     """Run the protocol; returns the report (JSON-ready) and the per-query decisions (one row per router, seed,
     knob value and test query: :data:`DECISION_COLUMNS`)."""
+    with one_thread():  # the bootstrap's products too: spinning BLAS threads made them 30 times slower
+        return _evaluate(data, config)
+
+
+def _evaluate(data: RoutingData, config: EvalConfig) -> tuple[dict[str, Any], pd.DataFrame]:
+    splits = [Split(seed, *split_queries(data, seed, config.train_fraction)) for seed in config.seeds]
+    references_per_seed = [references(data.subset(s.train_rows), data.subset(s.test_rows)) for s in splits]
+    routed = route_all(data, splits, config.routers, config.workers)
     runs: dict[tuple[str, float], list[SeedRun]] = {}
     knob_names: dict[str, str] = {}
     skipped: dict[str, str] = {}
     timing: dict[str, dict[str, float]] = {}
-    references: list[Any] = []
-    resamples: list[tuple[int, int]] = []
-    decisions: list[pd.DataFrame] = []
-    for seed in config.seeds:
-        train_rows, test_rows = split_queries(data, seed, config.train_fraction)
-        train, test = data.subset(train_rows), data.subset(test_rows)
-        reference = _references(train, test)
-        references.append(reference)
-        resamples.append((seed, len(test)))  # drawn again, in blocks, when the intervals are computed
-        for name in config.routers:
-            started = time.perf_counter()
-            try:
-                router = make_router(name, seed).fit(train)
-            except NotApplicable as reason:
-                skipped[name] = str(reason)
-                continue
-            fitted = time.perf_counter()
-            knob_names[name] = router.knob_name
-            for knob in router.knobs:
-                outcome = router.route(test, knob)
-                run = SeedRun(outcome.score, outcome.cost, outcome.model, outcome.calls,
-                              _seed_metrics(outcome.score, outcome.cost, outcome.calls, test, reference))
-                runs.setdefault((name, knob), []).append(run)
-                decisions.append(_decisions(name, seed, knob, test.query_ids, outcome, data.models))
-            times = timing.setdefault(name, {"fit_s": 0.0, "route_s": 0.0})
-            times["fit_s"] += fitted - started
-            times["route_s"] += time.perf_counter() - fitted
-    report = _report(data, config, runs, knob_names, skipped, timing, references, resamples)
-    return report, pd.concat(decisions, ignore_index=True) if decisions else pd.DataFrame(columns=DECISION_COLUMNS)
+    for router in routed:
+        if router.skipped is not None:
+            skipped[router.name] = router.skipped
+            continue
+        knob_names[router.name] = router.knob_name
+        for knob, run in router.runs.items():
+            runs.setdefault((router.name, knob), []).append(run)
+        times = timing.setdefault(router.name, {"fit_s": 0.0, "route_s": 0.0})
+        times["fit_s"] += router.fit_s
+        times["route_s"] += router.route_s
+    resamples = [(split.seed, len(split.test_rows)) for split in splits]  # drawn again, in blocks, for the CIs
+    report = _report(data, config, runs, knob_names, skipped, timing, references_per_seed, resamples)
+    return report, decision_log(data, splits, routed)
 
 
-def _decisions(router: str, seed: int, knob: float, query_ids: np.ndarray, outcome, models: list[str]):
-    """One router's decisions at one knob on one seed's test queries, as a table (one row per query)."""
-    names = pd.Categorical.from_codes(outcome.model + 1, ["(expectation)", *models])
-    return pd.DataFrame({"router": pd.Categorical([router] * len(query_ids)), "seed": seed, "knob": knob,
-                         "query_id": query_ids, "model": names, "score": outcome.score.astype(float),
-                         "cost": outcome.cost.astype(float), "calls": outcome.calls.astype(int)},
-                        columns=DECISION_COLUMNS)
+def decision_log(data: RoutingData, splits: list[Split], routed: list[RouterRuns]) -> pd.DataFrame:
+    """Every decision as one table (:data:`DECISION_COLUMNS`): seeds in order, then routers, knobs, test queries.
 
-
-def _references(train: RoutingData, test: RoutingData) -> dict[str, Any]:
-    best = BestSingleRouter().fit(train).best
-    return {"random": float(test.score.mean()), "best": float(test.score[:, best].mean()), "best_model": best,
-            "best_cost": float(test.cost[:, best].mean()), "oracle": float(test.score.max(1).mean()),
-            "singles": [(float(test.cost[:, m].mean()), float(test.score[:, m].mean()))
-                        for m in range(len(test.models))]}
-
-
-def _seed_metrics(score, cost, calls, test: RoutingData, reference: dict[str, Any]) -> dict[str, Any]:
-    accuracy = float(score.mean())
-    macro = float(np.mean([score[test.dataset == d].mean() for d in sorted(set(test.dataset))]))
-    return {"accuracy": accuracy, "accuracy_macro": macro, "cost": float(cost.mean()),
-            "calls": float(calls.mean()),
-            **metrics.performance(accuracy, reference["random"], reference["best"], reference["oracle"]),
-            "recall_1": metrics.model_recall(score, test.solved, 1),
-            "recall_2": metrics.model_recall(score, test.solved, 2)}
+    Built from the runs' arrays in one go; router, model and query id are categorical (stored as
+    dictionaries), so millions of rows cost a few bytes each.
+    """
+    test_rows = {split.seed: split.test_rows for split in splits}
+    blocks = [(router.name, router.seed, knob, run) for router in routed for knob, run in router.runs.items()]
+    if not blocks:
+        return pd.DataFrame(columns=DECISION_COLUMNS)
+    names = list(dict.fromkeys(name for name, *_ in blocks))
+    query_codes, query_names = pd.factorize(data.query_ids)
+    sizes = [len(run.score) for *_, run in blocks]
+    repeated = lambda values: np.repeat(values, sizes)  # noqa: E731
+    joined = lambda part: np.concatenate([getattr(run, part) for *_, run in blocks])  # noqa: E731
+    return pd.DataFrame({
+        "router": pd.Categorical.from_codes(repeated([names.index(name) for name, *_ in blocks]), names),
+        "seed": repeated([seed for _, seed, _, _ in blocks]),
+        "knob": repeated([float(knob) for _, _, knob, _ in blocks]),
+        "query_id": pd.Categorical.from_codes(
+            np.concatenate([query_codes[test_rows[seed]] for _, seed, _, _ in blocks]), query_names),
+        "model": pd.Categorical.from_codes(joined("model") + 1, ["(expectation)", *data.models]),
+        "score": joined("score").astype(float), "cost": joined("cost").astype(float),
+        "calls": joined("calls").astype(int)}, columns=DECISION_COLUMNS)
 
 
 def _mean_sd(values: list) -> tuple[float | None, float | None]:

@@ -123,7 +123,7 @@ def build_matrix(dataset: RouterDataset, cost_axis: str = "auto", verify: bool =
                                                     verify)
 
     firsts = np.unique(q_codes, return_index=True)[1]
-    features = [_as_dict(frame.at[i, "query_features"]) for i in firsts]
+    features = [_as_dict(value) for value in frame["query_features"].to_numpy(dtype=object)[firsts]]
     group = frame["group_id"].where(frame["group_id"].notna(), frame["query_id"]).astype(str).to_numpy()
     data = RoutingData(
         query_ids=frame["query_id"].astype(str).to_numpy()[firsts],
@@ -161,9 +161,12 @@ def split_queries(data: RoutingData, seed: int, train_fraction: float = 0.7) -> 
 
 
 def _correct_flags(frame) -> np.ndarray:
-    flags = frame["correct"].to_numpy(dtype=object)
+    """1.0 where a row is correct: its ``correct`` flag where known, else ``score >= 1``."""
+    flags = frame["correct"]
+    known = flags.notna().to_numpy()
+    stated = flags.where(known, False).to_numpy(dtype=object).astype(bool)
     derived = frame["score"].astype(float).to_numpy() >= 1.0
-    return np.array([d if f is None or f != f else bool(f) for f, d in zip(flags, derived)], dtype=float)
+    return np.where(known, stated, derived).astype(float)
 
 
 def _cost_values(frame, dataset: RouterDataset, axis: str, m_codes: np.ndarray, n_m: int):

