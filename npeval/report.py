@@ -230,7 +230,8 @@ def write_report(analysis: Analysis, out: str | Path, svg: bool = False) -> Repo
     from npeval.adaptive import adaptive_section  # issue 14's hook: "" unless the board has adaptive runs
 
     summary = out / "summary.md"
-    tracks_section = write_track_report(analysis.board.stores, out)  # None unless a code / feedback run exists
+    # None unless a code / feedback run exists (the board's records tell without reading the stores again)
+    tracks_section = write_track_report(analysis.board.stores, out, analysis.board.records)
     summary.write_text(summary_markdown(analysis, drawn, out) + adaptive_section(analysis.board, out)
                        + (tracks_section or ""), encoding="utf-8")
     return ReportFiles(summary, written, drawn)
