@@ -40,15 +40,34 @@ class ReportFiles:
     plots: Figures
 
 
+JSON_ROWS = 50_000  # rows of a table turned into JSON text at a time (a per-attempt table has a row per record)
+
+
 def write_tables(analysis: Analysis, out: Path) -> dict[str, Path]:
     """Write every table of ``analysis`` as CSV and JSON into ``out``; their paths by name."""
     out.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, table in analysis.tables().items():
         table.to_csv(out / f"{name}.csv", index=False)
-        table.to_json(out / f"{name}.json", orient="records", indent=1)
+        write_json_rows(table, out / f"{name}.json")
         written[name] = out / f"{name}.csv"
     return written
+
+
+def write_json_rows(table: pd.DataFrame, path: Path, rows: int | None = None) -> None:
+    """``table.to_json(path, orient="records", indent=1)``, written ``rows`` rows at a time (default
+    :data:`JSON_ROWS`), so a million-row table never becomes one string. The file is the same: that format is
+    ``[``, newline, the rows' objects joined by a comma and a newline, newline, ``]``."""
+    rows = rows or JSON_ROWS
+    if len(table) <= rows:
+        table.to_json(path, orient="records", indent=1)
+        return
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("[\n")
+        for start in range(0, len(table), rows):
+            text = table.iloc[start:start + rows].to_json(orient="records", indent=1)
+            handle.write(("" if start == 0 else ",\n") + text[2:-2])
+        handle.write("\n]")
 
 
 def _number(value, digits: int = 3) -> str:
