@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from npeval import plots, render
+from npeval import plots, render, workers
 from npeval.analysis import analyse_stores
 from npeval.coverage import span
 from npeval.families import FAMILIES, grouped
@@ -111,6 +111,6 @@ def test_figures_drawn_in_several_processes_are_the_figures_drawn_in_one(board_a
     for name, paths in one.paths.items():
         assert [path.name for path in two.paths[name]] == [path.name for path in paths]
         assert np.array_equal(_pixels(two.paths[name][0]), _pixels(paths[0])), name
-    monkeypatch.setattr(render, "WORKER", "raise SystemExit(3)")  # a worker that dies: its share is drawn here
+    monkeypatch.setattr(workers, "ENTRY", "raise SystemExit(3)")  # a worker that dies: its share is drawn here
     again = render.draw_figures(board_analysis, tmp_path / "again", processes=2)
-    assert list(again.paths) == list(one.paths) and "figure worker failed (exit 3)" in capsys.readouterr().err
+    assert list(again.paths) == list(one.paths) and "worker failed (exit 3) on figures" in capsys.readouterr().err

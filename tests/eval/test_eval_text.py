@@ -155,3 +155,21 @@ def test_marker_counts_split_each_distinct_text_once_and_count_as_exploding_ever
     got = markers.marker_counts(models, found)
     assert got.to_dict("records") == expected.to_dict("records")
     assert list(got.columns) == ["model", "marker", "count"] and got["count"].dtype == "int64"
+
+
+def test_texts_searched_in_a_worker_are_the_findings_searched_here(store_path, monkeypatch, capsys):
+    from npeval import findings, workers
+    from npeval.data import load_board
+
+    monkeypatch.setenv("NPPC_CACHE_DIR", "off")  # the worker must search, not read this test's earlier findings
+    board = load_board([store_path])
+    pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)
+    here = findings.text_findings(board, pattern)
+    monkeypatch.setattr(findings, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    search = findings.Search(board, pattern)
+    assert search.worker is not None
+    pd.testing.assert_frame_equal(search.result(), here, check_exact=True)
+    monkeypatch.setattr(workers, "ENTRY", "raise SystemExit(3)")  # a worker that dies: the texts are searched here
+    pd.testing.assert_frame_equal(findings.Search(board, pattern).result(), here, check_exact=True)
+    assert "worker failed (exit 3) on the text findings" in capsys.readouterr().err
