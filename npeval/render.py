@@ -15,7 +15,7 @@ Processes
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,10 +50,11 @@ def save(figure: Figure, out: Path, name: str, formats: Iterable[str] = (PNG,)) 
     return paths
 
 
-def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,), processes: int | None = None
-                 ) -> Figures:
+def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,), processes: int | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> Figures:
     """Every figure of ``analysis`` in ``out``: those drawn and, for the others, why not (a failed figure is
-    reported on stderr and skipped, never fatal). ``processes``: how many to draw in (default: see the module)."""
+    reported on stderr and skipped, never fatal). ``processes``: how many to draw in (default: see the module);
+    ``meanwhile``: other work for this process, done once the workers are started and before its own share."""
     out.mkdir(parents=True, exist_ok=True)
     formats = tuple(formats)
     names = list(plots.figure_jobs(analysis))
@@ -62,6 +63,8 @@ def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,),
             (out / f"{name}.{extension}").unlink(missing_ok=True)  # an omitted figure must not keep an old file
     shares = _shares(names, default_processes(len(names)) if processes is None else max(1, processes))
     started = [workers.start(WORKER, (figure_tables(analysis), share, out, formats)) for share in shares[1:]]
+    if meanwhile is not None:
+        meanwhile()
     outcomes = draw_some(analysis, shares[0], out, formats)
     for worker, share in zip(started, shares[1:]):
         drawn = workers.finish(worker, "figures")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,16 +217,24 @@ def _cached_files(analysis: Analysis, kind: str, make, out: Path) -> tuple[dict[
     return listing["files"], listing["notes"]
 
 
-def figures(analysis: Analysis, out: Path, svg: bool = False) -> Figures:
+def figures(analysis: Analysis, out: Path, svg: bool = False, meanwhile: Callable[[], object] | None = None
+            ) -> Figures:
     """Every figure of ``analysis`` in ``out`` (PNG, and SVG with ``svg``): drawn once into the analysis cache,
-    copied from it afterwards."""
+    copied from it afterwards. ``meanwhile`` is done once: while other cores draw (see
+    :func:`npeval.render.draw_figures`), or after the copy when nothing is drawn."""
     formats = (render.PNG, render.SVG) if svg else (render.PNG,)
+    pending = [meanwhile] if meanwhile is not None else []
+
+    def do_meanwhile() -> None:
+        while pending:
+            pending.pop()()
 
     def draw(folder: Path):
-        drawn = render.draw_figures(analysis, folder, formats)
+        drawn = render.draw_figures(analysis, folder, formats, meanwhile=do_meanwhile)
         return drawn.paths, drawn.omitted
 
     files, omitted = _cached_files(analysis, "plots-svg" if svg else "plots", draw, out)
+    do_meanwhile()  # when nothing was drawn
     return Figures({name: [out / file for file in names] for name, names in files.items()}, dict(omitted))
 
 
@@ -244,8 +253,9 @@ def write_report(analysis: Analysis, out: str | Path, svg: bool = False) -> Repo
     """Write the tables, the plots and the Markdown summary into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written = tables(analysis, out / "tables")
-    drawn = figures(analysis, out / "plots", svg)
+    written: dict[str, Path] = {}
+    drawn = figures(analysis, out / "plots", svg,  # the tables are written while other cores draw
+                    meanwhile=lambda: written.update(tables(analysis, out / "tables")))
     from npeval.adaptive import adaptive_section  # issue 14's hook: "" unless the board has adaptive runs
 
     summary = out / "summary.md"

@@ -114,3 +114,18 @@ def test_figures_drawn_in_several_processes_are_the_figures_drawn_in_one(board_a
     monkeypatch.setattr(workers, "ENTRY", "raise SystemExit(3)")  # a worker that dies: its share is drawn here
     again = render.draw_figures(board_analysis, tmp_path / "again", processes=2)
     assert list(again.paths) == list(one.paths) and "worker failed (exit 3) on figures" in capsys.readouterr().err
+
+
+def test_the_report_writes_its_tables_once_while_other_cores_draw_and_once_when_figures_are_cached(store_path,
+                                                                                                   tmp_path,
+                                                                                                   monkeypatch):
+    from npeval import report
+
+    events = []
+    start = workers.start
+    monkeypatch.setattr(workers, "start", lambda *job: events.append("worker started") or start(*job))
+    monkeypatch.setattr(render, "default_processes", lambda figures: 2)
+    analysis = analyse_stores([store_path], n_boot=17)  # its own cache entry: figures drawn once, then copied
+    for attempt in ("drawn", "copied"):
+        report.figures(analysis, tmp_path / attempt, meanwhile=lambda: events.append("tables"))
+    assert events == ["worker started", "tables", "tables"]
