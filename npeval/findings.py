@@ -48,12 +48,12 @@ def text_findings(board: Board, pattern: re.Pattern, cache_file: Path | None = N
 
 
 class Search:
-    """:func:`text_findings` under way: on a big board in a worker on another core (:mod:`npeval.workers`),
+    """:func:`text_findings` under way: on a big board in a worker on a spare core (:mod:`npeval.workers`),
     while the caller computes what needs no text; else here, when :meth:`result` is asked for."""
 
     def __init__(self, board: Board, pattern: re.Pattern):
         self.board, self.pattern, self.worker = board, pattern, None
-        if len(board.attempts) >= PARALLEL_FROM and workers.cores() > 1:
+        if len(board.attempts) >= PARALLEL_FROM and workers.spare_cores() > 0:
             self.worker = workers.start(WORKER, (_slim(board), pattern))
 
     def result(self) -> pd.DataFrame:

@@ -5,11 +5,11 @@ Files
     more full draw. A figure is laid out once (constrained layout) and then drawn once per file, where
     ``savefig`` alone would lay it out twice per file.
 Processes
-    A board with at least :data:`PARALLEL_FROM` figures is drawn on every available core (at most
-    :data:`MAX_PROCESSES`): this process draws one share and each other core a worker
-    (:mod:`npeval.workers`), sent the tables the figures read (not the records). Each share holds about
-    as much of every kind of figure. A worker that fails has its share drawn here. Files and names do
-    not depend on the number of processes.
+    A board with at least :data:`PARALLEL_FROM` figures is drawn on this core and every spare one
+    (:func:`npeval.workers.spare_cores`; at most :data:`MAX_PROCESSES`): this process draws one share and
+    a worker (:mod:`npeval.workers`) on each spare core another, sent the tables the figures read (not the
+    records). Each share holds about as much of every kind of figure. A worker that fails has its share
+    drawn here. Files and names do not depend on the number of processes.
 """
 
 from __future__ import annotations
@@ -106,10 +106,10 @@ def figure_tables(analysis: Analysis) -> Analysis:
 
 
 def default_processes(figures: int) -> int:
-    """How many processes draw ``figures`` figures: one for a few, else the cores (capped)."""
+    """How many processes draw ``figures`` figures: one for a few, else this one and the spare cores (capped)."""
     if figures < PARALLEL_FROM:
         return 1
-    return max(1, min(workers.cores(), MAX_PROCESSES))
+    return max(1, min(1 + workers.spare_cores(), MAX_PROCESSES))
 
 
 def _shares(names: list[str], processes: int) -> list[list[str]]:

@@ -129,3 +129,18 @@ def test_the_report_writes_its_tables_once_while_other_cores_draw_and_once_when_
     for attempt in ("drawn", "copied"):
         report.figures(analysis, tmp_path / attempt, meanwhile=lambda: events.append("tables"))
     assert events == ["worker started", "tables", "tables"]
+
+
+@pytest.mark.parametrize(("load", "spare"), [(0.1, 1), (1.4, 1), (1.6, 0), (7.0, 0), (None, 1)])
+def test_workers_go_only_to_cores_the_load_average_leaves_spare(monkeypatch, load, spare):
+    import os
+
+    def load_average():
+        if load is None:
+            raise OSError("no load average")
+        return (load, load, load)
+
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", load_average)
+    assert workers.spare_cores() == spare  # the load counts this process: one core is its own
+    assert render.default_processes(render.PARALLEL_FROM) == 1 + spare

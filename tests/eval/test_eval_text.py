@@ -166,7 +166,7 @@ def test_texts_searched_in_a_worker_are_the_findings_searched_here(store_path, m
     pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)
     here = findings.text_findings(board, pattern)
     monkeypatch.setattr(findings, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(workers, "spare_cores", lambda: 1)
     search = findings.Search(board, pattern)
     assert search.worker is not None
     pd.testing.assert_frame_equal(search.result(), here, check_exact=True)
