@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from leaderboard.html import figure, page
-from npeval.adaptive import AdaptiveTables, adaptive_section, adaptive_tables, ceiling_cell
+from npeval.adaptive import AdaptiveTables, adaptive_section, adaptive_tables, ceiling_cell, has_adaptive_runs
 from npeval.data import Board
 
 ROW_FIELDS = ("model", "problem", "design", "runs", "is_baseline", "calls", "ceiling", "ci_low", "ci_high", "width",
@@ -23,6 +23,8 @@ def add_adaptive(board: Board, out: Path, document: dict[str, Any]) -> Path | No
 
     Returns the page's path, or None (and writes nothing) when no run on the board is adaptive.
     """
+    if not has_adaptive_runs(board):
+        return None
     tables = adaptive_tables(board)
     if not tables.has_adaptive:
         return None

@@ -250,7 +250,8 @@ def build_site(analysis: Analysis, out: str | Path, card_files: Iterable[str | P
     index = out / "index.html"
     index.write_text(pages.index_page(document, figures), encoding="utf-8")
     (out / "runs.html").write_text(pages.runs_page(document), encoding="utf-8")
-    write_tracks_page(analysis.board.stores, out)  # tracks.html, when a store holds a code or feedback run
+    # tracks.html, when a store holds a code or feedback run
+    write_tracks_page(analysis.board.stores, out, analysis.board.records)
     problem_paths = problem_pages.write_problem_pages(analysis, document, figures, out / "problems")
     model_paths = model_pages.write_model_pages(document, out / "models")
     if samples:

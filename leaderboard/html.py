@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -16,13 +17,17 @@ NAV = (("index.html", "Leaderboard"), ("problems/index.html", "Problems"), ("mod
        ("samples/index.html", "Samples"), ("runs.html", "Runs"), ("schema.md", "Data & schema"))
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_UNSAFE = re.compile("[<>&\u2028\u2029]")  # what could end a script element or a JavaScript line
+_ESCAPES = {char: f"\\u{ord(char):04x}" for char in "<>&\u2028\u2029"}
+
+
 def embed_json(value: Any) -> str:
     r"""JSON that cannot close its ``<script>`` element or open a comment: ``< > &`` become ``\u`` escapes."""
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                       ("\u2029", "\\u2029")):
-        text = text.replace(char, code)
-    return text
+    text = _ENCODER.encode(value)
+    if not any(char in text for char in _ESCAPES):  # the usual case: a fast scan per character, no copy
+        return text
+    return _UNSAFE.sub(lambda match: _ESCAPES[match.group()], text)
 
 
 def model_page_name(model: str) -> str:

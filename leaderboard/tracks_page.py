@@ -6,13 +6,14 @@ import html
 from pathlib import Path
 
 from leaderboard import pages
-from npeval.tracks import TRACKS_NOTE, side_by_side, track_table
+from npeval.tracks import TRACKS_NOTE, side_by_side, tracks_to_show
 
 
-def write_tracks_page(stores, out: Path) -> Path | None:
-    """``tracks.html`` and ``tracks.csv`` in ``out`` when a store holds a code or feedback run, else nothing."""
-    table = track_table(stores)
-    if table.empty or set(table["track"]) <= {"plain"}:
+def write_tracks_page(stores, out: Path, records=None) -> Path | None:
+    """``tracks.html`` and ``tracks.csv`` in ``out`` when a store holds a code or feedback run, else nothing
+    (``records``: the stores' records when already read, see :func:`npeval.tracks.tracks_to_show`)."""
+    table = tracks_to_show(stores, records)
+    if table is None:
         return None
     table.to_csv(out / "tracks.csv", index=False)
     wide = side_by_side(table)

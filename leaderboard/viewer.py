@@ -23,8 +23,8 @@ JSON with ``<``, ``>`` and ``&`` escaped, and the script shows every value as te
 from __future__ import annotations
 
 import heapq
+import operator
 import sqlite3
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -65,23 +65,37 @@ class Viewer:
     files: int
 
 
-def _sort_key(row: sqlite3.Row) -> tuple:
+_FIELDS = ("model", "problem", "level", "status", "code", "seed", "instance_index", "sample", "run_id", "instance_id",
+           "correct", "message", "prompt_hash", "response_text", "reasoning_text", "answer_json", "objective",
+           "finish_reason", "prompt_tokens", "completion_tokens", "reasoning_tokens", "latency_s", "cost_usd",
+           "cost_source", "attempts", "started_at", "finished_at", "label", "optimum", "version")  # _QUERY's columns
+_AT = {name: number for number, name in enumerate(_FIELDS)}  # rows are plain tuples: a column by its position
+_GROUP = operator.itemgetter(*(_AT[name] for name in ("model", "problem", "level", "status", "code")))
+_LISTED = operator.itemgetter(*(_AT[name] for name in ("seed", "instance_index", "sample", "correct",
+                                                       "completion_tokens", "cost_usd", "latency_s")))
+_TOKENS = operator.itemgetter(*(_AT[name] for name in ("prompt_tokens", "completion_tokens", "reasoning_tokens")))
+
+
+def _sort_key(row: tuple) -> tuple:
     # The SQL order, with NULL levels first as SQLite sorts them.
-    level = row["level"]
-    return (row["model"], row["problem"], level is not None, level if level is not None else 0, row["status"],
-            row["code"], row["seed"], row["instance_index"], row["sample"], row["run_id"])
+    level = row[_AT["level"]]
+    return (row[_AT["model"]], row[_AT["problem"]], level is not None, level if level is not None else 0,
+            *(row[_AT[name]] for name in ("status", "code", "seed", "instance_index", "sample", "run_id")))
 
 
 def _open(path: str) -> sqlite3.Connection:
     if not Path(path).is_file():
         raise FileNotFoundError(f"no run store at {path}")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    db.row_factory = sqlite3.Row
-    return db
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
-def _records(connections: list[tuple[int, sqlite3.Connection]]) -> Iterator[tuple[int, sqlite3.Row]]:
+def _records(connections: list[tuple[int, sqlite3.Connection]]) -> Iterator[tuple[int, tuple]]:
     """Every record of every store, merged in the viewer's order, with the index of its store."""
+    if len(connections) == 1:  # already in order: nothing to merge
+        store, db = connections[0]
+        for row in db.execute(_QUERY):
+            yield store, row
+        return
     streams = [((_sort_key(row), store, row) for row in db.execute(_QUERY)) for store, db in connections]
     for _, store, row in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
         yield store, row
@@ -167,36 +181,53 @@ def write_viewer(stores: Iterable[str | Path], out: str | Path, title: str = "np
 
 
 def _write_records(connections: list[tuple[int, sqlite3.Connection]], data: Path) -> dict[str, Any]:
+    """Write the list, detail and prompt files of every record; return the manifest's record part.
+
+    A list file holds a fixed count of records, so each is encoded in one go (the JSON of a list is its items'
+    JSON joined by commas); a detail file ends at a size, so details are encoded one by one.
+    """
     models, problems, statuses, codes, runs = _Index(), _Index(), _Index(), _Index(), _Index()
     details = _Chunks(data, "detail", DETAIL_BYTES, DETAIL_MAX)
     prompts = _Chunks(data, "prompt", PROMPT_BYTES, 10_000)
-    listing = _Chunks(data, "list", sys.maxsize, LIST_CHUNK)  # a fixed count: record r is in file r // LIST_CHUNK
+    listed: list[list[Any]] = []
+    list_files = 0
     groups: list[list[Any]] = []
     detail_starts: list[int] = []
     prompt_homes: dict[str, int] = {}
     missing_prompts = 0
     total = 0
+    last_group: tuple = ()
+    at_message, at_hash = _AT["message"], _AT["prompt_hash"]
     for store, row in _records(connections):
-        group = [models(row["model"]), problems(row["problem"]), row["level"], statuses(row["status"]),
-                 codes(row["code"])]
-        if not groups or groups[-1][:5] != group:
-            groups.append(group + [total, 0])
+        if _GROUP(row) != last_group:
+            last_group = _GROUP(row)
+            model, problem, level, status, code = last_group
+            group = [models(model), problems(problem), level, statuses(status), codes(code)]
+            if not groups or groups[-1][:5] != group:
+                groups.append(group + [total, 0])
         groups[-1][6] += 1
-        run = runs((row["run_id"], store, row["model"]))
-        digest = row["prompt_hash"]
+        run = runs((row[_AT["run_id"]], store, row[_AT["model"]]))
+        digest = row[at_hash]
         if digest not in prompt_homes:
             text = connections[store][1].execute("SELECT prompt_text FROM prompts WHERE prompt_hash = ?",
                                                  (digest,)).fetchone()
             missing_prompts += text is None
             prompts.add(embed_json([digest, None if text is None else text[0]]))
             prompt_homes[digest] = prompts.written
-        listing.add(embed_json(_list_row(row, run)))
+        message = row[at_message] or ""
+        if len(message) > MESSAGE_PREVIEW:
+            message = message[:MESSAGE_PREVIEW - 1] + "\u2026"
+        listed.append([*_LISTED(row), run, message])
+        if len(listed) == LIST_CHUNK:
+            write_data(data, "list", list_files, embed_json(listed))
+            listed, list_files = [], list_files + 1
         before = details.written
         details.add(embed_json(_detail(row, run, prompt_homes[digest])))
         if details.written != before or not detail_starts:
             detail_starts.append(total)
         total += 1
-    listing.flush()
+    if listed:
+        write_data(data, "list", list_files, embed_json(listed))
     details.flush()
     prompts.flush()
     return {"total": total, "list_chunk": LIST_CHUNK, "detail_starts": detail_starts, "groups": groups,
@@ -205,22 +236,16 @@ def _write_records(connections: list[tuple[int, sqlite3.Connection]], data: Path
             "_prompts_missing": missing_prompts}
 
 
-def _list_row(row: sqlite3.Row, run: int) -> list[Any]:
-    message = row["message"] or ""
-    if len(message) > MESSAGE_PREVIEW:
-        message = message[:MESSAGE_PREVIEW - 1] + "\u2026"
-    return [row["seed"], row["instance_index"], row["sample"], row["correct"], row["completion_tokens"],
-            row["cost_usd"], row["latency_s"], run, message]
-
-
-def _detail(row: sqlite3.Row, run: int, prompt_file: int) -> dict[str, Any]:
-    return {"run": run, "instance_id": row["instance_id"], "prompt": [prompt_file, row["prompt_hash"]],
-            "response": row["response_text"], "reasoning": row["reasoning_text"], "answer": row["answer_json"],
-            "message": row["message"], "objective": row["objective"], "finish_reason": row["finish_reason"],
-            "tokens": [row["prompt_tokens"], row["completion_tokens"], row["reasoning_tokens"]],
-            "latency_s": row["latency_s"], "cost_usd": row["cost_usd"], "cost_source": row["cost_source"],
-            "attempts": row["attempts"], "started_at": row["started_at"], "finished_at": row["finished_at"],
-            "label": row["label"], "optimum": row["optimum"], "version": row["version"]}
+def _detail(row: tuple, run: int, prompt_file: int) -> dict[str, Any]:
+    at = _AT
+    return {"run": run, "instance_id": row[at["instance_id"]], "prompt": [prompt_file, row[at["prompt_hash"]]],
+            "response": row[at["response_text"]], "reasoning": row[at["reasoning_text"]],
+            "answer": row[at["answer_json"]], "message": row[at["message"]], "objective": row[at["objective"]],
+            "finish_reason": row[at["finish_reason"]], "tokens": list(_TOKENS(row)),
+            "latency_s": row[at["latency_s"]], "cost_usd": row[at["cost_usd"]], "cost_source": row[at["cost_source"]],
+            "attempts": row[at["attempts"]], "started_at": row[at["started_at"]],
+            "finished_at": row[at["finished_at"]], "label": row[at["label"]], "optimum": row[at["optimum"]],
+            "version": row[at["version"]]}
 
 
 def _write_page(out: Path, title: str, back_link: str | None) -> None:

@@ -79,6 +79,11 @@ def _designs(board: Board) -> dict[str, dict]:
     return {row["run_id"]: (row["config"] or {}).get("adaptive") or {} for _, row in board.runs.iterrows()}
 
 
+def has_adaptive_runs(board: Board) -> bool:
+    """Whether a run on the board was adaptive (its configuration says so): only then is there a section to fit."""
+    return any(_designs(board).values())
+
+
 def _log_rows(stores: tuple[str, ...]) -> tuple[list[dict], list[dict]]:
     steps, results = [], []
     for path in stores:
@@ -202,6 +207,8 @@ def adaptive_section(board: Board, out: str | Path, tables: AdaptiveTables | Non
 
     Returns "" and writes nothing when no run on the board is adaptive.
     """
+    if tables is None and not has_adaptive_runs(board):
+        return ""
     tables = tables if tables is not None else adaptive_tables(board)
     if not tables.has_adaptive:
         return ""

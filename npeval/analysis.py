@@ -51,21 +51,23 @@ def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_S
     """Every table of the report from ``board``: scores with bootstrap intervals, ceilings, errors, usage."""
     if n_boot < 1:
         raise ValueError(f"the number of bootstrap replicates must be >= 1, got {n_boot}")
+    search = findings.Search(board, markers.marker_pattern(aha_markers))  # the texts, meanwhile, on a big board
     strata = scores.build_strata(board, n_boot, seed)
     replicates = scores.cell_replicates(board, strata)
     problem_accuracy, ceilings = scores.problem_tables(board, replicates)
     improvement = scores.improvement(board, strata)
-    text = findings.text_findings(board, markers.marker_pattern(aha_markers))
-    aha, per_marker = markers.aha_by_level(board, text)
-    reasoning = detectors.detect_all(board, text)
-    return Analysis(
+    untextual = dict(
         board=board, cells=scores.cell_accuracy(board, replicates), problem_accuracy=problem_accuracy,
         ceilings=ceilings, aggregates=scores.aggregates(board, strata), improvement=improvement,
         versus_baselines=usage.baseline_standing(improvement, problem_accuracy),
         tokens=usage.tokens_by_level(board), cost=usage.cost_per_correct(board),
-        optimality=usage.optimality_ratios(board), aha=aha, aha_markers=per_marker,
-        error_shares=errors.error_taxonomy(board),
-        error_shares_by_problem=errors.error_taxonomy(board, by_problem=True),
+        optimality=usage.optimality_ratios(board), error_shares=errors.error_taxonomy(board),
+        error_shares_by_problem=errors.error_taxonomy(board, by_problem=True))
+    text = search.result()
+    aha, per_marker = markers.aha_by_level(board, text)
+    reasoning = detectors.detect_all(board, text)
+    return Analysis(
+        **untextual, aha=aha, aha_markers=per_marker,
         reasoning_errors=detectors.detector_summary(reasoning) if len(reasoning) else reasoning,
         reasoning_findings=reasoning, n_boot=n_boot, seed=seed)
 

@@ -163,17 +163,22 @@ def load_board(paths: Iterable[str | Path]) -> Board:
     if records.empty:
         raise ValueError(f"the stores {', '.join(names)} hold no records yet; run `nppc run` first")
     notes: list[str] = []
-    records = _attempts_first(_join_instances(records, facts, notes))
+    records = _attempts_first(_join_instances(records, facts, notes), names)
     cells = _coverage(records, facts, runs)
     return Board(records, runs, facts, cells, tuple(names), notes)
 
 
-def _attempts_first(records: pd.DataFrame) -> pd.DataFrame:
-    """The records with :attr:`Board.attempts` first, each part in store and record order."""
+def _attempts_first(records: pd.DataFrame, stores: list[str]) -> pd.DataFrame:
+    """The records with :attr:`Board.attempts` first, each part in store and record order.
+
+    :func:`_read` reads the final records first, so this is a copy only when some of them have no level.
+    """
     counted = records["is_attempt"].to_numpy(dtype=bool) & records["level"].notna().to_numpy()
-    if counted[:int(counted.sum())].all():
+    store = pd.Index(stores).get_indexer(records["store"])
+    order = np.lexsort((records["rowid"].to_numpy(), store, ~counted))
+    if (order == np.arange(len(order))).all():
         return records
-    return records.iloc[np.argsort(~counted, kind="stable")].reset_index(drop=True)
+    return records.iloc[order].reset_index(drop=True)
 
 
 @contextmanager
@@ -189,9 +194,9 @@ def _connect(path: str) -> Iterator[sqlite3.Connection]:
 
 def _read(paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Records (no text), runs and instance facts of every store; each record and run names its store."""
-    records, runs, facts = [], [], []
+    records = _read_records(paths)
+    runs, facts = [], []
     for path in paths:
-        records.append(_read_records(path).assign(store=path))
         with _connect(path) as db:
             run_rows = db.execute("SELECT * FROM runs ORDER BY created_at")
             run_names = [column[0] for column in run_rows.description]
@@ -201,14 +206,13 @@ def _read(paths: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             facts.append(pd.read_sql_query(
                 "SELECT instance_id, problem, level AS instance_level, seed, instance_index, label, optimum "
                 "FROM instances", db))
-    records = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
     facts = pd.concat(facts, ignore_index=True).drop_duplicates("instance_id", keep="last")
     return records, pd.DataFrame(runs), facts.reset_index(drop=True)
 
 
-def _scan(path: str, columns: dict[str, str], final: bool = False):
+def _scan(path: str, columns: dict[str, str], final: bool | None = None):
     """Record batches of the store's ``columns`` (name -> a literal of its type), read with the ADBC SQLite driver
-    (with ``final``, of the attempts only).
+    (``final``: True for the attempts only, False for every other record, None for all).
 
     The driver infers each column's type from its first values (NULL reads as an integer) and fails
     on a later value of another type, so the query starts with one typed row, dropped here.
@@ -219,8 +223,8 @@ def _scan(path: str, columns: dict[str, str], final: bool = False):
         raise ImportError("reading run stores needs the ADBC SQLite driver: pip install -e '.[analysis]'") from None
     query = (f"SELECT {', '.join(f'{value} AS {name}' for name, value in columns.items())} UNION ALL "
              f"SELECT {', '.join(columns)} FROM records")
-    if final:  # only attempts: the statuses whose records count in accuracy
-        query += f" WHERE status IN ({', '.join(repr(status) for status in FINAL_STATUSES)})"
+    if final is not None:  # the statuses whose records count in accuracy, or the others
+        query += f" WHERE status {'' if final else 'NOT '}IN ({', '.join(repr(status) for status in FINAL_STATUSES)})"
     with adbc.connect(Path(path).resolve().as_uri() + "?mode=ro") as db, db.cursor() as cursor:
         cursor.execute(query)
         first = True
@@ -229,18 +233,38 @@ def _scan(path: str, columns: dict[str, str], final: bool = False):
             first = False
 
 
-def _read_records(path: str) -> pd.DataFrame:
-    """The store's records without their text, column by column."""
+def _read_records(paths: list[str]) -> pd.DataFrame:
+    """The stores' records without their text, each naming its store: first every store's final records, then
+    every store's others, each part in store and record order (so the attempts come first, see
+    :func:`_attempts_first`). Converted to pandas a column at a time: no second copy of the whole table."""
     import pyarrow as pa
 
-    batches = list(_scan(path, _RECORD_COLUMNS))
+    batches, stores = [], []
+    for final in (True, False):
+        for path in paths:
+            for batch in _scan(path, _RECORD_COLUMNS, final=final):
+                batches.append(batch)
+                stores.append((path, batch.num_rows))
     table = pa.Table.from_batches(batches) if batches else pa.table({name: [] for name in _RECORD_COLUMNS})
-    for name in _SHARED_STRINGS:  # one string object per distinct value, shared by its rows (8 bytes a row)
-        table = table.set_column(table.schema.get_field_index(name), name, table.column(name).dictionary_encode())
-    frame = table.to_pandas()
-    for name in _SHARED_STRINGS:
-        frame[name] = frame[name].astype(object)
-    return frame
+    del batches
+    columns = {}
+    for name in list(table.column_names):
+        column = table.column(name)
+        table = table.drop_columns([name])  # its buffers go as soon as the column is converted
+        columns[name] = _shared_strings(column) if name in _SHARED_STRINGS else column.to_pandas()
+        del column
+    names = np.asarray([path for path, _ in stores], dtype=object)
+    columns["store"] = pd.Series(np.repeat(names, [rows for _, rows in stores]), dtype="str")
+    return pd.DataFrame(columns, copy=False)
+
+
+def _shared_strings(column) -> pd.Series:
+    """An Arrow string column as an object column holding one string object per distinct value (8 bytes a row)."""
+    encoded = column.combine_chunks().dictionary_encode() if column.num_chunks != 1 else \
+        column.chunk(0).dictionary_encode()
+    values = np.asarray(encoded.dictionary.to_pylist() + [np.nan], dtype=object)  # NULL as NaN, as pandas has it
+    codes = encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
+    return pd.Series(values[codes], dtype=object, copy=False)
 
 
 def _join_instances(records: pd.DataFrame, facts: pd.DataFrame, notes: list[str]) -> pd.DataFrame:

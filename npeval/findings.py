@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from npeval import cache, detectors, markers
+from npeval import cache, detectors, markers, workers
 from npeval.data import Board
 
 VERSION = 2
@@ -33,15 +34,60 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS findings (fingerprint BLOB PRIMARY KEY, a
            "has_text INTEGER, hallucinated REAL, false_arithmetic INTEGER, contradiction INTEGER, gave_up INTEGER, "
            "stopped_early INTEGER, examples TEXT)")
 _LOOKUP_CHUNK = 900
+PARALLEL_FROM = 250_000  # attempts; fewer are searched here (a worker costs a second of imports and a copy)
+WORKER = "npeval.findings:search_job"
 NO_TEXT = {"aha": 0, "markers": "", "has_text": False, "false_arithmetic": 0, "contradiction": False,
            "gave_up": False, "stopped_early": False, "examples": ""}
 
 
 def text_findings(board: Board, pattern: re.Pattern, cache_file: Path | None = None) -> pd.DataFrame:
     """One row of :data:`COLUMNS` per attempt of ``board`` (indexed like ``board.attempts``)."""
+    if board.attempts.empty:
+        return pd.DataFrame(columns=COLUMNS, index=board.attempts.index)
+    return _expand(board, *_distinct_findings(board, pattern, cache_file))
+
+
+class Search:
+    """:func:`text_findings` under way: on a big board in a worker on a spare core (:mod:`npeval.workers`),
+    while the caller computes what needs no text; else here, when :meth:`result` is asked for."""
+
+    def __init__(self, board: Board, pattern: re.Pattern):
+        self.board, self.pattern, self.worker = board, pattern, None
+        if len(board.attempts) >= PARALLEL_FROM and workers.spare_cores() > 0:
+            self.worker = workers.start(WORKER, (_slim(board), pattern))
+
+    def result(self) -> pd.DataFrame:
+        """The findings, the same wherever they were computed."""
+        found = workers.finish(self.worker, "the text findings") if self.worker is not None else workers.FAILED
+        if found is workers.FAILED:
+            return text_findings(self.board, self.pattern)
+        return _expand(self.board, *found)
+
+
+def search_job(job: tuple) -> tuple[pd.DataFrame, np.ndarray]:
+    """A worker's side of :class:`Search`: the distinct findings of ``(board, pattern)`` and each attempt's row."""
+    board, pattern = job
+    return _distinct_findings(board, pattern, None)
+
+
+def _slim(board: Board) -> Board:
+    """``board`` with only what the text search reads of its attempts (sent to a worker)."""
+    columns = ["rowid", "store", "is_attempt", "level", *_META]
+    return replace(board, records=board.attempts[columns], instance_facts=board.instance_facts.iloc[:0],
+                   cells=board.cells.iloc[:0])
+
+
+def _expand(board: Board, distinct: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
+    """One row per attempt from the findings of each distinct content (``codes``: each attempt's row)."""
+    table = distinct.reindex(codes).set_axis(board.attempts.index)
+    return table.fillna(NO_TEXT)  # records rewritten since the board was read: as replies without text
+
+
+def _distinct_findings(board: Board, pattern: re.Pattern, cache_file: Path | None) -> tuple[pd.DataFrame,
+                                                                                            np.ndarray]:
+    """The findings of each distinct record content among the attempts, and each attempt's row in them (-1: its
+    record was rewritten since the board was read)."""
     attempts = board.attempts
-    if attempts.empty:
-        return pd.DataFrame(columns=COLUMNS, index=attempts.index)
     known = _FindingsStore(cache_file if cache_file is not None else cache.findings_path())
     key = hashlib.blake2b(f"{VERSION}\0{pattern.pattern}".encode(), digest_size=16).digest()
     meta = [pd.factorize(attempts[name].to_numpy(dtype=object)) for name in _META]  # (codes, values); None: -1
@@ -69,8 +115,7 @@ def text_findings(board: Board, pattern: re.Pattern, cache_file: Path | None = N
             distinct.append(found[fingerprint])
         codes[positions] = np.array([seen[content] for content in contents])[inverse]
     known.close()
-    table = pd.DataFrame(distinct, columns=COLUMNS).reindex(codes).set_axis(attempts.index)
-    return table.fillna(NO_TEXT)  # records rewritten since the board was read: as replies without text
+    return pd.DataFrame(distinct, columns=COLUMNS), codes
 
 
 def _codes(column) -> np.ndarray:

@@ -60,14 +60,28 @@ def aha_by_level(board: Board, findings: pd.DataFrame) -> tuple[pd.DataFrame, pd
 
     ``findings`` is :func:`npeval.findings.text_findings` of the board: one row per attempt.
     """
-    attempts = board.attempts.assign(aha=findings["aha"].astype(int), has_text=findings["has_text"].astype(bool),
-                                     level=board.attempts["level"].astype(int))
-    table = attempts.groupby(["model", "problem", "level", "outcome"]).agg(
+    attempts = board.attempts
+    aha = findings["aha"].astype(int).to_numpy()
+    counts = pd.DataFrame({"model": attempts["model"], "problem": attempts["problem"],
+                           "level": attempts["level"].astype(int), "outcome": attempts["outcome"], "aha": aha,
+                           "has_text": findings["has_text"].astype(bool).to_numpy(), "has_aha": aha > 0})
+    table = counts.groupby(["model", "problem", "level", "outcome"]).agg(
         n=("aha", "size"), with_text=("has_text", "sum"), total_aha=("aha", "sum"), mean_aha=("aha", "mean"),
-        share_with_aha=("aha", lambda counts: (counts > 0).mean())).reset_index()
-    with_markers = findings["markers"] != ""
-    exploded = pd.DataFrame({"model": attempts.loc[with_markers, "model"],
-                             "marker": findings.loc[with_markers, "markers"].str.split(MARKER_SEPARATOR)})
+        share_with_aha=("has_aha", "mean")).reset_index()
+    return table, marker_counts(attempts["model"], findings["markers"])
+
+
+def marker_counts(models: pd.Series, found: pd.Series) -> pd.DataFrame:
+    """How often each model's attempts hold each marker (``found``: each attempt's markers, joined by
+    :data:`MARKER_SEPARATOR`). Each distinct ``found`` text is split once and weighed by its attempts."""
+    found_codes, found_texts = pd.factorize(found.to_numpy(dtype=object))
+    pairs = pd.DataFrame({"model": pd.Series(models.to_numpy(dtype=object), dtype=object), "found": found_codes})
+    pairs = pairs[found_codes >= 0].groupby(["model", "found"]).size().rename("attempts").reset_index()
+    pairs = pairs[pairs["found"].map(lambda code: found_texts[code] != "")]
+    if pairs.empty:
+        return pd.DataFrame({"model": pd.Series([], dtype=object), "marker": pd.Series([], dtype=object),
+                             "count": pd.Series([], dtype="int64")})
+    exploded = pairs.assign(marker=[found_texts[code].split(MARKER_SEPARATOR) for code in pairs["found"]])
     exploded = exploded.explode("marker")
-    per_marker = exploded.groupby(["model", "marker"]).size().rename("count").reset_index()
-    return table, per_marker
+    per_marker = exploded.groupby(["model", "marker"])["attempts"].sum().rename("count").reset_index()
+    return per_marker.astype({"count": "int64"})

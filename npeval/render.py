@@ -5,38 +5,33 @@ Files
     more full draw. A figure is laid out once (constrained layout) and then drawn once per file, where
     ``savefig`` alone would lay it out twice per file.
 Processes
-    A board with at least :data:`PARALLEL_FROM` figures is drawn on every available core (at most
-    :data:`MAX_PROCESSES`): this process draws one share and each other core a fresh interpreter
-    (``python -c``, this npeval first on its path), sent the tables the figures read (not the records)
-    on its stdin. Each share holds about as much of every kind of figure. Nothing is forked and no
-    ``__main__`` is imported again, so any script may call this. A worker that fails has its share drawn
-    here. Files and names do not depend on the number of processes.
+    A board with at least :data:`PARALLEL_FROM` figures is drawn on this core and every spare one
+    (:func:`npeval.workers.spare_cores`; at most :data:`MAX_PROCESSES`): this process draws one share and
+    a worker (:mod:`npeval.workers`) on each spare core another, sent the tables the figures read (not the
+    records). Each share holds about as much of every kind of figure. A worker that fails has its share
+    drawn here. Files and names do not depend on the number of processes.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
-import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from npeval import plots
+from npeval import plots, workers
 from npeval.analysis import Analysis
 from npeval.plots import Figures, Omitted
-from npgym.machine import usable_cores
 
 PNG, SVG = "png", "svg"
 DPI = 110
 PARALLEL_FROM = 16  # figures; fewer are drawn here (a worker costs about a second of imports)
 MAX_PROCESSES = 4
 FAILED = "failed: "
-WORKER = "from npeval.render import worker; worker()"  # what a worker interpreter runs
+WORKER = "npeval.render:draw_share"  # what a worker process runs (npeval.workers)
 
 
 def save(figure: Figure, out: Path, name: str, formats: Iterable[str] = (PNG,)) -> list[Path]:
@@ -55,10 +50,11 @@ def save(figure: Figure, out: Path, name: str, formats: Iterable[str] = (PNG,)) 
     return paths
 
 
-def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,), processes: int | None = None
-                 ) -> Figures:
+def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,), processes: int | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> Figures:
     """Every figure of ``analysis`` in ``out``: those drawn and, for the others, why not (a failed figure is
-    reported on stderr and skipped, never fatal). ``processes``: how many to draw in (default: see the module)."""
+    reported on stderr and skipped, never fatal). ``processes``: how many to draw in (default: see the module);
+    ``meanwhile``: other work for this process, done once the workers are started and before its own share."""
     out.mkdir(parents=True, exist_ok=True)
     formats = tuple(formats)
     names = list(plots.figure_jobs(analysis))
@@ -66,10 +62,13 @@ def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,),
         for extension in (PNG, SVG):
             (out / f"{name}.{extension}").unlink(missing_ok=True)  # an omitted figure must not keep an old file
     shares = _shares(names, default_processes(len(names)) if processes is None else max(1, processes))
-    workers = [_start_worker((figure_tables(analysis), share, out, formats)) for share in shares[1:]]
+    started = [workers.start(WORKER, (figure_tables(analysis), share, out, formats)) for share in shares[1:]]
+    if meanwhile is not None:
+        meanwhile()
     outcomes = draw_some(analysis, shares[0], out, formats)
-    for worker, share in zip(workers, shares[1:]):
-        outcomes.update(_finish_worker(worker) or draw_some(analysis, share, out, formats))
+    for worker, share in zip(started, shares[1:]):
+        drawn = workers.finish(worker, "figures")
+        outcomes.update(draw_some(analysis, share, out, formats) if drawn is workers.FAILED else drawn)
     figures = Figures()
     for name in names:
         drawn = outcomes[name]
@@ -107,10 +106,10 @@ def figure_tables(analysis: Analysis) -> Analysis:
 
 
 def default_processes(figures: int) -> int:
-    """How many processes draw ``figures`` figures: one for a few, else the cores (capped)."""
+    """How many processes draw ``figures`` figures: one for a few, else this one and the spare cores (capped)."""
     if figures < PARALLEL_FROM:
         return 1
-    return max(1, min(usable_cores(), MAX_PROCESSES))
+    return max(1, min(1 + workers.spare_cores(), MAX_PROCESSES))
 
 
 def _shares(names: list[str], processes: int) -> list[list[str]]:
@@ -121,37 +120,7 @@ def _shares(names: list[str], processes: int) -> list[list[str]]:
     return [share for share in (ordered[start::processes] for start in range(processes)) if share] or [[]]
 
 
-def _start_worker(job: tuple) -> subprocess.Popen:
-    """A fresh interpreter running :func:`worker` on ``job`` (sent on its stdin)."""
-    root = str(Path(__file__).resolve().parent.parent)  # this npeval, whatever the caller's path
-    path = os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])
-    process = subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": path})
-    assert process.stdin is not None, "opened with stdin=PIPE"
-    try:
-        pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        process.stdin.close()
-    except OSError:  # it died before reading: _finish_worker says so
-        pass
-    return process
-
-
-def _finish_worker(process: subprocess.Popen) -> dict | None:
-    """The outcomes a worker sent back, or None (said on stderr) when it failed."""
-    assert process.stdout is not None, "the worker was started with stdout=PIPE"
-    try:
-        outcomes = pickle.load(process.stdout)
-    except (EOFError, pickle.UnpicklingError):
-        outcomes = None
-    if process.wait() != 0 or not isinstance(outcomes, dict):
-        print(f"a figure worker failed (exit {process.returncode}); drawing its figures here", file=sys.stderr)
-        return None
-    return outcomes
-
-
-def worker() -> None:
-    """Draw the share of figures pickled on stdin; pickle the outcomes to stdout (anything printed goes to stderr)."""
-    results, sys.stdout = sys.stdout.buffer, sys.stderr
-    analysis, names, out, formats = pickle.load(sys.stdin.buffer)
-    pickle.dump(draw_some(analysis, names, out, formats), results, protocol=pickle.HIGHEST_PROTOCOL)
-    results.flush()
+def draw_share(job: tuple) -> dict[str, list | str]:
+    """A worker's share: :func:`draw_some` of ``(analysis, names, out, formats)`` (see :mod:`npeval.workers`)."""
+    analysis, names, out, formats = job
+    return draw_some(analysis, names, out, formats)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,15 +41,34 @@ class ReportFiles:
     plots: Figures
 
 
+JSON_ROWS = 50_000  # rows of a table turned into JSON text at a time (a per-attempt table has a row per record)
+
+
 def write_tables(analysis: Analysis, out: Path) -> dict[str, Path]:
     """Write every table of ``analysis`` as CSV and JSON into ``out``; their paths by name."""
     out.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, table in analysis.tables().items():
         table.to_csv(out / f"{name}.csv", index=False)
-        table.to_json(out / f"{name}.json", orient="records", indent=1)
+        write_json_rows(table, out / f"{name}.json")
         written[name] = out / f"{name}.csv"
     return written
+
+
+def write_json_rows(table: pd.DataFrame, path: Path, rows: int | None = None) -> None:
+    """``table.to_json(path, orient="records", indent=1)``, written ``rows`` rows at a time (default
+    :data:`JSON_ROWS`), so a million-row table never becomes one string. The file is the same: that format is
+    ``[``, newline, the rows' objects joined by a comma and a newline, newline, ``]``."""
+    rows = rows or JSON_ROWS
+    if len(table) <= rows:
+        table.to_json(path, orient="records", indent=1)
+        return
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("[\n")
+        for start in range(0, len(table), rows):
+            text = table.iloc[start:start + rows].to_json(orient="records", indent=1)
+            handle.write(("" if start == 0 else ",\n") + text[2:-2])
+        handle.write("\n]")
 
 
 def _number(value, digits: int = 3) -> str:
@@ -197,16 +217,24 @@ def _cached_files(analysis: Analysis, kind: str, make, out: Path) -> tuple[dict[
     return listing["files"], listing["notes"]
 
 
-def figures(analysis: Analysis, out: Path, svg: bool = False) -> Figures:
+def figures(analysis: Analysis, out: Path, svg: bool = False, meanwhile: Callable[[], object] | None = None
+            ) -> Figures:
     """Every figure of ``analysis`` in ``out`` (PNG, and SVG with ``svg``): drawn once into the analysis cache,
-    copied from it afterwards."""
+    copied from it afterwards. ``meanwhile`` is done once: while other cores draw (see
+    :func:`npeval.render.draw_figures`), or after the copy when nothing is drawn."""
     formats = (render.PNG, render.SVG) if svg else (render.PNG,)
+    pending = [meanwhile] if meanwhile is not None else []
+
+    def do_meanwhile() -> None:
+        while pending:
+            pending.pop()()
 
     def draw(folder: Path):
-        drawn = render.draw_figures(analysis, folder, formats)
+        drawn = render.draw_figures(analysis, folder, formats, meanwhile=do_meanwhile)
         return drawn.paths, drawn.omitted
 
     files, omitted = _cached_files(analysis, "plots-svg" if svg else "plots", draw, out)
+    do_meanwhile()  # when nothing was drawn
     return Figures({name: [out / file for file in names] for name, names in files.items()}, dict(omitted))
 
 
@@ -225,12 +253,14 @@ def write_report(analysis: Analysis, out: str | Path, svg: bool = False) -> Repo
     """Write the tables, the plots and the Markdown summary into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written = tables(analysis, out / "tables")
-    drawn = figures(analysis, out / "plots", svg)
+    written: dict[str, Path] = {}
+    drawn = figures(analysis, out / "plots", svg,  # the tables are written while other cores draw
+                    meanwhile=lambda: written.update(tables(analysis, out / "tables")))
     from npeval.adaptive import adaptive_section  # issue 14's hook: "" unless the board has adaptive runs
 
     summary = out / "summary.md"
-    tracks_section = write_track_report(analysis.board.stores, out)  # None unless a code / feedback run exists
+    # None unless a code / feedback run exists (the board's records tell without reading the stores again)
+    tracks_section = write_track_report(analysis.board.stores, out, analysis.board.records)
     summary.write_text(summary_markdown(analysis, drawn, out) + adaptive_section(analysis.board, out)
                        + (tracks_section or ""), encoding="utf-8")
     return ReportFiles(summary, written, drawn)

@@ -164,11 +164,27 @@ def tracks_markdown(table: pd.DataFrame) -> str:
     return TRACKS_NOTE + "\n\n" + "\n".join(lines) + "\n"
 
 
-def write_track_report(paths: Iterable[str | Path], out: str | Path) -> str | None:
-    """``tables/tracks.csv`` (long) and ``tracks.md`` (side by side) in ``out``, when a store holds a
-    code or feedback run; returns the Markdown section for the summary, or None."""
+def tracks_to_show(paths: Iterable[str | Path], records: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """:func:`track_table` of the stores, or None when no store holds a code or feedback run.
+
+    ``records``: the stores' records when already read (a board's, with their ``track``); a board without a
+    track run then costs no second read of the stores.
+    """
+    if records is not None and "track" in records and records["track"].fillna("plain").eq("plain").all():
+        return None
     table = track_table(paths)
     if table.empty or set(table["track"]) <= {"plain"}:
+        return None
+    return table
+
+
+def write_track_report(paths: Iterable[str | Path], out: str | Path, records: pd.DataFrame | None = None
+                       ) -> str | None:
+    """``tables/tracks.csv`` (long) and ``tracks.md`` (side by side) in ``out``, when a store holds a
+    code or feedback run; returns the Markdown section for the summary, or None (``records``: see
+    :func:`tracks_to_show`)."""
+    table = tracks_to_show(paths, records)
+    if table is None:
         return None
     out = Path(out)
     (out / "tables").mkdir(parents=True, exist_ok=True)

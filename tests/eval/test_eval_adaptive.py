@@ -7,7 +7,8 @@ import json
 import pytest
 
 from leaderboard.build import build_site
-from npeval.adaptive import ADAPTIVE, GRID, adaptive_section, adaptive_tables
+from npeval import adaptive
+from npeval.adaptive import ADAPTIVE, GRID, adaptive_section, adaptive_tables, has_adaptive_runs
 from npeval.analysis import analyse
 from npeval.data import load_board
 from npsolver import run_adaptive, run_model
@@ -102,3 +103,17 @@ def test_the_site_gets_an_adaptive_page_and_rows_only_when_a_run_is_adaptive(tmp
     plain = build_site(analyse(load_board([store_path]), n_boot=50), tmp_path / "plain")
     assert not (plain.root / "adaptive.html").exists() and "adaptive.html" not in plain.index.read_text()
     assert "adaptive" not in json.loads((plain.root / "leaderboard.json").read_text())
+
+
+def test_a_board_without_adaptive_runs_fits_nothing_for_the_report_or_the_site(tmp_path, mixed_store, store_path,
+                                                                             monkeypatch):
+    from leaderboard.adaptive_page import add_adaptive
+
+    assert has_adaptive_runs(load_board([mixed_store])) and not has_adaptive_runs(load_board([store_path]))
+    from leaderboard import adaptive_page
+
+    for module in (adaptive, adaptive_page):
+        monkeypatch.setattr(module, "adaptive_tables", lambda board: pytest.fail("fitted a grid-only board"))
+    board = load_board([store_path])
+    assert adaptive_section(board, tmp_path / "report") == ""
+    assert add_adaptive(board, tmp_path / "site", {}) is None

@@ -1,13 +1,19 @@
 """Loading stores, denominators, coverage flags, scores and the report on a real SQLite store."""
 
 import json
+import tempfile
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import npgym
 from npeval.analysis import analyse, analyse_stores
 from npeval.data import load_board
+from npeval.report import write_json_rows
 from npsolver.store import Store
 
 
@@ -109,3 +115,44 @@ def test_report_writes_every_plot_table_and_summary(store_path, tmp_path):
     assert any(row["status"] == "missing" and row["accuracy"] is None for row in cells)
     summary = (tmp_path / "r" / "summary.md").read_text()
     assert "- lab/weak: partial: 5 of 6 tasks" in summary and "API errors" in summary
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1), st.sampled_from(["graded", "api_error", "parse_error"]), st.booleans()),
+                min_size=1, max_size=14))
+def test_the_board_puts_the_attempts_first_then_the_rest_each_in_store_and_record_order(rows):
+    """Against the plain rule: every store's records in their order, then a stable sort putting attempts first."""
+    inst = npgym.generate("vertex_cover", level=2, seed=7, index=0)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / f"store{number}.sqlite" for number in (0, 1)]
+        written: list[list[tuple]] = [[], []]
+        for number, path in enumerate(paths):
+            with Store(path) as store:
+                store.put_instances([inst.to_record(with_key=True)])
+                store.put_run(f"run-{number}", "m/x", {"adapter": "test"}, "t1", "0.1.0", None)
+                for sample, (where, status, leveled) in enumerate(rows):
+                    if where != number:
+                        continue
+                    key = (f"run-{number}", inst.id if leveled else "elsewhere", sample)
+                    store.put_record({**_record(inst, "m/x", status, 1 if status == "graded" else None, "ok"),
+                                      "run_id": key[0], "instance_id": key[1], "sample": sample,
+                                      "level": inst.level if leveled else None})
+                    written[number].append((key, status != "api_error" and leveled))
+        board = load_board(paths)
+    in_order = written[0] + written[1]
+    expected = [key for key, counted in in_order if counted] + [key for key, counted in in_order if not counted]
+    got = list(zip(board.records["run_id"], board.records["instance_id"], board.records["sample"]))
+    assert got == expected
+    assert len(board.attempts) == sum(counted for _, counted in in_order)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(-5, 5), st.text(alphabet="ab\\\"\n", max_size=3) | st.none(),
+                               st.floats(allow_infinity=False) | st.none(), st.booleans()), max_size=9),
+       block=st.integers(1, 4))
+def test_json_tables_written_in_blocks_are_the_file_pandas_writes_at_once(rows, block, tmp_path_factory):
+    table = pd.DataFrame(rows, columns=["n", "text", "x", "flag"])
+    folder = tmp_path_factory.mktemp("json")
+    table.to_json(folder / "whole.json", orient="records", indent=1)
+    write_json_rows(table, folder / "blocks.json", rows=block)
+    assert (folder / "blocks.json").read_bytes() == (folder / "whole.json").read_bytes()

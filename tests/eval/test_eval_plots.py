@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from npeval import plots, render
+from npeval import plots, render, workers
 from npeval.analysis import analyse_stores
 from npeval.coverage import span
 from npeval.families import FAMILIES, grouped
@@ -111,6 +111,36 @@ def test_figures_drawn_in_several_processes_are_the_figures_drawn_in_one(board_a
     for name, paths in one.paths.items():
         assert [path.name for path in two.paths[name]] == [path.name for path in paths]
         assert np.array_equal(_pixels(two.paths[name][0]), _pixels(paths[0])), name
-    monkeypatch.setattr(render, "WORKER", "raise SystemExit(3)")  # a worker that dies: its share is drawn here
+    monkeypatch.setattr(workers, "ENTRY", "raise SystemExit(3)")  # a worker that dies: its share is drawn here
     again = render.draw_figures(board_analysis, tmp_path / "again", processes=2)
-    assert list(again.paths) == list(one.paths) and "figure worker failed (exit 3)" in capsys.readouterr().err
+    assert list(again.paths) == list(one.paths) and "worker failed (exit 3) on figures" in capsys.readouterr().err
+
+
+def test_the_report_writes_its_tables_once_while_other_cores_draw_and_once_when_figures_are_cached(store_path,
+                                                                                                   tmp_path,
+                                                                                                   monkeypatch):
+    from npeval import report
+
+    events = []
+    start = workers.start
+    monkeypatch.setattr(workers, "start", lambda *job: events.append("worker started") or start(*job))
+    monkeypatch.setattr(render, "default_processes", lambda figures: 2)
+    analysis = analyse_stores([store_path], n_boot=17)  # its own cache entry: figures drawn once, then copied
+    for attempt in ("drawn", "copied"):
+        report.figures(analysis, tmp_path / attempt, meanwhile=lambda: events.append("tables"))
+    assert events == ["worker started", "tables", "tables"]
+
+
+@pytest.mark.parametrize(("load", "spare"), [(0.1, 1), (1.4, 1), (1.6, 0), (7.0, 0), (None, 1)])
+def test_workers_go_only_to_cores_the_load_average_leaves_spare(monkeypatch, load, spare):
+    import os
+
+    def load_average():
+        if load is None:
+            raise OSError("no load average")
+        return (load, load, load)
+
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", load_average)
+    assert workers.spare_cores() == spare  # the load counts this process: one core is its own
+    assert render.default_processes(render.PARALLEL_FROM) == 1 + spare

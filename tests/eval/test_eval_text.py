@@ -142,3 +142,34 @@ def test_the_give_up_search_skips_words_without_changing_its_matches(words):
     plain = re.compile(rf"\b(?:{'|'.join(detectors._GIVE_UP_PHRASES)})\b", re.IGNORECASE)
     text = " ".join(words)
     assert [m.span() for m in detectors._GIVE_UP.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["m/a", "m/b", "m/c"]),
+                          st.lists(st.sampled_from(["wait", "hmm", "let me verify"]), max_size=3)), max_size=30))
+def test_marker_counts_split_each_distinct_text_once_and_count_as_exploding_every_attempt(attempts):
+    models = pd.Series([model for model, _ in attempts], dtype=object)
+    found = pd.Series([markers.MARKER_SEPARATOR.join(words) for _, words in attempts], dtype=object)
+    plain = pd.DataFrame([(model, word) for model, words in attempts for word in words], columns=["model", "marker"],
+                         dtype=object)
+    expected = plain.groupby(["model", "marker"]).size().rename("count").reset_index()
+    got = markers.marker_counts(models, found)
+    assert got.to_dict("records") == expected.to_dict("records")
+    assert list(got.columns) == ["model", "marker", "count"] and got["count"].dtype == "int64"
+
+
+def test_texts_searched_in_a_worker_are_the_findings_searched_here(store_path, monkeypatch, capsys):
+    from npeval import findings, workers
+    from npeval.data import load_board
+
+    monkeypatch.setenv("NPPC_CACHE_DIR", "off")  # the worker must search, not read this test's earlier findings
+    board = load_board([store_path])
+    pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)
+    here = findings.text_findings(board, pattern)
+    monkeypatch.setattr(findings, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "spare_cores", lambda: 1)
+    search = findings.Search(board, pattern)
+    assert search.worker is not None
+    pd.testing.assert_frame_equal(search.result(), here, check_exact=True)
+    monkeypatch.setattr(workers, "ENTRY", "raise SystemExit(3)")  # a worker that dies: the texts are searched here
+    pd.testing.assert_frame_equal(findings.Search(board, pattern).result(), here, check_exact=True)
+    assert "worker failed (exit 3) on the text findings" in capsys.readouterr().err

@@ -67,3 +67,22 @@ def test_a_store_with_plain_runs_only_gets_no_tracks_section(store_path, tmp_pat
     with Store(store_path, readonly=True) as store:
         assert store.records()
     assert write_track_report([store_path], tmp_path) is None and not (tmp_path / "tracks.md").exists()
+
+
+def test_a_board_without_track_runs_is_told_by_its_records_without_reading_the_stores(store_path, tmp_path,
+                                                                                      monkeypatch):
+    from npeval import tracks
+    from npeval.data import load_board
+
+    records = load_board([store_path]).records
+    monkeypatch.setattr(tracks, "track_table", lambda paths: pytest.fail("the stores were read again"))
+    assert tracks.tracks_to_show([store_path], records) is None
+    assert write_track_report([store_path], tmp_path, records) is None
+
+
+def test_a_board_with_track_runs_gets_the_same_table_from_its_records(three_track_store):
+    from npeval.data import load_board
+    from npeval.tracks import tracks_to_show
+
+    shown = tracks_to_show([three_track_store], load_board([three_track_store]).records)
+    assert shown is not None and shown.equals(track_table([three_track_store]))

@@ -5,8 +5,11 @@ import re
 import sqlite3
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leaderboard import viewer
+from leaderboard.html import embed_json
 from nppc.cli import main
 
 CALL = re.compile(r'^nppcViewer\.receive\("(\w+)",(\d+),(.*)\);\n$', re.S)
@@ -101,3 +104,24 @@ def test_nppc_view_writes_a_folder_beside_the_store_and_names_bad_input(stores, 
     assert "open " in capsys.readouterr().out and (tmp_path / "out" / "index.html").is_file()
     assert main(["view", str(tmp_path / "nope.sqlite")]) == 2
     assert "no run store at" in capsys.readouterr().err
+
+
+def reference_embed_json(value):
+    """embed_json the plain way: dump, then replace each unsafe character everywhere."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from("ab <>&\u2028\u2029\"\\\n\u00e9\U0001f600")),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=3), children, max_size=4),
+    max_leaves=12)
+
+
+@given(st.lists(json_values, max_size=6))
+def test_embedded_json_is_the_plain_escape_and_a_list_is_its_items_joined(values):
+    assert embed_json(values) == reference_embed_json(values)
+    assert embed_json(values) == "[" + ",".join(embed_json(value) for value in values) + "]"  # list files rely on it
