@@ -36,6 +36,12 @@ Measured (10 s limit, one worker): level 2 has no-instances (level 1 seldom); le
 or 33, is not proved in 10 s); the dense levels 4-8 always pack n // 3, so they have none; at the top
 level (400, 1000, 131) the solver finds no packing in 10 s, and with k' = 133 (the first design) no
 attack solved any of 12 yes-instances.
+
+Audit (benchmarks/hardness.py): the portfolio (greedy, packing tabu search, maximum matching) solves 0/20
+yes-instances at the top level and 0/20 at 2x (level 25: 820 elements, 1,093 triples, k = 273). The
+other side of that hardness: the exact solver proves no optimum at either within 10 s of work, so mixed
+sets there hold no no-instances and their yes-instances keep the planted bound; the target of labels
+settled in under 10 s up to the top is missed at levels 3 and 9-11.
 """
 
 from __future__ import annotations
