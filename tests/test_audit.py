@@ -79,3 +79,11 @@ def test_features_read_only_what_a_public_file_holds(problem_id):
     # the label, certificate and optimum are not in the data the features see
     assert not {"label", "certificate", "optimum", "meta", "planted"} & set(instance.data)
     assert values == features(problem_id, dict(instance.data))  # deterministic: nothing hidden feeds them
+
+
+def test_features_of_hundreds_of_digits_do_not_break_the_classifiers():
+    rng = np.random.default_rng(2)
+    yes = [{"c": float(10 ** 300) * (1 + v), "log2_c": 997.0 + v} for v in rng.random(10)]
+    no = [{"c": float(10 ** 300) * (2 + v), "log2_c": 998.0 + v} for v in rng.random(10)]
+    split = separation(yes, no)
+    assert split.accuracy > 0.9

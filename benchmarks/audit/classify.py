@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FOLDS = 5
+FLOAT32_SAFE = 1e30
 REPEATS = 4
 
 
@@ -39,6 +40,9 @@ def matrix(rows: list[dict[str, float]]) -> tuple[np.ndarray, list[str]]:
     names = sorted({name for row in rows for name in row})
     x = np.array([[row.get(name, 0.0) for name in names] for row in rows], dtype=float)
     x[~np.isfinite(x)] = 0.0
+    # the classifiers work in float32: numbers of hundreds of digits (the number problems past the top) would
+    # overflow to infinity, and their log2 features carry the same information
+    np.clip(x, -FLOAT32_SAFE, FLOAT32_SAFE, out=x)
     return x, names
 
 
