@@ -94,7 +94,11 @@ def _draw_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Inst
     for attempt in range(NO_ATTEMPTS):
         rng = instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"],
                            f"yes-{attempt}")
-        data = problem.no_candidate(rng, base["params"])
+        try:
+            data = problem.no_candidate(rng, base["params"])
+        except ParamError as reason:  # a level with no candidates (e.g. one triple) keeps planted yes-instances
+            raise GenerationError(f"{problem.id}: no candidates to draw from at parameters {base['params']} "
+                                  f"({reason})") from reason
         if data is None:
             break
         result = problem.solve(data, time_limit)

@@ -186,3 +186,10 @@ def test_a_tight_yes_instance_whose_optimum_is_not_proved_is_redrawn_before_it_f
     instance = engine.generate("vertex_cover", 3, seed=4, tight=True)
     assert len(calls) == 2 and calls[0] != calls[1]
     assert instance.data["k"] == instance.optimum and instance.meta["tight"] is True
+
+
+def test_a_level_without_candidates_keeps_planted_yes_instances_in_a_mixed_set():
+    # betweenness level 1 (one triple) has no no-candidates at all: the mixed set still comes, planted, with warnings
+    with pytest.warns(UserWarning):
+        instances = list(generate_testset(["betweenness"], [1], seed=2, count=3, no_fraction=0.34, allow_fewer=True))
+    assert instances and all(i.label == "yes" and i.meta["planted"] is True for i in instances)

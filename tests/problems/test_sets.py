@@ -271,7 +271,7 @@ def test_set_splitting_past_the_top_sits_at_the_threshold():
     assert card.level_params(11) == {"n": 20, "m": 500, "size": 3}  # the reference top is kept
     for level in (12, 13, 20):
         params = card.level_params(level)
-        assert params["n"] == 20 + 60 * (level - 11) and params["m"] == round(2.1 * params["n"])
+        assert params["n"] == 20 + 60 * (level - 11) and params["m"] == round(2.25 * params["n"])
 
 
 def test_set_splitting_degrees_do_not_leak_the_colouring():
