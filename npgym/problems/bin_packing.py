@@ -52,7 +52,7 @@ import random
 from typing import Any
 
 from npgym import checks
-from npgym.problem import Planted, Problem, SolveResult
+from npgym.problem import UNKNOWN, Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound
 from npgym.verdict import CONSTRAINT
@@ -65,6 +65,9 @@ FLOOR = 0.7
 NO_ITEMS_PER_BIN = 3.5
 #: strip draws with an item above the planted maximum are redrawn this many times, then given up
 NO_DRAWS = 64
+
+
+MODEL_LIMIT = 1_000_000  # placement variables beyond which solve() answers unknown without building a model
 
 
 class BinPacking(Problem):
@@ -113,6 +116,10 @@ class BinPacking(Problem):
         from ortools.sat.python import cp_model
 
         capacity, bins, weights = data["capacity"], data["bins"], data["weights"]
+        if sum(min(rank + 1, bins) for rank in range(len(weights))) > MODEL_LIMIT:
+            # about items x bins placement variables: far past what CP-SAT settles in any budget, and building
+            # the model alone would take many GB (14,290 items in 1,429 bins needed more than 12 GB)
+            return SolveResult(UNKNOWN)
         order = sorted(range(len(weights)), key=lambda i: -weights[i])
         model = cp_model.CpModel()
         used = [model.new_bool_var(f"u{b}") for b in range(bins)]
