@@ -87,3 +87,11 @@ def test_features_of_hundreds_of_digits_do_not_break_the_classifiers():
     no = [{"c": float(10 ** 300) * (2 + v), "log2_c": 998.0 + v} for v in rng.random(10)]
     split = separation(yes, no)
     assert split.accuracy > 0.9
+
+
+def test_integers_beyond_a_float_become_infinite_features_with_a_finite_log():
+    from benchmarks.audit.features import scalars
+
+    values = scalars({"c": 10 ** 2000, "b": -(10 ** 400), "k": 5})
+    assert values["c"] == float("inf") and values["b"] == float("-inf") and values["k"] == 5.0
+    assert 6643 < values["log2_c"] < 6644

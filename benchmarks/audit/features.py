@@ -31,7 +31,7 @@ def scalars(data: dict[str, Any]) -> FeatureMap:
     out = {}
     for key, value in data.items():
         if isinstance(value, int) and not isinstance(value, bool):
-            out[key] = float(value) if abs(value) < 2 ** 1000 else math.copysign(math.inf, value)  # beyond float
+            out[key] = float(value) if abs(value) < 2 ** 1000 else (math.inf if value > 0 else -math.inf)
             out[f"log2_{key}"] = math.log2(abs(value) + 1)
     return out
 
