@@ -37,7 +37,7 @@ from benchmarks.audit.classify import separation
 from benchmarks.audit.features import features
 from benchmarks.audit.portfolio import attacks, run_attack
 from npgym.prompt import build_prompt
-from npgym.testset import NoInstanceWarning, PlantedBoundWarning, generate_testset
+from npgym.testset import NoInstanceWarning, PlantedBoundWarning, generate_testset, level_slots
 
 MAX_CHARS = 30_000
 
@@ -124,6 +124,8 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
     any_solved = random_ok = 0
     problem = npgym.get_problem(problem_id)
     yes_seconds, yes_unknown = [], 0
+    # whether the set made its yes-instances like its no-instances (the same rule the test set follows)
+    tightened = level_slots(problem_id, level, seed, count + no_count, no_count / (count + no_count), False)[0]
     for position, instance in enumerate(yes):
         hit = False
         for name, attack in portfolio.items():
@@ -133,7 +135,7 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
         any_solved += hit
         answer = problem.random_answer(instance.data, random.Random(position))
         random_ok += npgym.verify(instance, {"solution": answer}).ok
-        seconds, unknown = _yes_solve(problem, instance, time_limit, tightened=no_count > 0)
+        seconds, unknown = _yes_solve(instance, time_limit, tightened)
         yes_seconds.append(seconds)
         yes_unknown += unknown
     no_seconds = [i.meta["effort"]["seconds"] for i in no]
@@ -158,15 +160,14 @@ def audit_level(problem_id: str, level: int, count: int, no_count: int, budget: 
     }
 
 
-def _yes_solve(problem: npgym.Problem, instance: npgym.Instance, time_limit: float,
-               tightened: bool) -> tuple[float, bool]:
+def _yes_solve(instance: npgym.Instance, time_limit: float, tightened: bool) -> tuple[float, bool]:
     """The exact solver's wall seconds on a yes-instance and whether it left it unknown. A mixed set already
     solved its yes-instances while labelling them (the effort is in the key); one without that effort there
     is one whose solve ran out of budget (it kept its planted form), so it is not solved twice."""
     effort = instance.meta.get("effort")
     if effort is not None:
         return effort["seconds"], False
-    if tightened and (problem.bound_key is not None or problem.yes_from_no_candidates):
+    if tightened:
         return time_limit, True
     result = npgym.solve(instance, time_limit)
     return (result.effort.seconds if result.effort else time_limit), result.status == "unknown"

@@ -67,9 +67,13 @@ def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0,
     return _tight_yes(problem, base, time_limit) if tight else _planted(problem, base)
 
 
+def _slot_rng(problem: Problem, base: dict[str, Any], stream: str = ""):
+    """The private RNG of the slot ``base`` describes (see :func:`instance_rng`)."""
+    return instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"], stream)
+
+
 def _planted(problem: Problem, base: dict[str, Any], stream: str = "") -> Instance:
-    planted = problem.plant(instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"],
-                                         stream), base["params"])
+    planted = problem.plant(_slot_rng(problem, base, stream), base["params"])
     return Instance(**base, data=planted.data, label=YES, certificate=planted.certificate, meta={"planted": True})
 
 
@@ -92,10 +96,8 @@ def _draw_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Inst
     solver leaves ``UNSETTLED_LIMIT`` candidates unsettled or ``NO_ATTEMPTS`` are all unsatisfiable."""
     tried: dict[str, int] = {}
     for attempt in range(NO_ATTEMPTS):
-        rng = instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"],
-                           f"yes-{attempt}")
         try:
-            data = problem.no_candidate(rng, base["params"])
+            data = problem.no_candidate(_slot_rng(problem, base, f"yes-{attempt}"), base["params"])
         except ParamError as reason:  # a level with no candidates (e.g. one triple) keeps planted yes-instances
             raise GenerationError(f"{problem.id}: no candidates to draw from at parameters {base['params']} "
                                   f"({reason})") from reason
@@ -133,7 +135,7 @@ def _generate_no(problem: Problem, base: dict[str, Any], time_limit: float) -> I
     """
     tried: dict[str, int] = {}
     for attempt in range(NO_ATTEMPTS):
-        rng = instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"], f"no-{attempt}")
+        rng = _slot_rng(problem, base, f"no-{attempt}")
         data, result = _no_candidate(problem, rng, base["params"], time_limit, own=attempt < OWN_NO_ATTEMPTS)
         outcome = result.status if result is not None else "no candidate"
         tried[outcome] = tried.get(outcome, 0) + 1
