@@ -14,12 +14,15 @@ are taken in random order from 3..max(13, modulus^(1/4)) while the product stays
 each. A hidden x coprime to b (and not +-1 modulo any prime factor) gives a = x^2 mod b, which has
 2^k square roots modulo b, spread over 0..b-1; r is the smallest positive one.
 
-The bound, tight for both answers (version 2): with the root spacing S = b / 2^k and a window
-g = max(1, S / 4), a yes-instance has c = r + 1 + U[0, g) and a no-instance, from an independent draw of
-the same kind, c = r - U[0, g) (at least 1): yes and no sit within a quarter of the root spacing on
-either side of their own smallest root, so the magnitude of c says almost nothing, while finding r (or
-proving that none lies below c) takes the whole search. Version 1 drew yes bounds from r+1..2S and no
-bounds from 1..r: no bounds were smaller, and c * 2^k / b told no from yes at 0.77-0.93 accuracy.
+The bound, tight for both answers (version 3): with the root spacing S = b / 2^k and a window
+g = max(1, S / 64), a yes-instance has c = r + 1 + U[0, g) and a no-instance, from an independent draw of
+the same kind, c = r - U[0, g) (at least 1): yes and no sit within 1/64 of the root spacing on either
+side of their own smallest root, while finding r (or proving that none lies below c) takes the whole
+search. r is close to exponential with mean S, so the two bounds' distributions differ by a shift of
+about g: a threshold on c * 2^k / b tells them apart with probability about 1/2 + g / (2S), 0.51.
+Version 2's window of S / 4 gave about 0.61 (0.78 measured at level 23, 10 + 10 instances); version 1
+drew yes bounds from r+1..2S and no bounds from 1..r and was told at 0.77-0.93. The window still hides
+r from a scan below c: g is about 2^220 at level 11.
 
 Hardness: finding the roots means factoring b, taking square roots modulo each prime and choosing the
 sign combination whose Chinese-remainder lift is small: this sign choice is where the NP-completeness
@@ -50,11 +53,13 @@ from npgym.verdict import CONSTRAINT
 HEURISTIC_TRIES = 2000
 #: the smallest root is computed (and no-instances exist) only up to this many prime factors
 EXACT_PRIMES = 34
+#: the bound's window is the root spacing / 2^WINDOW_SHIFT
+WINDOW_SHIFT = 6
 
 
 class QuadraticCongruences(Problem):
     id = "quadratic_congruences"
-    version = 2
+    version = 3
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         b, a, k, r = draw_square(rng, params)
@@ -144,8 +149,9 @@ def _choose_factors(rng: random.Random, params: dict[str, Any]) -> list[int]:
 
 
 def root_window(b: int, k: int) -> int:
-    """A quarter of the root spacing b / 2^k: how far c lies from the smallest root."""
-    return max(1, (b >> k) // 4)
+    """1/64 of the root spacing b / 2^k: how far c lies from the smallest root. Small, so the bounds of yes and
+    no differ little (see the module); large, so no scan from c finds the root."""
+    return max(1, (b >> k) >> WINDOW_SHIFT)
 
 
 register(QuadraticCongruences())

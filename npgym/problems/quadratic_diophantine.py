@@ -32,8 +32,9 @@ square roots (or scanning x up to sqrt(c / a)) solved every level. Past the top 
 ``primes`` random 24-bit primes (10 at level 11, 2 more per level) and the instance is the quadratic
 congruence x^2 = t (mod b) of :mod:`npgym.problems.quadratic_congruences` written as an equation:
 c = a (X - 1)^2 + b + d with 0 <= d < a (2X - 1) and c = a t (mod b), so positive y exist exactly for the
-roots x < X. X lies within a quarter of the root spacing above the smallest root (yes) or at or below it
-(no, from an independent draw), so the size of c says nothing. The exact solver turns the equation back
+roots x < X. X lies within 1/64 of the root spacing above the smallest root (yes) or at or below it
+(no, from an independent draw), so the size of c says almost nothing (version 3; version 2's quarter of
+the spacing let c * 2^k / b tell them apart at 0.69 at level 16). The exact solver turns the equation back
 into that congruence (factoring by Pollard-Brent, roots by Tonelli-Shanks, meet in the middle over the
 Chinese-remainder signs) and answers ``unknown`` beyond 2^19 sums per half; generation needs the smallest
 root, so no-instances stop at 34 prime factors (level 23) and yes-instances past it plant a hidden root.
@@ -58,7 +59,7 @@ HEURISTIC_TRIES = 2000
 
 class QuadraticDiophantine(Problem):
     id = "quadratic_diophantine"
-    version = 2
+    version = 3
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         if params["primes"]:
