@@ -70,3 +70,33 @@ def test_an_infinite_limit_means_no_limit(problem_id):
     """``--time-limit inf`` is accepted by the command line; every back end takes it as "no limit"."""
     instance = npgym.generate(problem_id, 2, seed=1, index=0)
     assert npgym.solve(instance, time_limit=float("inf")).status == "sat"
+
+
+def test_arithmetic_on_huge_numbers_counts_as_the_work_it_is():
+    """Factoring a modulus of hundreds of 24-bit primes: each step on a 7,000-bit number costs far more than on a
+    small one, so the budget, not the wall clock, stops the search (counted as one step each, it used 0.05 s of
+    its 2 s of work and ran for half a minute)."""
+    instance = npgym.generate("quadratic_congruences", 150, 1)
+    result = npgym.get_problem("quadratic_congruences").solve(instance.data, 2.0)
+    assert result.status == "unknown"
+    assert result.effort.work >= 2.0
+
+
+def test_a_modulus_with_too_many_roots_is_given_up_without_factoring_all_of_it():
+    """48 prime factors give 2^48 roots, beyond the meet in the middle: the solver stops once 39 are found."""
+    from npgym.modroots import factorise, smallest_positive_root
+
+    instance = npgym.generate("quadratic_congruences", 30, 1)
+    full = StepBudget(1000.0)
+    factorise(instance.data["b"], full.tick)
+    early = StepBudget(1000.0)
+    with pytest.raises(OutOfBudget):
+        smallest_positive_root(instance.data["a"], instance.data["b"], early.tick)
+    assert early.steps < full.steps
+
+
+def test_a_prime_factor_without_a_square_root_settles_no_at_once():
+    from npgym.modroots import smallest_positive_root
+
+    p, q = 1_000_003, 999_983  # 2 is not a square modulo 1_000_003 (it is 3 mod 8)
+    assert smallest_positive_root(2 * q * q % (p * q), p * q, StepBudget(1.0).tick) is None

@@ -22,11 +22,11 @@ class Deadline:
     def over(self) -> bool:
         return time.process_time() > self.end
 
-    def tick(self) -> None:
-        """One step of a search that takes a step callback (npgym's root finders): raises
+    def tick(self, steps: int = 1) -> None:
+        """``steps`` steps of a search that takes a step callback (npgym's root finders): raises
         :class:`~npgym.modroots.OutOfBudget` once the seconds are used, reading the clock every 4096 steps."""
-        self.steps += 1
-        if self.steps % 4096 == 0 and self.over():
+        before, self.steps = self.steps, self.steps + steps
+        if before // 4096 != self.steps // 4096 and self.over():
             raise OutOfBudget
 
     def left(self) -> float:

@@ -129,7 +129,7 @@ def draw_square(rng: random.Random, params: dict[str, Any]) -> tuple[int, int, i
     a = x * x % b
     if len(factors) > EXACT_PRIMES:
         return b, a, len(factors), None
-    return b, a, len(factors), smallest_positive_root(a, b, lambda: None, [(p, 1) for p in factors])
+    return b, a, len(factors), smallest_positive_root(a, b, lambda *_: None, [(p, 1) for p in factors])
 
 
 def _choose_factors(rng: random.Random, params: dict[str, Any]) -> list[int]:

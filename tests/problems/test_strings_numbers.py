@@ -136,7 +136,7 @@ def test_congruence_bounds_sit_a_fraction_of_the_root_spacing_from_the_smallest_
     for index in range(3):
         for label in ("yes", "no"):
             data = npgym.generate(QC, level, 2, index, label=label).data
-            root = smallest_positive_root(data["a"], data["b"], lambda: None)
+            root = smallest_positive_root(data["a"], data["b"], lambda *_: None)
             gap = data["c"] - root
             assert (gap >= 1) if label == "yes" else (gap <= 0)
             assert abs(gap) <= data["b"] / 256 + 1  # within 1/64 of b / 2^k (k >= 2) of the smallest root
@@ -293,7 +293,7 @@ def test_diophantine_past_the_top_is_the_congruence_written_as_an_equation():
     for label in ("yes", "no"):
         instance = npgym.generate(QDE, 12, 1, label=label)
         a, b, c = instance.data["a"], instance.data["b"], instance.data["c"]
-        root = smallest_positive_root(c * pow(a, -1, b) % b, b, lambda: None)
+        root = smallest_positive_root(c * pow(a, -1, b) % b, b, lambda *_: None)
         allowed = math.isqrt((c - b) // a)  # positive y exactly for x up to here
         assert (root <= allowed) == (label == "yes") and abs(root - allowed) <= b >> 14
         if label == "yes":
