@@ -22,6 +22,11 @@ JSON_TYPE_NAMES = ((type(None), "null"), (bool, "a boolean"), (int, "an integer"
                    (str, "a string"), (list, "a list"), (dict, "an object"))
 
 
+#: the exact types of an all-integer and an all-boolean list (``type(True)`` is bool, never int)
+_ONLY_INT = frozenset((int,))
+_ONLY_BOOL = frozenset((bool,))
+
+
 def describe(value: Any) -> str:
     """A short name of a value's JSON type for error messages."""
     return next((name for kind, name in JSON_TYPE_NAMES if isinstance(value, kind)), type(value).__name__)
@@ -46,7 +51,7 @@ def boolean(value: Any, name: str) -> bool:
 def booleans(value: Any, name: str, length: int | None = None) -> list[bool]:
     """Check a list of JSON booleans, optionally of an exact length."""
     items = listing(value, name, length)
-    if items and set(map(type, items)) != {bool}:
+    if not _ONLY_BOOL.issuperset(map(type, items)):
         for position, item in enumerate(items):
             boolean(item, f"{name}[{position}]")
     return items
@@ -97,9 +102,10 @@ def _plain_ints_within(items: list, lo: int | None, hi: int | None) -> bool:
     """Whether every item is an int (not a bool) in ``[lo, hi]``."""
     if not items:
         return True
-    if set(map(type, items)) != {int}:
+    if not _ONLY_INT.issuperset(map(type, items)):
         return False
     return (lo is None or min(items) >= lo) and (hi is None or max(items) <= hi)
+
 
 
 def unique_values(items: list, name: str) -> None:

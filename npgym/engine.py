@@ -23,6 +23,8 @@ NO_ATTEMPTS = 64
 OWN_NO_ATTEMPTS = 16
 #: give up on a no-instance once the solver leaves this many candidates unsettled (``unknown``)
 UNSETTLED_LIMIT = 3
+#: the verdict of a valid answer without an objective (verdicts are immutable, so one is shared)
+ACCEPTED = Verdict.accept("the solution satisfies every constraint")
 
 
 class GenerationError(RuntimeError):
@@ -220,7 +222,9 @@ def check_data(problem: str | Problem, data: dict[str, Any], solution: Any) -> V
         objective = problem.check(data, solution)
     except Reject as rejection:
         return rejection.verdict()
-    return Verdict.accept("the solution satisfies every constraint", objective)
+    if objective is None:  # the common acceptance, one shared verdict
+        return ACCEPTED
+    return Verdict.accept(ACCEPTED.message, objective)
 
 
 def _grade_claim(instance: Instance) -> Verdict:

@@ -36,7 +36,6 @@ before, a bound shifted one past an optimum that already sat at a degree or coun
 from __future__ import annotations
 
 import random
-from operator import sub
 from typing import Any
 
 from npgym import checks
@@ -107,11 +106,15 @@ class Bandwidth(Problem):
 
 
 def _layout_width(edges, positions: list[int]) -> int:
-    if not edges:
-        return 0
-    position = positions.__getitem__
-    ends, other_ends = zip(*edges)
-    return max(map(abs, map(sub, map(position, ends), map(position, other_ends))))
+    """The longest span of an edge; a plain loop allocates nothing, which beats map chains at these sizes."""
+    width = 0
+    for u, v in edges:
+        span = positions[u] - positions[v]
+        if span > width:
+            width = span
+        elif -span > width:
+            width = -span
+    return width
 
 
 def _cuthill_mckee(n: int, edges, rng: random.Random, starts: int = 3) -> list[int]:

@@ -50,7 +50,7 @@ from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.setsystems import balanced_slots, deal_blocks
 from npgym.solvers import run_cp
-from npgym.verdict import CONSTRAINT
+from npgym.verdict import CONSTRAINT, Reject
 
 NEVER_MIDDLE_SHARE = 0.25  # the share of elements a no-candidate never makes a middle
 ENUMERATE_BELOW = 2000  # with fewer 3-sets than this every one may be asked for, else at most half of them
@@ -112,8 +112,9 @@ class Betweenness(Problem):
         for place, element in enumerate(order):
             position[element] = place
         for a, b, c in data["triples"]:
-            checks.require(min(position[a], position[c]) < position[b] < max(position[a], position[c]),
-                           f"triple {a} {b} {c}: {b} is not between {a} and {c}", CONSTRAINT)
+            pa, pb, pc = position[a], position[b], position[c]
+            if not (pa < pb < pc or pc < pb < pa):  # the message is formatted only for a wrong answer
+                raise Reject(CONSTRAINT, f"triple {a} {b} {c}: {b} is not between {a} and {c}")
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

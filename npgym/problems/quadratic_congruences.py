@@ -48,7 +48,7 @@ from npgym.cards import ParamError
 from npgym.modroots import OutOfBudget, StepBudget, odd_primes, random_prime, smallest_positive_root
 from npgym.problem import SAT, UNKNOWN, UNSAT, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
-from npgym.verdict import CONSTRAINT
+from npgym.verdict import CONSTRAINT, Reject
 
 HEURISTIC_TRIES = 2000
 #: the smallest root is computed (and no-instances exist) only up to this many prime factors
@@ -81,8 +81,8 @@ class QuadraticCongruences(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         x = checks.integer(solution, "solution", 1, data["c"] - 1)
-        checks.require((x * x - data["a"]) % data["b"] == 0,
-                       f"x^2 - a = {x}^2 - {data['a']} is not divisible by b = {data['b']}", CONSTRAINT)
+        if (x * x - data["a"]) % data["b"]:  # the message is formatted only for a wrong answer
+            raise Reject(CONSTRAINT, f"x^2 - a = {x}^2 - {data['a']} is not divisible by b = {data['b']}")
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

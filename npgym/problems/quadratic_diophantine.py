@@ -52,7 +52,7 @@ from npgym.modroots import OutOfBudget, StepBudget, smallest_positive_root
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
 from npgym.problems.quadratic_congruences import EXACT_PRIMES, draw_square, root_window
 from npgym.registry import register
-from npgym.verdict import CONSTRAINT
+from npgym.verdict import CONSTRAINT, Reject
 
 HEURISTIC_TRIES = 2000
 
@@ -100,7 +100,8 @@ class QuadraticDiophantine(Problem):
     def check(self, data: dict[str, Any], solution: Any) -> None:
         x, y = checks.int_list(solution, "solution", lo=1, length=2)
         a, b, c = data["a"], data["b"], data["c"]
-        checks.require(a * x * x + b * y == c, f"a*x^2 + b*y = {a}*{x}^2 + {b}*{y} is not {c}", CONSTRAINT)
+        if a * x * x + b * y != c:  # the message is formatted only for a wrong answer
+            raise Reject(CONSTRAINT, f"a*x^2 + b*y = {a}*{x}^2 + {b}*{y} is not {c}")
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

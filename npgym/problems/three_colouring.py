@@ -41,7 +41,7 @@ from npgym.graphs import adjacency, has_clique, relabel, render_graph, shuffled_
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.solvers import read_one_hot, solve_cnf
-from npgym.verdict import CONSTRAINT
+from npgym.verdict import CONSTRAINT, Reject
 
 COLOURS = 3
 NO_FILTER_DRAWS = 64
@@ -134,10 +134,9 @@ class ThreeColouring(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         colour = checks.int_list(solution, "solution", 0, COLOURS - 1, length=data["n"])
-        clash = next(((u, v) for u, v in data["edges"] if colour[u] == colour[v]), None)
-        if clash is not None:
-            u, v = clash
-            checks.require(False, f"edge {u}-{v} joins two vertices of colour {colour[u]}", CONSTRAINT)
+        for u, v in data["edges"]:
+            if colour[u] == colour[v]:
+                raise Reject(CONSTRAINT, f"edge {u}-{v} joins two vertices of colour {colour[u]}")
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

@@ -1,0 +1,136 @@
+"""The verifiers' fast paths grade every answer exactly as the plain definitions they replace.
+
+Shared schema checks take a bulk path for well-formed lists and locate a failure element by element only
+when it fails; Clique and Independent Set count the edges inside an answer instead of building an edge set.
+Each property below compares the fast path with a slow, obvious reference on random valid and malformed
+answers: same ok, same code, same message.
+"""
+
+from itertools import combinations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from npgym import checks
+from npgym.engine import check_data
+from npgym.verdict import BOUND, CONSTRAINT, Reject, Verdict
+
+#: JSON scalars a model might put where an integer or a boolean belongs
+json_scalars = st.one_of(st.integers(-3, 12), st.booleans(), st.floats(-3, 12, allow_nan=False), st.none(),
+                         st.text(max_size=2))
+json_values = st.one_of(json_scalars, st.lists(json_scalars, max_size=12), st.dictionaries(st.text(max_size=2),
+                                                                                             json_scalars, max_size=2))
+
+
+def outcome(check, *args, **kwargs):
+    """("ok", returned value) or (code, message) of a schema check."""
+    try:
+        return "ok", check(*args, **kwargs)
+    except Reject as rejection:
+        return rejection.code, rejection.message
+
+
+def slow_int_list(value, name, lo=None, hi=None, length=None, distinct=False):
+    """int_list by its definition: the list's shape, then every element in order, then repeats."""
+    items = checks.listing(value, name, length)
+    for position, item in enumerate(items):
+        checks.integer(item, f"{name}[{position}]", lo, hi)
+    if distinct:
+        checks.unique_values(items, name)
+    return items
+
+
+def slow_booleans(value, name, length=None):
+    items = checks.listing(value, name, length)
+    for position, item in enumerate(items):
+        checks.boolean(item, f"{name}[{position}]")
+    return items
+
+
+@given(value=json_values, lo=st.one_of(st.none(), st.integers(-1, 3)), hi=st.one_of(st.none(), st.integers(4, 10)),
+       length=st.one_of(st.none(), st.integers(0, 6)), distinct=st.booleans())
+def test_int_list_grades_as_its_definition(value, lo, hi, length, distinct):
+    fast = outcome(checks.int_list, value, "solution", lo, hi, length=length, distinct=distinct)
+    assert fast == outcome(slow_int_list, value, "solution", lo, hi, length, distinct)
+
+
+@given(value=st.one_of(json_values, st.lists(st.booleans(), max_size=8)),
+       length=st.one_of(st.none(), st.integers(0, 5)))
+def test_booleans_grade_as_their_definition(value, length):
+    assert outcome(checks.booleans, value, "solution", length) == outcome(slow_booleans, value, "solution", length)
+
+
+@st.composite
+def graphs_and_answers(draw):
+    """A graph with canonical edges (u < v, distinct), a bound k and an answer: mostly vertex lists, some junk."""
+    n = draw(st.integers(1, 9))
+    pairs = list(combinations(range(n), 2))
+    few = draw(st.sets(st.sampled_from(pairs), max_size=3)) if pairs else set()
+    # all pairs but a few give cliques and near misses, a few pairs give independent sets and near misses
+    edges = sorted(set(pairs) - few if draw(st.booleans()) else few)
+    k = draw(st.integers(1, n))
+    kind = draw(st.sampled_from(["vertex set"] * 4 + ["vertex list", "junk"]))
+    if kind == "junk":
+        return {"n": n, "k": k, "edges": [list(e) for e in edges]}, draw(json_values)
+    answer = draw(st.lists(st.integers(0, n - 1), min_size=min(n, 2), max_size=n, unique=kind == "vertex set"))
+    return {"n": n, "k": k, "edges": [list(e) for e in edges]}, answer
+
+
+def slow_free_set(data, solution, conflict_is_edge, what):
+    """The verdict of a clique or independent set answer by its definition: every chosen pair tested."""
+    try:
+        chosen = checks.int_list(solution, "solution", 0, data["n"] - 1, distinct=True)
+    except Reject as rejection:
+        return rejection.verdict()
+    edges = {tuple(e) for e in data["edges"]}
+    for i, u in enumerate(chosen):
+        for v in chosen[i + 1:]:
+            adjacent = (min(u, v), max(u, v)) in edges
+            if adjacent == conflict_is_edge:
+                problem = "are joined by an edge" if adjacent else "are not joined by an edge"
+                return Verdict(False, CONSTRAINT, f"vertices {u} and {v} {problem}, so this is not {what}")
+    if len(chosen) < data["k"]:
+        return Verdict(False, BOUND, f"{what} has {len(chosen)} vertices, fewer than k = {data['k']}")
+    return Verdict.accept("the solution satisfies every constraint", len(chosen))
+
+
+@given(case=graphs_and_answers())
+def test_clique_grades_as_its_definition(case):
+    data, answer = case
+    assert check_data("clique", data, answer) == slow_free_set(data, answer, False, "a clique")
+
+
+@given(case=graphs_and_answers())
+def test_independent_set_grades_as_its_definition(case):
+    data, answer = case
+    assert check_data("independent_set", data, answer) == slow_free_set(data, answer, True, "an independent set")
+
+
+@given(n=st.integers(2, 9), data=st.data())
+def test_bandwidth_width_is_the_longest_edge_span(n, data):
+    edges = sorted(data.draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+                                     .filter(lambda e: e[0] < e[1]), min_size=1)))
+    positions = data.draw(st.permutations(range(n)))
+    width = max(abs(positions[u] - positions[v]) for u, v in edges)
+    verdict = check_data("bandwidth", {"n": n, "k": width, "edges": [list(e) for e in edges]}, positions)
+    assert verdict.ok and verdict.objective == width
+    tighter = check_data("bandwidth", {"n": n, "k": width - 1, "edges": [list(e) for e in edges]}, positions)
+    assert tighter.code == BOUND
+
+
+@given(n=st.integers(3, 8), data=st.data())
+def test_betweenness_accepts_exactly_the_orders_that_put_each_middle_between(n, data):
+    triples = data.draw(st.lists(st.permutations(range(n)).map(lambda p: list(p[:3])), min_size=1, max_size=5))
+    order = data.draw(st.permutations(range(n)))
+    place = {element: position for position, element in enumerate(order)}
+    between = all(min(place[a], place[c]) < place[b] < max(place[a], place[c]) for a, b, c in triples)
+    verdict = check_data("betweenness", {"n": n, "triples": triples}, list(order))
+    assert verdict.ok == between and verdict.code == ("ok" if between else CONSTRAINT)
+
+
+def test_a_path_is_no_clique_for_either_side():
+    """A missing edge is named the same way by both paths (the comparisons above can tell them apart)."""
+    data = {"n": 3, "k": 3, "edges": [[0, 1], [1, 2]]}
+    verdict = check_data("clique", data, [2, 0, 1])
+    assert verdict == slow_free_set(data, [2, 0, 1], False, "a clique")
+    assert verdict.code == CONSTRAINT and "vertices 2 and 0" in verdict.message
