@@ -134,3 +134,14 @@ def test_a_path_is_no_clique_for_either_side():
     verdict = check_data("clique", data, [2, 0, 1])
     assert verdict == slow_free_set(data, [2, 0, 1], False, "a clique")
     assert verdict.code == CONSTRAINT and "vertices 2 and 0" in verdict.message
+
+
+@given(n=st.integers(1, 7), data=st.data())
+def test_hamiltonian_cycle_accepts_exactly_the_cycles_along_edges(n, data):
+    pairs = list(combinations(range(n), 2))
+    edges = sorted(data.draw(st.sets(st.sampled_from(pairs)))) if pairs else []
+    cycle = list(data.draw(st.permutations(range(n))))
+    steps = {(min(a, b), max(a, b)) for a, b in zip(cycle, cycle[1:] + cycle[:1])}
+    verdict = check_data("hamiltonian_cycle", {"n": n, "edges": [list(e) for e in edges]}, cycle)
+    assert verdict.ok == steps.issubset(edges)
+    assert verdict.ok or verdict.code == CONSTRAINT and "is not an edge of the graph" in verdict.message
