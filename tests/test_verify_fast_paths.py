@@ -54,6 +54,12 @@ def test_int_list_grades_as_its_definition(value, lo, hi, length, distinct):
     assert fast == outcome(slow_int_list, value, "solution", lo, hi, length, distinct)
 
 
+@given(value=st.one_of(json_values, st.permutations(range(5)).map(list)), n=st.integers(0, 6))
+def test_permutation_grades_as_its_definition(value, n):
+    assert outcome(checks.permutation, value, "solution", n) == outcome(slow_int_list, value, "solution", 0, n - 1,
+                                                                         n, True)
+
+
 @given(value=st.one_of(json_values, st.lists(st.booleans(), max_size=8)),
        length=st.one_of(st.none(), st.integers(0, 5)))
 def test_booleans_grade_as_their_definition(value, length):
