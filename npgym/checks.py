@@ -34,7 +34,7 @@ def describe(value: Any) -> str:
 
 def integer(value: Any, name: str, lo: int | None = None, hi: int | None = None) -> int:
     """Check that ``value`` is an integer in ``[lo, hi]`` (either bound may be open)."""
-    if not is_int(value):
+    if not isinstance(value, int) or isinstance(value, bool):  # is_int, inlined: one frame less per call
         raise Reject(TYPE, f"{name} must be an integer, got {describe(value)}")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise Reject(RANGE, f"{name} = {value} is outside {_span(lo, hi)}")
@@ -87,24 +87,22 @@ def listing(value: Any, name: str, length: int | None = None,
 def int_list(value: Any, name: str, lo: int | None = None, hi: int | None = None,
              length: int | None = None, min_length: int | None = None,
              max_length: int | None = None, distinct: bool = False) -> list[int]:
-    """Check a list of integers in ``[lo, hi]``; with ``distinct`` no value may repeat."""
+    """Check a list of integers in ``[lo, hi]``; with ``distinct`` no value may repeat.
+
+    A valid answer is checked in one frame by bulk C calls (verifiers run millions of times, and every
+    extra Python call shows); any failure takes the element-by-element path, which names it.
+    """
+    if (type(value) is list and value and (length is None or len(value) == length)
+            and (min_length is None or len(value) >= min_length) and (max_length is None or len(value) <= max_length)
+            and _ONLY_INT.issuperset(map(type, value)) and (lo is None or min(value) >= lo)
+            and (hi is None or max(value) <= hi) and (not distinct or len(set(value)) == len(value))):
+        return value
     items = listing(value, name, length, min_length, max_length)
-    if _plain_ints_within(items, lo, hi) and (not distinct or len(set(items)) == len(items)):
-        return items  # the common, valid case, checked in C; any failure is located by the loop below
     for position, item in enumerate(items):
         integer(item, f"{name}[{position}]", lo, hi)
     if distinct:
         unique_values(items, name)
     return items
-
-
-def _plain_ints_within(items: list, lo: int | None, hi: int | None) -> bool:
-    """Whether every item is an int (not a bool) in ``[lo, hi]``."""
-    if not items:
-        return True
-    if not _ONLY_INT.issuperset(map(type, items)):
-        return False
-    return (lo is None or min(items) >= lo) and (hi is None or max(items) <= hi)
 
 
 
@@ -121,6 +119,9 @@ def unique_values(items: list, name: str) -> None:
 
 def permutation(value: Any, name: str, n: int) -> list[int]:
     """Check that ``value`` is a permutation of ``0..n-1``."""
+    if (type(value) is list and len(value) == n > 0 and _ONLY_INT.issuperset(map(type, value))
+            and min(value) >= 0 and max(value) < n and len(set(value)) == n):
+        return value  # the valid case in one frame, as in int_list
     return int_list(value, name, 0, n - 1, length=n, distinct=True)
 
 

@@ -206,7 +206,7 @@ def verify(instance: Instance, answer: Any) -> Verdict:
     solution = answer["solution"]
     if solution is None:
         return _grade_claim(instance)
-    return check_data(instance.problem, instance.data, solution)
+    return _graded(get_problem(instance.problem), instance.data, solution)
 
 
 def check_solution(instance: Instance, solution: Any) -> Verdict:
@@ -216,8 +216,11 @@ def check_solution(instance: Instance, solution: Any) -> Verdict:
 
 def check_data(problem: str | Problem, data: dict[str, Any], solution: Any) -> Verdict:
     """Check a non-null solution against bare instance ``data`` (hand-built instances, tests)."""
-    if isinstance(problem, str):
-        problem = get_problem(problem)
+    return _graded(get_problem(problem) if isinstance(problem, str) else problem, data, solution)
+
+
+def _graded(problem: Problem, data: dict[str, Any], solution: Any) -> Verdict:
+    """The problem's verdict on a non-null solution: its :class:`Reject`, or acceptance with the objective."""
     try:
         objective = problem.check(data, solution)
     except Reject as rejection:

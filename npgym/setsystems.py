@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from itertools import chain
 from typing import Any
 
 from npgym import checks
@@ -126,7 +125,7 @@ def check_exact_cover(n: int, blocks: list[list[int]], solution: Any, what: str 
     ``what`` names a block and ``name(element)`` an element in the messages.
     """
     chosen = checks.int_list(solution, "solution", 0, len(blocks) - 1, distinct=True)
-    covered = list(chain.from_iterable(blocks[index] for index in chosen))
+    covered = [element for index in chosen for element in blocks[index]]
     if len(covered) == n and set(covered) == set(range(n)):
         return  # n elements covering all n: each exactly once
     owner = [-1] * n

@@ -54,6 +54,12 @@ def test_int_list_grades_as_its_definition(value, lo, hi, length, distinct):
     assert fast == outcome(slow_int_list, value, "solution", lo, hi, length, distinct)
 
 
+@given(value=st.one_of(json_values, st.permutations(range(5)).map(list)), n=st.integers(0, 6))
+def test_permutation_grades_as_its_definition(value, n):
+    assert outcome(checks.permutation, value, "solution", n) == outcome(slow_int_list, value, "solution", 0, n - 1,
+                                                                         n, True)
+
+
 @given(value=st.one_of(json_values, st.lists(st.booleans(), max_size=8)),
        length=st.one_of(st.none(), st.integers(0, 5)))
 def test_booleans_grade_as_their_definition(value, length):
@@ -134,3 +140,14 @@ def test_a_path_is_no_clique_for_either_side():
     verdict = check_data("clique", data, [2, 0, 1])
     assert verdict == slow_free_set(data, [2, 0, 1], False, "a clique")
     assert verdict.code == CONSTRAINT and "vertices 2 and 0" in verdict.message
+
+
+@given(n=st.integers(1, 7), data=st.data())
+def test_hamiltonian_cycle_accepts_exactly_the_cycles_along_edges(n, data):
+    pairs = list(combinations(range(n), 2))
+    edges = sorted(data.draw(st.sets(st.sampled_from(pairs)))) if pairs else []
+    cycle = list(data.draw(st.permutations(range(n))))
+    steps = {(min(a, b), max(a, b)) for a, b in zip(cycle, cycle[1:] + cycle[:1])}
+    verdict = check_data("hamiltonian_cycle", {"n": n, "edges": [list(e) for e in edges]}, cycle)
+    assert verdict.ok == steps.issubset(edges)
+    assert verdict.ok or verdict.code == CONSTRAINT and "is not an edge of the graph" in verdict.message

@@ -110,7 +110,7 @@ class BinPacking(Problem):
         if max(load) > capacity:
             b, total = next((b, total) for b, total in enumerate(load) if total > capacity)
             checks.require(False, f"bin {b} holds weight {total}, more than the capacity {capacity}", CONSTRAINT)
-        return sum(1 for total in load if total > 0)  # bin numbers stop at bins-1: never above the bound
+        return len([total for total in load if total > 0])  # bin numbers stop at bins-1: never above the bound
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
         from ortools.sat.python import cp_model
