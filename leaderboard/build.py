@@ -20,6 +20,7 @@ import csv
 import hashlib
 import json
 import math
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -176,6 +177,19 @@ def board_notes(analysis: Analysis, info: dict[str, dict[str, Any]], unused_card
     return notes
 
 
+def build_time() -> datetime:
+    """When the board is built: ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) if it is set, so that
+    two builds of the same stores are byte-identical, else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now(timezone.utc)
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise SystemExit(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time in whole seconds: set it to one "
+                         "(for example $(git log -1 --format=%ct)) or unset it") from None
+
+
 def board_document(analysis: Analysis, card_files: Iterable[str | Path] = ()) -> dict[str, Any]:
     """The whole leaderboard document (leaderboard.json) of an analysis and the model cards given."""
     from npgym.cliargs import package_version
@@ -187,7 +201,7 @@ def board_document(analysis: Analysis, card_files: Iterable[str | Path] = ()) ->
     info = problem_info(analysis)
     records = analysis.board.records
     return {"schema_version": schema.SCHEMA_VERSION,
-            "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "generated_at": build_time().isoformat(timespec="seconds"),
             "nppc_version": package_version(), "stores": list(analysis.board.stores), "model_card_files": card_files,
             "bootstrap": {"replicates": analysis.n_boot, "seed": analysis.seed, "confidence": 0.95},
             "records": int(len(records)), "api_errors": int(records["is_api_error"].sum()),

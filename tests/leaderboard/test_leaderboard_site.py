@@ -99,3 +99,17 @@ def test_the_board_table_columns_come_from_the_one_python_list(site):
     script = (site.root / "board.js").read_text()
     labels = [column["label"] for column in BOARD_COLUMNS if len(column["label"]) > 1]  # "#" also opens a URL hash
     assert labels and not [label for label in labels if label in script]  # no hand-copied list
+
+
+def test_source_date_epoch_fixes_the_build_time_and_a_bad_one_is_named(monkeypatch):
+    import pytest
+
+    from leaderboard.build import build_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    assert build_time().isoformat() == "2025-11-24T16:00:00+00:00"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(SystemExit, match="SOURCE_DATE_EPOCH='yesterday'"):
+        build_time()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build_time().year >= 2026
