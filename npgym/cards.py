@@ -25,12 +25,16 @@ Its fields::
                                  parameters or numbers (relations a bound cannot say stay in the module)
 
 Past the top level every parameter named in ``beyond`` (a ladder or a fixed one) grows by its rule
-(``add`` a constant, or ``multiply`` by a factor and round); the others keep their top-level value.
+(``add`` a constant, ``multiply`` by a factor, or ``add_square``: its square grows by a constant, so a parameter
+whose prompt is quadratic in it, such as the vertices of a dense graph or the cities of a distance matrix, makes
+prompts that grow linearly with the level); values are rounded only when read, so slow growth never stalls. The
+others keep their top-level value.
 Levels have no ceiling.
 A parameter may instead follow another one: ``m = {of = "n", times = 2.1}`` sets m to 2.1 * n (rounded for an
-integer m) at every level past the top, after the ``add`` and ``multiply`` rules of that level, so a ratio that
+integer m; ``plus = c`` adds c, so a relation such as "one more clique vertex per 8 vertices" holds whatever the
+vertices' growth) at every level past the top, after the ``add`` and ``multiply`` rules of that level, so a ratio that
 the reference ladder never had (clauses per variable near a threshold) holds from the first level past the top on.
-The followed parameter must itself grow by ``add`` or ``multiply`` or stay fixed (no chains). With ``base``
+The followed parameter must itself grow by its own rule or stay fixed (no chains). With ``base``
 instead of ``times`` the follower is ``base ** other`` (``max_value = { of = "numbers", base = 2 }``: numbers of
 about as many bits as there are numbers). An ``add`` or ``multiply`` rule may carry ``start``: the value at the
 first level past the top, from which it then grows (a ladder that moves to another regime past the top).
@@ -54,6 +58,9 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib
+
+#: the growth rules of a parameter past the top level (``beyond``), one per parameter
+GROWTHS = frozenset({"add", "multiply", "add_square"})
 
 
 class ParamError(ValueError):
@@ -202,22 +209,28 @@ class Card:
         row = self.levels[min(level, self.top_level) - 1]
         params = dict(self.fixed)
         params.update(zip(self.params, row))
+        exact = dict(params)  # unrounded values, so repeated rounding never drifts a slow growth
         for step in range(level - self.top_level):
             for name, rule in self.beyond.items():
                 if "of" not in rule:
-                    params[name] = rule["start"] if step == 0 and "start" in rule else _grow(params[name], rule)
+                    exact[name] = rule["start"] if step == 0 and "start" in rule else _grow(exact[name], rule)
+                    params[name] = _round_like(params[name], exact[name])
             for name, rule in self.beyond.items():
                 if "of" in rule:
                     followed = params[rule["of"]]
-                    grown = rule["base"] ** followed if "base" in rule else followed * rule["times"]
+                    grown = (rule["base"] ** followed if "base" in rule
+                             else followed * rule["times"] + rule.get("plus", 0))
                     params[name] = _round_like(params[name], grown)
         return params
 
 
-def _grow(value: Any, rule: dict[str, float]) -> Any:
+def _grow(value: float, rule: dict[str, float]) -> float:
+    """One level's growth of an unrounded value."""
     if "add" in rule:
-        return _round_like(value, value + rule["add"])
-    return _round_like(value, value * rule["multiply"])
+        return value + rule["add"]
+    if "add_square" in rule:  # the square grows by a constant: a prompt quadratic in the value grows linearly
+        return math.sqrt(value * value + rule["add_square"])
+    return value * rule["multiply"]
 
 
 def _round_like(value: Any, grown: float) -> Any:
@@ -233,17 +246,23 @@ def _check_beyond(card: Card, source: str) -> None:
         if isinstance(rule, dict) and "of" in rule:
             followed = rule["of"]
             factor = rule.get("times", rule.get("base"))
-            if (len(set(rule) & {"times", "base"}) != 1 or set(rule) - {"of", "times", "base"}
+            plus = rule.get("plus", 0)
+            if (len(set(rule) & {"times", "base"}) != 1 or set(rule) - {"of", "times", "base", "plus"}
+                    or ("plus" in rule and "times" not in rule)
                     or followed not in names or followed in followers
-                    or isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor <= 0):
+                    or isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor <= 0
+                    or isinstance(plus, bool) or not isinstance(plus, (int, float))):
                 raise ValueError(f"{source}: beyond.{name} = {rule} must be {{ of = \"<another parameter that does "
-                                 f"not itself follow one>\", times = <number > 0> }} or {{ of = ..., base = <number "
-                                 f"> 0> }} (base ** the other parameter)")
-        elif (not isinstance(rule, dict) or not rule.keys() <= {"add", "multiply", "start"}
-              or len(rule.keys() & {"add", "multiply"}) != 1):
+                                 f"not itself follow one>\", times = <number > 0> }} (optionally with plus = <number>: "
+                                 f"times * the other + plus) or {{ of = ..., base = <number > 0> }} (base ** the "
+                                 f"other parameter)")
+        elif (not isinstance(rule, dict) or not rule.keys() <= {*GROWTHS, "start"} or len(rule.keys() & GROWTHS) != 1
+              or any(isinstance(rule[key], bool) or not isinstance(rule[key], (int, float)) for key in rule)
+              or rule.get("add_square", 0) < 0):
             raise ValueError(f"{source}: beyond.{name} = {rule} must be {{ add = <number> }}, "
-                             "{ multiply = <number> } (either optionally with start = <value at the first level past "
-                             "the top>) or { of = \"<parameter>\", times = <number> }")
+                             "{ multiply = <number> }, { add_square = <number >= 0> } (any of them optionally with "
+                             "start = <value at the first level past the top>) or { of = \"<parameter>\", "
+                             "times = <number> }")
 
 
 def _parse_ranges(raw: Any, source: str) -> dict[str, ParamRange]:

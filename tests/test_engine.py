@@ -46,7 +46,10 @@ def test_a_parameter_can_follow_another_past_the_top():
     card = parse_card(CARD.replace("high = { multiply = 1.5 }", 'high = { of = "nodes", times = 2.1 }'))
     assert card.level_params(2)["high"] == 100  # the reference ladder is untouched
     assert [card.level_params(level)["high"] for level in (3, 4, 5)] == [25, 34, 42]  # round(2.1 * 12, 16, 20)
+    affine = parse_card(CARD.replace("high = { multiply = 1.5 }", 'high = { of = "nodes", times = 0.5, plus = 7 }'))
+    assert [affine.level_params(level)["high"] for level in (3, 4)] == [13, 15]  # 0.5 * 12 + 7, 0.5 * 16 + 7
     for bad in ('{ of = "nodes" }', '{ of = "nodes", times = 0 }', '{ of = "nodes", times = true }',
+                '{ of = "nodes", base = 2, plus = 1 }', '{ of = "nodes", times = 1, plus = "1" }',
                 '{ of = "high", times = 2 }', '{ of = "width", times = 2 }', '{ of = "nodes", times = 2, add = 1 }'):
         with pytest.raises(ValueError, match="beyond.high .* must be"):
             parse_card(CARD.replace("high = { multiply = 1.5 }", f"high = {bad}"))
@@ -62,6 +65,22 @@ def test_past_the_top_a_rule_can_start_afresh_and_a_parameter_can_be_a_power_of_
                 '{ start = 3, add = 1, multiply = 2 }'):
         with pytest.raises(ValueError, match="beyond.high .* must be"):
             parse_card(CARD.replace("high = { multiply = 1.5 }", f"high = {bad}"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(nodes=st.integers(4, 500), area=st.integers(0, 5000), steps=st.integers(1, 60))
+def test_add_square_grows_the_square_by_a_constant_without_drift(nodes, area, steps):
+    card = parse_card(CARD.replace("levels = [[4, 2, 10], [8, 3, 100]]", f"levels = [[4, 2, 10], [{nodes}, 3, 100]]")
+                      .replace("nodes = { add = 4 }", f"nodes = {{ add_square = {area} }}"))
+    grown = card.level_params(2 + steps)["nodes"]
+    assert grown == round(math.sqrt(nodes * nodes + steps * area))  # rounded once, from the exact value
+    assert card.level_params(2 + steps + 1)["nodes"] >= grown
+
+
+def test_add_square_must_be_a_non_negative_number():
+    for bad in ("{ add_square = -1 }", "{ add_square = true }", '{ add_square = "9" }', "{ add_square = 9, add = 1 }"):
+        with pytest.raises(ValueError, match="beyond.nodes .* must be"):
+            parse_card(CARD.replace("nodes = { add = 4 }", f"nodes = {bad}"))
 
 
 def test_malformed_cards_are_refused_with_the_field_named():

@@ -227,7 +227,7 @@ class FreeSetProblem(Problem):
 
 class Clique(FreeSetProblem):
     id = "clique"
-    version = 3
+    version = 4
     size_param = "clique"
     is_clique = True
     answer_noun = "a clique"

@@ -59,7 +59,7 @@ NO_DRAWS = 64  # far graphs with a K + 1 clique are redrawn this many times
 
 class Clustering(Problem):
     id = "clustering"
-    version = 3
+    version = 4
     yes_from_no_candidates = True
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:

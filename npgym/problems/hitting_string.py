@@ -56,6 +56,19 @@ from npgym.verdict import CONSTRAINT, SHAPE
 Q_HIDDEN = (math.sqrt(5) - 1) / 2  # with this q, a three-position pattern agrees with x in 1.5 bits on average
 THRESHOLD_3 = 4.27
 THRESHOLD_KNEE = 1.7  # the (2+p)-SAT threshold is 1 / (1 - p) up to here (p = 0.41)
+#: from this length on, prompts list each pattern by its 2 or 3 fixed positions ("3:1 17:0 96:1"), so a prompt
+#: grows with the pattern count alone instead of length x patterns; shorter patterns stay strings (the reference's)
+SPARSE_FROM_LENGTH = 11
+
+
+def _positions(sparse: str) -> list[tuple[int, str]]:
+    """The (position, bit) pairs of a sparse pattern, its sort key in prompts."""
+    return [(int(position), bit) for position, bit in (pair.split(":") for pair in sparse.split())]
+
+
+def sparse_pattern(pattern: str) -> str:
+    """A pattern as its fixed positions: ``"*1**0"`` is ``"1:1 4:0"``."""
+    return " ".join(f"{i}:{bit}" for i, bit in enumerate(pattern) if bit != "*")
 
 
 def three_fraction(n: int, m: int) -> float:
@@ -76,7 +89,7 @@ def three_fraction(n: int, m: int) -> float:
 
 class HittingString(Problem):
     id = "hitting_string"
-    version = 2
+    version = 3
 
     @staticmethod
     def _widths(params: dict[str, Any]) -> tuple[int, int]:
@@ -116,8 +129,9 @@ class HittingString(Problem):
         missed = next((number for number, pattern in enumerate(data["patterns"])
                        if not any(map(str.__eq__, text, pattern))), None)
         if missed is not None:
-            checks.require(False, f"pattern {missed} ({data['patterns'][missed]}) is not hit: no fixed position "
-                           "agrees", CONSTRAINT)
+            pattern = data["patterns"][missed]  # named as the prompt shows it
+            shown = f"{missed} ({pattern})" if n < SPARSE_FROM_LENGTH else sparse_pattern(pattern)
+            checks.require(False, f"pattern {shown} is not hit: no fixed position agrees", CONSTRAINT)
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
@@ -131,9 +145,12 @@ class HittingString(Problem):
         return SolveResult(status, certificate, None, effort)
 
     def render(self, data: dict[str, Any]) -> str:
-        patterns = data["patterns"]
-        return (f"n = {data['n']}\nPatterns ({len(patterns)}, one per line; positions 0 to {data['n'] - 1}):\n"
-                + "\n".join(patterns))
+        n, patterns = data["n"], data["patterns"]
+        if n < SPARSE_FROM_LENGTH:
+            return f"n = {n}\nPatterns ({len(patterns)}, one per line; positions 0 to {n - 1}):\n" + "\n".join(patterns)
+        listed = sorted(map(sparse_pattern, patterns), key=_positions)
+        return (f"n = {n}\nPatterns ({len(patterns)}, one per line, each as its fixed positions position:bit; every "
+                f"other position is *; positions 0 to {n - 1}):\n" + "\n".join(listed))
 
     def heuristic(self, data: dict[str, Any], rng: random.Random) -> str:
         """WalkSAT from a random string: flip a bit of an unhit pattern, greedily half of the time; 10n flips."""

@@ -46,7 +46,7 @@ from npgym.registry import register
 
 class IndependentSet(FreeSetProblem):
     id = "independent_set"
-    version = 3
+    version = 4
     size_param = "size"
     is_clique = False
     answer_noun = "an independent set"

@@ -48,7 +48,7 @@ NEAR = 10  # length of the candidate (nearest-neighbour) lists of the local sear
 
 class Tsp(Problem):
     id = "tsp"
-    version = 1
+    version = 2
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, grid = params["cities"], params["grid"]

@@ -8,6 +8,8 @@ import math
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import npgym
 from npgym.cards import ParamError
@@ -220,6 +222,28 @@ def test_hitting_string_bit_counts_do_not_reveal_the_planted_string():
                 total += 1
                 agree += bit == hidden
     assert abs(agree / total - 0.5) < 0.05
+
+
+@settings(max_examples=25, deadline=None)
+@given(level=st.integers(1, 16), seed=st.integers(0, 10_000))
+def test_hitting_string_prompts_list_every_pattern_and_only_those(level, seed):
+    """Short patterns are shown as strings, long ones by their fixed positions; either way the prompt holds
+    exactly the instance's patterns, so a model reads the same instance the verifier grades."""
+    instance = npgym.generate(HS, level, seed=seed)
+    n, lines = instance.data["n"], npgym.get_problem(HS).render(instance.data).splitlines()[2:]
+    if n < 11:
+        shown = lines
+    else:
+        shown = []
+        for line in lines:
+            pattern = ["*"] * n
+            for pair in line.split():
+                position, bit = pair.split(":")
+                assert pattern[int(position)] == "*" and bit in "01"
+                pattern[int(position)] = bit
+            shown.append("".join(pattern))
+    assert sorted(shown) == instance.data["patterns"]
+    assert len(lines) == len(set(lines))
 
 
 def test_hitting_string_heuristic_solves_an_easy_case():
