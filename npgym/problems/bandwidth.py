@@ -48,7 +48,7 @@ from npgym.verdict import BOUND
 
 class Bandwidth(Problem):
     id = "bandwidth"
-    version = 2
+    version = 3
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, k, density = params["nodes"], params["bandwidth"], params["density"]

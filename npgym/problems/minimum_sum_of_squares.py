@@ -59,7 +59,7 @@ from npgym.verdict import BOUND
 
 class MinimumSumOfSquares(Problem):
     id = "minimum_sum_of_squares"
-    version = 4
+    version = 5
     small_no_levels = (1,)  # from level 2 on the optimum is nearly always the floor: no no-instances
 
     def check_params(self, params: dict[str, Any]) -> None:

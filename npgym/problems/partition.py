@@ -59,7 +59,7 @@ NO_DENSITY = 1.25
 
 class Partition(Problem):
     id = "partition"
-    version = 2
+    version = 3
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, top = params["numbers"], params["max_value"]

@@ -54,7 +54,7 @@ NO_DENSITY = 2.0
 
 class SubsetSum(Problem):
     id = "subset_sum"
-    version = 2
+    version = 3
     small_no_levels = (1, 2)  # at level 3 targets near half the total are all reachable
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
