@@ -24,9 +24,11 @@ of the degree, and a k-clique besides S exists about as often as not.
 
 Hardness: the question is at the first-moment threshold of the k-clique count. The reference ladder
 (k = n/2, the ``clique`` parameter is the planted size before it is made maximal) is kept; past the
-top each level adds 8 vertices and 1 to k (version 2: k/n falls, so the degree leak
-shrinks; heuristic 8/10 at level 18, 2/10 at level 30, where k = n/2 gave 10/10). The graphs are
-dense (0.87 at the top level), so far levels are long prompts (about 380k characters at level 50). Small graphs
+top k falls behind n/2 (version 2: the degree leak shrinks; k = n/2 gave the heuristic 10/10). Version 4
+grows the square of n by 700 per level (40, 48, 55, 61, ... vertices) with k = n/8 + 15 (version 3 added 8
+vertices and 1 to k per level, the same k at the same n): the graphs are dense (0.87 at the top level), so the
+edge list grows as n^2 and this keeps each level about 2.2k characters longer than the one before (version 3:
+about 380k characters at level 50, now about 85k). Small graphs
 with a planted n/2 clique remain easy for greedy plus local search: this is a benchmark of careful
 reasoning over an edge list, not of computational hardness. Level 1 (n = 4, k = 2) is
 degenerate: any edge is a clique of size 2.
@@ -34,10 +36,10 @@ degenerate: any edge is a clique of size 2.
 No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;
 before, a bound shifted one past an optimum that already sat at a degree or counting bound was made).
 
-Audit (benchmarks/hardness.py, 2 s of one core per attack and instance): swap tabu search solves
-every yes-instance at the top level (40 vertices), at 2x (80) and at level 21 (104 vertices, k = 28,
-28.0k characters, the largest prompt within 30k), and yes/no accuracy is 1.00, 0.85 and 0.69 (the bound
-against a greedy clique). The edge list of a dense graph is quadratic in n, so prompts that fit hold
+Audit (benchmarks/hardness.py, 2 s of one core per attack and instance; version 4): swap tabu search
+solves every yes-instance at the top level (40 vertices), at 2x (level 20, 81 vertices) and at level 27
+(107 vertices, k = 28, 29.8k characters, the largest prompt within 30k), and yes/no accuracy is 1.00, 0.90
+and 0.66 (10 + 10; the bound against a greedy clique, and k), with every label proved in about 3 s at level 27. The edge list of a dense graph is quadratic in n, so prompts that fit hold
 only graphs that local search clears: this problem cannot reach the target of fewer than 10% solved.
 """
 

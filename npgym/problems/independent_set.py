@@ -21,9 +21,10 @@ fewer expected neighbours than the others, about one degree standard deviation a
 and other independent k-sets exist about as often as not.
 
 Hardness: the question is at the first-moment threshold of the independent k-set count. The
-reference ladder (k = n/2) is kept; past the top each level adds 8 vertices and 1 to k
-(version 2): with k = n/2 greedy plus local search found the planted set at every size, so k/n
-falls past the top, where the degree leak shrinks (heuristic: 9/10 at level 18, 3/10 at level 30). Level 1
+reference ladder (k = n/2) is kept; past the top k/n falls (version 2: with k = n/2 greedy plus local
+search found the planted set at every size), where the degree leak shrinks. Version 4 grows the square of
+n by 800 per level (48, 56, 63, ... vertices) with k = n/8 + 18 (version 3 added 8 vertices and 1 to k per
+level, the same k at the same n), so prompts grow linearly with the level. Level 1
 (n = 4, k = 2) is degenerate: almost any two vertices will do.
 
 No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;
