@@ -12,13 +12,15 @@ with hollow markers and missing ones leave a gap; baselines are dashed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -110,6 +112,20 @@ def ranked(analysis: Analysis, models) -> list[str]:
 BANDS_UP_TO = 4  # models; with more, overlapping bands hide each other and intervals become dodged error bars
 
 
+_CHANGING: weakref.WeakKeyDictionary[Figure, tuple[Artist, ...]] = weakref.WeakKeyDictionary()
+
+
+def mark_changing(figure: Figure, artists: Iterable[Artist]) -> None:
+    """Say that ``figure`` is redrawn for other data and only ``artists`` change between its draws (the rest,
+    axes, ticks and legends, stays as built): :mod:`npeval.render` then draws the rest once per figure."""
+    _CHANGING[figure] = tuple(artists)
+
+
+def changing_artists(figure: Figure) -> tuple[Artist, ...] | None:
+    """The artists of ``figure`` that change between its draws (see :func:`mark_changing`); None: unknown."""
+    return _CHANGING.get(figure)
+
+
 def _kept(reuse: dict | None, key: tuple, build: Callable[[], object]):
     """``reuse[key]``, built first when it is not there (always built when ``reuse`` is None)."""
     if reuse is None:
@@ -176,6 +192,9 @@ class AccuracyChart:
             axes.set_xlim(levels[0] - pad, levels[-1] + pad)
         self.title = axes.set_title("", y=1.0, fontsize=9.5)
         _legend(axes)
+        axes.set_axisbelow(True)  # ticks and labels drawn before the data (they never overlap): drawn only once
+        mark_changing(self.figure, [artist for shift, *drawn in self.artists.values() for artist in drawn]
+                      + [self.title])
 
     def show(self, rows: dict[str, pd.DataFrame], title: str) -> Figure:
         """The chart of ``rows`` (per model: its cells indexed by this chart's levels) titled ``title``."""
@@ -370,7 +389,10 @@ class ErrorPanels:
                    for c in categories]
         self.figure.legend(handles, list(categories), loc="outside right upper", fontsize=7.5, frameon=False,
                            title="outcome", title_fontsize=8)
+        for axes in self.figure.axes:
+            axes.set_axisbelow(True)  # ticks and labels drawn before the bars (they never overlap): drawn once
         self.title = self.figure.suptitle("", fontsize=10)
+        mark_changing(self.figure, [*self.bars.values(), self.title])
 
     def show(self, tables: dict[str, pd.DataFrame], title: str) -> Figure:
         """The figure with ``tables`` (per model: levels x categories of shares) stacked in its bars."""

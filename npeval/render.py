@@ -3,7 +3,10 @@
 Files
     Every figure is written as PNG; as SVG too when asked (``nppc report --svg``): each format is one
     more full draw. A figure is laid out once (constrained layout) and then drawn once per file, where
-    ``savefig`` alone would lay it out twice per file.
+    ``savefig`` alone would lay it out twice per file. A figure redrawn for other data (one kept per
+    layout, see :func:`npeval.plots.mark_changing`) has its unchanging part drawn once, into a backdrop:
+    each PNG after that is the backdrop with the changing artists drawn over it, the same pixels as a
+    full draw (nothing unchanging is drawn over them; a test compares).
 Processes
     A board with at least :data:`PARALLEL_FROM` figures is drawn on this core and every spare one
     (:func:`npeval.workers.spare_cores`; at most :data:`MAX_PROCESSES`): this process draws one share and
@@ -15,12 +18,17 @@ Processes
 from __future__ import annotations
 
 import sys
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.image import imsave
 
 from npeval import plots, workers
 from npeval.analysis import Analysis
@@ -45,9 +53,55 @@ def save(figure: Figure, out: Path, name: str, formats: Iterable[str] = (PNG,)) 
     paths = []
     for extension in formats:
         path = out / f"{name}.{extension}"
-        figure.savefig(path, dpi=DPI)
+        changing = plots.changing_artists(figure)
+        if extension == PNG and changing is not None:
+            _save_frame(figure, changing, path)
+        else:
+            figure.savefig(path, dpi=DPI)
         paths.append(path)
     return paths
+
+
+_BACKDROPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # figure -> (pixels, artists drawn over)
+
+
+def _save_frame(figure: Figure, changing: tuple[Artist, ...], path: Path) -> None:
+    """``figure.savefig(path, dpi=DPI)`` as PNG, the unchanging part drawn only for the figure's first file."""
+    canvas = figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg), "save gave the figure an Agg canvas"
+    kept = _BACKDROPS.get(figure)
+    if kept is None:
+        figure.set_dpi(DPI)
+        over = _drawn_over(figure, set(changing))
+        for artist in over:
+            artist.set_animated(True)  # a draw that is not a save leaves animated artists out
+        try:
+            canvas.draw()
+        finally:
+            for artist in over:
+                artist.set_animated(False)
+        kept = _BACKDROPS[figure] = (canvas.copy_from_bbox(figure.bbox), over)
+    else:
+        canvas.restore_region(kept[0])
+    renderer = canvas.get_renderer()
+    for artist in kept[1]:
+        artist.draw(renderer)
+    imsave(path, canvas.buffer_rgba(), format=PNG, origin="upper", dpi=figure.dpi)  # as savefig writes it
+
+
+def _drawn_over(figure: Figure, changing: set[Artist]) -> list[Artist]:
+    """The ``changing`` artists and every artist a full draw puts after them in their axes (or, for the figure's
+    own artists, in the figure), in draw order: what is drawn over the backdrop."""
+    over: list[Artist] = []
+    parents: list[Axes | Figure] = [*figure.axes, figure]
+    for parent in parents:
+        children = [child for child in parent.get_children()
+                    if child is not parent.patch and (parent is not figure or not isinstance(child, Axes))]
+        ordered = sorted(children, key=attrgetter("zorder"))  # as Axes.draw and Figure.draw order them
+        first = next((index for index, child in enumerate(ordered) if child in changing), None)
+        if first is not None:
+            over += ordered[first:]
+    return over
 
 
 def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,), processes: int | None = None,
