@@ -338,12 +338,15 @@ def _category_styles(categories: list[str]) -> dict[str, tuple[str, str]]:
 def errors_by_level(analysis: Analysis, problem: str | None = None, reuse: dict | None = None) -> Figure:
     """Stacked shares of every non-correct outcome by level: one panel per model with any.
 
-    ``reuse`` keeps one figure per panel layout (:class:`ErrorPanels`): the next problem with the same
-    models, levels and outcomes is drawn on it, so its save costs one draw, without building or laying out.
+    Every errors figure of a board lists (and colours alike) the same outcomes, the board's, so that an outcome
+    has one colour on every problem, and a panel's level axis holds every level its model answered. ``reuse``
+    keeps one figure per panel layout (:class:`ErrorPanels`): the next problem with the same models and levels
+    is drawn on it, without building or laying out.
     """
     shares = analysis.error_shares if problem is None else \
         analysis.error_shares_by_problem[analysis.error_shares_by_problem["problem"] == problem]
     records = int(shares["count"].sum())
+    answered = shares.groupby("model")["level"].unique()  # a panel's levels: those the model answered
     shares = shares[shares["category"] != "ok"]
     where = f" on {problem}" if problem else ""
     if shares.empty:
@@ -351,11 +354,17 @@ def errors_by_level(analysis: Analysis, problem: str | None = None, reuse: dict 
     models = ranked(analysis, shares["model"].unique())
     tables = {model: shares[shares["model"] == model].pivot(index="level", columns="category", values="share")
               .fillna(0) for model in models}
-    layout = (tuple(models), tuple(sorted(shares["category"].unique())),
-              tuple(tuple(int(level) for level in tables[model].index) for model in models))
+    layout = (tuple(models), board_outcomes(analysis, shares),
+              tuple(tuple(sorted(int(level) for level in answered[model])) for model in models))
     panels = _kept(reuse, ("errors", layout), lambda: ErrorPanels(*layout))
     return panels.show(tables, f"What became of the answers{where}, by level: {len(models)} models with errors, "
                                f"{records:,} answers (correct ones not drawn)")
+
+
+def board_outcomes(analysis: Analysis, shares: pd.DataFrame) -> tuple[str, ...]:
+    """The outcomes other than correct on the board (and any in ``shares``), sorted: the errors figures' legend."""
+    found = set(analysis.error_shares["category"]) | set(shares["category"])
+    return tuple(sorted(found - {"ok"}))
 
 
 class ErrorPanels:
