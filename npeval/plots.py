@@ -98,9 +98,13 @@ def _title(axes, text: str, **style) -> None:
     axes.set_title(text, y=1.0, **style)
 
 
+LEGEND_ZORDER = 0.9  # below the data: a legend beside the axes never overlaps it, and is then drawn only once
+# when the figure is redrawn for other data (npeval.render draws again only what a full draw puts over the data)
+
+
 def _legend(axes) -> None:
     """Beside the axes, never over the data."""
-    axes.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    axes.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False).set_zorder(LEGEND_ZORDER)
 
 
 def ranked(analysis: Analysis, models) -> list[str]:
@@ -397,7 +401,7 @@ class ErrorPanels:
         handles = [Patch(facecolor=styles[c][0], hatch=styles[c][1] or None, edgecolor="white", linewidth=0.4)
                    for c in categories]
         self.figure.legend(handles, list(categories), loc="outside right upper", fontsize=7.5, frameon=False,
-                           title="outcome", title_fontsize=8)
+                           title="outcome", title_fontsize=8).set_zorder(LEGEND_ZORDER)
         for axes in self.figure.axes:
             axes.set_axisbelow(True)  # ticks and labels drawn before the bars (they never overlap): drawn once
         self.title = self.figure.suptitle("", fontsize=10)

@@ -99,10 +99,13 @@ def test_a_figure_redrawn_on_a_kept_one_is_the_figure_drawn_afresh(board_analysi
         assert len(reuse) == 1, "both figures have one layout: the second is drawn on the first"
         assert plots.changing_artists(kept), "drawn over the backdrop of the first"
         render.save(kept, tmp_path, "kept")
-        with monkeypatch.context() as whole:  # the fresh figure drawn whole, by savefig
+        with monkeypatch.context() as whole:  # the fresh figure drawn whole
             whole.setattr(plots, "changing_artists", lambda figure: None)
-            render.save(draw(analysis, second, None), tmp_path, "fresh")
+            fresh = draw(analysis, second, None)
+            render.save(fresh, tmp_path, "fresh")
+        fresh.savefig(tmp_path / "savefig.png", dpi=render.DPI)  # as matplotlib saves it, in the same layout
         assert np.array_equal(_pixels(tmp_path / "kept.png"), _pixels(tmp_path / "fresh.png"))
+        assert np.array_equal(_pixels(tmp_path / "fresh.png"), _pixels(tmp_path / "savefig.png")[:, :, :3])
         assert not np.array_equal(_pixels(tmp_path / "first.png"), _pixels(tmp_path / "fresh.png"))
 
 
