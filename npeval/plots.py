@@ -12,13 +12,15 @@ with hollow markers and missing ones leave a gap; baselines are dashed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -96,9 +98,13 @@ def _title(axes, text: str, **style) -> None:
     axes.set_title(text, y=1.0, **style)
 
 
+LEGEND_ZORDER = 0.9  # below the data: a legend beside the axes never overlaps it, and is then drawn only once
+# when the figure is redrawn for other data (npeval.render draws again only what a full draw puts over the data)
+
+
 def _legend(axes) -> None:
     """Beside the axes, never over the data."""
-    axes.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    axes.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False).set_zorder(LEGEND_ZORDER)
 
 
 def ranked(analysis: Analysis, models) -> list[str]:
@@ -108,6 +114,20 @@ def ranked(analysis: Analysis, models) -> list[str]:
 
 
 BANDS_UP_TO = 4  # models; with more, overlapping bands hide each other and intervals become dodged error bars
+
+
+_CHANGING: weakref.WeakKeyDictionary[Figure, tuple[Artist, ...]] = weakref.WeakKeyDictionary()
+
+
+def mark_changing(figure: Figure, artists: Iterable[Artist]) -> None:
+    """Say that ``figure`` is redrawn for other data and only ``artists`` change between its draws (the rest,
+    axes, ticks and legends, stays as built): :mod:`npeval.render` then draws the rest once per figure."""
+    _CHANGING[figure] = tuple(artists)
+
+
+def changing_artists(figure: Figure) -> tuple[Artist, ...] | None:
+    """The artists of ``figure`` that change between its draws (see :func:`mark_changing`); None: unknown."""
+    return _CHANGING.get(figure)
 
 
 def _kept(reuse: dict | None, key: tuple, build: Callable[[], object]):
@@ -176,6 +196,9 @@ class AccuracyChart:
             axes.set_xlim(levels[0] - pad, levels[-1] + pad)
         self.title = axes.set_title("", y=1.0, fontsize=9.5)
         _legend(axes)
+        axes.set_axisbelow(True)  # ticks and labels drawn before the data (they never overlap): drawn only once
+        mark_changing(self.figure, [artist for shift, *drawn in self.artists.values() for artist in drawn]
+                      + [self.title])
 
     def show(self, rows: dict[str, pd.DataFrame], title: str) -> Figure:
         """The chart of ``rows`` (per model: its cells indexed by this chart's levels) titled ``title``."""
@@ -319,12 +342,15 @@ def _category_styles(categories: list[str]) -> dict[str, tuple[str, str]]:
 def errors_by_level(analysis: Analysis, problem: str | None = None, reuse: dict | None = None) -> Figure:
     """Stacked shares of every non-correct outcome by level: one panel per model with any.
 
-    ``reuse`` keeps one figure per panel layout (:class:`ErrorPanels`): the next problem with the same
-    models, levels and outcomes is drawn on it, so its save costs one draw, without building or laying out.
+    Every errors figure of a board lists (and colours alike) the same outcomes, the board's, so that an outcome
+    has one colour on every problem, and a panel's level axis holds every level its model answered. ``reuse``
+    keeps one figure per panel layout (:class:`ErrorPanels`): the next problem with the same models and levels
+    is drawn on it, without building or laying out.
     """
     shares = analysis.error_shares if problem is None else \
         analysis.error_shares_by_problem[analysis.error_shares_by_problem["problem"] == problem]
     records = int(shares["count"].sum())
+    answered = shares.groupby("model")["level"].unique()  # a panel's levels: those the model answered
     shares = shares[shares["category"] != "ok"]
     where = f" on {problem}" if problem else ""
     if shares.empty:
@@ -332,11 +358,17 @@ def errors_by_level(analysis: Analysis, problem: str | None = None, reuse: dict 
     models = ranked(analysis, shares["model"].unique())
     tables = {model: shares[shares["model"] == model].pivot(index="level", columns="category", values="share")
               .fillna(0) for model in models}
-    layout = (tuple(models), tuple(sorted(shares["category"].unique())),
-              tuple(tuple(int(level) for level in tables[model].index) for model in models))
+    layout = (tuple(models), board_outcomes(analysis, shares),
+              tuple(tuple(sorted(int(level) for level in answered[model])) for model in models))
     panels = _kept(reuse, ("errors", layout), lambda: ErrorPanels(*layout))
     return panels.show(tables, f"What became of the answers{where}, by level: {len(models)} models with errors, "
                                f"{records:,} answers (correct ones not drawn)")
+
+
+def board_outcomes(analysis: Analysis, shares: pd.DataFrame) -> tuple[str, ...]:
+    """The outcomes other than correct on the board (and any in ``shares``), sorted: the errors figures' legend."""
+    found = set(analysis.error_shares["category"]) | set(shares["category"])
+    return tuple(sorted(found - {"ok"}))
 
 
 class ErrorPanels:
@@ -369,8 +401,11 @@ class ErrorPanels:
         handles = [Patch(facecolor=styles[c][0], hatch=styles[c][1] or None, edgecolor="white", linewidth=0.4)
                    for c in categories]
         self.figure.legend(handles, list(categories), loc="outside right upper", fontsize=7.5, frameon=False,
-                           title="outcome", title_fontsize=8)
+                           title="outcome", title_fontsize=8).set_zorder(LEGEND_ZORDER)
+        for axes in self.figure.axes:
+            axes.set_axisbelow(True)  # ticks and labels drawn before the bars (they never overlap): drawn once
         self.title = self.figure.suptitle("", fontsize=10)
+        mark_changing(self.figure, [*self.bars.values(), self.title])
 
     def show(self, tables: dict[str, pd.DataFrame], title: str) -> Figure:
         """The figure with ``tables`` (per model: levels x categories of shares) stacked in its bars."""

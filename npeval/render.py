@@ -3,7 +3,11 @@
 Files
     Every figure is written as PNG; as SVG too when asked (``nppc report --svg``): each format is one
     more full draw. A figure is laid out once (constrained layout) and then drawn once per file, where
-    ``savefig`` alone would lay it out twice per file.
+    ``savefig`` alone would lay it out twice per file. A figure redrawn for other data (one kept per
+    layout, see :func:`npeval.plots.mark_changing`) has its unchanging part drawn once, into a backdrop:
+    each PNG after that is the backdrop with the changing artists drawn over it, the same pixels as a
+    full draw (nothing unchanging is drawn over them; a test compares). A PNG is opaque RGB, zlib level
+    :data:`PNG_LEVEL`, encoded on a thread (:class:`PngWriter`) while the next figure is drawn.
 Processes
     A board with at least :data:`PARALLEL_FROM` figures is drawn on this core and every spare one
     (:func:`npeval.workers.spare_cores`; at most :data:`MAX_PROCESSES`): this process draws one share and
@@ -15,12 +19,21 @@ Processes
 from __future__ import annotations
 
 import sys
+import weakref
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 
+import matplotlib
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from npeval import plots, workers
 from npeval.analysis import Analysis
@@ -28,14 +41,17 @@ from npeval.plots import Figures, Omitted
 
 PNG, SVG = "png", "svg"
 DPI = 110
+PNG_LEVEL = 1  # zlib level: at 6 (the default) encoding took longer than drawing; files grow about 10%
 PARALLEL_FROM = 16  # figures; fewer are drawn here (a worker costs about a second of imports)
 MAX_PROCESSES = 4
 FAILED = "failed: "
 WORKER = "npeval.render:draw_share"  # what a worker process runs (npeval.workers)
 
 
-def save(figure: Figure, out: Path, name: str, formats: Iterable[str] = (PNG,)) -> list[Path]:
-    """Write ``figure`` as ``out/name.<format>`` for each format; returns the paths."""
+def save(figure: Figure, out: Path, name: str, formats: Iterable[str] = (PNG,),
+         writer: PngWriter | None = None) -> list[Path]:
+    """Write ``figure`` as ``out/name.<format>`` for each format; returns the paths. A PNG is encoded by
+    ``writer`` when given (on its thread: call its :meth:`PngWriter.wait`), else here."""
     if not isinstance(figure.canvas, FigureCanvasAgg):
         FigureCanvasAgg(figure)
     engine = figure.get_layout_engine()
@@ -45,9 +61,95 @@ def save(figure: Figure, out: Path, name: str, formats: Iterable[str] = (PNG,)) 
     paths = []
     for extension in formats:
         path = out / f"{name}.{extension}"
-        figure.savefig(path, dpi=DPI)
+        if extension == PNG:
+            pixels = _pixels(figure)
+            if writer is None:
+                write_png(pixels, path)
+            else:
+                writer.write(pixels, path)
+        else:
+            figure.savefig(path, dpi=DPI)
         paths.append(path)
     return paths
+
+
+def write_png(pixels: np.ndarray, path: Path) -> None:
+    """``pixels`` (rows x columns x RGB) as a PNG file at :data:`DPI`, compressed fast (:data:`PNG_LEVEL`)."""
+    Image.fromarray(pixels, "RGB").save(path, format=PNG, dpi=(DPI, DPI), compress_level=PNG_LEVEL,
+                                        pnginfo=_PNG_INFO)
+
+
+_PNG_INFO = PngInfo()
+_PNG_INFO.add_text("Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/")
+
+
+class PngWriter:
+    """Encodes PNG files on one thread while the caller draws the next figure (zlib runs without the GIL)."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="png")
+        self.pending: dict[Path, Future] = {}
+
+    def write(self, pixels: np.ndarray, path: Path) -> None:
+        """Write ``pixels`` to ``path`` (see :func:`write_png`), soon."""
+        self.pending[path] = self.pool.submit(write_png, pixels, path)
+
+    def wait(self) -> dict[Path, BaseException]:
+        """Wait for every file; those that failed (removed) and why."""
+        failed = {path: error for path, future in self.pending.items() if (error := future.exception()) is not None}
+        self.pool.shutdown()
+        for path in failed:
+            path.unlink(missing_ok=True)
+        return failed
+
+
+_BACKDROPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # figure -> (pixels, artists drawn over)
+
+
+def _pixels(figure: Figure) -> np.ndarray:
+    """The RGB pixels of ``figure`` drawn at :data:`DPI` (what ``savefig`` draws; the background is opaque).
+
+    A figure redrawn for other data (:func:`npeval.plots.changing_artists`) has its unchanging part drawn
+    only the first time, into a backdrop; after that the backdrop is restored and the changing part drawn."""
+    canvas = figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg), "save gave the figure an Agg canvas"
+    figure.set_dpi(DPI)
+    changing = plots.changing_artists(figure)
+    kept = _BACKDROPS.get(figure)
+    if changing is None:
+        canvas.draw()
+    elif kept is None:
+        over = _drawn_over(figure, set(changing))
+        for artist in over:
+            artist.set_animated(True)  # a draw that is not a save leaves animated artists out
+        try:
+            canvas.draw()
+        finally:
+            for artist in over:
+                artist.set_animated(False)
+        kept = _BACKDROPS[figure] = (canvas.copy_from_bbox(figure.bbox), over)
+    else:
+        canvas.restore_region(kept[0])
+    if kept is not None:
+        renderer = canvas.get_renderer()
+        for artist in kept[1]:
+            artist.draw(renderer)
+    return np.array(canvas.buffer_rgba())[:, :, :3]  # a copy: the canvas is drawn again for the next figure
+
+
+def _drawn_over(figure: Figure, changing: set[Artist]) -> list[Artist]:
+    """The ``changing`` artists and every artist a full draw puts after them in their axes (or, for the figure's
+    own artists, in the figure), in draw order: what is drawn over the backdrop."""
+    over: list[Artist] = []
+    parents: list[Axes | Figure] = [*figure.axes, figure]
+    for parent in parents:
+        children = [child for child in parent.get_children()
+                    if child is not parent.patch and (parent is not figure or not isinstance(child, Axes))]
+        ordered = sorted(children, key=attrgetter("zorder"))  # as Axes.draw and Figure.draw order them
+        first = next((index for index, child in enumerate(ordered) if child in changing), None)
+        if first is not None:
+            over += ordered[first:]
+    return over
 
 
 def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,), processes: int | None = None,
@@ -87,13 +189,23 @@ def draw_some(analysis: Analysis, names: list[str], out: Path, formats: tuple[st
     jobs = plots.figure_jobs(analysis)
     reuse: dict = {}
     outcomes: dict[str, list | str] = {}
+    writer = PngWriter()
     for name in names:
         try:
-            outcomes[name] = save(jobs[name](reuse), out, name, formats)
+            outcomes[name] = save(jobs[name](reuse), out, name, formats, writer)
         except Omitted as reason:
             outcomes[name] = str(reason)
         except Exception as error:  # noqa: BLE001 - a figure is never worth the whole report
             outcomes[name] = f"{FAILED}{type(error).__name__}: {error}"
+    failed = writer.wait()
+    for name, drawn in outcomes.items():
+        if isinstance(drawn, str):
+            continue
+        why = next((failed[path] for path in drawn if path in failed), None)
+        if why is not None:
+            for path in drawn:
+                path.unlink(missing_ok=True)
+            outcomes[name] = f"{FAILED}{type(why).__name__}: {why}"
     return outcomes
 
 

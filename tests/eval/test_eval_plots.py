@@ -81,7 +81,7 @@ def _pixels(path):
     return imread(path)
 
 
-def test_a_figure_redrawn_on_a_kept_one_is_the_figure_drawn_afresh(board_analysis, tmp_path):
+def test_a_figure_redrawn_on_a_kept_one_is_the_figure_drawn_afresh(board_analysis, tmp_path, monkeypatch):
     from dataclasses import replace
 
     import pandas as pd
@@ -97,9 +97,15 @@ def test_a_figure_redrawn_on_a_kept_one_is_the_figure_drawn_afresh(board_analysi
         render.save(draw(analysis, first, reuse), tmp_path, "first")
         kept = draw(analysis, second, reuse)
         assert len(reuse) == 1, "both figures have one layout: the second is drawn on the first"
+        assert plots.changing_artists(kept), "drawn over the backdrop of the first"
         render.save(kept, tmp_path, "kept")
-        render.save(draw(analysis, second, None), tmp_path, "fresh")
+        with monkeypatch.context() as whole:  # the fresh figure drawn whole
+            whole.setattr(plots, "changing_artists", lambda figure: None)
+            fresh = draw(analysis, second, None)
+            render.save(fresh, tmp_path, "fresh")
+        fresh.savefig(tmp_path / "savefig.png", dpi=render.DPI)  # as matplotlib saves it, in the same layout
         assert np.array_equal(_pixels(tmp_path / "kept.png"), _pixels(tmp_path / "fresh.png"))
+        assert np.array_equal(_pixels(tmp_path / "fresh.png"), _pixels(tmp_path / "savefig.png")[:, :, :3])
         assert not np.array_equal(_pixels(tmp_path / "first.png"), _pixels(tmp_path / "fresh.png"))
 
 
@@ -144,3 +150,30 @@ def test_workers_go_only_to_cores_the_load_average_leaves_spare(monkeypatch, loa
     monkeypatch.setattr(os, "getloadavg", load_average)
     assert workers.spare_cores() == spare  # the load counts this process: one core is its own
     assert render.default_processes(render.PARALLEL_FROM) == 1 + spare
+
+
+def test_every_errors_figure_lists_and_colours_the_outcomes_of_the_board_alike(board_analysis):
+    from dataclasses import replace
+
+    import pandas as pd
+
+    first, second = board_analysis.board.problems
+    shares = board_analysis.error_shares_by_problem
+    one = shares[shares["problem"] == first]
+    dropped = sorted(set(one["category"]) - {"ok"})[0]  # the second problem lacks one of the first's outcomes
+    analysis = replace(board_analysis, error_shares_by_problem=pd.concat(
+        [one, one.assign(problem=second, category=one["category"].replace(dropped, "ok"))]))
+    board = plots.board_outcomes(analysis, analysis.error_shares)
+
+    def legend(problem):
+        figure = plots.errors_by_level(analysis, problem)
+        (drawn,) = figure.legends
+        return {text.get_text(): handle.get_facecolor() for text, handle in zip(drawn.texts, drawn.legend_handles)}
+
+    one, two = legend(first), legend(second)
+    assert list(one) == list(two) == list(board) and dropped in two
+    assert one == two, "an outcome has the same colour on every problem"
+    reuse = {}
+    for problem in (first, second):
+        plots.errors_by_level(analysis, problem, reuse)
+    assert len(reuse) == 1, "the same models and levels: one figure, redrawn"

@@ -49,6 +49,25 @@ def test_a_figure_that_fails_is_skipped_and_named_in_the_summary(store_path, tmp
     assert "figure heatmap skipped" in capsys.readouterr().err
 
 
+def test_a_figure_whose_file_cannot_be_written_is_skipped_and_named(store_path, tmp_path, monkeypatch):
+    from npeval import render
+
+    analysis = analyse_stores([store_path], n_boot=30, seed=0)
+    write = render.write_png
+
+    def full_disk(pixels, path):
+        if path.stem == "aggregates":
+            path.write_bytes(b"half a PNG")
+            raise OSError("No space left on device")
+        write(pixels, path)
+
+    monkeypatch.setattr(render, "write_png", full_disk)
+    figures = render.draw_figures(analysis, tmp_path / "plots")
+    assert figures.omitted["aggregates"] == "failed: OSError: No space left on device"
+    assert not (tmp_path / "plots" / "aggregates.png").exists() and "heatmap" in figures.paths
+    assert all(path.is_file() for paths in figures.paths.values() for path in paths)
+
+
 def test_the_site_reuses_the_reports_analysis_and_figures(store_path, tmp_path, analysis_cache):
     from leaderboard.build import build_site
     from npeval import analysis as analysis_module
