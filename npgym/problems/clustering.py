@@ -38,6 +38,13 @@ solver (:attr:`Problem.yes_from_no_candidates`), so a planted structure (fewer t
 the planted graphs' expected number of far pairs and degrees that differ by at most one: with a random
 count and uniform pairs, the colourable draws were those with fewer or more evenly spread far pairs
 (accuracy 0.81 at level 10 from degree statistics, 0.65 with the count fixed).
+
+Ladder (version 4): past the top the square of n grows by 1500 per level (70, 80, 89, 97, ... elements), so
+the distance matrix, and the prompt, grows by a constant per level (version 3 added 10 elements per level,
+the same instances at the same n). Audit (benchmarks/hardness.py, version 4): tabucol colours every
+yes-instance at the top level (70 elements), at level 15 (111 elements, 27.3k characters, the largest prompt
+within 30k) and at 2x (level 20, 141 elements, 43k characters); yes/no accuracy 0.73 at the top and 0.71 at
+2x (10 + 10; triangles; 0.62 with 30 + 30 in version 3).
 """
 
 from __future__ import annotations

@@ -24,10 +24,15 @@ planted a tour at 0.9 B among random, partly non-metric distances, which nearest
 its distances were 16-digit floats printed in both directions, ours are small integers printed once
 per row.
 
-Audit (benchmarks/hardness.py): iterated 2-opt reaches B on 9/10 yes-instances at the top level (40
-cities), 9/10 at 2x (80) and 6/8 at level 21 (84 cities, 27.7k characters, the largest prompt within
-30k: the distance matrix is quadratic); yes/no accuracy 0.49, 0.44 and 0.67 (8 + 2 instances). The
-target of fewer than 10% solved is out of reach while the whole matrix is in the prompt.
+Ladder (version 2): past the top the square of the city count grows by 336 per level (40, 44, 48, 51,
+... cities), so the distance matrix, and the prompt, grows by a constant per level (version 1 added 4 cities
+per level, the same instances at the same size).
+
+Audit (benchmarks/hardness.py, version 2): iterated 2-opt reaches the tight B on 10/10 yes-instances at the
+top level (40 cities) and 7/10 at 2x (level 25, 81 cities, 25.8k characters), and the planted B on 10/10 at
+level 28 (87 cities, 29.5k characters, the largest prompt within 30k: the distance matrix is quadratic);
+yes/no accuracy 0.54 and 0.53 (10 + 10). The target of fewer than 10% solved is out of reach while the
+whole matrix is in the prompt.
 """
 
 from __future__ import annotations
