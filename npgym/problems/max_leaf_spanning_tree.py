@@ -48,11 +48,14 @@ from npgym.solvers import cp_work, run_cp
 from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE
 
 RESTARTS = 3  # local-search runs in the generator; t is the best leaf count of these and the hidden tree
+CHOICES = 3  # an extra edge's end is the lowest-degree of this many random vertices
+EVENING_TRIES = 20  # draws per extra edge before the rest are uniformly random
 
 
 class MaxLeafSpanningTree(Problem):
     id = "max_leaf_spanning_tree"
-    version = 2
+    version = 3
+    yes_from_no_candidates = True
 
     def check_params(self, params: dict[str, Any]) -> None:
         n, extra = params["nodes"], params["extra"]
@@ -61,20 +64,8 @@ class MaxLeafSpanningTree(Problem):
                       f"{(n - 1) * (n - 2) // 2} pairs of {n} vertices a tree leaves free; lower extra")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
-        n, leaves = params["nodes"], params["leaves"]
-        inner = n - leaves  # internal vertices are 0..inner-1 before relabelling
-        tree = [(rng.randrange(v), v) for v in range(1, inner)]  # random recursive tree
-        inner_degree = [0] * inner
-        for u, v in tree:
-            inner_degree[u] += 1
-            inner_degree[v] += 1
-        # inner-tree leaves need a leaf of their own to stay internal (a lone centre needs two)
-        needy = [0, 0] if inner == 1 else [v for v in range(inner) if inner_degree[v] <= 1]
-        rng.shuffle(needy)
-        for leaf in range(inner, n):
-            hub = needy[leaf - inner] if leaf - inner < len(needy) else rng.randrange(inner)
-            tree.append((hub, leaf))
-        edges = add_random_edges(rng, n, tree, n - 1 + _extra_count(params))
+        n = params["nodes"]
+        edges, tree = _hidden_tree_graph(rng, n, params["leaves"], _extra_count(params))
         best: Sequence[Sequence[int]] = tree
         for _ in range(RESTARTS):
             found = _local_search_tree(n, edges, rng)
@@ -83,6 +74,15 @@ class MaxLeafSpanningTree(Problem):
         mapping = shuffled_labels(n, rng)
         certificate = relabel(best, mapping)
         return Planted({"n": n, "edges": relabel(edges, mapping), "t": _leaf_count(n, certificate)}, certificate)
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+        """A graph drawn like :meth:`plant`'s whose hidden tree has ``leaves`` or, as often, ``leaves - 1``
+        leaves, asked for ``leaves``: yes or no by the draw (and by the trees that the extra edges open), and
+        the yes-instances of a mixed set are drawn the same way, so t is the level's and says nothing."""
+        n, leaves = params["nodes"], params["leaves"]
+        hidden = max(2, leaves - rng.randrange(2))
+        edges, _ = _hidden_tree_graph(rng, n, hidden, _extra_count(params))
+        return {"n": n, "edges": relabel(edges, shuffled_labels(n, rng)), "t": leaves}
 
     def counting_refutes(self, data: dict[str, Any]) -> bool:
         """A spanning tree of n >= 3 vertices has at most n - 1 leaves (a star): t > n - 1 fails."""
@@ -152,6 +152,50 @@ class MaxLeafSpanningTree(Problem):
                 root[a] = b
                 tree.append([u, v])
         return tree
+
+
+def _hidden_tree_graph(rng: random.Random, n: int, leaves: int, extra: int) -> tuple[list[list[int]], list]:
+    """A random spanning tree with (at least) ``leaves`` leaves plus ``extra`` edges: (graph edges, tree edges).
+
+    The n - leaves internal vertices form a random recursive tree; every leaf of that inner tree first
+    receives one of the leaves (so it stays internal) and the rest hang from random internal vertices. The
+    extra edges even out the degrees (see :func:`_evening_edges`)."""
+    inner = n - leaves  # internal vertices are 0..inner-1 before relabelling
+    tree = [(rng.randrange(v), v) for v in range(1, inner)]  # random recursive tree
+    inner_degree = [0] * inner
+    for u, v in tree:
+        inner_degree[u] += 1
+        inner_degree[v] += 1
+    # inner-tree leaves need a leaf of their own to stay internal (a lone centre needs two)
+    needy = [0, 0] if inner == 1 else [v for v in range(inner) if inner_degree[v] <= 1]
+    rng.shuffle(needy)
+    for leaf in range(inner, n):
+        hub = needy[leaf - inner] if leaf - inner < len(needy) else rng.randrange(inner)
+        tree.append((hub, leaf))
+    return _evening_edges(rng, n, tree, n - 1 + extra), tree
+
+
+def _evening_edges(rng: random.Random, n: int, tree, total: int) -> list[list[int]]:
+    """``tree`` plus extra edges up to ``total``, each joining the lower-degree vertex of CHOICES random ones to
+    the lower-degree vertex of CHOICES others: the extras go mostly to the tree's leaves, so the hubs do not
+    stand out by degree and the greedy that expands high-degree vertices first is misled. (Uniform extras, as
+    in version 2, left the hubs at twice the leaves' degree.) Pairs already taken are skipped; what a dense
+    graph still lacks after a bounded number of tries is filled with uniformly random pairs."""
+    taken = {(min(u, v), max(u, v)) for u, v in tree}
+    degree = [0] * n
+    for u, v in taken:
+        degree[u] += 1
+        degree[v] += 1
+    for _ in range(EVENING_TRIES * max(0, total - len(taken))):
+        if len(taken) >= total:
+            break
+        u = min(rng.sample(range(n), CHOICES), key=degree.__getitem__)
+        v = min(rng.sample(range(n), CHOICES), key=degree.__getitem__)
+        if u != v and (min(u, v), max(u, v)) not in taken:
+            taken.add((min(u, v), max(u, v)))
+            degree[u] += 1
+            degree[v] += 1
+    return add_random_edges(rng, n, taken, total)
 
 
 def _leaf_count(n: int, tree_edges) -> int:
