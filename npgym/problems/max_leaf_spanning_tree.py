@@ -32,15 +32,16 @@ top level's candidates in a median 0.16 s of work (a few per cent need more than
 
 Hardness: the question is whether a connected dominating set of n - t vertices exists. Greedy tree
 growing (the baseline: repeatedly expand the tree vertex that brings in the most new vertices) falls 2-4
-leaves short at the top level. Audit (benchmarks/hardness.py, 10 s of solver work, load 10-11 on 2 cores), top
-level mixed set of 10 + 10 (alike before and after drawn yes-instances had to sit at their optimum): all 10 no-instances made,
-solver 2.1-2.2 s (yes) and 6.6-10.1 s (no) wall median (work is capped
+leaves short at the top level. Audit (benchmarks/hardness.py, 10 s of solver work, load 8-12 on 2 cores), top
+level mixed set of 10 + 10 (alike before and after drawn yes-instances had to sit at their optimum): all
+10 no-instances made, solver 2.1-2.2 s (yes) and 6.6-10.1 s (no) wall median (work is capped
 at 10 s; the wall is the load's); heuristic 1/10, leafy_trees 8/10; best yes/no accuracy
 0.65 (degree_std 0.70 in hindsight; v2: 0.95 by t). Features only, 30 + 30: level 8 0.63
 (bound_minus_greedy), level 5 0.79 and level 3 1.00: below level 8 the extra edges open trees better than
 the hidden one, candidates are nearly always yes, and the no-instances fall back to a bound one past the
 optimum, which t gives away. Past the top (extra 2.0), level 20 (200 nodes): leafy_trees 3/10, greedy 0/10,
-the solver settles none in 10 s; see benchmarks/results/hardness-mlst-v3.md.
+the solver settles none in 10 s; level 119 (1,190 nodes, 29,948 characters, the largest under 30k): portfolio
+0/10. See benchmarks/results/hardness-mlst-v3.md.
 The reference's level 1 (5 vertices, 2 leaves) was degenerate, as every spanning tree has 2 leaves; a
 planted instance there asks for the best leaf count found, 4 (a star).
 
