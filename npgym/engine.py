@@ -94,8 +94,9 @@ def _tight_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Ins
 
 def _draw_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:
     """A yes-instance drawn like the no-instances: candidates until the solver satisfies one (its certificate
-    is the key). Raises :class:`GenerationError` (the test set then plants one, with a warning) when the
-    solver leaves ``UNSETTLED_LIMIT`` candidates unsettled or ``NO_ATTEMPTS`` are all unsatisfiable."""
+    is the key), for a problem with a bound one whose proved optimum is the bound itself. Raises
+    :class:`GenerationError` (the test set then plants one, with a warning) when the solver leaves
+    ``UNSETTLED_LIMIT`` candidates unsettled or none of ``NO_ATTEMPTS`` qualifies."""
     tried: dict[str, int] = {}
     for attempt in range(NO_ATTEMPTS):
         try:
@@ -107,6 +108,8 @@ def _draw_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Inst
             break
         result = problem.solve(data, time_limit)
         tried[result.status] = tried.get(result.status, 0) + 1
+        if result.status == SAT and problem.bound_key is not None and result.optimum != data[problem.bound_key]:
+            continue  # a drawn yes-instance sits at its proved optimum, as tight ones do: one past its bound is redrawn
         if result.status == SAT:
             return Instance(**base, data=data, label=YES, certificate=result.certificate, optimum=result.optimum,
                             meta={"planted": False, "attempts": attempt + 1, "effort": _effort(result)})

@@ -13,67 +13,71 @@ Schemas
 Generation: a hidden spanning tree with (at least) ``leaves`` leaves. Its n - leaves internal vertices
 form a random recursive tree; every leaf of that inner tree first receives one of the leaves (so it
 stays internal) and the remaining leaves hang from uniformly random internal vertices. Then
-round(extra * n) random extra edges join uniformly random pairs, so leaves get degree > 1 and the
-graph has many spanning trees. The extra edges can open better trees than the hidden one, so a few
-runs of a local search (greedy tree growing, then dropping or swapping internal vertices while they
-stay a connected dominating set) look for one; t is the leaf count of the best tree seen, which is
-the certificate. No exact solver runs here (``--tight`` sets t to the proved maximum). Vertex ids
-are shuffled and the edge list sorted: unlike the reference (leaves were the highest ids and the root
-was vertex 0), ids say nothing about which vertices are leaves.
+round(extra * n) extra edges are added that even out the degrees: each joins the lowest-degree of three
+random vertices to the lowest-degree of three others, so they go mostly to the tree's leaves and the hubs
+do not stand out by degree (version 2's uniform extras left hubs at twice a leaf's degree, and greedy
+found them). A planted instance (a yes-only set) asks for the best leaf count among the hidden tree and a
+few runs of a local search (greedy tree growing, then dropping or swapping internal vertices while they
+stay a connected dominating set). A mixed set draws yes- and no-instances alike (:meth:`no_candidate`):
+a hidden tree of ``leaves`` or ``leaves - 1`` leaves, asked for t = ``leaves``, labelled by the exact
+solver, so t is the level's own and tells nothing. Vertex ids are shuffled and the edge list sorted.
+Past the top level extra is 2.0 (1.5 up to it): the denser evening edges hide the hubs better.
 
-Hardness: a spanning tree's internal vertices form a connected dominating set, so the question is
-whether a connected dominating set of n - t vertices exists. The extra edges give leaves degree 2-4,
-so no leaf shows as a degree-1 vertex, though internal vertices still have higher degree on average.
-Greedy tree growing (the baseline: repeatedly expand the tree vertex that brings in the most new
-vertices) commits early to hubs and ends a leaf or two short of t on about half of the top-level
-instances. The reference's level 1 (5 vertices, 2 leaves) was degenerate, as every spanning tree has
-2 leaves; here t is the best leaf count found, at that size (a nearly complete graph) 4, a star.
+Exact solver: a spanning tree of n >= 3 vertices with t leaves exists iff a connected dominating set of
+n - t vertices does (the internal vertices; conversely hang every other vertex on the set's breadth-first
+tree), so :func:`smallest_connected_dominating_set` minimises that set with CP-SAT on domination alone and
+adds connectivity cuts (:func:`separator_cut`) only where an answer falls apart. Version 2's
+single-commodity flow model left 9 of 14 top-level yes-instances unknown at 10 s; this model settles the
+top level's candidates in a median 0.16 s of work (a few per cent need more than 10 s and are redrawn).
 
-No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;
-before, a bound shifted one past an optimum that already sat at a degree or counting bound was made).
+Hardness: the question is whether a connected dominating set of n - t vertices exists. Greedy tree
+growing (the baseline: repeatedly expand the tree vertex that brings in the most new vertices) falls 2-4
+leaves short at the top level. Audit (benchmarks/hardness.py, 10 s of solver work, load 8-12 on 2 cores), top
+level mixed set of 10 + 10 (alike before and after drawn yes-instances had to sit at their optimum): all
+10 no-instances made, solver 2.1-2.2 s (yes) and 6.6-10.1 s (no) wall median (work is capped
+at 10 s; the wall is the load's); heuristic 1/10, leafy_trees 8/10; best yes/no accuracy
+0.65 (degree_std 0.70 in hindsight; v2: 0.95 by t). Features only, 30 + 30: level 8 0.63
+(bound_minus_greedy), level 5 0.79 and level 3 1.00: below level 8 the extra edges open trees better than
+the hidden one, candidates are nearly always yes, and the no-instances fall back to a bound one past the
+optimum, which t gives away. Past the top (extra 2.0), level 20 (200 nodes): leafy_trees 3/10, greedy 0/10,
+the solver settles none in 10 s; level 119 (1,190 nodes, 29,948 characters, the largest under 30k): portfolio
+0/10. See benchmarks/results/hardness-mlst-v3.md.
+The reference's level 1 (5 vertices, 2 leaves) was degenerate, as every spanning tree has 2 leaves; a
+planted instance there asks for the best leaf count found, 4 (a star).
+
+No-instance that counting gives away: the engine never makes one (:meth:`counting_refutes`).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from npgym import checks
 from npgym.graphs import add_random_edges, adjacency, relabel, render_graph, shuffled_labels
-from npgym.problem import Planted, Problem, SolveResult, require_param
+from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
-from npgym.solvers import optimize_against_bound
+from npgym.solvers import cp_work, run_cp
 from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE
 
 RESTARTS = 3  # local-search runs in the generator; t is the best leaf count of these and the hidden tree
+CHOICES = 3  # an extra edge's end is the lowest-degree of this many random vertices
+EVENING_TRIES = 20  # draws per extra edge before the rest are uniformly random
 
 
 class MaxLeafSpanningTree(Problem):
     id = "max_leaf_spanning_tree"
-    version = 2
-
-    def check_params(self, params: dict[str, Any]) -> None:
-        n, extra = params["nodes"], params["extra"]
-        require_param(n - 1 + _extra_count(params) <= n * (n - 1) // 2,
-                      f"extra = {extra} asks for {_extra_count(params)} extra edges, more than the "
-                      f"{(n - 1) * (n - 2) // 2} pairs of {n} vertices a tree leaves free; lower extra")
+    version = 3
+    yes_from_no_candidates = True
+    #: the levels whose candidates are yes or no by chance (below, extra edges open better trees than the
+    #: hidden one, so t = leaves is nearly always met and no yes-instance sits at its optimum)
+    small_no_levels = (7, 8)
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
-        n, leaves = params["nodes"], params["leaves"]
-        inner = n - leaves  # internal vertices are 0..inner-1 before relabelling
-        tree = [(rng.randrange(v), v) for v in range(1, inner)]  # random recursive tree
-        inner_degree = [0] * inner
-        for u, v in tree:
-            inner_degree[u] += 1
-            inner_degree[v] += 1
-        # inner-tree leaves need a leaf of their own to stay internal (a lone centre needs two)
-        needy = [0, 0] if inner == 1 else [v for v in range(inner) if inner_degree[v] <= 1]
-        rng.shuffle(needy)
-        for leaf in range(inner, n):
-            hub = needy[leaf - inner] if leaf - inner < len(needy) else rng.randrange(inner)
-            tree.append((hub, leaf))
-        edges = add_random_edges(rng, n, tree, n - 1 + _extra_count(params))
+        n = params["nodes"]
+        edges, tree = _hidden_tree_graph(rng, n, params["leaves"], _extra_count(params))
         best: Sequence[Sequence[int]] = tree
         for _ in range(RESTARTS):
             found = _local_search_tree(n, edges, rng)
@@ -82,6 +86,15 @@ class MaxLeafSpanningTree(Problem):
         mapping = shuffled_labels(n, rng)
         certificate = relabel(best, mapping)
         return Planted({"n": n, "edges": relabel(edges, mapping), "t": _leaf_count(n, certificate)}, certificate)
+
+    def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+        """A graph drawn like :meth:`plant`'s whose hidden tree has ``leaves`` or, as often, ``leaves - 1``
+        leaves, asked for ``leaves``: yes or no by the draw (and by the trees that the extra edges open), and
+        the yes-instances of a mixed set are drawn the same way, so t is the level's and says nothing."""
+        n, leaves = params["nodes"], params["leaves"]
+        hidden = max(2, leaves - rng.randrange(2))
+        edges, _ = _hidden_tree_graph(rng, n, hidden, _extra_count(params))
+        return {"n": n, "edges": relabel(edges, shuffled_labels(n, rng)), "t": leaves}
 
     def counting_refutes(self, data: dict[str, Any]) -> bool:
         """A spanning tree of n >= 3 vertices has at most n - 1 leaves (a star): t > n - 1 fails."""
@@ -114,42 +127,17 @@ class MaxLeafSpanningTree(Problem):
         return leaves
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
-        from ortools.sat.python import cp_model
-
+        """The smallest connected dominating set (see :func:`smallest_connected_dominating_set`); its tree
+        has the most leaves, n - |set|, and is the certificate."""
         n, edges = data["n"], data["edges"]
         neighbours = adjacency(n, edges)
-        model = cp_model.CpModel()
-        chosen = [model.new_bool_var(f"x{u}_{v}") for u, v in edges]
-        leaf = [model.new_bool_var(f"leaf{v}") for v in range(n)]
-        model.add(sum(chosen) == n - 1)
-        # single-commodity flow: vertex 0 sends one unit to every other vertex along chosen edges
-        inflow: list[list[Any]] = [[] for _ in range(n)]  # CP-SAT variables
-        outflow: list[list[Any]] = [[] for _ in range(n)]
-        incident: list[list[Any]] = [[] for _ in range(n)]
-        for (u, v), x in zip(edges, chosen):
-            for a, b in ((u, v), (v, u)):
-                flow = model.new_int_var(0, n - 1, f"f{a}_{b}")
-                model.add(flow <= (n - 1) * x)
-                outflow[a].append(flow)
-                inflow[b].append(flow)
-            incident[u].append(x)
-            incident[v].append(x)
-            model.add_bool_or([x.Not(), leaf[u].Not(), leaf[v].Not()])  # two leaves are never adjacent (n >= 3)
-        model.add(sum(outflow[0]) - sum(inflow[0]) == n - 1)
-        for v in range(1, n):
-            model.add(sum(inflow[v]) - sum(outflow[v]) == 1)
-        for v in range(n):
-            model.add(sum(incident[v]) <= 1).only_enforce_if(leaf[v])
-            model.add_bool_or([leaf[u].Not() for u in neighbours[v]]).only_enforce_if(leaf[v])
-        hint = _local_search_tree(n, edges, random.Random(0))
-        hinted = {(min(u, v), max(u, v)) for u, v in hint}
-        for (u, v), x in zip(edges, chosen):
-            model.add_hint(x, (u, v) in hinted)
-
-        def read_tree(solver):
-            return [[u, v] for (u, v), x in zip(edges, chosen) if solver.boolean_value(x)]
-
-        return optimize_against_bound(model, sum(leaf), "max", data["t"], time_limit, read_tree, linearization=2)
+        start = _tree_degrees(n, _local_search_tree(n, edges, random.Random(0)))
+        search = smallest_connected_dominating_set(neighbours, {v for v in range(n) if start[v] > 1}, time_limit)
+        leaves = n - len(search.core)
+        optimum = leaves if search.proved else None
+        if leaves >= data["t"]:
+            return SolveResult(SAT, tree_of_core(n, search.core, neighbours), optimum, search.effort)
+        return SolveResult(UNSAT if search.proved else UNKNOWN, None, optimum, search.effort)
 
     def render(self, data: dict[str, Any]) -> str:
         return f"{render_graph(data['n'], data['edges'])}\nt = {data['t']}"
@@ -176,6 +164,50 @@ class MaxLeafSpanningTree(Problem):
                 root[a] = b
                 tree.append([u, v])
         return tree
+
+
+def _hidden_tree_graph(rng: random.Random, n: int, leaves: int, extra: int) -> tuple[list[list[int]], list]:
+    """A random spanning tree with (at least) ``leaves`` leaves plus ``extra`` edges: (graph edges, tree edges).
+
+    The n - leaves internal vertices form a random recursive tree; every leaf of that inner tree first
+    receives one of the leaves (so it stays internal) and the rest hang from random internal vertices. The
+    extra edges even out the degrees (see :func:`_evening_edges`)."""
+    inner = n - leaves  # internal vertices are 0..inner-1 before relabelling
+    tree = [(rng.randrange(v), v) for v in range(1, inner)]  # random recursive tree
+    inner_degree = [0] * inner
+    for u, v in tree:
+        inner_degree[u] += 1
+        inner_degree[v] += 1
+    # inner-tree leaves need a leaf of their own to stay internal (a lone centre needs two)
+    needy = [0, 0] if inner == 1 else [v for v in range(inner) if inner_degree[v] <= 1]
+    rng.shuffle(needy)
+    for leaf in range(inner, n):
+        hub = needy[leaf - inner] if leaf - inner < len(needy) else rng.randrange(inner)
+        tree.append((hub, leaf))
+    return _evening_edges(rng, n, tree, n - 1 + extra), tree
+
+
+def _evening_edges(rng: random.Random, n: int, tree, total: int) -> list[list[int]]:
+    """``tree`` plus extra edges up to ``total``, each joining the lower-degree vertex of CHOICES random ones to
+    the lower-degree vertex of CHOICES others: the extras go mostly to the tree's leaves, so the hubs do not
+    stand out by degree and the greedy that expands high-degree vertices first is misled. (Uniform extras, as
+    in version 2, left the hubs at twice the leaves' degree.) Pairs already taken are skipped; what a dense
+    graph still lacks after a bounded number of tries is filled with uniformly random pairs."""
+    taken = {(min(u, v), max(u, v)) for u, v in tree}
+    degree = [0] * n
+    for u, v in taken:
+        degree[u] += 1
+        degree[v] += 1
+    for _ in range(EVENING_TRIES * max(0, total - len(taken))):
+        if len(taken) >= total:
+            break
+        u = min(rng.sample(range(n), CHOICES), key=degree.__getitem__)
+        v = min(rng.sample(range(n), CHOICES), key=degree.__getitem__)
+        if u != v and (min(u, v), max(u, v)) not in taken:
+            taken.add((min(u, v), max(u, v)))
+            degree[u] += 1
+            degree[v] += 1
+    return add_random_edges(rng, n, taken, total)
 
 
 def _leaf_count(n: int, tree_edges) -> int:
@@ -274,7 +306,102 @@ def _tree_degrees(n: int, tree_edges) -> list[int]:
 
 
 def _extra_count(params: dict[str, Any]) -> int:
-    return round(params["extra"] * params["nodes"])
+    """round(extra * n) extra edges, at most the pairs a tree leaves free (level 1's 5 vertices become K5)."""
+    n = params["nodes"]
+    return min(round(params["extra"] * n), (n - 1) * (n - 2) // 2)
 
 
 register(MaxLeafSpanningTree())
+
+
+@dataclass(frozen=True)
+class CoreSearch:
+    """The smallest connected dominating set found, whether it is proved smallest, and the work spent."""
+
+    core: set[int]
+    proved: bool
+    effort: Effort
+
+
+def smallest_connected_dominating_set(neighbours: list[set[int]], start: set[int], time_limit: float) -> CoreSearch:
+    """A smallest connected dominating set, by CP-SAT on domination alone with connectivity cuts added lazily.
+
+    ``start`` is a connected dominating set to improve on (from the local search). Each round asks CP-SAT
+    for a dominating set smaller than the best so far that satisfies the cuts found so far; a connected
+    answer becomes the new best, a disconnected one yields a cut for each of its components (see
+    :func:`separator_cut`), and an infeasible round proves the best smallest. Domination and the cuts have a
+    far stronger LP relaxation than a flow model of the tree: the reference's top level settles in a fraction
+    of a second. ``time_limit`` is seconds of work summed over the rounds; when it runs out the best set so
+    far is returned unproved.
+    """
+    from ortools.sat.python import cp_model
+
+    n, watch = len(neighbours), Stopwatch()
+    centre = next((v for v in range(n) if len(neighbours[v]) == n - 1), None)
+    if centre is not None:  # a star: one vertex dominates and is connected
+        return CoreSearch({centre}, True, Effort("ortools:cp-sat", watch.seconds(), 0, 0, 0.0))
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(f"x{v}") for v in range(n)]
+    for v in range(n):
+        model.add_bool_or([chosen[w] for w in neighbours[v] | {v}])  # v is dominated
+        # without a star's centre every set has two or more vertices, so a chosen vertex has a chosen neighbour
+        model.add_bool_or([chosen[w] for w in neighbours[v]]).only_enforce_if(chosen[v])
+    best, hint = set(start), set(start)
+    spent, conflicts, branches = 0.0, 0, 0
+    while True:
+        trial = model.clone()
+        picked = [trial.get_bool_var_from_proto_index(x.index) for x in chosen]
+        trial.add(sum(picked) <= len(best) - 1)
+        for v, x in enumerate(picked):
+            trial.add_hint(x, v in hint)
+        status, solver, _, _ = run_cp(trial, max(0.0, time_limit - spent), linearization=2)
+        spent += cp_work(solver)
+        conflicts += int(solver.num_conflicts)
+        branches += int(solver.num_branches)
+        if status != SAT:
+            effort = Effort("ortools:cp-sat", watch.seconds(), conflicts, branches, round(spent, 6))
+            return CoreSearch(best, status == UNSAT, effort)
+        found = {v for v, x in enumerate(picked) if solver.boolean_value(x)}
+        parts = _components(found, neighbours)
+        if len(parts) == 1:
+            best = found
+        for part in parts if len(parts) > 1 else []:
+            separator, unconditional = separator_cut(part, neighbours)
+            if unconditional:
+                model.add_bool_or([chosen[w] for w in separator])
+            for b in [] if unconditional else sorted(found - part):
+                model.add_bool_or([chosen[w] for w in separator] + [chosen[b].Not()])
+        hint = found
+
+
+def separator_cut(part: set[int], neighbours: list[set[int]]) -> tuple[set[int], bool]:
+    """A cut that a component ``part`` of a disconnected chosen set violates: (separator, unconditional).
+
+    Let rest be the vertices at distance two or more from ``part`` and the separator those neighbours of
+    ``part`` that touch rest; no edge joins rest to the other vertices (``part``'s side), so every path
+    from ``part``'s side to rest crosses the separator, which holds no chosen vertex. A connected dominating
+    set D meets ``part``'s side (it dominates ``part``), so it must contain a separator vertex as soon as it
+    has a vertex in rest: always (``unconditional``) where some vertex of rest has its whole closed
+    neighbourhood in rest, so that only a vertex of rest dominates it; otherwise for each chosen vertex of
+    rest, as the clause "not that vertex, or some separator vertex".
+    """
+    boundary = set().union(*(neighbours[v] for v in part)) - part
+    rest = set(range(len(neighbours))) - part - boundary
+    separator = {w for w in boundary if neighbours[w] & rest}
+    unconditional = any(neighbours[u] <= rest for u in rest)
+    return separator, unconditional
+
+
+def _components(vertices: set[int], neighbours: list[set[int]]) -> list[set[int]]:
+    """The connected components of the subgraph that ``vertices`` induce."""
+    left, parts = set(vertices), []
+    while left:
+        part = {left.pop()}
+        stack = list(part)
+        while stack:
+            for w in neighbours[stack.pop()] & left:
+                left.discard(w)
+                part.add(w)
+                stack.append(w)
+        parts.append(part)
+    return parts
