@@ -208,7 +208,8 @@ def _random_greedy_path(over, rng: random.Random) -> list[int]:
     heads = [i for i in range(m) if not has_predecessor[i]]
     rng.shuffle(heads)
     path: list[int] = []
-    for current in heads:
+    for head in heads:
+        current: int | None = head
         while current is not None:
             path.append(current)
             current = successor[current]
