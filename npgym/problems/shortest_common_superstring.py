@@ -43,7 +43,11 @@ from npgym.verdict import BOUND, CONSTRAINT
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 GREEDY_RUNS = 4
-LAYOUT_TRIES = 20  # hidden words drawn until one has enough distinct substrings for the string count
+LENGTH_SPREAD = 10  # the hidden word has length - length // 10 .. length letters: the bound does not tell it
+LAYOUT_TRIES = 20  # words drawn until one has enough distinct substrings for the string count
+CYCLE_RATE = 0.3  # the share of traps replaced by periodic cycles
+CYCLE_PERIODS = (4, 6)
+CYCLE_EDGE = 3  # a cycle is entered and left by overlaps of 1..3 letters
 
 
 class ShortestCommonSuperstring(Problem):
@@ -135,7 +139,7 @@ class Layout:
 
     def __init__(self, rng: random.Random, alphabet: str, params: dict[str, Any]):
         self.rng, self.alphabet, self.params = rng, alphabet, params
-        self.length = params["length"]
+        self.length = rng.randint(params["length"] - params["length"] // LENGTH_SPREAD, params["length"])
         self.word = ""
         self.spans: list[tuple[int, int]] = []
         self.links: list[tuple[str, str]] = []  # (left, right) true neighbours greedy merging gets wrong
@@ -146,7 +150,10 @@ class Layout:
             if (left - 1) * params["max_piece"] < missing:  # the piece budget is tight: no overlaps
                 self._piece(params["max_piece"], 0)
             elif missing >= self._trap_room() and (left - trap_pieces) * params["max_piece"] >= missing:
-                self._trap()
+                if self.word and rng.random() < CYCLE_RATE:
+                    self._cycle()
+                else:
+                    self._trap()
             else:
                 self._piece(rng.randint(params["min_piece"], params["max_piece"]), self._overlap())
         self.word = self.word[:self.length]
@@ -188,6 +195,30 @@ class Layout:
         size = rng.randint(lo, hi)
         pieces.append(self._piece(size, b, starting=s[b:]))
         self.links += [(self._text(pieces[0]), self._text(pieces[1])), (self._text(pieces[-2]), self._text(pieces[-1]))]
+
+    def _cycle(self) -> None:
+        """A periodic stretch covered by pieces of one length at distinct phases of its period, entered
+        and left by short overlaps: its pieces close into a cycle of long overlaps that no merge order
+        can use, so the cycle-cover bound overestimates the overlap by a varying number of letters."""
+        rng, params = self.rng, self.params
+        period = rng.randint(*CYCLE_PERIODS)
+        enter = rng.randint(1, min(CYCLE_EDGE, len(self.word), period))
+        while True:  # a primitive period that continues the word's last letters
+            unit = self.word[len(self.word) - enter:] + self._random(period - enter)
+            if unit not in (unit + unit)[1:-1]:
+                break
+        size = rng.randint(params["min_piece"], params["max_piece"])
+        shifts = [rng.randint(1, 2) for _ in range(period)]
+        while sum(shifts) > period - 1:
+            shifts.pop()
+        starts = [0]
+        for shift in shifts:
+            starts.append(starts[-1] + shift)
+        stretch = len(self.word) - enter
+        periodic = (unit * (2 + (starts[-1] + size) // period))[:starts[-1] + size]
+        self.word = self.word[:stretch] + periodic
+        self.spans.extend((stretch + start, stretch + start + size) for start in starts)
+        self._piece(rng.randint(params["min_piece"], params["max_piece"]), rng.randint(1, CYCLE_EDGE))
 
     def _text(self, span: tuple[int, int]) -> str:
         return self.word[span[0]:span[1]]
