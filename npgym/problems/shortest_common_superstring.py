@@ -8,25 +8,32 @@ Schemas
     certificate  one string over the alphabet, of length <= k, containing every string
     objective    the superstring's length (minimise)
 
-Generation: a hidden random word w of the ladder's length over a 4-letter alphabet, cut into a
-chain of pieces (lengths ``min_piece..max_piece``) that cover w end to end and overlap by only 0..2
-letters. About a quarter of the chain steps are greedy traps: a stretch u (pq)^t p q v (t = 2 or 3)
-cut into u(pq)^t, (qp)^t and (pq)^t v, where the true neighbours overlap by 2t - 1 but the first and
-the last overlap by 2t. The rest of the ladder's string count are decoys: random substrings of one
-chain piece, which never reveal an overlap. Duplicates are dropped (so the tiny first levels hold
-fewer strings than the ladder says) and the list is sorted, so neither order nor position points at
-w. k is the shorter of w and the best of four greedy merges that are told the traps' true links;
-the certificate is that superstring.
+Generation (v2): a hidden random word w over a 4-letter alphabet, of 90-100% of the ladder's length
+(so k does not tell the length), covered end to end by pieces of 10..14 letters that overlap their
+neighbours by 5..7 letters (longer than most chance overlaps). Most of w is a row of repeat traps:
+a random string s of 8 letters written twice, piece A ending with the first copy, piece C starting
+with the second, and a run of 5 pieces between, entering s by a and leaving it by b letters (5..7).
+Greedy merging joins A to C (overlap 8) first; the run then closes on itself by a + b - 8 letters a
+merge order cannot use, and getting those letters back means moving the whole run at once, which
+Or-opt (runs of up to 3) and insertion search cannot do. About 30% of the traps are periodic
+cycles instead: a stretch of period 4..6 covered by equal pieces at distinct phases and entered and
+left by 1..3 letters, whose long cyclic overlaps make the cycle-cover (assignment) bound overshoot
+the optimum by a varying amount. Decoys (random substrings of the pieces, which reveal no overlap)
+fill the list to exactly the ladder's count of distinct strings (v1 dropped duplicates, and the
+count differed between yes- and no-instances), sorted. k is the shorter of w and the best of four
+greedy merges told the traps' true links; the certificate is that superstring.
 
-Hardness: with 4 letters and true overlaps of a few letters, spurious overlaps are as long as the
-real ones, and every trap costs plain greedy merging two letters, so greedy usually misses k at the
-middle levels (about half of the top-level instances, where k itself comes from greedy merges).
-(The reference drew 26 letters and long pieces: greedy merging rebuilt every word.) Pieces stay
-short, so the prompt is about 1.2k characters at the top level instead of 48k.
+Hardness (measured with ``benchmarks/hardness.py``, 10 yes- and 10 no-instances, 2 s per attack;
+the table is ``benchmarks/results/hardness-scs-v2.md``): at their proved optimum no attack (plain
+greedy, insertion order search, greedy with random restarts plus Or-opt and swap search) solves a
+yes-instance at the top level (300 strings) or past it; see the card for the yes/no accuracy.
+(The reference drew 26 letters and long pieces: greedy merging rebuilt every word; v1 used short
+pieces and two-letter traps, which greedy with restarts and Or-opt repaired: 5/5 at top and twice it.)
 
 Solver: strings contained in others are dropped; an optimal superstring of the rest is the merge
-along a Hamiltonian path of maximum total overlap, found with CP-SAT ``add_circuit`` (a dummy node
-closes the path).
+along a path of maximum total overlap. CP-SAT ``add_multiple_circuit`` over the positive overlaps
+only, with a depot node any number of zero-overlap joins pass through (v1 gave every pair an arc:
+the sparse model proves the top level in about 1 s instead of 2).
 """
 
 from __future__ import annotations
