@@ -26,9 +26,9 @@ greedy merges told the traps' true links; the certificate is that superstring.
 Hardness (measured with ``benchmarks/hardness.py``, 10 yes- and 10 no-instances, 2 s per attack;
 the table is ``benchmarks/results/hardness-scs-v2.md``): at their proved optimum no attack (plain
 greedy, insertion order search, greedy with random restarts plus Or-opt and swap search) solves a
-yes-instance at the top level (300 strings, 3.7k prompt characters) or at twice it (600 strings,
-6.8k): 0/10 each; yes/no accuracy 0.49 and 0.50 (0.60 at the top with 30 + 30 instances, chance
-0.53); the exact solver's median 2.4 s at the top and 19 s at 2x, wall, at a load of 7-12 on 2 cores.
+yes-instance at the top level (300 strings, 3.7k prompt characters), at twice it (600, 6.8k) or at
+level 30 (900, 9.8k): 0/10 each; yes/no accuracy 0.49, 0.50, 0.55 (0.60 at the top with 30 + 30,
+chance 0.53); the exact solver's median 2.4 s, 19 s and 59 s wall at a load of 7-12 on 2 cores.
 (The reference drew 26 letters and long pieces: greedy merging rebuilt every word; v1 used short
 pieces and two-letter traps, which greedy with restarts and Or-opt repaired: 5/5 at top and twice it.)
 
