@@ -331,12 +331,48 @@ def minimum_cover(problem_id, data):
 
 
 def superstring(problem_id, data):
+    from npgym.problems.shortest_common_superstring import essential_strings, positive_overlaps
+
     strings = data["strings"]
+    kept = essential_strings(strings)
+    total = sum(map(len, kept))
     out = {"strings": float(len(strings)), "total_length": float(sum(map(len, strings))),
-           "k": float(data["k"]), "longest": float(max(map(len, strings)))}
+           "k": float(data["k"]), "longest": float(max(map(len, strings))),
+           "essential": float(len(kept)), "essential_length": float(total),
+           "essential_share": len(kept) / len(strings)}
     out.update(spread("length", [len(s) for s in strings]))
-    return with_bound_gaps(out, data["k"], {"greedy": heuristic_value(problem_id, data),
-                                            "longest_lower": float(max(map(len, strings)))})
+    letters = "".join(strings)
+    for letter in data["alphabet"]:
+        out[f"letter_{letter}_share"] = letters.count(letter) / max(1, len(letters))
+    overlaps = positive_overlaps(kept)
+    best_out = [0] * len(kept)
+    best_in = [0] * len(kept)
+    for (i, j), size in overlaps.items():
+        best_out[i], best_in[j] = max(best_out[i], size), max(best_in[j], size)
+    out["overlap_pairs"] = float(len(overlaps))
+    greedy = heuristic_value(problem_id, data)
+    if greedy is not None:
+        out["greedy_overlap"] = total - greedy
+    return with_bound_gaps(out, data["k"], {
+        "greedy": greedy, "longest_lower": float(max(map(len, strings))),
+        "best_link_lower": float(total - min(sum(best_out), sum(best_in))),
+        "cycle_cover_lower": _cycle_cover_lower(kept, overlaps)})
+
+
+def _cycle_cover_lower(kept: list[str], overlaps: dict[tuple[int, int], int]) -> float | None:
+    """The total length less the largest overlap of a cycle cover of the strings and a dummy string
+    (an assignment of successors, none its own): no superstring is shorter, as a merge order closed
+    into a cycle through the dummy is such a cover."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    m = len(kept)
+    weights = np.zeros((m + 1, m + 1))
+    for (i, j), size in overlaps.items():
+        weights[i, j] = size
+    np.fill_diagonal(weights, -1e9)
+    rows, cols = linear_sum_assignment(weights, maximize=True)
+    return float(sum(map(len, kept)) - weights[rows, cols].sum())
 
 
 def betweenness(problem_id, data):

@@ -48,7 +48,8 @@ FAMILY: dict[str, dict[str, Attack]] = {
     "three_dimensional_matching": {"algorithm_x": sets.three_dm_search, "packing_tabu": sets.three_dm_packing_tabu},
     "set_packing": {"packing_tabu": sets.set_packing_tabu, "matching": sets.set_packing_matching},
     "minimum_cover": {"weighted_cover": sets.minimum_cover_search},
-    "shortest_common_superstring": {"order_search": sets.superstring_order_search},
+    "shortest_common_superstring": {"order_search": sets.superstring_order_search,
+                                    "greedy_local": sets.superstring_greedy_local},
     "betweenness": {"local": sets.betweenness_local, "backtrack": sets.betweenness_backtrack},
 }
 

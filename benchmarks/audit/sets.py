@@ -137,26 +137,31 @@ def _overlap(left: str, right: str) -> int:
     return 0
 
 
+def _overlap_graph(strings: list[str]) -> tuple[list[str], list[list[int]]]:
+    """The strings not inside others and their overlap matrix (what every merge order is scored by)."""
+    kept: list[str] = []
+    for s in sorted(set(strings), key=len, reverse=True):
+        if not any(s in t for t in kept):
+            kept.append(s)
+    return kept, [[0 if i == j else _overlap(a, b) for j, b in enumerate(kept)] for i, a in enumerate(kept)]
+
+
+def _merge(kept: list[str], over: list[list[int]], order: list[int]) -> str:
+    text = kept[order[0]]
+    for a, b in zip(order, order[1:]):
+        text += kept[b][over[a][b]:]
+    return text
+
+
 def superstring_order_search(data, deadline: Deadline, rng: random.Random) -> str | None:
     """The strings not inside others, merged in an order found by greedy plus random-restart insertion
     search on the total overlap (a maximum-weight Hamiltonian path); the merge once it has <= k letters."""
-    strings = sorted(set(data["strings"]), key=len, reverse=True)
-    kept: list[str] = []
-    for s in strings:
-        if not any(s in t for t in kept):
-            kept.append(s)
+    kept, over = _overlap_graph(data["strings"])
     m = len(kept)
-    over = [[0 if i == j else _overlap(a, b) for j, b in enumerate(kept)] for i, a in enumerate(kept)]
     need = sum(len(s) for s in kept) - data["k"]  # the total overlap a short enough merge must reach
 
     def link(a: int | None, b: int | None) -> int:
         return 0 if a is None or b is None else over[a][b]
-
-    def merge(order: list[int]) -> str:
-        text = kept[order[0]]
-        for a, b in zip(order, order[1:]):
-            text += kept[b][over[a][b]:]
-        return text
 
     while not deadline.over():
         path, left = [rng.randrange(m)], set(range(m))
@@ -169,7 +174,7 @@ def superstring_order_search(data, deadline: Deadline, rng: random.Random) -> st
         value = sum(over[a][b] for a, b in zip(path, path[1:]))
         for step in range(30 * m):
             if value >= need:
-                return merge(path)
+                return _merge(kept, over, path)
             if step % 16 == 0 and deadline.over():
                 return None
             i = rng.randrange(m)
@@ -182,6 +187,82 @@ def superstring_order_search(data, deadline: Deadline, rng: random.Random) -> st
                 options.append((removed - link(a, b) + link(a, item) + link(item, b), rng.random(), j))
             value, _, j = max(options)
             path.insert(j, item)
+    return None
+
+
+def _random_greedy_path(over, rng: random.Random) -> list[int]:
+    """Greedy merging with random tie-breaks: join ends by decreasing overlap, never closing a cycle;
+    the chains it leaves (joined by zero overlaps only) follow one another in random order."""
+    m = len(over)
+    pairs = [(over[i][j], rng.random(), i, j) for i in range(m) for j in range(m) if over[i][j]]
+    pairs.sort(reverse=True)
+    successor: list[int | None] = [None] * m
+    has_predecessor = [False] * m
+    head_of = list(range(m))  # for a chain's tail: its head
+    tail_of = list(range(m))  # for a chain's head: its tail
+    for _, _, i, j in pairs:
+        if successor[i] is None and not has_predecessor[j] and head_of[i] != j:
+            successor[i], has_predecessor[j] = j, True
+            head, tail = head_of[i], tail_of[j]
+            tail_of[head], head_of[tail] = tail, head
+    heads = [i for i in range(m) if not has_predecessor[i]]
+    rng.shuffle(heads)
+    path: list[int] = []
+    for head in heads:
+        current: int | None = head
+        while current is not None:
+            path.append(current)
+            current = successor[current]
+    return path
+
+
+def superstring_greedy_local(data, deadline: Deadline, rng: random.Random) -> str | None:
+    """Greedy merging with random tie-breaks, restarted, each start improved by local search on the merge
+    order scored by total overlap: Or-opt (a run of 1-3 strings moved to its best gap, ties at random, so
+    the search also walks plateaus) and swaps of two strings kept when they lose nothing."""
+    import numpy as np
+
+    kept, over_lists = _overlap_graph(data["strings"])
+    m = len(kept)
+    need = sum(len(s) for s in kept) - data["k"]
+    if m == 1:
+        return kept[0] if len(kept[0]) <= data["k"] else None
+    over = np.array(over_lists, dtype=np.int64)
+    # a column and a row of zeros: index m stands for "no neighbour" at either end of the path
+    padded = np.zeros((m + 1, m + 1), dtype=np.int64)
+    padded[:m, :m] = over
+
+    def value_of(order: list[int]) -> int:
+        return int(over[order[:-1], order[1:]].sum())
+
+    while not deadline.over():
+        path = _random_greedy_path(over_lists, rng)
+        value = value_of(path)
+        for step in range(40 * m):
+            if value >= need:
+                return _merge(kept, over_lists, path)
+            if step % 16 == 0 and deadline.over():
+                return None
+            if rng.random() < 0.8:  # Or-opt: cut a run out, put it into its best gap
+                size = rng.randint(1, min(3, m - 1))
+                i = rng.randrange(m - size + 1)
+                run, rest = path[i:i + size], path[:i] + path[i + size:]
+                before = path[i - 1] if i else m
+                after = path[i + size] if i + size < m else m
+                cut = value - padded[before, run[0]] - padded[run[-1], after] + padded[before, after]
+                ends = np.array([m] + rest + [m])
+                gains = padded[ends[:-1], run[0]] + padded[run[-1], ends[1:]] - padded[ends[:-1], ends[1:]]
+                best = gains.max()
+                gap = rng.choice(np.flatnonzero(gains == best).tolist())
+                path = rest[:gap] + run + rest[gap:]
+                value = int(cut + best)
+            else:  # swap two strings if that loses nothing
+                a, b = sorted(rng.sample(range(m), 2))
+                trial = path[:]
+                trial[a], trial[b] = trial[b], trial[a]
+                trial_value = value_of(trial)
+                if trial_value >= value:
+                    path, value = trial, trial_value
     return None
 
 

@@ -8,25 +8,34 @@ Schemas
     certificate  one string over the alphabet, of length <= k, containing every string
     objective    the superstring's length (minimise)
 
-Generation: a hidden random word w of the ladder's length over a 4-letter alphabet, cut into a
-chain of pieces (lengths ``min_piece..max_piece``) that cover w end to end and overlap by only 0..2
-letters. About a quarter of the chain steps are greedy traps: a stretch u (pq)^t p q v (t = 2 or 3)
-cut into u(pq)^t, (qp)^t and (pq)^t v, where the true neighbours overlap by 2t - 1 but the first and
-the last overlap by 2t. The rest of the ladder's string count are decoys: random substrings of one
-chain piece, which never reveal an overlap. Duplicates are dropped (so the tiny first levels hold
-fewer strings than the ladder says) and the list is sorted, so neither order nor position points at
-w. k is the shorter of w and the best of four greedy merges that are told the traps' true links;
-the certificate is that superstring.
+Generation (v2): a hidden random word w over a 4-letter alphabet, of 90-100% of the ladder's length
+(so k does not tell the length), covered end to end by pieces of 10..14 letters that overlap their
+neighbours by 5..7 letters (longer than most chance overlaps). Most of w is a row of repeat traps:
+a random string s of 8 letters written twice, piece A ending with the first copy, piece C starting
+with the second, and a run of 5 pieces between, entering s by a and leaving it by b letters (5..7).
+Greedy merging joins A to C (overlap 8) first; the run then closes on itself by a + b - 8 letters a
+merge order cannot use, and getting those letters back means moving the whole run at once, which
+Or-opt (runs of up to 3) and insertion search cannot do. About 30% of the traps are periodic
+cycles instead: a stretch of period 4..6 covered by equal pieces at distinct phases and entered and
+left by 1..3 letters, whose long cyclic overlaps make the cycle-cover (assignment) bound overshoot
+the optimum by a varying amount. Decoys (random substrings of the pieces, which reveal no overlap)
+fill the list to exactly the ladder's count of distinct strings (v1 dropped duplicates, and the
+count differed between yes- and no-instances), sorted. k is the shorter of w and the best of four
+greedy merges told the traps' true links; the certificate is that superstring.
 
-Hardness: with 4 letters and true overlaps of a few letters, spurious overlaps are as long as the
-real ones, and every trap costs plain greedy merging two letters, so greedy usually misses k at the
-middle levels (about half of the top-level instances, where k itself comes from greedy merges).
-(The reference drew 26 letters and long pieces: greedy merging rebuilt every word.) Pieces stay
-short, so the prompt is about 1.2k characters at the top level instead of 48k.
+Hardness (measured with ``benchmarks/hardness.py``, 10 yes- and 10 no-instances, 2 s per attack;
+the table is ``benchmarks/results/hardness-scs-v2.md``): at their proved optimum no attack (plain
+greedy, insertion order search, greedy with random restarts plus Or-opt and swap search) solves a
+yes-instance at the top level (300 strings, 3.7k prompt characters), at twice it (600, 6.8k) or at
+level 30 (900, 9.8k): 0/10 each; yes/no accuracy 0.49, 0.50, 0.55 (0.60 at the top with 30 + 30,
+chance 0.53); the exact solver's median 2.4 s, 19 s and 59 s wall at a load of 7-12 on 2 cores.
+(The reference drew 26 letters and long pieces: greedy merging rebuilt every word; v1 used short
+pieces and two-letter traps, which greedy with restarts and Or-opt repaired: 5/5 at top and twice it.)
 
 Solver: strings contained in others are dropped; an optimal superstring of the rest is the merge
-along a Hamiltonian path of maximum total overlap, found with CP-SAT ``add_circuit`` (a dummy node
-closes the path).
+along a path of maximum total overlap. CP-SAT ``add_multiple_circuit`` over the positive overlaps
+only, with a depot node any number of zero-overlap joins pass through (v1 gave every pair an arc:
+the sparse model proves the top level in about 1 s instead of 2).
 """
 
 from __future__ import annotations
@@ -42,64 +51,31 @@ from npgym.solvers import optimize_against_bound
 from npgym.verdict import BOUND, CONSTRAINT
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-MAX_CHAIN_OVERLAP = 2
 GREEDY_RUNS = 4
-TRAP_RATE = 0.25
+LENGTH_SPREAD = 10  # the hidden word has length - length // 10 .. length letters: the bound does not tell it
+LAYOUT_TRIES = 20  # words drawn until one has enough distinct substrings for the string count
+CYCLE_RATE = 0.3  # the share of traps replaced by periodic cycles
+CYCLE_PERIODS = (4, 6)
+CYCLE_EDGE = 3  # a cycle is entered and left by overlaps of 1..3 letters
 
 
 class ShortestCommonSuperstring(Problem):
     id = "shortest_common_superstring"
-    version = 1
+    version = 2
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         alphabet = LETTERS[:params["alphabet"]]
-        length, count = params["length"], params["strings"]
-        word, chain, links = self._chain(rng, alphabet, length, count, params["min_piece"], params["max_piece"])
-        pieces = list(chain)
-        for _ in range(count - len(chain)):  # decoys inside one chain piece: they reveal no overlap
-            host = rng.choice(chain)
-            size = rng.randint(min(params["min_piece"], len(host)), len(host))
-            start = rng.randint(0, len(host) - size)
-            pieces.append(host[start:start + size])
-        strings = sorted(set(pieces))
-        # k: the shortest of the word and a few greedy merges that know the traps (ties to the word)
-        best = min((greedy_merge(strings, rng, links) for _ in range(GREEDY_RUNS)), key=len)
-        if len(best) >= length:
-            best = word
+        count = params["strings"]
+        for _ in range(LAYOUT_TRIES):
+            layout = Layout(rng, alphabet, params)
+            if distinct_substrings_at_least(layout.pieces, count):
+                break
+        strings = with_decoys(rng, layout.pieces, count)
+        # k: the shortest of the word and a few greedy merges told the traps' true links
+        best = min((greedy_merge(strings, rng, layout.links) for _ in range(GREEDY_RUNS)), key=len)
+        if len(best) >= len(layout.word):
+            best = layout.word
         return Planted({"alphabet": alphabet, "strings": strings, "k": len(best)}, best)
-
-    @staticmethod
-    def _chain(rng: random.Random, alphabet: str, length: int, count: int,
-               lo: int, hi: int) -> tuple[str, list[str], list[tuple[str, str]]]:
-        """A hidden word, at most ``count`` pieces covering it with small overlaps, the traps' true links.
-
-        Some stretches are greedy traps: u (pq)^t p q v cut into u(pq)^t, (qp)^t and (pq)^t v. The
-        true neighbours overlap by 2t - 1, but the first and the last overlap by 2t, so greedy
-        merging joins them first and pays two extra letters.
-        """
-        word, periods = "", _trap_periods(lo, hi)
-        spans: list[tuple[int, int]] = []
-        trap_starts: list[int] = []
-        while len(word) < length:
-            left, missing = count - len(spans), length - len(word)
-            overlap = rng.randint(0, min(MAX_CHAIN_OVERLAP, len(word)))
-            if (left - 1) * hi < missing - (lo - MAX_CHAIN_OVERLAP):  # the piece budget is tight
-                overlap, stretch, cuts = 0, "".join(rng.choice(alphabet) for _ in range(hi)), [(0, hi)]
-            elif periods and left >= 3 and (left - 3) * hi >= missing and rng.random() < TRAP_RATE:
-                overlap = min(overlap, 1)
-                stretch, cuts = _trap(rng, alphabet, word[-1] if overlap else None, periods)
-                trap_starts.append(len(spans))
-            else:
-                size = rng.randint(lo, hi)
-                stretch = word[len(word) - overlap:] + "".join(rng.choice(alphabet) for _ in range(size - overlap))
-                cuts = [(0, size)]
-            base = len(word) - overlap
-            spans.extend((base + start, base + end) for start, end in cuts)
-            word += stretch[overlap:]
-        word = word[:length]
-        pieces = [word[start:end] for start, end in spans if start < length]
-        links = [(pieces[i], pieces[i + 1]) for i in trap_starts for i in (i, i + 1) if i + 1 < len(pieces)]
-        return word, pieces, links
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         text = checks.string(solution, "solution", alphabet=data["alphabet"])
@@ -115,33 +91,32 @@ class ShortestCommonSuperstring(Problem):
         from ortools.sat.python import cp_model
 
         strings = essential_strings(data["strings"])
-        m = len(strings)
-        overlap = [[0 if i == j else max_overlap(a, b) for j, b in enumerate(strings)] for i, a in enumerate(strings)]
+        overlaps = positive_overlaps(strings)
         model = cp_model.CpModel()
-        arcs, gain, successor = [], [], {}
-        for i in range(m):
-            for node, literal_name in ((i, f"start{i}"), (m, f"end{i}")):
-                literal = model.new_bool_var(literal_name)
-                arcs.append((m, i, literal) if node == i else (i, m, literal))
-            for j in range(m):
-                if i != j:
-                    literal = model.new_bool_var(f"x{i}_{j}")
-                    arcs.append((i, j, literal))
-                    successor[i, j] = literal
-                    if overlap[i][j]:
-                        gain.append(overlap[i][j] * literal)
-        model.add_circuit(arcs)
+        # node 0 is a depot the merge may leave and re-enter any number of times (a zero-overlap join), so
+        # only the positive overlaps need arcs: a routing constraint over them covers every string once
+        arcs, gain, link = [], [], {}
+        for i in range(len(strings)):
+            arcs.append((0, i + 1, model.new_bool_var(f"first{i}")))
+            arcs.append((i + 1, 0, model.new_bool_var(f"last{i}")))
+        for (i, j), size in overlaps.items():
+            literal = model.new_bool_var(f"x{i}_{j}")
+            arcs.append((i + 1, j + 1, literal))
+            link[i, j] = literal
+            gain.append(size * literal)
+        model.add_multiple_circuit(arcs)
         total = sum(len(s) for s in strings)
 
         def read(solver) -> str:
-            following = {i: j for (i, j), literal in successor.items() if solver.boolean_value(literal)}
-            first = next(i for i in range(m) if i not in following.values())
-            text, current = strings[first], first
-            while current in following:
-                nxt = following[current]
-                text += strings[nxt][overlap[current][nxt]:]
-                current = nxt
-            return text
+            following = {i: j for (i, j), literal in link.items() if solver.boolean_value(literal)}
+            starts = sorted(set(range(len(strings))) - set(following.values()))
+            parts = []
+            for current in starts:
+                parts.append(strings[current])
+                while current in following:
+                    parts.append(strings[following[current]][overlaps[current, following[current]]:])
+                    current = following[current]
+            return "".join(parts)
 
         return optimize_against_bound(model, total - sum(gain), "min", data["k"], time_limit, read,
                                       linearization=2)
@@ -159,20 +134,124 @@ class ShortestCommonSuperstring(Problem):
         return "".join(rng.choice(data["alphabet"]) for _ in range(data["k"]))
 
 
-def _trap_periods(lo: int, hi: int) -> range:
-    """The periods t whose trap pieces (2t + 1, 2t and 2t + 1 letters) fit the piece lengths."""
-    return range(max(2, (lo + 1) // 2), min(3, (hi - 1) // 2) + 1)
+class Layout:
+    """A hidden word and the pieces that cover it end to end, with repeat traps (see the module docstring).
+
+    Plain pieces (``min_piece..max_piece`` letters) overlap their predecessor by ``min_overlap..max_overlap``
+    letters of random text. A trap is a random string s of ``repeat`` letters written twice: piece A
+    ends with the first copy, piece C starts with the second, and ``middle`` pieces lead from A to C,
+    the first overlapping A by a < ``repeat`` letters and the last overlapping C by b < ``repeat``.
+    Greedy merging joins A to C (overlap ``repeat``) before either true link, and the middle run then
+    closes on itself by a + b - ``repeat`` letters that a path cannot use: that many letters lost,
+    and moving the run back needs all ``middle`` pieces moved at once.
+    """
+
+    def __init__(self, rng: random.Random, alphabet: str, params: dict[str, Any]):
+        self.rng, self.alphabet, self.params = rng, alphabet, params
+        self.length = rng.randint(params["length"] - params["length"] // LENGTH_SPREAD, params["length"])
+        self.word = ""
+        self.spans: list[tuple[int, int]] = []
+        self.links: list[tuple[str, str]] = []  # (left, right) true neighbours greedy merging gets wrong
+        trap_pieces = params["middle"] + 2
+        while len(self.word) < self.length:
+            left = params["strings"] - len(self.spans)
+            missing = self.length - len(self.word)
+            if (left - 1) * params["max_piece"] < missing:  # the piece budget is tight: no overlaps
+                self._piece(params["max_piece"], 0)
+            elif missing >= self._trap_room() and (left - trap_pieces) * params["max_piece"] >= missing:
+                if self.word and rng.random() < CYCLE_RATE:
+                    self._cycle()
+                else:
+                    self._trap()
+            else:
+                self._piece(rng.randint(params["min_piece"], params["max_piece"]), self._overlap())
+        self.word = self.word[:self.length]
+        self.pieces = list(dict.fromkeys(self.word[a:b] for a, b in self.spans if a < self.length))
+        self.links = [(left, right) for left, right in self.links if left in self.pieces and right in self.pieces]
+
+    def _random(self, size: int) -> str:
+        return "".join(self.rng.choice(self.alphabet) for _ in range(size))
+
+    def _overlap(self) -> int:
+        return min(len(self.word), self.rng.randint(self.params["min_overlap"], self.params["max_overlap"]))
+
+    def _piece(self, size: int, overlap: int, ending: str = "", starting: str = "") -> tuple[int, int]:
+        """Append a piece of ``size`` letters overlapping the word's end by ``overlap``: ``starting`` right
+        after the overlap, random letters, then ``ending``."""
+        start = len(self.word) - overlap
+        fresh = size - overlap - len(starting) - len(ending)
+        self.word += starting + self._random(max(0, fresh)) + ending
+        self.spans.append((start, len(self.word)))
+        return start, len(self.word)
+
+    def _trap_room(self) -> int:
+        """Letters a trap adds at most."""
+        return (self.params["middle"] + 2) * self.params["max_piece"]
+
+    def _trap(self) -> None:
+        rng, params, repeat = self.rng, self.params, self.params["repeat"]
+        lo, hi = params["min_piece"], params["max_piece"]
+        s = self._random(repeat)
+        a, b = (rng.randint(params["min_overlap"], repeat - 1) for _ in range(2))
+        size = rng.randint(lo, hi)
+        first = self._piece(size, min(self._overlap(), size - repeat), ending=s)
+        size = rng.randint(lo, hi)
+        pieces = [first, self._piece(size, a)]  # the run starts inside the first copy of s
+        for _ in range(params["middle"] - 2):
+            pieces.append(self._piece(rng.randint(lo, hi), self._overlap()))
+        size = rng.randint(lo, hi)
+        pieces.append(self._piece(size, min(self._overlap(), size - b), ending=s[:b]))
+        size = rng.randint(lo, hi)
+        pieces.append(self._piece(size, b, starting=s[b:]))
+        self.links += [(self._text(pieces[0]), self._text(pieces[1])), (self._text(pieces[-2]), self._text(pieces[-1]))]
+
+    def _cycle(self) -> None:
+        """A periodic stretch covered by pieces of one length at distinct phases of its period, entered
+        and left by short overlaps: its pieces close into a cycle of long overlaps that no merge order
+        can use, so the cycle-cover bound overestimates the overlap by a varying number of letters."""
+        rng, params = self.rng, self.params
+        period = rng.randint(*CYCLE_PERIODS)
+        enter = rng.randint(1, min(CYCLE_EDGE, len(self.word), period))
+        while True:  # a primitive period that continues the word's last letters
+            unit = self.word[len(self.word) - enter:] + self._random(period - enter)
+            if unit not in (unit + unit)[1:-1]:
+                break
+        size = rng.randint(params["min_piece"], params["max_piece"])
+        shifts = [rng.randint(1, 2) for _ in range(period)]
+        while sum(shifts) > period - 1:
+            shifts.pop()
+        starts = [0]
+        for shift in shifts:
+            starts.append(starts[-1] + shift)
+        stretch = len(self.word) - enter
+        periodic = (unit * (2 + (starts[-1] + size) // period))[:starts[-1] + size]
+        self.word = self.word[:stretch] + periodic
+        self.spans.extend((stretch + start, stretch + start + size) for start in starts)
+        self._piece(rng.randint(params["min_piece"], params["max_piece"]), rng.randint(1, CYCLE_EDGE))
+
+    def _text(self, span: tuple[int, int]) -> str:
+        return self.word[span[0]:span[1]]
 
 
-def _trap(rng: random.Random, alphabet: str, first: str | None, periods: range) -> tuple[str, list[tuple[int, int]]]:
-    """A greedy trap stretch (see ``_chain``), starting with ``first`` if given, and its three cuts."""
-    p, q = rng.sample(alphabet, 2)
-    if q == first:
-        p, q = q, p
-    u = first if first is not None else rng.choice([c for c in alphabet if c != q])
-    v = rng.choice([c for c in alphabet if c != p])
-    t = rng.choice(periods)
-    return u + (p + q) * (t + 1) + v, [(0, 2 * t + 1), (2, 2 * t + 2), (3, 2 * t + 4)]
+def distinct_substrings_at_least(pieces: list[str], count: int) -> bool:
+    """Whether the pieces have at least ``count`` distinct substrings (so a list of ``count`` strings fits)."""
+    seen: set[str] = set()
+    for text in pieces:
+        seen.update(text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1))
+        if len(seen) >= count:
+            return True
+    return False
+
+
+def with_decoys(rng: random.Random, pieces: list[str], count: int) -> list[str]:
+    """The pieces plus decoys (random substrings of one piece: they reveal no overlap) up to ``count``
+    distinct strings, sorted, so neither the number nor the order of the strings points at the word."""
+    strings = set(pieces)
+    spare = sorted({text[i:j] for text in pieces for i in range(len(text))
+                    for j in range(i + 1, len(text) + 1)} - strings)
+    rng.shuffle(spare)
+    strings.update(spare[:max(0, count - len(strings))])
+    return sorted(strings)
 
 
 def max_overlap(left: str, right: str) -> int:
@@ -181,6 +260,22 @@ def max_overlap(left: str, right: str) -> int:
         if left.endswith(right[:size]):
             return size
     return 0
+
+
+def positive_overlaps(strings: list[str]) -> dict[tuple[int, int], int]:
+    """The longest overlap (a proper suffix of one string that is a prefix of another) of every ordered
+    pair of distinct strings where it is positive, found through a table of prefixes."""
+    by_prefix: dict[str, list[int]] = {}
+    for j, text in enumerate(strings):
+        for size in range(1, len(text)):
+            by_prefix.setdefault(text[:size], []).append(j)
+    found: dict[tuple[int, int], int] = {}
+    for i, text in enumerate(strings):
+        for size in range(len(text) - 1, 0, -1):  # longest first: the first size found for a pair is its overlap
+            for j in by_prefix.get(text[-size:], ()):
+                if j != i and (i, j) not in found:
+                    found[i, j] = size
+    return found
 
 
 def essential_strings(strings: list[str]) -> list[str]:

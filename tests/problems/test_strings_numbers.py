@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import npgym
 from npgym.cards import ParamError
 from npgym.engine import check_data
-from npgym.problems.shortest_common_superstring import essential_strings, greedy_merge, max_overlap
+from npgym.problems.shortest_common_superstring import essential_strings, greedy_merge, max_overlap, positive_overlaps
 
 
 def code_of(problem_id: str, data: dict, solution) -> str:
@@ -51,6 +51,37 @@ def test_greedy_falls_into_the_trap_the_solver_does_not():
     assert result.status == "sat" and result.optimum == 8
     assert problem.check(data, result.certificate) == 8
     assert problem.solve({**data, "k": 7}, 10).status == "unsat"
+
+
+def test_greedy_falls_into_a_repeat_trap_unless_told_the_true_links():
+    # ccabcd ends with s = abcd, abcdcc starts with it; the run between enters and leaves s by 3 letters
+    word = "ccabcddbbadcaabcdcc"
+    pieces = ["ccabcd", "bcddbba", "bbadcaab", "caabc", "abcdcc"]
+    data = {"alphabet": "abcd", "strings": sorted(pieces), "k": len(word)}
+    assert {len(greedy_merge(data["strings"], random.Random(seed))) for seed in range(10)} == {len(word) + 1}
+    told = greedy_merge(data["strings"], random.Random(0), [(pieces[0], pieces[1]), (pieces[3], pieces[4])])
+    assert told == word
+    result = npgym.get_problem(SCS).solve(data, 10)
+    assert result.optimum == len(word) and result.certificate == word
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text("ab", min_size=1, max_size=6), min_size=1, max_size=6, unique=True))
+def test_positive_overlaps_are_the_longest_overlaps(strings):
+    expected = {(i, j): max_overlap(a, b) for i, a in enumerate(strings) for j, b in enumerate(strings)
+                if i != j and max_overlap(a, b)}
+    assert positive_overlaps(strings) == expected
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(2, 14), st.integers(0, 10 ** 6))
+def test_planted_superstrings_hold_the_ladders_count_of_distinct_strings(level, seed):
+    problem = npgym.get_problem(SCS)
+    params = problem.card.level_params(level)
+    instance = npgym.generate(SCS, level, seed)
+    strings = instance.data["strings"]
+    assert len(strings) == params["strings"] and strings == sorted(set(strings))
+    assert problem.check(instance.data, instance.certificate) == instance.data["k"] <= params["length"]
 
 
 def test_superstring_solver_matches_brute_force():
