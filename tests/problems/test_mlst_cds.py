@@ -56,11 +56,19 @@ def test_solver_finds_the_brute_force_optimum_and_refutes_one_more(graph):
 @settings(max_examples=150, deadline=None)
 @given(connected_graphs(), st.data())
 def test_separator_cut_holds_for_every_cds_and_cuts_off_the_disconnected_set(graph, data):
-    neighbours = adjacency(graph["n"], graph["edges"])
-    chosen = set(data.draw(st.sets(st.integers(0, graph["n"] - 1), min_size=2)))
+    n = graph["n"]
+    neighbours = adjacency(n, graph["edges"])
+    lonely = [v for v in range(n) if len(neighbours[v]) < n - 1]
+    assume(lonely)  # a complete graph has no disconnected vertex set
+    # a disconnected chosen set by construction: a vertex with none of its neighbours, plus any other vertices
+    # (drawing sets and filtering out the connected ones starves hypothesis on dense graphs)
+    alone = data.draw(st.sampled_from(lonely))
+    far = [v for v in range(n) if v != alone and v not in neighbours[alone]]
+    chosen = {alone} | data.draw(st.sets(st.sampled_from(far), min_size=1))
+    chosen |= data.draw(st.sets(st.sampled_from(range(n)), max_size=n // 2))
     parts = _components(chosen, neighbours)
-    assume(len(parts) > 1)
-    part = parts[0]
+    assume(len(parts) > 1)  # the extra vertices can join the pieces
+    part = parts[data.draw(st.integers(0, len(parts) - 1))]
     separator, unconditional = separator_cut(part, neighbours)
     assert not separator & chosen  # the chosen set violates the cut
     for core in every_cds(neighbours):
