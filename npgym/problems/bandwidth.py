@@ -19,15 +19,18 @@ graph's maximum degree (about k) only proves a lower bound near k / 2. Cuthill-M
 orders by breadth-first levels, which spreads the band unevenly: it still reaches k on the
 reference's tiny levels (18 of 20 at level 10, 8 vertices) but misses it on most instances from level
 13 (20 vertices, k = 5) on. The reference ladder stops at 8 vertices and bandwidth 2-3, where its level 1
-(3 vertices, k = 2) accepts every permutation; we keep those numbers (level 1 is degenerate here too) and grow past the
-top by 4 vertices and 1 unit of k per level.
+(3 vertices, k = 2) accepts every permutation; we keep those numbers (level 1 is degenerate here too). Past the
+top (version 3) the square of the vertex count grows by 800 per level (8, 29, 41, 49, ... vertices) and k stays
+a quarter of it, so the band's edges, and the prompt, grow by a constant per level (version 2 added 4 vertices
+and 1 unit of k per level, the same instances at the same size).
 
-Audit (benchmarks/hardness.py): at the top level (8 vertices) and at 2x (16) every attack solves every
-yes-instance, so no-instances, one step below a proved optimum, are told apart by any attack or bound
-(balanced accuracy 1.00 and 0.98 from the lower bound and k alone): at these sizes the answer is
-computed, not guessed. At level 57 (196 vertices, k = 49, 29.7k characters) the portfolio (Cuthill-McKee,
-layout backtracking, swap search) solves 0/20 yes-instances; CP-SAT proves no optimum there within 10 s,
-so mixed sets at that size hold no no-instances.
+Audit (benchmarks/hardness.py, version 3): at the top level (8 vertices) every attack solves every
+yes-instance, and at 2x (level 11, 29 vertices, k = 7) the portfolio solves 8/10, so no-instances, one step
+below a proved optimum, are told apart by any attack or bound (balanced accuracy 1.00 and 0.94 from the
+lower bound and k alone): at these sizes the answer is computed, not guessed. At level 58 (196 vertices,
+k = 49, 29.8k characters) the portfolio (Cuthill-McKee, layout backtracking, swap search) solves 0/10
+yes-instances (0/20 in version 2 at the same size); CP-SAT proves no optimum there within 10 s, so mixed
+sets at that size hold no no-instances.
 
 No-instance that counting gives away (this version): the engine never makes one (:meth:`counting_refutes`;
 before, a bound shifted one past an optimum that already sat at a degree or counting bound was made).

@@ -35,10 +35,17 @@ and its generator looped forever once m exceeded the distinct patterns it could 
 No-instances: random patterns with the same widths and counts (no hidden string), proved
 unsatisfiable by the SAT solver; at the threshold about half of them are.
 
-Audit (benchmarks/hardness.py): WalkSAT solves every yes-instance at the top level, at 2x and at level
-16 (length 70, 322 patterns, 23.7k characters, the largest prompt within 30k); yes/no accuracy 0.63, 0.51
-and 0.59. Patterns are as long as the string, so the prompt grows as length x patterns and 30k characters
-hold only instances that WalkSAT clears: the target of fewer than 10% solved is not reached.
+Prompts (version 3): from length 11 on, each pattern is listed by its 2 or 3 fixed positions
+("3:1 17:0 96:1") instead of a string of n characters, so a prompt grows with the pattern count, not with
+length x patterns: 30k characters now hold level 48 (length 390, 1,666 patterns) instead of level 16
+(length 70). The instances are those of version 2.
+
+Audit (benchmarks/hardness.py, 2 s of one core per attack, version 3): the audit's WalkSAT (restarts,
+2 s; stronger than the 10n-flip heuristic behind the numbers above) solves every yes-instance at the top
+level and at 2x (level 11), 8/10 at level 25 (length 160) and 6/10 at level 48 (length 390, 29.6k
+characters, the largest prompt within 30k); yes/no accuracy 0.56 and 0.59 (10 + 10). Planted instances
+near the threshold resist WalkSAT only at lengths of many hundreds, beyond a 30k-character prompt: the
+target of fewer than 10% solved is not reached.
 """
 
 from __future__ import annotations

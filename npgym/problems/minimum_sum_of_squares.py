@@ -28,7 +28,10 @@ level adds 10 numbers and 300 to ``max_value``: larger numbers leave fewer equal
 meets J on 3/10 seeds at level 12, 1/10 at level 16 and 0/10 at level 50.
 
 Version 4 (past the top): a planted perfect split of numbers of about as many bits as there are
-numbers, k = 3 groups: 30 numbers below 2^30 at level 11, 3 more numbers (and bits) per level. J is the
+numbers, k = 3 groups: 30 numbers below 2^30 at level 11, then as many bits as numbers, the square of the
+count growing by 189 per level (30, 33, 36, 39, ... numbers; version 5, so prompts grow linearly; version 4
+added 3 per level; local search solves 0/20 at 2x, level 52, 93 numbers, and 0/10 at level 506, 307 numbers,
+29.9k characters). J is the
 convexity floor, met only by a perfect split; at these magnitudes (kappa = bits / n = 1, above the
 k-way partitioning threshold of about 0.79 for k = 3) random numbers seldom have one besides the planted
 split, and local search, differencing and dynamic programming do not find it. Version 3 set J to a good

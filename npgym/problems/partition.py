@@ -26,8 +26,11 @@ is degenerate and kept for comparability. The baseline is greedy LPT.
 Version 2 (past the top): the ladder moves to the hard region of number partitioning, numbers of
 about as many bits as there are numbers (kappa = bits / n = 1, where perfect partitions exist about
 half of the time and differencing, dynamic programming and meet in the middle all fail): 60 numbers
-below 2^60 at level 14, then 6 more numbers and 6 more bits per level (the card's ``start`` and
-``base`` rules). Version 1 grew the dense ladder (85 numbers below 850 at level 14), which a bitset DP
+below 2^60 at level 14, then as many bits as numbers, the square of the count growing by 756 per level
+(60, 66, 72, 77, ... numbers; version 3, so prompts grow linearly; version 2 added 6 numbers per level;
+the card's ``start``, ``add_square`` and ``base`` rules). Audit (version 3): every attack (DP, complete
+Karmarkar-Karp, meet in the middle) fails on 0/20 at 2x (level 43, 160 numbers) and 0/10 at level 135
+(308 numbers, 29.7k characters). Version 1 grew the dense ladder (85 numbers below 850 at level 14), which a bitset DP
 over sums below 2^16 solved instantly at any level. The planted split is balanced by the same spread
 of small steps, so no number stands out. The exact solver (CP-SAT, 64-bit) is not run where sums pass
 2^61, so past the top the labels are the planted yes only; there are no no-instances there.

@@ -21,7 +21,10 @@ Hardness: the reference ladder is dense (2^n subsets against a sum range of n * 
 the sums solves every instance; what remains hard for a model is exact bookkeeping. Version 2 moves
 past the top into the hard band: numbers of about as many bits as there are numbers (density 1, where
 lattice reduction needs an exact shortest-vector oracle and meet in the middle needs 2^(n/2)): 60
-numbers below 2^60 at level 14, then 6 more numbers and 6 more bits per level. (Version 1 grew the
+numbers below 2^60 at level 14, then as many bits as numbers, the square of the count growing by 756 per
+level (60, 66, 72, 77, ... numbers; version 3, so prompts grow linearly; version 2 added 6 per level).
+Audit (version 3): DP, meet in the middle and local search solve 0/20 at 2x (level 36, 142 numbers) and
+0/10 at level 135 (308 numbers, 29.9k characters). (Version 1 grew the
 dense ladder: 650 numbers below 2200 at level 14, a DP over sums below 2^21.) The exact solver
 (CP-SAT, 64-bit) is not run where sums pass 2^61, so there the labels are the planted yes only.
 
