@@ -39,8 +39,9 @@ before, a bound shifted one past an optimum that already sat at a degree or coun
 Audit (benchmarks/hardness.py, 2 s of one core per attack and instance; version 4): swap tabu search
 solves every yes-instance at the top level (40 vertices), at 2x (level 20, 81 vertices) and at level 27
 (107 vertices, k = 28, 29.8k characters, the largest prompt within 30k), and yes/no accuracy is 1.00, 0.90
-and 0.66 (10 + 10; the bound against a greedy clique, and k), with every label proved in about 3 s at level 27. The edge list of a dense graph is quadratic in n, so prompts that fit hold
-only graphs that local search clears: this problem cannot reach the target of fewer than 10% solved.
+and 0.66 (10 + 10; the bound against a greedy clique, and k), with every label proved in about 3 s at
+level 27. The edge list of a dense graph is quadratic in n, so prompts that fit hold only graphs that
+local search clears: this problem cannot reach the target of fewer than 10% solved.
 """
 
 from __future__ import annotations
