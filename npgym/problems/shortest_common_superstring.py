@@ -32,9 +32,9 @@ chance 0.53); the exact solver's median 2.4 s, 19 s and 59 s wall at a load of 7
 Planted bounds are another matter: k is the shorter of the word and greedy merges told the traps' links,
 and from about level 30 on plain greedy merging beats that k (best of 4 runs against k on 4 seeds: 1 to 8
 letters shorter on 3 of 4 at level 30, 20 to 58 at level 60, 69 to 112 at level 94), because spurious
-overlaps over 4 letters make superstrings shorter than the word. So only tightened bounds are hard there: at level 94 (2,820 strings,
-30.0k characters, the largest prompt within 30k), where the solver proves no optimum, plain greedy meets
-the planted k on 10/10 yes-instances. Yes-only test sets past the top, and mixed sets at levels whose
+overlaps over 4 letters make superstrings shorter than the word. So only tightened bounds are hard
+there: at level 94 (2,820 strings, 30.0k characters, the largest prompt within 30k), where the solver
+proves no optimum, plain greedy meets the planted k on 10/10 yes-instances. Yes-only test sets past the top, and mixed sets at levels whose
 optima the solver cannot prove, are therefore easy: the hard ladder ends where the proofs end.
 (The reference drew 26 letters and long pieces: greedy merging rebuilt every word; v1 used short
 pieces and two-letter traps, which greedy with restarts and Or-opt repaired: 5/5 at top and twice it.)
