@@ -34,8 +34,9 @@ and from about level 30 on plain greedy merging beats that k (best of 4 runs aga
 letters shorter on 3 of 4 at level 30, 20 to 58 at level 60, 69 to 112 at level 94), because spurious
 overlaps over 4 letters make superstrings shorter than the word. So only tightened bounds are hard
 there: at level 94 (2,820 strings, 30.0k characters, the largest prompt within 30k), where the solver
-proves no optimum, plain greedy meets the planted k on 10/10 yes-instances. Yes-only test sets past the top, and mixed sets at levels whose
-optima the solver cannot prove, are therefore easy: the hard ladder ends where the proofs end.
+proves no optimum, plain greedy meets the planted k on 10/10 yes-instances. Yes-only test sets past
+about level 30, and mixed sets at levels whose optima the solver cannot prove, are therefore easy: the
+hard ladder ends where the proofs end.
 (The reference drew 26 letters and long pieces: greedy merging rebuilt every word; v1 used short
 pieces and two-letter traps, which greedy with restarts and Or-opt repaired: 5/5 at top and twice it.)
 
