@@ -70,6 +70,12 @@ def models_shown(driver):
     return [row.get_attribute("data-model") for row in css(driver, "#board tbody tr[data-model]")]
 
 
+def open_board(driver, url):
+    """Open the board and wait for its script to fill the table (``get`` can return before it ran)."""
+    driver.get(url)
+    wait(driver, lambda d: models_shown(d))
+
+
 def assert_inert(driver):
     """No element, script or dialog came from the data; nothing was fetched from another origin."""
     from selenium.common.exceptions import NoAlertPresentException
@@ -88,7 +94,7 @@ def assert_inert(driver):
 
 
 def test_index_sorts_filters_and_shows_markup_as_text(served, browser, evil_names):
-    browser.get(served + "/index.html")
+    open_board(browser, served + "/index.html")
     assert len(models_shown(browser)) == 4 and models_shown(browser)[0] == "lab/strong"  # ranked by IQM
     names = [cell.text for cell in css(browser, "#board td.model .name a")]
     assert set(evil_names) <= set(names)  # shown as text
@@ -206,7 +212,7 @@ def test_a_deep_link_opens_that_record(served, browser, site, evil_names):
 
 
 def test_the_site_works_from_files_without_a_server(browser, site, evil_names):
-    browser.get(site.index.resolve().as_uri())
+    open_board(browser, site.index.resolve().as_uri())
     assert len(models_shown(browser)) == 4
     assert_inert(browser)
     open_viewer(browser, (site.root / "samples" / "index.html").resolve().as_uri() + f"#model={quote(evil_names[0])}")
