@@ -37,6 +37,9 @@ there: at level 94 (2,820 strings, 30.0k characters, the largest prompt within 3
 proves no optimum, plain greedy meets the planted k on 10/10 yes-instances. Yes-only test sets past
 about level 30, and mixed sets at levels whose optima the solver cannot prove, are therefore easy: the
 hard ladder ends where the proofs end.
+Levels 1 and 2 (words of 5 and 10 letters, shorter than a piece) are degenerate: every string lies inside the
+longest one, which is the answer; level 3 has 2 essential strings and level 4 about 6. They keep the
+reference's sizes so results compare; read accuracy there as bookkeeping, not search.
 (The reference drew 26 letters and long pieces: greedy merging rebuilt every word; v1 used short
 pieces and two-letter traps, which greedy with restarts and Or-opt repaired: 5/5 at top and twice it.)
 
