@@ -68,14 +68,14 @@ THRESHOLD_KNEE = 1.7  # the (2+p)-SAT threshold is 1 / (1 - p) up to here (p = 0
 SPARSE_FROM_LENGTH = 11
 
 
-def _positions(sparse: str) -> list[tuple[int, str]]:
-    """The (position, bit) pairs of a sparse pattern, its sort key in prompts."""
-    return [(int(position), bit) for position, bit in (pair.split(":") for pair in sparse.split())]
+def fixed_positions(pattern: str) -> list[tuple[int, str]]:
+    """The (position, bit) pairs of a pattern's fixed positions (also the order prompts list them in)."""
+    return [(i, bit) for i, bit in enumerate(pattern) if bit != "*"]
 
 
 def sparse_pattern(pattern: str) -> str:
     """A pattern as its fixed positions: ``"*1**0"`` is ``"1:1 4:0"``."""
-    return " ".join(f"{i}:{bit}" for i, bit in enumerate(pattern) if bit != "*")
+    return " ".join(f"{i}:{bit}" for i, bit in fixed_positions(pattern))
 
 
 def three_fraction(n: int, m: int) -> float:
@@ -155,7 +155,7 @@ class HittingString(Problem):
         n, patterns = data["n"], data["patterns"]
         if n < SPARSE_FROM_LENGTH:
             return f"n = {n}\nPatterns ({len(patterns)}, one per line; positions 0 to {n - 1}):\n" + "\n".join(patterns)
-        listed = sorted(map(sparse_pattern, patterns), key=_positions)
+        listed = [sparse_pattern(pattern) for pattern in sorted(patterns, key=fixed_positions)]
         return (f"n = {n}\nPatterns ({len(patterns)}, one per line, each as its fixed positions position:bit; every "
                 f"other position is *; positions 0 to {n - 1}):\n" + "\n".join(listed))
 

@@ -363,15 +363,18 @@ def smallest_connected_dominating_set(neighbours: list[set[int]], start: set[int
             return CoreSearch(best, status == UNSAT, effort)
         found = {v for v, x in enumerate(picked) if solver.boolean_value(x)}
         parts = _components(found, neighbours)
+        hint = found
         if len(parts) == 1:
             best = found
-        for part in parts if len(parts) > 1 else []:
+            continue
+        for part in parts:
             separator, unconditional = separator_cut(part, neighbours)
+            clause = [chosen[w] for w in separator]
             if unconditional:
-                model.add_bool_or([chosen[w] for w in separator])
-            for b in [] if unconditional else sorted(found - part):
-                model.add_bool_or([chosen[w] for w in separator] + [chosen[b].Not()])
-        hint = found
+                model.add_bool_or(clause)
+            else:  # some separator vertex, or none of the chosen vertices beyond it
+                for far in sorted(found - part):
+                    model.add_bool_or([*clause, chosen[far].Not()])
 
 
 def separator_cut(part: set[int], neighbours: list[set[int]]) -> tuple[set[int], bool]:

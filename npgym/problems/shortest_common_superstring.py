@@ -52,7 +52,7 @@ the sparse model proves the top level in about 1 s instead of 2).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from npgym import checks
@@ -244,11 +244,16 @@ class Layout:
         return self.word[span[0]:span[1]]
 
 
+def substrings(text: str) -> Iterator[str]:
+    """Every non-empty contiguous substring of ``text`` (with repeats)."""
+    return (text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1))
+
+
 def distinct_substrings_at_least(pieces: list[str], count: int) -> bool:
     """Whether the pieces have at least ``count`` distinct substrings (so a list of ``count`` strings fits)."""
     seen: set[str] = set()
     for text in pieces:
-        seen.update(text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1))
+        seen.update(substrings(text))
         if len(seen) >= count:
             return True
     return False
@@ -258,8 +263,7 @@ def with_decoys(rng: random.Random, pieces: list[str], count: int) -> list[str]:
     """The pieces plus decoys (random substrings of one piece: they reveal no overlap) up to ``count``
     distinct strings, sorted, so neither the number nor the order of the strings points at the word."""
     strings = set(pieces)
-    spare = sorted({text[i:j] for text in pieces for i in range(len(text))
-                    for j in range(i + 1, len(text) + 1)} - strings)
+    spare = sorted({part for text in pieces for part in substrings(text)} - strings)
     rng.shuffle(spare)
     strings.update(spare[:max(0, count - len(strings))])
     return sorted(strings)
@@ -296,7 +300,7 @@ def essential_strings(strings: list[str]) -> list[str]:
     for text in sorted(set(strings), key=lambda s: (-len(s), s)):
         if text not in inside:  # distinct strings: a kept one containing text is longer
             kept.append(text)
-            inside.update(text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1))
+            inside.update(substrings(text))
     return kept
 
 
