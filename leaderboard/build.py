@@ -20,7 +20,6 @@ import csv
 import hashlib
 import json
 import math
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from leaderboard import model_pages, modelcards, pages, problem_pages, schema, viewer
+from leaderboard.buildtime import build_time
 from leaderboard.html import model_page_name
 from leaderboard.tracks_page import write_tracks_page
 from npeval import families, plots, report
@@ -175,19 +175,6 @@ def board_notes(analysis: Analysis, info: dict[str, dict[str, Any]], unused_card
         notes.append(f"{len(unused_cards)} model card(s) name models that are not on the board: "
                      + ", ".join(unused_cards))
     return notes
-
-
-def build_time() -> datetime:
-    """When the board is built: ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) if it is set, so that
-    two builds of the same stores are byte-identical, else now (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return datetime.now(timezone.utc)
-    try:
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise SystemExit(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time in whole seconds: set it to one "
-                         "(for example $(git log -1 --format=%ct)) or unset it") from None
 
 
 def board_document(analysis: Analysis, card_files: Iterable[str | Path] = ()) -> dict[str, Any]:

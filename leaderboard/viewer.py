@@ -27,12 +27,12 @@ import operator
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from leaderboard.buildtime import build_time
 from leaderboard.html import embed_json
 
 FORMAT_VERSION = 1
@@ -173,7 +173,7 @@ def write_viewer(stores: Iterable[str | Path], out: str | Path, title: str = "np
     if not manifest["total"]:
         raise ValueError(f"the stores {', '.join(paths)} hold no records yet; run `nppc run` first")
     manifest.update({"format": FORMAT_VERSION, "title": title, "stores": paths, "prompts_missing": prompts_missing,
-                     "built": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                     "built": build_time().isoformat(timespec="seconds")})
     write_data(data, "manifest", 0, embed_json(manifest))
     _write_page(out, title, back_link)
     files = sum(1 for _ in data.glob("*.js"))

@@ -104,7 +104,7 @@ def test_the_board_table_columns_come_from_the_one_python_list(site):
 def test_source_date_epoch_fixes_the_build_time_and_a_bad_one_is_named(monkeypatch):
     import pytest
 
-    from leaderboard.build import build_time
+    from leaderboard.buildtime import build_time
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     assert build_time().isoformat() == "2025-11-24T16:00:00+00:00"
