@@ -79,9 +79,10 @@ class ShortestCommonSuperstring(Problem):
         count = params["strings"]
         for _ in range(LAYOUT_TRIES):
             layout = Layout(rng, alphabet, params)
-            if distinct_substrings_at_least(layout.pieces, count):
+            inside = {part for text in layout.pieces for part in substrings(text)}
+            if len(inside) >= count:  # the pieces hold enough distinct strings for the list
                 break
-        strings = with_decoys(rng, layout.pieces, count)
+        strings = with_decoys(rng, layout.pieces, inside, count)
         # k: the shortest of the word and a few greedy merges told the traps' true links
         best = min((greedy_merge(strings, rng, layout.links) for _ in range(GREEDY_RUNS)), key=len)
         if len(best) >= len(layout.word):
@@ -249,21 +250,12 @@ def substrings(text: str) -> Iterator[str]:
     return (text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1))
 
 
-def distinct_substrings_at_least(pieces: list[str], count: int) -> bool:
-    """Whether the pieces have at least ``count`` distinct substrings (so a list of ``count`` strings fits)."""
-    seen: set[str] = set()
-    for text in pieces:
-        seen.update(substrings(text))
-        if len(seen) >= count:
-            return True
-    return False
-
-
-def with_decoys(rng: random.Random, pieces: list[str], count: int) -> list[str]:
-    """The pieces plus decoys (random substrings of one piece: they reveal no overlap) up to ``count``
-    distinct strings, sorted, so neither the number nor the order of the strings points at the word."""
+def with_decoys(rng: random.Random, pieces: list[str], inside: set[str], count: int) -> list[str]:
+    """The pieces plus decoys (random strings of ``inside``, the pieces' substrings: they reveal no overlap)
+    up to ``count`` distinct strings, sorted, so neither the number nor the order of the strings points at
+    the word."""
     strings = set(pieces)
-    spare = sorted({part for text in pieces for part in substrings(text)} - strings)
+    spare = sorted(inside - strings)
     rng.shuffle(spare)
     strings.update(spare[:max(0, count - len(strings))])
     return sorted(strings)
