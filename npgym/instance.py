@@ -41,6 +41,27 @@ def without_timing(meta: dict[str, Any]) -> dict[str, Any]:
     return {**meta, "effort": {name: value for name, value in effort.items() if name != "seconds"}}
 
 
+class _ContentId:
+    """The ``id`` field: the one a record gave, or the content hash computed on first use and kept.
+
+    Hashing is deferred because a generate-then-verify loop never reads the id, while a large instance's
+    canonical JSON costs as much as drawing it. The first computation also checks that params, data and
+    certificate are JSON-native (one serialisation does both), so a test set, which writes every id, still
+    refuses a non-native instance before anything is written.
+    """
+
+    def __get__(self, instance: Instance | None, owner: type | None = None) -> str:
+        if instance is None:
+            return ""  # the field's default, read by the dataclass machinery
+        known = instance.__dict__.get("_id")
+        if not known:
+            known = instance.__dict__["_id"] = instance._hash_checked()
+        return known
+
+    def __set__(self, instance: Instance, value: str) -> None:
+        instance.__dict__["_id"] = value
+
+
 @dataclass(frozen=True)
 class Instance:
     """One generated instance (see the module docstring)."""
@@ -57,9 +78,11 @@ class Instance:
     optimum: int | float | None = None
     meta: dict[str, Any] = field(default_factory=dict, compare=False)  # timings differ between runs
     card_hash: str = ""  # the content hash of the card it was made from ("" in records older than the field)
-    id: str = ""
+    id: str = _ContentId()  # type: ignore[assignment]  # computed on first use (see _ContentId)
 
-    def __post_init__(self) -> None:
+    def _hash_checked(self) -> str:
+        """The content hash, after checking that every part is JSON-native (TypeError names the first that
+        is not)."""
         content = self._content()
         text = native_json(content)  # one serialisation both checks params and data and gives the id
         if text is None:
@@ -67,8 +90,7 @@ class Instance:
             assert_json_native(self.data, "data")
             text = canonical_json(content)
         assert_json_native(self.certificate, "certificate")
-        if not self.id:
-            object.__setattr__(self, "id", text_hash(text))
+        return text_hash(text)
 
     def content_id(self) -> str:
         """The id the instance's content hashes to (equal to ``id`` unless a record was altered)."""
@@ -81,6 +103,8 @@ class Instance:
 
     def with_key(self, **changes: Any) -> Instance:
         """A copy with answer-key or metadata fields changed (the id stays: the data did not change)."""
+        if "certificate" in changes:
+            assert_json_native(changes["certificate"], "certificate")
         return replace(self, **changes)
 
     def to_record(self, with_key: bool = False) -> dict[str, Any]:

@@ -383,3 +383,23 @@ def test_remembered_valid_params_never_let_an_invalid_twin_through(level, twin):
     changed = {"float": float, "bool": lambda v: True, "str": str}[twin]
     with pytest.raises(ParamError, match="nodes must be"):
         problem.validate_params({**params, "nodes": changed(params["nodes"])})
+
+
+@pytest.mark.parametrize("part", ["params", "data", "certificate"])
+def test_an_instance_with_a_non_native_part_is_refused_before_its_record_is_written(part):
+    fields = {"params": {"nodes": 3}, "data": {"edges": [[0, 1]]}, "certificate": [0]}
+    fields[part] = {"bad": (1, 2)} if part != "certificate" else (0, 1)
+    instance = npgym.Instance("vertex_cover", 1, 1, 0, 0, fields["params"], fields["data"],
+                              certificate=fields["certificate"])
+    with pytest.raises(TypeError, match=rf"^{part}(\.bad)? holds a tuple"):
+        instance.to_record()
+
+
+def test_the_id_is_the_content_hash_whether_given_or_computed():
+    instance = npgym.generate("vertex_cover", 2, seed=5)
+    record = instance.to_record()
+    assert record["id"] == content_hash({"problem": instance.problem, "version": instance.version,
+                                         "level": instance.level, "params": instance.params, "data": instance.data})
+    assert npgym.Instance.from_record(record).id == record["id"] == instance.content_id()
+    with pytest.raises(TypeError, match="^certificate holds a set"):
+        instance.with_key(certificate={1, 2})
