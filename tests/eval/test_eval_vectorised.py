@@ -168,3 +168,20 @@ def test_mann_whitney_matrix_ignores_unused_slots():
     for x, y in itertools.product(range(3), repeat=2):
         assert matrix[x, y] == pytest.approx(stats.mann_whitney(runs[x, :counts[x]], runs[y, :counts[y]]))
     assert np.isnan(stats.mann_whitney_matrix(runs, np.array([2, 0, 3]))[1]).all()
+
+
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2 ** 32 - 1), st.booleans())
+def test_mann_whitney_matrix_equals_the_pairwise_definition(n_models, n_slots, n_boot, seed, with_nan):
+    """Every pair and replicate equals :func:`stats.mann_whitney` of the used slots (ties on a coarse grid); a NaN
+    score (here on boards with every slot used) makes its model's pairs NaN in that replicate, as a float sign."""
+    rng = np.random.default_rng(seed)
+    runs = np.round(rng.random((n_models, n_slots, n_boot)) * 3) / 3
+    counts = np.full(n_models, n_slots) if with_nan else rng.integers(1, n_slots + 1, size=n_models)
+    if with_nan:
+        runs[0, 0, 0] = np.nan
+    matrix = stats.mann_whitney_matrix(runs, counts)
+    for x, y, b in itertools.product(range(n_models), range(n_models), range(n_boot)):
+        poisoned = with_nan and b == 0 and 0 in (x, y)
+        assert np.isnan(matrix[x, y, b]) == poisoned
+        if not poisoned:
+            assert matrix[x, y, b] == pytest.approx(stats.mann_whitney(runs[x, :counts[x], b], runs[y, :counts[y], b]))
