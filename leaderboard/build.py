@@ -30,7 +30,7 @@ from leaderboard import model_pages, modelcards, pages, problem_pages, schema, v
 from leaderboard.buildtime import build_time
 from leaderboard.html import model_page_name
 from leaderboard.tracks_page import write_tracks_page
-from npeval import families, plots, report
+from npeval import families, plots, report, workers
 from npeval.analysis import Analysis
 from npeval.coverage import coverage_by_model
 from npeval.stats import AGGREGATES
@@ -235,13 +235,14 @@ def write_data_files(document: dict[str, Any], out: Path) -> None:
 
 
 def build_site(analysis: Analysis, out: str | Path, card_files: Iterable[str | Path] = (),
-               samples: bool = True) -> Site:
-    """Write the whole site into ``out``; ``samples=False`` leaves out the sample viewer."""
+               samples: bool = True, sample_viewer: workers.Worker | None = None) -> Site:
+    """Write the whole site into ``out``; ``samples=False`` leaves out the sample viewer, ``sample_viewer`` is
+    one already being written (:func:`leaderboard.viewer.start_site_viewer`)."""
     out = Path(out)
     for folder in ("problems", "models"):
         (out / folder).mkdir(parents=True, exist_ok=True)
-    report.tables(analysis, out / "tables")  # from the analysis cache when the report made them
-    figures = report.figures(analysis, out / "plots")
+    # the tables (from the analysis cache when the report made them) are written while other cores draw
+    figures = report.figures(analysis, out / "plots", meanwhile=lambda: report.tables(analysis, out / "tables"))
     document = board_document(analysis, card_files)
     from leaderboard.adaptive_page import add_adaptive  # issue 14's hook: adaptive.html when a run is adaptive
 
@@ -256,10 +257,9 @@ def build_site(analysis: Analysis, out: str | Path, card_files: Iterable[str | P
     problem_paths = problem_pages.write_problem_pages(analysis, document, figures, out / "problems")
     model_paths = model_pages.write_model_pages(document, out / "models")
     if samples:
-        sample_viewer = viewer.write_viewer(analysis.board.stores, out / "samples", title="nppc samples",
-                                            back_link="../index.html")
+        written = viewer.finish_site_viewer(sample_viewer, analysis.board.stores, out)
     else:
-        sample_viewer = None
+        written = None
         (out / "samples").mkdir(exist_ok=True)
         (out / "samples" / "index.html").write_text(pages.no_samples_page(), encoding="utf-8")
-    return Site(out, index, problem_paths, model_paths, document, sample_viewer)
+    return Site(out, index, problem_paths, model_paths, document, written)

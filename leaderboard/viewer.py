@@ -34,8 +34,10 @@ from typing import Any
 
 from leaderboard.buildtime import build_time
 from leaderboard.html import embed_json
+from npeval import early, workers
 
 FORMAT_VERSION = 1
+SITE_VIEWER_WORKER = "leaderboard.viewer:site_viewer_job"
 LIST_CHUNK = 500
 DETAIL_BYTES = 400_000
 DETAIL_MAX = 500
@@ -178,6 +180,29 @@ def write_viewer(stores: Iterable[str | Path], out: str | Path, title: str = "np
     _write_page(out, title, back_link)
     files = sum(1 for _ in data.glob("*.js"))
     return Viewer(out, out / "index.html", manifest["total"], len(manifest["groups"]), files)
+
+
+def start_site_viewer(stores: Iterable[str | Path], out: str | Path) -> workers.Worker | None:
+    """The site's sample viewer (``out``/samples) written in a worker on a spare core while the site's analysis
+    runs, when the stores are big enough to be worth it (:data:`npeval.early.PARALLEL_FROM` records); else None."""
+    names = [str(path) for path in stores]
+    if not names or workers.spare_cores() < 1 or early.record_count(names) < early.PARALLEL_FROM:
+        return None
+    return workers.start(SITE_VIEWER_WORKER, (names, Path(out) / "samples"))
+
+
+def finish_site_viewer(started: workers.Worker | None, stores: Iterable[str | Path], out: str | Path) -> Viewer:
+    """The viewer :func:`start_site_viewer` wrote, or one written here (no worker, or the worker failed)."""
+    written = workers.finish(started, "the sample viewer") if started is not None else workers.FAILED
+    if written is workers.FAILED:
+        return site_viewer_job(([str(store) for store in stores], Path(out) / "samples"))
+    return written
+
+
+def site_viewer_job(job: tuple[list[str], Path]) -> Viewer:
+    """The site's sample viewer of ``(stores, folder)``, with its link back to the leaderboard."""
+    stores, folder = job
+    return write_viewer(stores, folder, title="nppc samples", back_link="../index.html")
 
 
 def _write_records(connections: list[tuple[int, sqlite3.Connection]], data: Path) -> dict[str, Any]:

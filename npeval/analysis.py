@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from npeval import cache, detectors, errors, findings, markers, scores, usage
+from npeval import cache, detectors, errors, findings, markers, scores, usage, workers
 from npeval.data import Board, load_board
 
 DEFAULT_BOOTSTRAP = 2000
@@ -47,11 +47,12 @@ class Analysis:
 
 
 def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED,
-            aha_markers: Iterable[str] = markers.DEFAULT_MARKERS) -> Analysis:
-    """Every table of the report from ``board``: scores with bootstrap intervals, ceilings, errors, usage."""
+            aha_markers: Iterable[str] = markers.DEFAULT_MARKERS, search: workers.Worker | None = None) -> Analysis:
+    """Every table of the report from ``board``: scores with bootstrap intervals, ceilings, errors, usage.
+    ``search``: a text search already started on the board's stores (:func:`npeval.early.start_search`)."""
     if n_boot < 1:
         raise ValueError(f"the number of bootstrap replicates must be >= 1, got {n_boot}")
-    search = findings.Search(board, markers.marker_pattern(aha_markers))  # the texts, meanwhile, on a big board
+    texts = findings.Search(board, markers.marker_pattern(aha_markers), search)  # meanwhile, on a big board
     strata = scores.build_strata(board, n_boot, seed)
     replicates = scores.cell_replicates(board, strata)
     problem_accuracy, ceilings = scores.problem_tables(board, replicates)
@@ -63,7 +64,7 @@ def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_S
         tokens=usage.tokens_by_level(board), cost=usage.cost_per_correct(board),
         optimality=usage.optimality_ratios(board), error_shares=errors.error_taxonomy(board),
         error_shares_by_problem=errors.error_taxonomy(board, by_problem=True))
-    text = search.result()
+    text = texts.result()
     aha, per_marker = markers.aha_by_level(board, text)
     reasoning = detectors.detect_all(board, text)
     return Analysis(
@@ -73,15 +74,19 @@ def analyse(board: Board, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_S
 
 
 def analyse_stores(paths: Iterable[str | Path], n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED,
-                   aha_markers: Iterable[str] = markers.DEFAULT_MARKERS) -> Analysis:
-    """:func:`analyse` of the stores at ``paths``, read from the analysis cache when it holds the same work."""
+                   aha_markers: Iterable[str] = markers.DEFAULT_MARKERS,
+                   search: workers.Worker | None = None) -> Analysis:
+    """:func:`analyse` of the stores at ``paths``, read from the analysis cache when it holds the same work
+    (``search``: see :func:`analyse`; stopped when the cache answers)."""
     names = [str(path) for path in paths]
     aha_markers = tuple(aha_markers)
     folder = cached_folder(names, n_boot, seed, aha_markers)
     cached = cache.load(folder)
     if isinstance(cached, Analysis):
+        if search is not None:
+            workers.stop(search)
         return cached
-    analysis = analyse(load_board(names), n_boot=n_boot, seed=seed, aha_markers=aha_markers)
+    analysis = analyse(load_board(names), n_boot=n_boot, seed=seed, aha_markers=aha_markers, search=search)
     analysis.cache_folder = folder
     cache.save(folder, analysis)
     return analysis

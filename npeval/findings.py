@@ -14,15 +14,14 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from npeval import cache, detectors, markers, workers
-from npeval.data import Board
+from npeval import cache, detectors, early, markers, workers
+from npeval.data import Board, load_board
 
 VERSION = 2
 COLUMNS = ("aha", "markers", "has_text", "hallucinated", "false_arithmetic", "contradiction", "gave_up",
@@ -34,9 +33,6 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS findings (fingerprint BLOB PRIMARY KEY, a
            "has_text INTEGER, hallucinated REAL, false_arithmetic INTEGER, contradiction INTEGER, gave_up INTEGER, "
            "stopped_early INTEGER, examples TEXT)")
 _LOOKUP_CHUNK = 900
-PARALLEL_FROM = 50_000  # attempts; fewer are searched here (a worker costs a second of imports and a copy:
-# on the 108k board, idle, 8.0 s analysis in one process and 6.5 s with the search in a worker)
-WORKER = "npeval.findings:search_job"
 NO_TEXT = {"aha": 0, "markers": "", "has_text": False, "false_arithmetic": 0, "contradiction": False,
            "gave_up": False, "stopped_early": False, "examples": ""}
 
@@ -49,33 +45,46 @@ def text_findings(board: Board, pattern: re.Pattern, cache_file: Path | None = N
 
 
 class Search:
-    """:func:`text_findings` under way: on a big board in a worker on a spare core (:mod:`npeval.workers`),
-    while the caller computes what needs no text; else here, when :meth:`result` is asked for."""
+    """:func:`text_findings` under way: on a big board in a worker on a spare core (:mod:`npeval.early`), while
+    the caller computes what needs no text; else here, when :meth:`result` is asked for.
 
-    def __init__(self, board: Board, pattern: re.Pattern):
-        self.board, self.pattern, self.worker = board, pattern, None
-        if len(board.attempts) >= PARALLEL_FROM and workers.spare_cores() > 0:
-            self.worker = workers.start(WORKER, (_slim(board), pattern))
+    ``started`` is a worker :func:`npeval.early.start_search` started before the board was read; without one, a
+    big board starts its worker here.
+    """
+
+    def __init__(self, board: Board, pattern: re.Pattern, started: workers.Worker | None = None):
+        self.board, self.pattern, self.worker = board, pattern, started
+        if started is None and len(board.attempts) >= early.PARALLEL_FROM and board.stores:
+            self.worker = early.start_search(board.stores, pattern)
 
     def result(self) -> pd.DataFrame:
-        """The findings, the same wherever they were computed."""
+        """The findings, the same wherever they were computed: a worker's only if it read this very board (a
+        run may have written records in between) with this pattern."""
         found = workers.finish(self.worker, "the text findings") if self.worker is not None else workers.FAILED
-        if found is workers.FAILED:
-            return text_findings(self.board, self.pattern)
-        return _expand(self.board, *found)
+        if found is not workers.FAILED:
+            pattern, keys, distinct, codes = found
+            if pattern == self.pattern.pattern and _same_attempts(keys, _attempt_keys(self.board)):
+                return _expand(self.board, distinct, codes)
+        return text_findings(self.board, self.pattern)
 
 
-def search_job(job: tuple) -> tuple[pd.DataFrame, np.ndarray]:
-    """A worker's side of :class:`Search`: the distinct findings of ``(board, pattern)`` and each attempt's row."""
-    board, pattern = job
-    return _distinct_findings(board, pattern, None)
+def search_job(job: tuple) -> tuple[str, tuple[np.ndarray, np.ndarray], pd.DataFrame, np.ndarray]:
+    """A worker's side of :class:`Search`: read the stores, then return the pattern searched, the attempts'
+    (store, rowid) keys, the distinct findings and each attempt's row in them."""
+    stores, wanted = job
+    pattern = wanted if isinstance(wanted, re.Pattern) else markers.marker_pattern(
+        markers.DEFAULT_MARKERS if wanted is None else wanted)
+    board = load_board(stores)
+    return (pattern.pattern, _attempt_keys(board), *_distinct_findings(board, pattern, None))
 
 
-def _slim(board: Board) -> Board:
-    """``board`` with only what the text search reads of its attempts (sent to a worker)."""
-    columns = ["rowid", "store", "is_attempt", "level", *_META]
-    return replace(board, records=board.attempts[columns], instance_facts=board.instance_facts.iloc[:0],
-                   cells=board.cells.iloc[:0])
+def _attempt_keys(board: Board) -> tuple[np.ndarray, np.ndarray]:
+    attempts = board.attempts
+    return attempts["store"].to_numpy(dtype=object), attempts["rowid"].to_numpy()
+
+
+def _same_attempts(left: tuple[np.ndarray, np.ndarray], right: tuple[np.ndarray, np.ndarray]) -> bool:
+    return all(len(a) == len(b) and bool((a == b).all()) for a, b in zip(left, right))
 
 
 def _expand(board: Board, distinct: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:

@@ -93,6 +93,16 @@ def finish(worker: Worker, what: str) -> Any:
     return result
 
 
+def stop(worker: Worker) -> None:
+    """End a worker whose result is no longer wanted."""
+    worker.process.kill()
+    worker.process.wait()
+    worker.feeder.join()
+    for pipe in (worker.process.stdin, worker.process.stdout):
+        if pipe is not None and not pipe.closed:
+            pipe.close()
+
+
 def serve() -> None:
     """The worker's side: read ``(function, job)`` on stdin, pickle ``(True, function(job))`` to stdout."""
     results, sys.stdout = sys.stdout.buffer, sys.stderr

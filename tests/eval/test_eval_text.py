@@ -158,18 +158,42 @@ def test_marker_counts_split_each_distinct_text_once_and_count_as_exploding_ever
 
 
 def test_texts_searched_in_a_worker_are_the_findings_searched_here(store_path, monkeypatch, capsys):
-    from npeval import findings, workers
+    from npeval import early, findings, workers
     from npeval.data import load_board
 
     monkeypatch.setenv("NPPC_CACHE_DIR", "off")  # the worker must search, not read this test's earlier findings
     board = load_board([store_path])
     pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)
     here = findings.text_findings(board, pattern)
-    monkeypatch.setattr(findings, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(early, "PARALLEL_FROM", 1)
     monkeypatch.setattr(workers, "spare_cores", lambda: 1)
     search = findings.Search(board, pattern)
     assert search.worker is not None
     pd.testing.assert_frame_equal(search.result(), here, check_exact=True)
+    # started before the board was read, as `nppc report` does, with the markers by name
+    started = early.start_search([store_path], list(markers.DEFAULT_MARKERS))
+    assert started is not None
+    pd.testing.assert_frame_equal(findings.Search(board, pattern, started).result(), here, check_exact=True)
     monkeypatch.setattr(workers, "ENTRY", "raise SystemExit(3)")  # a worker that dies: the texts are searched here
     pd.testing.assert_frame_equal(findings.Search(board, pattern).result(), here, check_exact=True)
     assert "worker failed (exit 3) on the text findings" in capsys.readouterr().err
+
+
+def test_a_worker_that_read_other_records_is_not_trusted(store_path, monkeypatch):
+    """A run may write between the worker's read of the stores and this process's: then the texts are
+    searched here, on this process's board."""
+    from dataclasses import replace
+
+    from npeval import early, findings, workers
+    from npeval.data import load_board
+
+    monkeypatch.setenv("NPPC_CACHE_DIR", "off")
+    monkeypatch.setattr(early, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "spare_cores", lambda: 1)
+    full = load_board([store_path])
+    board = replace(full, records=full.records.iloc[3:].reset_index(drop=True))  # as if read before 3 records
+    pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)
+    started = early.start_search([store_path], None)
+    found = findings.Search(board, pattern, started).result()
+    pd.testing.assert_frame_equal(found, findings.text_findings(board, pattern), check_exact=True)
+    assert len(found) == len(board.attempts) == len(full.attempts) - 3
