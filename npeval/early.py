@@ -1,10 +1,10 @@
 """The text findings of a big board, started before anything heavy is imported.
 
-Searching the reply texts is the longest part of an analysis. On a board of :data:`PARALLEL_FROM` records or
-more, with a spare core, a worker (:mod:`npeval.workers`) reads the stores and searches them while this process
-imports pandas, reads the same stores and computes everything else; :class:`npeval.findings.Search` takes its
-result when the board it read is this process's board. This module imports nothing heavy, so that the worker
-can start first.
+Searching the reply texts is the longest part of an analysis. On a board of :data:`PARALLEL_FROM` to
+:data:`EARLY_UP_TO` records, with a spare core, a worker (:mod:`npeval.workers`) reads the stores and searches
+them while this process imports pandas, reads the same stores and computes everything else;
+:class:`npeval.findings.Search` takes its result when the board it read is this process's board. This module
+imports nothing heavy, so that the worker can start first.
 """
 
 from __future__ import annotations
@@ -21,14 +21,18 @@ from npeval import workers
 #: second of imports and its own read of the stores: on the 108k board, idle, 8.0 s of analysis in one process,
 #: 6.5 s with the search in a worker started after the board was read)
 PARALLEL_FROM = 50_000
+#: records up to which the worker starts first and reads the stores itself; a bigger board is read once, here,
+#: and the worker gets only the columns the search needs (two full copies of a 1M-record board would pass 2 GB)
+EARLY_UP_TO = 400_000
 WORKER = "npeval.findings:search_job"
 
 
 def start_search(stores: Iterable[str | Path], pattern: Any = None) -> workers.Worker | None:
     """A worker searching the texts of ``stores`` for ``pattern`` (a compiled pattern, a list of markers, or None
-    for the default markers), if they hold enough records and a core is spare; else None."""
+    for the default markers), if they hold :data:`PARALLEL_FROM` to :data:`EARLY_UP_TO` records and a core is
+    spare; else None (:class:`npeval.findings.Search` may still start one once the board is read)."""
     names = [str(store) for store in stores]
-    if not names or workers.spare_cores() < 1 or record_count(names) < PARALLEL_FROM:
+    if not names or workers.spare_cores() < 1 or not PARALLEL_FROM <= record_count(names) <= EARLY_UP_TO:
         return None
     return workers.start(WORKER, (names, pattern))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,8 @@ class Search:
 
     def __init__(self, board: Board, pattern: re.Pattern, started: workers.Worker | None = None):
         self.board, self.pattern, self.worker = board, pattern, started
-        if started is None and len(board.attempts) >= early.PARALLEL_FROM and board.stores:
-            self.worker = early.start_search(board.stores, pattern)
+        if started is None and len(board.attempts) >= early.PARALLEL_FROM and workers.spare_cores() > 0:
+            self.worker = workers.start(early.WORKER, (_slim(board), pattern))
 
     def result(self) -> pd.DataFrame:
         """The findings, the same wherever they were computed: a worker's only if it read this very board (a
@@ -69,13 +70,21 @@ class Search:
 
 
 def search_job(job: tuple) -> tuple[str, tuple[np.ndarray, np.ndarray], pd.DataFrame, np.ndarray]:
-    """A worker's side of :class:`Search`: read the stores, then return the pattern searched, the attempts'
-    (store, rowid) keys, the distinct findings and each attempt's row in them."""
-    stores, wanted = job
+    """A worker's side of :class:`Search`: the pattern searched, the attempts' (store, rowid) keys, the distinct
+    findings and each attempt's row in them, for ``(board, pattern)`` or for ``(store paths, pattern or marker
+    list or None)``, whose board the worker reads itself."""
+    given, wanted = job
     pattern = wanted if isinstance(wanted, re.Pattern) else markers.marker_pattern(
         markers.DEFAULT_MARKERS if wanted is None else wanted)
-    board = load_board(stores)
+    board = given if isinstance(given, Board) else load_board(given)
     return (pattern.pattern, _attempt_keys(board), *_distinct_findings(board, pattern, None))
+
+
+def _slim(board: Board) -> Board:
+    """``board`` with only what the text search reads of its attempts (sent to a worker)."""
+    columns = ["rowid", "store", "is_attempt", "level", *_META]
+    return replace(board, records=board.attempts[columns], instance_facts=board.instance_facts.iloc[:0],
+                   cells=board.cells.iloc[:0])
 
 
 def _attempt_keys(board: Board) -> tuple[np.ndarray, np.ndarray]:
