@@ -46,12 +46,13 @@ local search clears: this problem cannot reach the target of fewer than 10% solv
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from typing import Any, ClassVar
 
 from npgym import checks
-from npgym.graphs import adjacency, edge_set, relabel, render_graph, shuffled_labels
+from npgym.graphs import adjacency, edge_set, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
@@ -65,39 +66,56 @@ def natural_density(n: int, k: int) -> float:
     return math.exp(-math.log(math.comb(n, k)) / math.comb(k, 2))
 
 
-def random_pairs_outside(rng: random.Random, n: int, k: int, probability: float) -> list[tuple[int, int]]:
-    """Each pair (u, v) of 0..n-1 that is not inside 0..k-1 kept independently with ``probability``."""
-    return [(u, v) for v in range(k, n) for u in range(v) if rng.random() < probability]
-
-
 def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probability: float) -> Planted:
     """A graph with a hidden k-set (a clique or an independent set) and random pairs elsewhere.
 
     Before relabelling the hidden set is 0..k-1; it is a clique with ``inside_edges``, otherwise
-    independent. The certificate is the relabelled hidden set, sorted.
+    independent. Every pair (u, v) with u < v that is not inside it is drawn in the order v = k..n-1,
+    u = 0..v-1 and kept with ``probability``. Vertex ids are then shuffled, and the hidden set is made
+    maximal (see :func:`extend_maximal`). The certificate is the relabelled hidden set, sorted.
+
+    The kept pairs are held as rows (``rows[v - k]``: the sorted u joined to v), so the relabelled edges
+    come out as integer keys ``a * n + b`` in one pass and the maximality step reads pairs straight from
+    the rows, with no edge set or adjacency structure built.
     """
-    edges = random_pairs_outside(rng, n, k, probability)
-    if inside_edges:
-        edges += [(u, v) for v in range(k) for u in range(v)]
+    rand = rng.random
+    rows = [[u for u in range(v) if rand() < probability] for v in range(k, n)]
     mapping = shuffled_labels(n, rng)
-    labelled = relabel(edges, mapping)
-    conflicts = non_neighbours(n, labelled) if inside_edges else adjacency(n, labelled)
-    hidden = extend_maximal({mapping[v] for v in range(k)}, conflicts, rng)
-    return Planted({"n": n, "edges": labelled, "k": len(hidden)}, hidden)
+    keys = [a * n + b if a < b else b * n + a
+            for a, b in itertools.combinations(mapping[:k], 2)] if inside_edges else []
+    for mv, row in zip(mapping[k:], rows):
+        keys += [mu * n + mv if mu < mv else mv * n + mu for mu in map(mapping.__getitem__, row)]
+    keys.sort()
+    edges = [[key // n, key % n] for key in keys]
+    hidden = extend_maximal(rng, k, mapping, rows, inside_edges)
+    return Planted({"n": n, "edges": edges, "k": len(hidden)}, hidden)
 
 
-def extend_maximal(chosen: set[int], conflicts: list[set[int]], rng: random.Random) -> list[int]:
-    """Add random vertices free of conflicts with ``chosen`` until none is left; return it sorted.
+def extend_maximal(rng: random.Random, k: int, mapping: list[int], rows: list[list[int]],
+                   inside_edges: bool) -> list[int]:
+    """Add random vertices free of conflicts with the hidden set until none is left; return it sorted.
 
-    Applied to the planted set, this removes the free slack of vertices that happen to fit it, so
-    the bound k is the size of a maximal set rather than of the bare planted one.
+    Applied to the planted set, this removes the free slack of vertices that happen to fit it, so the
+    bound k is the size of a maximal set rather than of the bare planted one. The candidates (vertices
+    outside the set 0..k-1 that fit all of it: joined to every member for a clique, to none for an
+    independent set) are taken in the order of their new ids, shuffled, and each is added if it also
+    fits the ones added before it. ``rows`` are :func:`planted_set`'s (in the ids before ``mapping``).
     """
-    candidates = sorted(v for v in range(len(conflicts)) if v not in chosen and not conflicts[v] & chosen)
+    def fits_hidden(row: list[int]) -> bool:  # a sorted row holds all of 0..k-1 iff its k-th entry is k - 1
+        if inside_edges:
+            return k == 0 or (len(row) >= k and row[k - 1] == k - 1)
+        return not row or row[0] >= k
+
+    original = {mapping[v]: v for v in range(k, len(mapping)) if fits_hidden(rows[v - k])}
+    candidates = sorted(original)
     rng.shuffle(candidates)
-    for v in candidates:
-        if not conflicts[v] & chosen:
-            chosen.add(v)
-    return sorted(chosen)
+    added: list[int] = []
+    for label in candidates:
+        v = original[label]
+        # a pair (u, v) with u < v is an edge iff u is in row v
+        if all(((min(u, v) in rows[max(u, v) - k]) == inside_edges) for u in added):
+            added.append(v)
+    return sorted(mapping[v] for v in itertools.chain(range(k), added))
 
 
 def check_free_set(data: dict[str, Any], solution: Any, conflict_is_edge: bool, what: str) -> int:
