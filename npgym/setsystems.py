@@ -99,7 +99,7 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
 
 def index_blocks(blocks: list[list[int]]) -> tuple[list[list[int]], list[int]]:
     """Sort ``blocks`` canonically; also return ``where[i]`` = the new index of old block ``i``."""
-    order = sorted(range(len(blocks)), key=lambda i: blocks[i])
+    order = sorted(range(len(blocks)), key=blocks.__getitem__)
     where = [0] * len(blocks)
     for new, old in enumerate(order):
         where[old] = new
