@@ -242,7 +242,7 @@ def _planted_patterns(rng: random.Random, n: int, width: int, hidden: list[int],
     cum_weights = list(itertools.accumulate(weights))
     same = [str(bit) for bit in hidden]
     other = [str(1 - bit) for bit in hidden]
-    choices, sample, everywhere = rng.choices, rng.sample, range(n)
+    choices, sample, everywhere = rng.choices, rng.sample, list(range(n))  # a list passes sample's type check faster
     blank = ["*"] * n
     seen: set[str] = set()
     while len(seen) < count:
