@@ -46,6 +46,7 @@ local search clears: this problem cannot reach the target of fewer than 10% solv
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
@@ -74,46 +75,53 @@ def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probabil
     u = 0..v-1 and kept with ``probability``. Vertex ids are then shuffled, and the hidden set is made
     maximal (see :func:`extend_maximal`). The certificate is the relabelled hidden set, sorted.
 
-    The kept pairs are held as rows (``rows[v - k]``: the sorted u joined to v), so the relabelled edges
-    come out as integer keys ``a * n + b`` in one pass and the maximality step reads pairs straight from
-    the rows, with no edge set or adjacency structure built.
+    Only the conflicting pairs are listed (``rows[v - k]``: the sorted u < v whose pair conflicts, a missing
+    edge for a clique, an edge for an independent set), as relabelled integer keys ``a * n + b``: the few
+    missing edges of the dense clique graph are taken out of the sorted list of all pairs, and the few
+    edges of the sparse independent-set graph are sorted, so the edge list is built without sorting
+    hundreds of keys, and the maximality step reads conflicts straight from the rows.
     """
     rand = rng.random
-    rows = [[u for u in range(v) if rand() < probability] for v in range(k, n)]
+    if inside_edges:
+        rows = [[u for u in range(v) if rand() >= probability] for v in range(k, n)]
+    else:
+        rows = [[u for u in range(v) if rand() < probability] for v in range(k, n)]
     mapping = shuffled_labels(n, rng)
-    keys = [a * n + b if a < b else b * n + a
-            for a, b in itertools.combinations(mapping[:k], 2)] if inside_edges else []
+    keys = []
     for mv, row in zip(mapping[k:], rows):
         keys += [mu * n + mv if mu < mv else mv * n + mu for mu in map(mapping.__getitem__, row)]
-    keys.sort()
-    edges = [[key // n, key % n] for key in keys]
-    hidden = extend_maximal(rng, k, mapping, rows, inside_edges)
+    if inside_edges:
+        missing = set(keys)
+        edges = [[key // n, key % n] for key in pair_keys(n) if key not in missing]
+    else:
+        keys.sort()
+        edges = [[key // n, key % n] for key in keys]
+    hidden = extend_maximal(rng, k, mapping, rows)
     return Planted({"n": n, "edges": edges, "k": len(hidden)}, hidden)
 
 
-def extend_maximal(rng: random.Random, k: int, mapping: list[int], rows: list[list[int]],
-                   inside_edges: bool) -> list[int]:
+@functools.lru_cache(maxsize=16)
+def pair_keys(n: int) -> tuple[int, ...]:
+    """The keys ``a * n + b`` of all pairs a < b of 0..n-1, ascending (the sorted order of their edges)."""
+    return tuple(a * n + b for a in range(n) for b in range(a + 1, n))
+
+
+def extend_maximal(rng: random.Random, k: int, mapping: list[int], rows: list[list[int]]) -> list[int]:
     """Add random vertices free of conflicts with the hidden set until none is left; return it sorted.
 
     Applied to the planted set, this removes the free slack of vertices that happen to fit it, so the
     bound k is the size of a maximal set rather than of the bare planted one. The candidates (vertices
-    outside the set 0..k-1 that fit all of it: joined to every member for a clique, to none for an
-    independent set) are taken in the order of their new ids, shuffled, and each is added if it also
-    fits the ones added before it. ``rows`` are :func:`planted_set`'s (in the ids before ``mapping``).
+    outside the set 0..k-1 in conflict with none of it) are taken in the order of their new ids, shuffled,
+    and each is added if it is also free of conflicts with the ones added before it. ``rows`` are
+    :func:`planted_set`'s conflict rows (in the ids before ``mapping``).
     """
-    def fits_hidden(row: list[int]) -> bool:  # a sorted row holds all of 0..k-1 iff its k-th entry is k - 1
-        if inside_edges:
-            return k == 0 or (len(row) >= k and row[k - 1] == k - 1)
-        return not row or row[0] >= k
-
-    original = {mapping[v]: v for v in range(k, len(mapping)) if fits_hidden(rows[v - k])}
+    original = {mapping[v]: v for v in range(k, len(mapping)) if not rows[v - k] or rows[v - k][0] >= k}
     candidates = sorted(original)
     rng.shuffle(candidates)
     added: list[int] = []
     for label in candidates:
         v = original[label]
-        # a pair (u, v) with u < v is an edge iff u is in row v
-        if all(((min(u, v) in rows[max(u, v) - k]) == inside_edges) for u in added):
+        if all(min(u, v) not in rows[max(u, v) - k] for u in added):  # (u, v) with u < v conflicts iff u is in row v
             added.append(v)
     return sorted(mapping[v] for v in itertools.chain(range(k), added))
 
