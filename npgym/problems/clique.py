@@ -92,7 +92,7 @@ def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probabil
         keys += [mu * n + mv if mu < mv else mv * n + mu for mu in map(mapping.__getitem__, row)]
     if inside_edges:
         missing = set(keys)
-        edges = [[key // n, key % n] for key in pair_keys(n) if key not in missing]
+        edges = [[a, b] for key, a, b in all_pairs(n) if key not in missing]
     else:
         keys.sort()
         edges = [[key // n, key % n] for key in keys]
@@ -101,9 +101,10 @@ def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probabil
 
 
 @functools.lru_cache(maxsize=16)
-def pair_keys(n: int) -> tuple[int, ...]:
-    """The keys ``a * n + b`` of all pairs a < b of 0..n-1, ascending (the sorted order of their edges)."""
-    return tuple(a * n + b for a in range(n) for b in range(a + 1, n))
+def all_pairs(n: int) -> tuple[tuple[int, int, int], ...]:
+    """(``a * n + b``, a, b) for all pairs a < b of 0..n-1, in sorted order: cached per n, so a dense graph's
+    edge list is a filter of it (fresh ``[a, b]`` lists, nothing shared with the cache)."""
+    return tuple((a * n + b, a, b) for a in range(n) for b in range(a + 1, n))
 
 
 def extend_maximal(rng: random.Random, k: int, mapping: list[int], rows: list[list[int]]) -> list[int]:
