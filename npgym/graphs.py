@@ -11,8 +11,16 @@ def canonical_edges(edges) -> list[list[int]]:
 
 
 def relabel(edges, mapping: list[int]) -> list[list[int]]:
-    """Apply a vertex relabelling ``mapping[old] = new`` and return canonical edges."""
-    return canonical_edges((mapping[u], mapping[v]) for u, v in edges)
+    """Apply a vertex relabelling ``mapping[old] = new`` (a permutation of ``0..n-1``) and return canonical edges.
+
+    The same list as :func:`canonical_edges` of the relabelled pairs, built faster: each pair becomes the
+    integer ``min * n + max``, so deduplication and sorting work on ints instead of tuples.
+    """
+    n = len(mapping)
+    scaled = [new * n for new in mapping]
+    keys = sorted({scaled[u] + mapping[v] if mapping[u] < mapping[v] else scaled[v] + mapping[u]
+                   for u, v in edges if u != v})
+    return [[key // n, key % n] for key in keys]
 
 
 def shuffled_labels(n: int, rng: random.Random) -> list[int]:

@@ -68,29 +68,31 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
         return repeats if repeats else int(tuple(sorted(block)) in taken)
 
     for b, block in enumerate(blocks):
-        for _ in range(REPAIR_SWAPS):
-            before = flaws(block)
-            if not before or len(blocks) < 2:
-                break
-            i = rng.randrange(len(block))
-            c = rng.randrange(len(blocks) - 1)
-            c += c >= b
-            other = blocks[c]
-            j = rng.randrange(len(other))
-            block[i], other[j] = other[j], block[i]
-            if flaws(block) < before and (keys[c] is None or fine(other, keys[c])):
-                if keys[c] is not None:
-                    taken.discard(keys[c])
-                    other.sort()
-                    key = keys[c] = tuple(other)
-                    taken.add(key)
-            else:
-                block[i], other[j] = other[j], block[i]
-        if not fine(block, None):
-            for _ in range(FRESH_DRAWS):
-                block[:] = rng.sample(range(n), len(block))
-                if fine(block, None):
+        key = tuple(sorted(block))
+        if len(set(key)) < len(key) or key in taken:  # a flawed block: repair it (most blocks are fine)
+            for _ in range(REPAIR_SWAPS):
+                before = flaws(block)
+                if not before or len(blocks) < 2:
                     break
+                i = rng.randrange(len(block))
+                c = rng.randrange(len(blocks) - 1)
+                c += c >= b
+                other = blocks[c]
+                j = rng.randrange(len(other))
+                block[i], other[j] = other[j], block[i]
+                if flaws(block) < before and (keys[c] is None or fine(other, keys[c])):
+                    if keys[c] is not None:
+                        taken.discard(keys[c])
+                        other.sort()
+                        key = keys[c] = tuple(other)
+                        taken.add(key)
+                else:
+                    block[i], other[j] = other[j], block[i]
+            if not fine(block, None):
+                for _ in range(FRESH_DRAWS):
+                    block[:] = rng.sample(range(n), len(block))
+                    if fine(block, None):
+                        break
         block.sort()
         key = keys[b] = tuple(block)
         taken.add(key)
@@ -99,7 +101,7 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
 
 def index_blocks(blocks: list[list[int]]) -> tuple[list[list[int]], list[int]]:
     """Sort ``blocks`` canonically; also return ``where[i]`` = the new index of old block ``i``."""
-    order = sorted(range(len(blocks)), key=lambda i: blocks[i])
+    order = sorted(range(len(blocks)), key=blocks.__getitem__)
     where = [0] * len(blocks)
     for new, old in enumerate(order):
         where[old] = new

@@ -54,10 +54,13 @@ class Bandwidth(Problem):
     version = 3
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        """Pairs of positions at most k apart kept with the density, plus the triangle on three consecutive
+        positions (see the module docstring), as a list: relabel drops the repeats and sorts."""
         n, k, density = params["nodes"], params["bandwidth"], params["density"]
-        edges = {(i, j) for i in range(n) for j in range(i + 1, min(n, i + k + 1)) if rng.random() < density}
+        rand = rng.random
+        edges = [(i, j) for i in range(n) for j in range(i + 1, min(n, i + k + 1)) if rand() < density]
         corner = rng.randrange(n - 2)
-        edges |= {(corner, corner + 1), (corner + 1, corner + 2), (corner, corner + 2)}
+        edges += [(corner, corner + 1), (corner + 1, corner + 2), (corner, corner + 2)]
         mapping = shuffled_labels(n, rng)  # mapping[position] = vertex id
         positions = [0] * n
         for position, vertex in enumerate(mapping):

@@ -46,12 +46,14 @@ local search clears: this problem cannot reach the target of fewer than 10% solv
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import random
 from typing import Any, ClassVar
 
 from npgym import checks
-from npgym.graphs import adjacency, edge_set, relabel, render_graph, shuffled_labels
+from npgym.graphs import adjacency, edge_set, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
@@ -65,39 +67,64 @@ def natural_density(n: int, k: int) -> float:
     return math.exp(-math.log(math.comb(n, k)) / math.comb(k, 2))
 
 
-def random_pairs_outside(rng: random.Random, n: int, k: int, probability: float) -> list[tuple[int, int]]:
-    """Each pair (u, v) of 0..n-1 that is not inside 0..k-1 kept independently with ``probability``."""
-    return [(u, v) for v in range(k, n) for u in range(v) if rng.random() < probability]
-
-
 def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probability: float) -> Planted:
     """A graph with a hidden k-set (a clique or an independent set) and random pairs elsewhere.
 
     Before relabelling the hidden set is 0..k-1; it is a clique with ``inside_edges``, otherwise
-    independent. The certificate is the relabelled hidden set, sorted.
+    independent. Every pair (u, v) with u < v that is not inside it is drawn in the order v = k..n-1,
+    u = 0..v-1 and kept with ``probability``. Vertex ids are then shuffled, and the hidden set is made
+    maximal (see :func:`extend_maximal`). The certificate is the relabelled hidden set, sorted.
+
+    Only the conflicting pairs are listed (``rows[v - k]``: the sorted u < v whose pair conflicts, a missing
+    edge for a clique, an edge for an independent set), as relabelled integer keys ``a * n + b``: the few
+    missing edges of the dense clique graph are taken out of the sorted list of all pairs, and the few
+    edges of the sparse independent-set graph are sorted, so the edge list is built without sorting
+    hundreds of keys, and the maximality step reads conflicts straight from the rows.
     """
-    edges = random_pairs_outside(rng, n, k, probability)
+    rand = rng.random
     if inside_edges:
-        edges += [(u, v) for v in range(k) for u in range(v)]
+        rows = [[u for u in range(v) if rand() >= probability] for v in range(k, n)]
+    else:
+        rows = [[u for u in range(v) if rand() < probability] for v in range(k, n)]
     mapping = shuffled_labels(n, rng)
-    labelled = relabel(edges, mapping)
-    conflicts = non_neighbours(n, labelled) if inside_edges else adjacency(n, labelled)
-    hidden = extend_maximal({mapping[v] for v in range(k)}, conflicts, rng)
-    return Planted({"n": n, "edges": labelled, "k": len(hidden)}, hidden)
+    keys = []
+    for mv, row in zip(mapping[k:], rows):
+        keys += [mu * n + mv if mu < mv else mv * n + mu for mu in map(mapping.__getitem__, row)]
+    if inside_edges:
+        missing = set(keys)
+        edges = [[a, b] for key, a, b in all_pairs(n) if key not in missing]
+    else:
+        keys.sort()
+        edges = [[key // n, key % n] for key in keys]
+    hidden = extend_maximal(rng, k, mapping, rows)
+    return Planted({"n": n, "edges": edges, "k": len(hidden)}, hidden)
 
 
-def extend_maximal(chosen: set[int], conflicts: list[set[int]], rng: random.Random) -> list[int]:
-    """Add random vertices free of conflicts with ``chosen`` until none is left; return it sorted.
+@functools.lru_cache(maxsize=16)
+def all_pairs(n: int) -> tuple[tuple[int, int, int], ...]:
+    """(``a * n + b``, a, b) for all pairs a < b of 0..n-1, in sorted order: cached per n, so a dense graph's
+    edge list is a filter of it (fresh ``[a, b]`` lists, nothing shared with the cache)."""
+    return tuple((a * n + b, a, b) for a in range(n) for b in range(a + 1, n))
 
-    Applied to the planted set, this removes the free slack of vertices that happen to fit it, so
-    the bound k is the size of a maximal set rather than of the bare planted one.
+
+def extend_maximal(rng: random.Random, k: int, mapping: list[int], rows: list[list[int]]) -> list[int]:
+    """Add random vertices free of conflicts with the hidden set until none is left; return it sorted.
+
+    Applied to the planted set, this removes the free slack of vertices that happen to fit it, so the
+    bound k is the size of a maximal set rather than of the bare planted one. The candidates (vertices
+    outside the set 0..k-1 in conflict with none of it) are taken in the order of their new ids, shuffled,
+    and each is added if it is also free of conflicts with the ones added before it. ``rows`` are
+    :func:`planted_set`'s conflict rows (in the ids before ``mapping``).
     """
-    candidates = sorted(v for v in range(len(conflicts)) if v not in chosen and not conflicts[v] & chosen)
+    original = {mapping[v]: v for v in range(k, len(mapping)) if not rows[v - k] or rows[v - k][0] >= k}
+    candidates = sorted(original)
     rng.shuffle(candidates)
-    for v in candidates:
-        if not conflicts[v] & chosen:
-            chosen.add(v)
-    return sorted(chosen)
+    added: list[int] = []
+    for label in candidates:
+        v = original[label]
+        if all(min(u, v) not in rows[max(u, v) - k] for u in added):  # (u, v) with u < v conflicts iff u is in row v
+            added.append(v)
+    return sorted(mapping[v] for v in itertools.chain(range(k), added))
 
 
 def check_free_set(data: dict[str, Any], solution: Any, conflict_is_edge: bool, what: str) -> int:

@@ -74,7 +74,8 @@ class Clustering(Problem):
         groups = [i % k for i in range(n)]
         rng.shuffle(groups)
         p = self._far_probability(params)
-        far = [(x, y) for x in range(n) for y in range(x + 1, n) if groups[x] != groups[y] and rng.random() < p]
+        rand = rng.random
+        far = [(x, y) for x in range(n) for y in range(x + 1, n) if groups[x] != groups[y] and rand() < p]
         return Planted(self._data(rng, params, far), groups)
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
@@ -109,13 +110,17 @@ class Clustering(Problem):
 
     @staticmethod
     def _data(rng: random.Random, params: dict[str, Any], far: list[tuple[int, int]]) -> dict[str, Any]:
+        """The distance matrix: for each pair x < y in row order, a draw from B + 1..2B if it is far, else from
+        1..B. Both ranges hold B values, so each draw is its range's start plus ``randrange(B)``, which is what
+        ``randint`` over the range computes; the upper triangle is filled row by row and mirrored by a transpose."""
         n, bound = params["elements"], params["bound"]
-        far_set = set(far)
-        distances = [[0] * n for _ in range(n)]
-        for x in range(n):
-            for y in range(x + 1, n):
-                d = rng.randint(bound + 1, 2 * bound) if (x, y) in far_set else rng.randint(1, bound)
-                distances[x][y] = distances[y][x] = d
+        is_far = [[False] * n for _ in range(n)]
+        for x, y in far:
+            is_far[x][y] = True
+        draw, far_start = rng.randrange, bound + 1
+        upper = [[0] * (x + 1) + [(far_start if flag else 1) + draw(bound) for flag in is_far[x][x + 1:]]
+                 for x in range(n)]
+        distances = [list(column[:x]) + upper[x][x:] for x, column in enumerate(zip(*upper))]
         return {"n": n, "distances": distances, "K": params["groups"], "B": bound}
 
     def check(self, data: dict[str, Any], solution: Any) -> None:

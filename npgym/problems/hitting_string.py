@@ -50,6 +50,8 @@ target of fewer than 10% solved is not reached.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import random
 from typing import Any
@@ -118,8 +120,8 @@ class HittingString(Problem):
         hidden = [rng.randint(0, 1) for _ in range(n)]
         threes, twos = self._widths(params)
         weights = _three_weights(_solve_q(1.5 - twos / (3 * threes) if threes else 1.5))
-        patterns = _distinct(threes, lambda: _pattern(rng, n, 3, hidden, rng.choices((1, 2, 3), weights)[0]))
-        patterns += _distinct(twos, lambda: _pattern(rng, n, 2, hidden, rng.choices((1, 2), (2, 1))[0]))
+        patterns = _planted_patterns(rng, n, 3, hidden, threes, (1, 2, 3), weights)
+        patterns += _planted_patterns(rng, n, 2, hidden, twos, (1, 2), (2, 1))
         return Planted({"n": n, "patterns": sorted(patterns)}, "".join(map(str, hidden)))
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
@@ -198,8 +200,11 @@ def _three_weights(q: float) -> list[float]:
     return [3 * q, 3 * q ** 2, q ** 3]
 
 
+@functools.lru_cache(maxsize=64)
 def _solve_q(mean: float) -> float:
-    """The q in [0, Q_HIDDEN] whose three-position patterns agree with x in ``mean`` bits (clamped)."""
+    """The q in [0, Q_HIDDEN] whose three-position patterns agree with x in ``mean`` bits (clamped).
+
+    A pure function of the level's mean, so it is bisected once per level and then cached."""
     lo, hi = 0.0, Q_HIDDEN
     for _ in range(40):
         q = (lo + hi) / 2
@@ -222,6 +227,35 @@ def _pattern(rng: random.Random, n: int, width: int, hidden: list[int] | None = 
         else:
             cells[i] = str(hidden[i] if i in agreeing else 1 - hidden[i])
     return "".join(cells)
+
+
+def _planted_patterns(rng: random.Random, n: int, width: int, hidden: list[int], count: int,
+                      hit_counts: tuple[int, ...], weights) -> list[str]:
+    """``count`` distinct patterns with ``width`` fixed positions, each agreeing with ``hidden`` in a number of
+    them drawn from ``hit_counts`` by ``weights``; sorted.
+
+    The draws of :func:`_distinct` over :func:`_pattern` with ``hidden``, one pattern after another: the
+    agreement count (``choices`` with the weights' running sums, which is what ``choices`` computes from
+    weights), the positions, then the agreeing ones among them. The characters of each position are
+    precomputed and a pattern is made from one template list per width.
+    """
+    cum_weights = list(itertools.accumulate(weights))
+    same = [str(bit) for bit in hidden]
+    other = [str(1 - bit) for bit in hidden]
+    choices, sample, everywhere = rng.choices, rng.sample, list(range(n))  # a list passes sample's type check faster
+    blank = ["*"] * n
+    seen: set[str] = set()
+    while len(seen) < count:
+        hits = choices(hit_counts, cum_weights=cum_weights)[0]
+        positions = sample(everywhere, width)
+        agreeing = sample(positions, hits)
+        cells = blank.copy()
+        for i in positions:
+            cells[i] = other[i]
+        for i in agreeing:
+            cells[i] = same[i]
+        seen.add("".join(cells))
+    return sorted(seen)
 
 
 def _distinct(count: int, draw) -> list[str]:

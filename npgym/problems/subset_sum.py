@@ -62,13 +62,18 @@ class SubsetSum(Problem):
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         numbers, chosen = self._draw(rng, params)
-        return Planted({"numbers": numbers, "target": sum(numbers[i] for i in chosen)}, chosen)
+        return Planted({"numbers": numbers, "target": sum(map(numbers.__getitem__, chosen))}, chosen)
 
     @staticmethod
     def _draw(rng: random.Random, params: dict[str, Any]) -> tuple[list[int], list[int]]:
+        """n numbers uniform in 1..max_value and a hidden subset taking each position with probability 1/2.
+
+        Each number is ``1 + randrange(max_value)``: what ``randint(1, max_value)`` computes (it is
+        ``randrange(1, max_value + 1)``, the start plus ``_randbelow`` of the width), one call shorter."""
         n, top = params["numbers"], params["max_value"]
-        numbers = [rng.randint(1, top) for _ in range(n)]
-        chosen = [i for i in range(n) if rng.random() < 0.5]
+        draw, rand = rng.randrange, rng.random
+        numbers = [1 + draw(top) for _ in range(n)]
+        chosen = [i for i in range(n) if rand() < 0.5]
         if not 0 < len(chosen) < n:  # never empty, never everything
             chosen = sorted(rng.sample(range(n), rng.randint(1, n - 1)))
         return numbers, chosen

@@ -34,7 +34,7 @@ from typing import Any
 
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.setsystems import REPAIR_SWAPS, check_exact_cover, exact_cover_search, index_blocks, solve_exact_cover
+from npgym.setsystems import REPAIR_SWAPS, check_exact_cover, exact_cover_search, solve_exact_cover
 
 
 def as_blocks(n: int, triples: list[list[int]]) -> list[list[int]]:
@@ -43,32 +43,59 @@ def as_blocks(n: int, triples: list[list[int]]) -> list[list[int]]:
 
 
 def deal_triples(rng: random.Random, n: int, layers: int, taken: set[tuple[int, ...]]) -> list[list[int]]:
-    """``layers * n`` distinct triples in which every element of X, Y, Z occurs ``layers`` times."""
+    """``layers * n`` distinct triples in which every element of X, Y, Z occurs ``layers`` times.
+
+    Each axis is a shuffled column of ``layers`` copies of 0..n-1. A triple that repeats one in ``taken``
+    (which grows with the triples kept) is repaired by swapping one coordinate with a random other triple;
+    most triples are new, so the swap loop is entered only for the few repeats.
+    """
     columns = []
     for _ in range(3):
         column = list(range(n)) * layers
         rng.shuffle(column)
         columns.append(column)
-    triples = [list(t) for t in zip(*columns)]
+    triples = list(map(list, zip(*columns)))
     keys: list[tuple[int, ...] | None] = [None] * len(triples)
     for b, triple in enumerate(triples):
-        for _ in range(REPAIR_SWAPS):
-            if tuple(triple) not in taken or len(triples) < 2:
-                break
-            c = rng.randrange(len(triples) - 1)
-            c += c >= b
-            other, axis = triples[c], rng.randrange(3)
-            triple[axis], other[axis] = other[axis], triple[axis]
-            if tuple(triple) not in taken and (keys[c] is None or tuple(other) not in taken):
-                if keys[c] is not None:
-                    taken.discard(keys[c])
-                    key = keys[c] = tuple(other)
-                    taken.add(key)
-            else:
-                triple[axis], other[axis] = other[axis], triple[axis]
-        key = keys[b] = tuple(triple)  # a duplicate that survived every swap stays: still a valid instance
+        key = tuple(triple)
+        if key in taken and len(triples) >= 2:
+            key = _repair(rng, b, triples, keys, taken)
+        keys[b] = key  # a duplicate that survived every swap stays: still a valid instance
         taken.add(key)
     return triples
+
+
+def _repair(rng: random.Random, b: int, triples: list[list[int]], keys: list[tuple[int, ...] | None],
+            taken: set[tuple[int, ...]]) -> tuple[int, ...]:
+    """Swap coordinates of triple ``b`` with random other triples (at most ``REPAIR_SWAPS`` tries) until it is
+    new; a swap is kept if it makes it new without making a triple kept before a repeat. Returns its key."""
+    triple = triples[b]
+    for _ in range(REPAIR_SWAPS):
+        if tuple(triple) not in taken:
+            break
+        c = rng.randrange(len(triples) - 1)
+        c += c >= b
+        other, axis = triples[c], rng.randrange(3)
+        triple[axis], other[axis] = other[axis], triple[axis]
+        if tuple(triple) not in taken and (keys[c] is None or tuple(other) not in taken):
+            if keys[c] is not None:
+                taken.discard(keys[c])
+                key = keys[c] = tuple(other)
+                taken.add(key)
+        else:
+            triple[axis], other[axis] = other[axis], triple[axis]
+    return tuple(triple)
+
+
+def index_triples(n: int, triples: list[list[int]]) -> tuple[list[list[int]], list[int]]:
+    """:func:`~npgym.setsystems.index_blocks` for triples over 0..n-1: sorted by the integer (x n + y) n + z,
+    which orders them as the lists do (ties keep their order), and compares faster."""
+    codes = [(x * n + y) * n + z for x, y, z in triples]
+    order = sorted(range(len(triples)), key=codes.__getitem__)
+    where = [0] * len(triples)
+    for new, old in enumerate(order):
+        where[old] = new
+    return [triples[i] for i in order], where
 
 
 class ThreeDimensionalMatching(Problem):
@@ -87,13 +114,13 @@ class ThreeDimensionalMatching(Problem):
         rng.shuffle(zs)
         planted = [[x, ys[x], zs[x]] for x in range(n)]
         decoys = deal_triples(rng, n, degree - 1, {tuple(t) for t in planted})
-        triples, where = index_blocks(planted + decoys)
-        return Planted({"n": n, "triples": triples}, sorted(where[i] for i in range(n)))
+        triples, where = index_triples(n, planted + decoys)
+        return Planted({"n": n, "triples": triples}, sorted(where[:n]))
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
         """All degree * n triples dealt by the same configuration model, no planted matching."""
         n, degree = params["n"], params["degree"]
-        return {"n": n, "triples": index_blocks(deal_triples(rng, n, degree, set()))[0]}
+        return {"n": n, "triples": index_triples(n, deal_triples(rng, n, degree, set()))[0]}
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         n = data["n"]

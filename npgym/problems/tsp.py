@@ -64,7 +64,7 @@ class Tsp(Problem):
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, side = params["cities"], params["grid"] + 1
         points = [divmod(cell, side) for cell in rng.sample(range(side * side), n)]
-        distances = [[_rounded_distance(p, q) for q in points] for p in points]
+        distances = _distance_matrix(points)
         tour = _local_search_tour(distances, rng, RESTARTS)
         return Planted({"n": n, "distances": distances, "B": tour_length(distances, tour)}, tour)
 
@@ -115,11 +115,20 @@ class Tsp(Problem):
         return tour
 
 
-def _rounded_distance(p: tuple[int, int], q: tuple[int, int]) -> int:
-    """Euclidean distance rounded half up, in exact integer arithmetic."""
-    square = (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2
-    root = math.isqrt(square)
-    return root + 1 if square > root * root + root else root  # sqrt > root + 1/2 iff square > root^2 + root
+def _distance_matrix(points: list[tuple[int, int]]) -> list[list[int]]:
+    """The symmetric matrix of Euclidean distances rounded half up, in exact integer arithmetic (each pair once,
+    mirrored): the root r of the square s is rounded up iff sqrt(s) > r + 1/2, i.e. s > r^2 + r."""
+    n = len(points)
+    isqrt = math.isqrt
+    distances = [[0] * n for _ in range(n)]
+    for i, (x, y) in enumerate(points):
+        row = distances[i]
+        for j in range(i + 1, n):
+            dx, dy = x - points[j][0], y - points[j][1]
+            square = dx * dx + dy * dy
+            root = isqrt(square)
+            row[j] = distances[j][i] = root + 1 if square > root * root + root else root
+    return distances
 
 
 def tour_length(distances: list[list[int]], tour: list[int]) -> int:
@@ -129,11 +138,21 @@ def tour_length(distances: list[list[int]], tour: list[int]) -> int:
 
 def nearest_neighbour(distances: list[list[int]], start: int) -> list[int]:
     """The greedy tour from ``start``: always on to the nearest city not yet visited (ties to the lower id)."""
+    return _greedy_tour(_keyed_rows(distances), start)
+
+
+def _keyed_rows(distances: list[list[int]]) -> list[list[int]]:
+    """Each distance as the integer ``distance * n + id``: ordered like the key (distance, id), so ``min``
+    breaks ties to the lower id with a plain list lookup as its key."""
     n = len(distances)
-    tour, left = [start], set(range(n)) - {start}
+    return [[d * n + c for c, d in enumerate(row)] for row in distances]
+
+
+def _greedy_tour(keyed: list[list[int]], start: int) -> list[int]:
+    """:func:`nearest_neighbour` on the rows of :func:`_keyed_rows` (computed once for all starts)."""
+    tour, left = [start], set(range(len(keyed))) - {start}
     while left:
-        row = distances[tour[-1]]
-        city = min(left, key=lambda c: (row[c], c))
+        city = min(left, key=keyed[tour[-1]].__getitem__)
         tour.append(city)
         left.remove(city)
     return tour
@@ -142,15 +161,23 @@ def nearest_neighbour(distances: list[list[int]], start: int) -> list[int]:
 def _local_search_tour(distances: list[list[int]], rng: random.Random, restarts: int) -> list[int]:
     """The shortest of ``restarts`` nearest-neighbour tours from random starts, each 2-opt + Or-opt improved."""
     n = len(distances)
-    near = [sorted((c for c in range(n) if c != a), key=lambda c: distances[a][c])[:NEAR] for a in range(n)]
+    near = [_nearest_others(distances[a], a) for a in range(n)]
+    keyed = _keyed_rows(distances)
     best: list[int] = []
     best_length: int | None = None
     for _ in range(restarts):
-        tour = _improve(nearest_neighbour(distances, rng.randrange(n)), distances, near)
+        tour = _improve(_greedy_tour(keyed, rng.randrange(n)), distances, near)
         length = tour_length(distances, tour)
         if best_length is None or length < best_length:
             best, best_length = tour, length
     return best
+
+
+def _nearest_others(row: list[int], city: int) -> list[int]:
+    """The ``NEAR`` cities nearest to ``city`` (ties to the lower id): a stable sort of all, then ``city`` dropped."""
+    order = sorted(range(len(row)), key=row.__getitem__)
+    order.remove(city)
+    return order[:NEAR]
 
 
 def _improve(tour: list[int], distances: list[list[int]], near: list[list[int]]) -> list[int]:
@@ -163,18 +190,23 @@ def _improve(tour: list[int], distances: list[list[int]], near: list[list[int]])
 def two_opt_pass(tour: list[int], d: list[list[int]], near: list[list[int]]) -> bool:
     """Replace edges a-b and c-e by a-c and b-e where that shortens the tour (in place)."""
     n = len(tour)
-    pos = {city: i for i, city in enumerate(tour)}
+    pos = [0] * n
+    for i, city in enumerate(tour):
+        pos[city] = i
     improved = False
     for i in range(n):
         a, b = tour[i], tour[(i + 1) % n]
+        da = d[a]
+        ab = da[b]
         for c in near[a]:
-            if d[a][c] >= d[a][b]:
+            ac = da[c]
+            if ac >= ab:
                 break
             j = pos[c]
             e = tour[(j + 1) % n]
             if c == b or e == a:
                 continue
-            if d[a][c] + d[b][e] < d[a][b] + d[c][e]:
+            if ac + d[b][e] < ab + d[c][e]:
                 lo, hi = (i + 1, j) if i < j else (j + 1, i)  # reverse b..c, or equivalently e..a
                 tour[lo:hi + 1] = tour[lo:hi + 1][::-1]
                 for k in range(lo, hi + 1):
@@ -185,30 +217,66 @@ def two_opt_pass(tour: list[int], d: list[list[int]], near: list[list[int]]) -> 
 
 
 def _or_opt_pass(tour: list[int], d: list[list[int]], near: list[list[int]]) -> bool:
-    """Move a run of 1-3 consecutive cities next to a near neighbour, possibly reversed, if shorter."""
+    """Move a run of 1-3 consecutive cities next to a near neighbour, possibly reversed, if shorter.
+
+    The first improving move in this order: run lengths 1, 2, 3; runs starting at tour positions 0..n-1;
+    target cities c in ``near[first] + near[last]``, the run going between c and its successor e in the tour
+    without it. The new tour starts at the city after the run. Only a move rebuilds the tour: while
+    scanning, e is c's successor in the tour (or the city after the run when c is the one before it), and
+    the tour's own edge lengths are looked up once per pass.
+    """
     n = len(tour)
-    for length in (1, 2, 3):
+    pos, succ, link = [0] * n, [0] * n, [0] * n
+    for i, city in enumerate(tour):
+        pos[city] = i
+        succ[city] = nxt = tour[(i + 1) % n]
+        link[city] = d[city][nxt]
+    if n >= 4 and _or_opt_single(tour, d, near, succ, link):
+        return True
+    for length in (2, 3):
         if n < length + 3:
             break
         for i in range(n):
-            segment = [tour[(i + k) % n] for k in range(length)]
-            first, last = segment[0], segment[-1]
-            before, after = tour[(i - 1) % n], tour[(i + length) % n]
-            gain = d[before][first] + d[last][after] - d[before][after]
-            rest = [tour[(i + length + k) % n] for k in range(n - length)]  # starts at `after`
-            where = {city: k for k, city in enumerate(rest)}
+            first, last = tour[i], tour[(i + length - 1) % n]
+            before, after = tour[i - 1], succ[last]
+            d_first, d_last = d[first], d[last]
+            gain = link[before] + link[last] - d[before][after]
             for c in near[first] + near[last]:
-                if c not in where:
+                if (pos[c] - i) % n < length:  # c is in the run
                     continue
-                k = where[c]
-                e = rest[(k + 1) % len(rest)]
-                cost_forward = d[c][first] + d[last][e] - d[c][e]
-                cost_reverse = d[c][last] + d[first][e] - d[c][e]
-                if min(cost_forward, cost_reverse) < gain:
-                    piece = segment if cost_forward <= cost_reverse else segment[::-1]
-                    tour[:] = rest[:k + 1] + piece + rest[k + 1:]
+                d_c = d[c]
+                e, ce = (after, d_c[after]) if c == before else (succ[c], link[c])
+                cost_forward = d_c[first] + d_last[e] - ce
+                cost_reverse = d_c[last] + d_first[e] - ce
+                if cost_forward < gain or cost_reverse < gain:
+                    segment = [tour[(i + k) % n] for k in range(length)]
+                    _insert(tour, i, length, pos[c], segment if cost_forward <= cost_reverse else segment[::-1])
                     return True
     return False
 
+
+def _or_opt_single(tour: list[int], d: list[list[int]], near: list[list[int]], succ: list[int],
+                   link: list[int]) -> bool:
+    """The run-length-1 scan of :func:`_or_opt_pass`. A single city is its own first and last, so ``near[first]``
+    twice would repeat every test; forward and reverse cost the same; and putting it back between the city
+    before it and the one after gains nothing, so that target is skipped."""
+    for i, first in enumerate(tour):
+        before, after = tour[i - 1], succ[first]
+        d_first = d[first]
+        gain = link[before] + link[first] - d[before][after]
+        for c in near[first]:
+            if c != before and d[c][first] + d_first[succ[c]] - link[c] < gain:
+                _insert(tour, i, 1, tour.index(c), [first])
+                return True
+    return False
+
+
+def _insert(tour: list[int], i: int, length: int, where: int, piece: list[int]) -> None:
+    """Take the run of ``length`` cities at position ``i`` out and put ``piece`` (the run, maybe reversed) after
+    the city at position ``where``; the tour then starts at the city that followed the run."""
+    n = len(tour)
+    rest = [tour[(i + length + k) % n] for k in range(n - length)]
+    k = (where - i - length) % n
+    tour[:] = rest[:k + 1] + piece + rest[k + 1:]
 
 register(Tsp())

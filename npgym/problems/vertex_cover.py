@@ -30,7 +30,7 @@ import random
 from typing import Any
 
 from npgym import checks
-from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
+from npgym.graphs import adjacency, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
@@ -42,19 +42,25 @@ class VertexCover(Problem):
     version = 1
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        """Pairs (u, v), u in the cover 0..k-1 and u < v, drawn row by row; then an edge from a random cover
+        vertex to each outside vertex v (ascending) that got none; then the ids are shuffled.
+
+        The pairs are distinct by construction, so they go straight to sorted integer keys ``a * n + b``
+        of the relabelled graph (no edge set, no canonicalising pass).
+        """
         n, k = params["nodes"], params["cover"]
         p = min(0.5, params["degree"] / (n - 1))
-        edges = set()
-        for u in range(k):  # vertices 0..k-1 are the cover before relabelling
-            for v in range(u + 1, n):
-                if rng.random() < p:
-                    edges.add((u, v))
-        for v in range(k, n):
-            if not any((u, v) in edges for u in range(k)):
-                edges.add((rng.randrange(k), v))
+        rand = rng.random
+        rows = [[v for v in range(u + 1, n) if rand() < p] for u in range(k)]  # vertices 0..k-1 are the cover
+        covered = set().union(*rows)
+        extra = [(rng.randrange(k), v) for v in range(k, n) if v not in covered]
         mapping = shuffled_labels(n, rng)
-        cover = sorted(mapping[u] for u in range(k))
-        return Planted({"n": n, "edges": relabel(edges, mapping), "k": k}, cover)
+        keys = [a * n + b if a < b else b * n + a for a, b in ((mapping[u], mapping[v]) for u, v in extra)]
+        for a, row in zip(mapping, rows):
+            keys += [a * n + b if a < b else b * n + a for b in map(mapping.__getitem__, row)]
+        keys.sort()
+        cover = sorted(mapping[:k])
+        return Planted({"n": n, "edges": [[key // n, key % n] for key in keys], "k": k}, cover)
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         n, k = data["n"], data["k"]

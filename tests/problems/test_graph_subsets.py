@@ -11,7 +11,7 @@ import pytest
 import npgym
 from npgym.cards import ParamError
 from npgym.engine import check_data
-from npgym.graphs import adjacency
+from npgym.graphs import adjacency, canonical_edges, relabel
 from npgym.problems.dominating_set import prune
 from npgym.verdict import Reject
 
@@ -40,6 +40,17 @@ def brute_optimum(problem_id: str, data: dict, sense: str) -> int | None:
     if not values:
         return None
     return max(values) if sense == "max" else min(values)
+
+
+def test_relabel_is_the_canonical_list_of_the_relabelled_pairs():
+    """relabel sorts integer keys; the result must be canonical_edges of the mapped pairs, for any input."""
+    rng = random.Random(4)
+    for n in (1, 2, 5, 12):
+        mapping = list(range(n))
+        rng.shuffle(mapping)
+        edges = [(rng.randrange(n), rng.randrange(n)) for _ in range(3 * n)]  # loops, repeats, both orders
+        assert relabel(edges, mapping) == canonical_edges((mapping[u], mapping[v]) for u, v in edges)
+    assert relabel([], [1, 0]) == []
 
 
 # -- three_colouring ----------------------------------------------------------------------------
