@@ -51,7 +51,7 @@ No-instance that counting gives away: the engine never makes one (:meth:`countin
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,9 +78,10 @@ class MaxLeafSpanningTree(Problem):
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n = params["nodes"]
         edges, tree = _hidden_tree_graph(rng, n, params["leaves"], _extra_count(params))
+        graph = _Graph(n, edges)  # shared by the restarts
         best: Sequence[Sequence[int]] = tree
         for _ in range(RESTARTS):
-            found = _local_search_tree(n, edges, rng)
+            found = _local_search_tree(n, edges, rng, graph)
             if _leaf_count(n, found) > _leaf_count(n, best):
                 best = found
         mapping = shuffled_labels(n, rng)
@@ -193,18 +194,23 @@ def _evening_edges(rng: random.Random, n: int, tree, total: int) -> list[list[in
     stand out by degree and the greedy that expands high-degree vertices first is misled. (Uniform extras, as
     in version 2, left the hubs at twice the leaves' degree.) Pairs already taken are skipped; what a dense
     graph still lacks after a bounded number of tries is filled with uniformly random pairs."""
-    taken = {(min(u, v), max(u, v)) for u, v in tree}
+    taken = {(u, v) if u < v else (v, u) for u, v in tree}
     degree = [0] * n
     for u, v in taken:
         degree[u] += 1
         degree[v] += 1
-    for _ in range(EVENING_TRIES * max(0, total - len(taken))):
-        if len(taken) >= total:
+    vertices = list(range(n))  # sampled like range(n), with the same draws, but faster
+    sample, lowest = rng.sample, degree.__getitem__
+    missing = total - len(taken)
+    for _ in range(EVENING_TRIES * max(0, missing)):
+        if missing <= 0:
             break
-        u = min(rng.sample(range(n), CHOICES), key=degree.__getitem__)
-        v = min(rng.sample(range(n), CHOICES), key=degree.__getitem__)
-        if u != v and (min(u, v), max(u, v)) not in taken:
-            taken.add((min(u, v), max(u, v)))
+        u = min(sample(vertices, CHOICES), key=lowest)
+        v = min(sample(vertices, CHOICES), key=lowest)
+        pair = (u, v) if u < v else (v, u)
+        if u != v and pair not in taken:
+            taken.add(pair)
+            missing -= 1
             degree[u] += 1
             degree[v] += 1
     return add_random_edges(rng, n, taken, total)
@@ -214,50 +220,113 @@ def _leaf_count(n: int, tree_edges) -> int:
     return sum(d == 1 for d in _tree_degrees(n, tree_edges))
 
 
-def _greedy_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
+class _Graph:
+    """A graph's adjacency as sets and as bitmasks (bit w of ``masks[v]``: w is a neighbour of v), built once
+    for the searches on it: the local search's vertex sets are bitmasks, so its checks are integer operations."""
+
+    def __init__(self, n: int, edges) -> None:
+        self.n = n
+        self.neighbours = adjacency(n, edges)
+        self.masks = [0] * n
+        for u, v in edges:
+            self.masks[u] |= 1 << v
+            self.masks[v] |= 1 << u
+        self.everyone = (1 << n) - 1
+
+
+def _greedy_tree(n: int, edges, rng: random.Random, graph: _Graph | None = None) -> list[list[int]]:
     """Greedy tree growing: start at a vertex of highest degree, then repeatedly expand the tree leaf
-    with the most neighbours outside the tree (ties at random), adding all those neighbours as leaves."""
-    neighbours = adjacency(n, edges)
-    start = max(range(n), key=lambda v: (len(neighbours[v]), rng.random()))
-    in_tree, tree = {start}, []
+    with the most neighbours outside the tree (ties at random), adding all those neighbours as leaves.
+    ``graph`` is the graph of ``edges`` if already built."""
+    masks = (graph or _Graph(n, edges)).masks
+    draw = rng.random
+    start = max(range(n), key=lambda v: (masks[v].bit_count(), draw()))
+    in_tree, tree = 1 << start, []  # in_tree: a bitmask
     frontier = [start]  # tree vertices that may still have outside neighbours
     while frontier:
-        gains = [(len(neighbours[v] - in_tree), rng.random(), v) for v in frontier]
-        gain, _, v = max(gains)
+        outside = ~in_tree
+        gain, _, v = max([((masks[u] & outside).bit_count(), draw(), u) for u in frontier])
         if gain == 0:
             break
-        for w in sorted(neighbours[v] - in_tree):
-            in_tree.add(w)
-            tree.append([min(v, w), max(v, w)])
+        outside = masks[v] & ~in_tree
+        in_tree |= outside
+        for w in _members(outside):  # ascending
+            tree.append([v, w] if v < w else [w, v])
             frontier.append(w)
-        frontier = [u for u in frontier if u != v and neighbours[u] - in_tree]
+        frontier = [u for u in frontier if u != v and masks[u] & ~in_tree]
     return tree
 
 
-def _local_search_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
+def _local_search_tree(n: int, edges, rng: random.Random, graph: _Graph | None = None) -> list[list[int]]:
     """Greedy tree growing, then local search on its internal vertices (a connected dominating set):
     drop an internal vertex, or replace two internal neighbours of an outside vertex by that vertex,
-    while the set stays connected and dominating. Returns the tree of the smallest set found."""
-    neighbours = adjacency(n, edges)
-    degree = _tree_degrees(n, _greedy_tree(n, edges, rng))
+    while the set stays connected and dominating. Returns the tree of the smallest set found.
+    ``graph`` is the graph of ``edges`` if already built. The set is also kept as a bitmask, so that a
+    trial is a few integer operations on the neighbourhoods it touches (see ``acceptable``)."""
+    graph = graph or _Graph(n, edges)
+    masks, neighbours = graph.masks, graph.neighbours
+    degree = _tree_degrees(n, _greedy_tree(n, edges, rng, graph))
     core = {v for v in range(n) if degree[v] > 1}
+    chosen = sum(1 << v for v in core)  # core as a bitmask
+    covered = chosen
+    for v in core:
+        covered |= masks[v]
+    dominating = covered == graph.everyone  # every vertex is chosen or next to a chosen one
+
+    def acceptable(trial: int, touched: int) -> bool:
+        """Whether ``trial``, ``chosen`` less some vertices plus others, is a connected dominating set of two or
+        more vertices; ``touched`` is the union of the removed vertices' neighbourhoods. While ``chosen``
+        dominates, only the removed vertices and their outside neighbours can lack a neighbour in ``trial``;
+        otherwise every vertex outside is looked at."""
+        if not trial & (trial - 1):
+            return False
+        if dominating:
+            suspects = touched & ~chosen & ~trial | chosen & ~trial
+        else:
+            suspects = graph.everyone & ~trial
+        return all(masks[v] & trial for v in _members(suspects)) and _connected(trial, masks)
+
     improved = True
     while improved and len(core) > 1:
         improved = False
         for x in _shuffled(core, rng):
-            if connected_dominating(core - {x}, neighbours):
+            trial = chosen & ~(1 << x)
+            if acceptable(trial, masks[x]):
                 core.discard(x)
-                improved = True
+                chosen, dominating, improved = trial, True, True
         for z in _shuffled(set(range(n)) - core, rng):
+            if (masks[z] & chosen).bit_count() < 2:  # no pair to replace
+                continue
             inside = sorted(neighbours[z] & core)
             pairs = [(x, y) for i, x in enumerate(inside) for y in inside[i + 1:]]
             for x, y in pairs:
-                trial = (core - {x, y}) | {z}
-                if connected_dominating(trial, neighbours):
-                    core = trial
-                    improved = True
+                trial = chosen & ~(1 << x) & ~(1 << y) | 1 << z
+                if acceptable(trial, masks[x] | masks[y]):
+                    core = set(_members(trial))
+                    chosen, dominating, improved = trial, True, True
                     break
     return tree_of_core(n, core, neighbours)
+
+
+def _members(mask: int) -> Iterator[int]:
+    """The vertices of a bitmask, ascending."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _connected(core: int, masks: list[int]) -> bool:
+    """Whether the vertices of the bitmask ``core`` (at least one) induce a connected subgraph: a search from
+    the lowest one reaches them all."""
+    seen = frontier = core & -core
+    while frontier:
+        low = frontier & -frontier
+        frontier ^= low
+        fresh = masks[low.bit_length() - 1] & core & ~seen
+        seen |= fresh
+        frontier |= fresh
+    return seen == core
 
 
 def _shuffled(items: set[int], rng: random.Random) -> list[int]:
