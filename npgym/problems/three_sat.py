@@ -85,10 +85,11 @@ class ThreeSat(Problem):
         """A uniformly random formula of the same size: at the threshold about half are unsatisfiable."""
         n = params["variables"]
         m = round(params["ratio"] * n)
+        variables = list(range(1, n + 1))  # samples like the range, with the same draws, but faster
         clauses: list[list[int]] = []
         seen: set[tuple[int, ...]] = set()
         while len(clauses) < m:
-            clause = [var if rng.random() < 0.5 else -var for var in rng.sample(range(1, n + 1), 3)]
+            clause = [var if rng.random() < 0.5 else -var for var in rng.sample(variables, 3)]
             key = tuple(sorted(clause))
             if key not in seen:
                 seen.add(key)
