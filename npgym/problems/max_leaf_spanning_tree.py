@@ -261,51 +261,67 @@ def _local_search_tree(n: int, edges, rng: random.Random, graph: _Graph | None =
     """Greedy tree growing, then local search on its internal vertices (a connected dominating set):
     drop an internal vertex, or replace two internal neighbours of an outside vertex by that vertex,
     while the set stays connected and dominating. Returns the tree of the smallest set found.
-    ``graph`` is the graph of ``edges`` if already built. The set is also kept as a bitmask, so that a
-    trial is a few integer operations on the neighbourhoods it touches (see ``acceptable``)."""
+    ``graph`` is the graph of ``edges`` if already built. The set is also kept as a bitmask with its
+    :func:`_coverage`, so that a trial's domination is a few integer operations (see ``acceptable``)."""
     graph = graph or _Graph(n, edges)
-    masks, neighbours = graph.masks, graph.neighbours
+    masks, everyone = graph.masks, graph.everyone
     degree = _tree_degrees(n, _greedy_tree(n, edges, rng, graph))
     core = {v for v in range(n) if degree[v] > 1}
     chosen = sum(1 << v for v in core)  # core as a bitmask
-    covered = chosen
-    for v in core:
-        covered |= masks[v]
-    dominating = covered == graph.everyone  # every vertex is chosen or next to a chosen one
+    once, twice, dominating = _coverage(chosen, masks, everyone)
 
-    def acceptable(trial: int, touched: int) -> bool:
-        """Whether ``trial``, ``chosen`` less some vertices plus others, is a connected dominating set of two or
-        more vertices; ``touched`` is the union of the removed vertices' neighbourhoods. While ``chosen``
-        dominates, only the removed vertices and their outside neighbours can lack a neighbour in ``trial``;
-        otherwise every vertex outside is looked at."""
+    def acceptable(trial: int, lost: int) -> bool:
+        """Whether ``trial`` is a connected dominating set of two or more vertices. While ``chosen`` dominates,
+        ``lost`` (the vertices outside ``trial`` that its coverage leaves without a neighbour in ``trial``) says
+        whether ``trial`` does; otherwise every vertex outside is looked at."""
         if not trial & (trial - 1):
             return False
         if dominating:
-            suspects = touched & ~chosen & ~trial | chosen & ~trial
-        else:
-            suspects = graph.everyone & ~trial
-        return all(masks[v] & trial for v in _members(suspects)) and _connected(trial, masks)
+            if lost:
+                return False
+        elif not all(masks[v] & trial for v in _members(everyone & ~trial)):
+            return False
+        return _connected(trial, masks)
 
     improved = True
     while improved and len(core) > 1:
         improved = False
         for x in _shuffled(core, rng):
             trial = chosen & ~(1 << x)
-            if acceptable(trial, masks[x]):
+            # lost: the outside neighbours whose only chosen neighbour is x, and x if it has none left
+            lost = masks[x] & once | (0 if masks[x] & trial else 1 << x)
+            if acceptable(trial, lost):
                 core.discard(x)
-                chosen, dominating, improved = trial, True, True
+                chosen, improved = trial, True
+                once, twice, dominating = _coverage(chosen, masks, everyone)
         for z in _shuffled(set(range(n)) - core, rng):
             if (masks[z] & chosen).bit_count() < 2:  # no pair to replace
                 continue
-            inside = sorted(neighbours[z] & core)
+            inside = list(_members(masks[z] & chosen))  # ascending
             pairs = [(x, y) for i, x in enumerate(inside) for y in inside[i + 1:]]
             for x, y in pairs:
                 trial = chosen & ~(1 << x) & ~(1 << y) | 1 << z
-                if acceptable(trial, masks[x] | masks[y]):
+                # lost: outside vertices (not z's neighbours) whose chosen neighbours were x, y or both; x and y
+                # themselves are z's neighbours
+                lost = (once & (masks[x] | masks[y]) | twice & masks[x] & masks[y]) & ~masks[z] & ~(1 << z)
+                if acceptable(trial, lost):
                     core = set(_members(trial))
-                    chosen, dominating, improved = trial, True, True
+                    chosen, improved = trial, True
+                    once, twice, dominating = _coverage(chosen, masks, everyone)
                     break
-    return tree_of_core(n, core, neighbours)
+    return _tree_of_mask(n, chosen, masks)
+
+
+def _coverage(chosen: int, masks: list[int], everyone: int) -> tuple[int, int, bool]:
+    """How the bitmask ``chosen`` covers the graph: the vertices outside it with exactly one neighbour in it,
+    those with exactly two, and whether every vertex is chosen or has a chosen neighbour."""
+    one = two = three = 0  # the vertices with at least one, two, three chosen neighbours
+    for v in _members(chosen):
+        adjacent = masks[v]
+        three |= two & adjacent
+        two |= one & adjacent
+        one |= adjacent
+    return one & ~two & ~chosen, two & ~three & ~chosen, one | chosen == everyone
 
 
 def _members(mask: int) -> Iterator[int]:
@@ -351,18 +367,29 @@ def connected_dominating(core: set[int], neighbours: list[set[int]]) -> bool:
 
 def tree_of_core(n: int, core: set[int], neighbours: list[set[int]]) -> list[list[int]]:
     """A spanning tree whose internal vertices lie in the connected dominating set ``core``."""
-    start = min(core)
-    seen, queue, tree = {start}, [start], []
-    for v in queue:  # breadth-first tree inside the core
-        for w in sorted(neighbours[v] & core):
-            if w not in seen:
-                seen.add(w)
-                queue.append(w)
-                tree.append([min(v, w), max(v, w)])
-    for v in range(n):
-        if v not in core:
-            hub = min(neighbours[v] & core)
-            tree.append([min(v, hub), max(v, hub)])
+    return _tree_of_mask(n, sum(1 << v for v in core), [sum(1 << w for w in adjacent) for adjacent in neighbours])
+
+
+def _tree_of_mask(n: int, core: int, masks: list[int]) -> list[list[int]]:
+    """:func:`tree_of_core` for a core and neighbourhoods as bitmasks: a breadth-first tree inside the core
+    from its lowest vertex (neighbours in ascending order), then every other vertex hung from its lowest
+    core neighbour."""
+    if not core:
+        raise ValueError("an empty core has no tree")
+    start = (core & -core).bit_length() - 1
+    seen, queue, tree = core & -core, [start], []
+    for v in queue:
+        fresh = masks[v] & core & ~seen
+        seen |= fresh
+        for w in _members(fresh):
+            queue.append(w)
+            tree.append([v, w] if v < w else [w, v])
+    for v in _members(~core & ((1 << n) - 1)):
+        hubs = masks[v] & core
+        if not hubs:
+            raise ValueError(f"vertex {v} has no neighbour in the core")
+        hub = (hubs & -hubs).bit_length() - 1
+        tree.append([v, hub] if v < hub else [hub, v])
     return tree
 
 
