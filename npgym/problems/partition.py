@@ -71,9 +71,8 @@ class Partition(Problem):
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, top = params["numbers"], params["max_value"]
-        randint, draw = rng.randint, rng.random
-        numbers = [randint(1, top) for _ in range(n)]
-        ones = min(max(sum([draw() < 0.5 for _ in range(n)]), 1), n - 1)
+        numbers = [rng.randint(1, top) for _ in range(n)]
+        ones = min(max(sum(rng.random() < 0.5 for _ in range(n)), 1), n - 1)
         sides = [1] * ones + [0] * (n - ones)
         rng.shuffle(sides)
         if not _balance(rng, numbers, sides, top):
@@ -152,11 +151,10 @@ def _balance(rng: random.Random, numbers: list[int], sides: list[int], top: int)
         return False
     pool = [i for i, r in enumerate(room) if r > 0]
     step_cap = max(1, 2 * gap // len(numbers))
-    randrange, randint = rng.randrange, rng.randint
     while gap:
-        slot = randrange(len(pool))
+        slot = rng.randrange(len(pool))
         i = pool[slot]
-        step = randint(1, min(room[i], gap, step_cap))
+        step = rng.randint(1, min(room[i], gap, step_cap))
         numbers[i] += step if sides[i] != heavy else -step
         room[i] -= step
         gap -= step
