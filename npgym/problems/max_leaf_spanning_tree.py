@@ -80,10 +80,11 @@ class MaxLeafSpanningTree(Problem):
         edges, tree = _hidden_tree_graph(rng, n, params["leaves"], _extra_count(params))
         graph = _Graph(n, edges)  # shared by the restarts
         best: Sequence[Sequence[int]] = tree
+        most = _leaf_count(n, tree)
         for _ in range(RESTARTS):
             found = _local_search_tree(n, edges, rng, graph)
-            if _leaf_count(n, found) > _leaf_count(n, best):
-                best = found
+            if (leaves := _leaf_count(n, found)) > most:
+                best, most = found, leaves
         mapping = shuffled_labels(n, rng)
         certificate = relabel(best, mapping)
         return Planted({"n": n, "edges": relabel(edges, mapping), "t": _leaf_count(n, certificate)}, certificate)
