@@ -7,7 +7,7 @@ import random
 
 def canonical_edges(edges) -> list[list[int]]:
     """Edges as sorted ``[u, v]`` pairs with ``u < v``, without duplicates or loops, in sorted order."""
-    return [[u, v] for u, v in sorted({(min(u, v), max(u, v)) for u, v in edges if u != v})]
+    return [[u, v] for u, v in sorted({(u, v) if u < v else (v, u) for u, v in edges if u != v})]
 
 
 def relabel(edges, mapping: list[int]) -> list[list[int]]:
@@ -56,7 +56,7 @@ def render_graph(n: int, edges) -> str:
 
 def add_random_edges(rng: random.Random, n: int, base, total: int) -> list[list[int]]:
     """``base`` plus uniformly random new edges up to ``total`` edges (never a loop or a repeat)."""
-    taken = {(min(u, v), max(u, v)) for u, v in base}
+    taken = {(u, v) if u < v else (v, u) for u, v in base}
     missing = total - len(taken)
     free = n * (n - 1) // 2 - len(taken)
     if missing <= 0:

@@ -10,6 +10,7 @@ is about 2^(k/2), not 2^k.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import random
 import time
@@ -76,13 +77,18 @@ def size_weight(n: int) -> int:
 
 
 def odd_primes(limit: int) -> list[int]:
-    """The odd primes up to ``limit`` (a small sieve)."""
+    """The odd primes up to ``limit`` (a small sieve, kept per limit; the list is the caller's own)."""
+    return list(_odd_primes(limit))
+
+
+@functools.lru_cache(maxsize=16)
+def _odd_primes(limit: int) -> tuple[int, ...]:
     sieve = bytearray([1]) * (limit + 1)
     sieve[:2] = b"\x00\x00"
     for p in range(2, math.isqrt(limit) + 1):
         if sieve[p]:
             sieve[p * p::p] = bytearray(len(range(p * p, limit + 1, p)))
-    return [p for p in range(3, limit + 1) if sieve[p]]
+    return tuple(p for p in range(3, limit + 1) if sieve[p])
 
 
 def is_probable_prime(n: int) -> bool:
@@ -233,9 +239,25 @@ def crt_parts(a: int, b: int, tick: Callable[..., None],
         roots = roots_mod_prime_power(a % q, p, e, tick)
         if not roots:
             return None
-        basis = (b // q) * pow(b // q, -1, q) % b if b != q else 1
+        basis = _crt_basis(b, q)
         parts.append(sorted({r * basis % b for r in roots}))
     return parts
+
+
+def known_root_parts(x: int, primes: list[int]) -> list[list[int]]:
+    """:func:`crt_parts` of a = x^2 modulo b, the product of the distinct odd ``primes``, for x coprime to b,
+    without a search: modulo each prime p the roots of a are x and -x."""
+    b = math.prod(primes)
+    parts = []
+    for p in primes:
+        basis = _crt_basis(b, p)
+        parts.append(sorted({x % p * basis % b, (p - x % p) * basis % b}))
+    return parts
+
+
+def _crt_basis(b: int, q: int) -> int:
+    """E, 1 modulo the prime power q and 0 modulo b / q."""
+    return (b // q) * pow(b // q, -1, q) % b if b != q else 1
 
 
 def _root_bearing_factors(a: int, b: int, tick: Callable[..., None]) -> list[tuple[int, int]] | None:
@@ -271,7 +293,13 @@ def smallest_positive_root(a: int, b: int, tick: Callable[..., None],
     parts = crt_parts(a, b, tick, factors)
     if parts is None:
         return None
-    parts.sort(key=len)
+    return smallest_combination(parts, b, tick)
+
+
+def smallest_combination(parts: list[list[int]], b: int, tick: Callable[..., None]) -> int | None:
+    """The smallest x >= 1 (b standing for 0) that is a sum modulo b of one residue from each of ``parts``:
+    meet in the middle over two halves of the parts; raises OutOfBudget on time or size."""
+    parts = sorted(parts, key=len)
     left_parts, right_parts = [], []
     left_size = right_size = 1
     for options in reversed(parts):  # balance the two halves by their number of sums

@@ -51,7 +51,7 @@ No-instance that counting gives away: the engine never makes one (:meth:`countin
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,11 +78,13 @@ class MaxLeafSpanningTree(Problem):
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n = params["nodes"]
         edges, tree = _hidden_tree_graph(rng, n, params["leaves"], _extra_count(params))
+        graph = _Graph(n, edges)  # shared by the restarts
         best: Sequence[Sequence[int]] = tree
+        most = _leaf_count(n, tree)
         for _ in range(RESTARTS):
-            found = _local_search_tree(n, edges, rng)
-            if _leaf_count(n, found) > _leaf_count(n, best):
-                best = found
+            found = _local_search_tree(n, edges, rng, graph)
+            if (leaves := _leaf_count(n, found)) > most:
+                best, most = found, leaves
         mapping = shuffled_labels(n, rng)
         certificate = relabel(best, mapping)
         return Planted({"n": n, "edges": relabel(edges, mapping), "t": _leaf_count(n, certificate)}, certificate)
@@ -193,18 +195,23 @@ def _evening_edges(rng: random.Random, n: int, tree, total: int) -> list[list[in
     stand out by degree and the greedy that expands high-degree vertices first is misled. (Uniform extras, as
     in version 2, left the hubs at twice the leaves' degree.) Pairs already taken are skipped; what a dense
     graph still lacks after a bounded number of tries is filled with uniformly random pairs."""
-    taken = {(min(u, v), max(u, v)) for u, v in tree}
+    taken = {(u, v) if u < v else (v, u) for u, v in tree}
     degree = [0] * n
     for u, v in taken:
         degree[u] += 1
         degree[v] += 1
-    for _ in range(EVENING_TRIES * max(0, total - len(taken))):
-        if len(taken) >= total:
+    vertices = list(range(n))  # sampled like range(n), with the same draws, but faster
+    sample, lowest = rng.sample, degree.__getitem__
+    missing = total - len(taken)
+    for _ in range(EVENING_TRIES * max(0, missing)):
+        if missing <= 0:
             break
-        u = min(rng.sample(range(n), CHOICES), key=degree.__getitem__)
-        v = min(rng.sample(range(n), CHOICES), key=degree.__getitem__)
-        if u != v and (min(u, v), max(u, v)) not in taken:
-            taken.add((min(u, v), max(u, v)))
+        u = min(sample(vertices, CHOICES), key=lowest)
+        v = min(sample(vertices, CHOICES), key=lowest)
+        pair = (u, v) if u < v else (v, u)
+        if u != v and pair not in taken:
+            taken.add(pair)
+            missing -= 1
             degree[u] += 1
             degree[v] += 1
     return add_random_edges(rng, n, taken, total)
@@ -214,50 +221,129 @@ def _leaf_count(n: int, tree_edges) -> int:
     return sum(d == 1 for d in _tree_degrees(n, tree_edges))
 
 
-def _greedy_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
+class _Graph:
+    """A graph's adjacency as sets and as bitmasks (bit w of ``masks[v]``: w is a neighbour of v), built once
+    for the searches on it: the local search's vertex sets are bitmasks, so its checks are integer operations."""
+
+    def __init__(self, n: int, edges) -> None:
+        self.n = n
+        self.neighbours = adjacency(n, edges)
+        self.masks = [0] * n
+        for u, v in edges:
+            self.masks[u] |= 1 << v
+            self.masks[v] |= 1 << u
+        self.everyone = (1 << n) - 1
+
+
+def _greedy_tree(n: int, edges, rng: random.Random, graph: _Graph | None = None) -> list[list[int]]:
     """Greedy tree growing: start at a vertex of highest degree, then repeatedly expand the tree leaf
-    with the most neighbours outside the tree (ties at random), adding all those neighbours as leaves."""
-    neighbours = adjacency(n, edges)
-    start = max(range(n), key=lambda v: (len(neighbours[v]), rng.random()))
-    in_tree, tree = {start}, []
+    with the most neighbours outside the tree (ties at random), adding all those neighbours as leaves.
+    ``graph`` is the graph of ``edges`` if already built."""
+    masks = (graph or _Graph(n, edges)).masks
+    draw = rng.random
+    start = max(range(n), key=lambda v: (masks[v].bit_count(), draw()))
+    in_tree, tree = 1 << start, []  # in_tree: a bitmask
     frontier = [start]  # tree vertices that may still have outside neighbours
     while frontier:
-        gains = [(len(neighbours[v] - in_tree), rng.random(), v) for v in frontier]
-        gain, _, v = max(gains)
+        outside = ~in_tree
+        gain, _, v = max([((masks[u] & outside).bit_count(), draw(), u) for u in frontier])
         if gain == 0:
             break
-        for w in sorted(neighbours[v] - in_tree):
-            in_tree.add(w)
-            tree.append([min(v, w), max(v, w)])
+        outside = masks[v] & ~in_tree
+        in_tree |= outside
+        for w in _members(outside):  # ascending
+            tree.append([v, w] if v < w else [w, v])
             frontier.append(w)
-        frontier = [u for u in frontier if u != v and neighbours[u] - in_tree]
+        frontier = [u for u in frontier if u != v and masks[u] & ~in_tree]
     return tree
 
 
-def _local_search_tree(n: int, edges, rng: random.Random) -> list[list[int]]:
+def _local_search_tree(n: int, edges, rng: random.Random, graph: _Graph | None = None) -> list[list[int]]:
     """Greedy tree growing, then local search on its internal vertices (a connected dominating set):
     drop an internal vertex, or replace two internal neighbours of an outside vertex by that vertex,
-    while the set stays connected and dominating. Returns the tree of the smallest set found."""
-    neighbours = adjacency(n, edges)
-    degree = _tree_degrees(n, _greedy_tree(n, edges, rng))
+    while the set stays connected and dominating. Returns the tree of the smallest set found.
+    ``graph`` is the graph of ``edges`` if already built. The set is also kept as a bitmask with its
+    :func:`_coverage`, so that a trial's domination is a few integer operations (see ``acceptable``)."""
+    graph = graph or _Graph(n, edges)
+    masks, everyone = graph.masks, graph.everyone
+    degree = _tree_degrees(n, _greedy_tree(n, edges, rng, graph))
     core = {v for v in range(n) if degree[v] > 1}
+    chosen = sum(1 << v for v in core)  # core as a bitmask
+    once, twice, dominating = _coverage(chosen, masks, everyone)
+
+    def acceptable(trial: int, lost: int) -> bool:
+        """Whether ``trial`` is a connected dominating set of two or more vertices. While ``chosen`` dominates,
+        ``lost`` (the vertices outside ``trial`` that its coverage leaves without a neighbour in ``trial``) says
+        whether ``trial`` does; otherwise every vertex outside is looked at."""
+        if not trial & (trial - 1):
+            return False
+        if dominating:
+            if lost:
+                return False
+        elif not all(masks[v] & trial for v in _members(everyone & ~trial)):
+            return False
+        return _connected(trial, masks)
+
     improved = True
     while improved and len(core) > 1:
         improved = False
         for x in _shuffled(core, rng):
-            if connected_dominating(core - {x}, neighbours):
+            trial = chosen & ~(1 << x)
+            # lost: the outside neighbours whose only chosen neighbour is x, and x if it has none left
+            lost = masks[x] & once | (0 if masks[x] & trial else 1 << x)
+            if acceptable(trial, lost):
                 core.discard(x)
-                improved = True
+                chosen, improved = trial, True
+                once, twice, dominating = _coverage(chosen, masks, everyone)
         for z in _shuffled(set(range(n)) - core, rng):
-            inside = sorted(neighbours[z] & core)
+            if (masks[z] & chosen).bit_count() < 2:  # no pair to replace
+                continue
+            inside = list(_members(masks[z] & chosen))  # ascending
             pairs = [(x, y) for i, x in enumerate(inside) for y in inside[i + 1:]]
             for x, y in pairs:
-                trial = (core - {x, y}) | {z}
-                if connected_dominating(trial, neighbours):
-                    core = trial
-                    improved = True
+                trial = chosen & ~(1 << x) & ~(1 << y) | 1 << z
+                # lost: outside vertices (not z's neighbours) whose chosen neighbours were x, y or both; x and y
+                # themselves are z's neighbours
+                lost = (once & (masks[x] | masks[y]) | twice & masks[x] & masks[y]) & ~masks[z] & ~(1 << z)
+                if acceptable(trial, lost):
+                    core = set(_members(trial))
+                    chosen, improved = trial, True
+                    once, twice, dominating = _coverage(chosen, masks, everyone)
                     break
-    return tree_of_core(n, core, neighbours)
+    return _tree_of_mask(n, chosen, masks)
+
+
+def _coverage(chosen: int, masks: list[int], everyone: int) -> tuple[int, int, bool]:
+    """How the bitmask ``chosen`` covers the graph: the vertices outside it with exactly one neighbour in it,
+    those with exactly two, and whether every vertex is chosen or has a chosen neighbour."""
+    one = two = three = 0  # the vertices with at least one, two, three chosen neighbours
+    for v in _members(chosen):
+        adjacent = masks[v]
+        three |= two & adjacent
+        two |= one & adjacent
+        one |= adjacent
+    return one & ~two & ~chosen, two & ~three & ~chosen, one | chosen == everyone
+
+
+def _members(mask: int) -> Iterator[int]:
+    """The vertices of a bitmask, ascending."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _connected(core: int, masks: list[int]) -> bool:
+    """Whether the vertices of the bitmask ``core`` (at least one) induce a connected subgraph: a search from
+    the lowest one reaches them all."""
+    seen = frontier = core & -core
+    while frontier:
+        low = frontier & -frontier
+        frontier ^= low
+        fresh = masks[low.bit_length() - 1] & core & ~seen
+        seen |= fresh
+        frontier |= fresh
+    return seen == core
 
 
 def _shuffled(items: set[int], rng: random.Random) -> list[int]:
@@ -282,18 +368,29 @@ def connected_dominating(core: set[int], neighbours: list[set[int]]) -> bool:
 
 def tree_of_core(n: int, core: set[int], neighbours: list[set[int]]) -> list[list[int]]:
     """A spanning tree whose internal vertices lie in the connected dominating set ``core``."""
-    start = min(core)
-    seen, queue, tree = {start}, [start], []
-    for v in queue:  # breadth-first tree inside the core
-        for w in sorted(neighbours[v] & core):
-            if w not in seen:
-                seen.add(w)
-                queue.append(w)
-                tree.append([min(v, w), max(v, w)])
-    for v in range(n):
-        if v not in core:
-            hub = min(neighbours[v] & core)
-            tree.append([min(v, hub), max(v, hub)])
+    return _tree_of_mask(n, sum(1 << v for v in core), [sum(1 << w for w in adjacent) for adjacent in neighbours])
+
+
+def _tree_of_mask(n: int, core: int, masks: list[int]) -> list[list[int]]:
+    """:func:`tree_of_core` for a core and neighbourhoods as bitmasks: a breadth-first tree inside the core
+    from its lowest vertex (neighbours in ascending order), then every other vertex hung from its lowest
+    core neighbour."""
+    if not core:
+        raise ValueError("an empty core has no tree")
+    start = (core & -core).bit_length() - 1
+    seen, queue, tree = core & -core, [start], []
+    for v in queue:
+        fresh = masks[v] & core & ~seen
+        seen |= fresh
+        for w in _members(fresh):
+            queue.append(w)
+            tree.append([v, w] if v < w else [w, v])
+    for v in _members(~core & ((1 << n) - 1)):
+        hubs = masks[v] & core
+        if not hubs:
+            raise ValueError(f"vertex {v} has no neighbour in the core")
+        hub = (hubs & -hubs).bit_length() - 1
+        tree.append([v, hub] if v < hub else [hub, v])
     return tree
 
 

@@ -75,10 +75,13 @@ class MinimumSumOfSquares(Problem):
         n, k = params["numbers"], params["groups"]
         if params["perfect"]:
             numbers, groups = _perfect_split(rng, n, k, params["max_value"])
+            value = _value(numbers, groups, k)
         else:
-            numbers = [rng.randint(1, params["max_value"]) for _ in range(n)]
-            groups = _good_split(numbers, k)
-        return Planted({"numbers": numbers, "k": k, "J": _value(numbers, groups, k)}, groups)
+            # randint(1, top) is documented as randrange(1, top + 1): the same draws, one call less each
+            draw, stop = rng.randrange, params["max_value"] + 1
+            numbers = [draw(1, stop) for _ in range(n)]
+            groups, value = _valued_good_split(numbers, k)
+        return Planted({"numbers": numbers, "k": k, "J": value}, groups)
 
     def counting_refutes(self, data: dict[str, Any]) -> bool:
         """J below the convexity floor: no split of the total into k integers has a smaller sum of squares."""
@@ -160,11 +163,22 @@ def _perfect_split(rng: random.Random, n: int, k: int, top: int) -> tuple[list[i
             return numbers, groups
 
 
-def _value(numbers: list[int], groups: list[int], k: int) -> int:
+def _totals(numbers: list[int], groups: list[int], k: int) -> list[int]:
+    """The total of each group."""
     sums = [0] * k
     for a, g in zip(numbers, groups):
         sums[g] += a
-    return sum(s * s for s in sums)
+    return sums
+
+
+def _value(numbers: list[int], groups: list[int], k: int) -> int:
+    return sum(s * s for s in _totals(numbers, groups, k))
+
+
+def _spread(numbers: list[int], groups: list[int], k: int) -> int:
+    """The heaviest group's total minus the lightest's."""
+    sums = _totals(numbers, groups, k)
+    return max(sums) - min(sums)
 
 
 def _floor(total: int, k: int) -> int:
@@ -186,9 +200,24 @@ def _rank_by_total(numbers: list[int], groups: list[int], k: int) -> list[int]:
 
 
 def _good_split(numbers: list[int], k: int) -> list[int]:
-    """The better of LPT and k-way differencing, each followed by local improvement (deterministic)."""
-    candidates = [_improve(numbers, _lpt(numbers, k), k), _improve(numbers, _differencing(numbers, k), k)]
-    return min(candidates, key=lambda groups: _value(numbers, groups, k))
+    """The better of LPT and k-way differencing, each followed by local improvement (deterministic; LPT on
+    a tie). An improved LPT split at the convexity floor cannot be beaten, so differencing is then skipped:
+    it is the costly half, and the floor is the usual case on the dense levels."""
+    return _valued_good_split(numbers, k)[0]
+
+
+def _valued_good_split(numbers: list[int], k: int) -> tuple[list[int], int]:
+    """:func:`_good_split` and its sum of squares."""
+    lpt, totals = _lpt_by_position(numbers, k)
+    if max(totals) - min(totals) < 2:  # totals within one of each other: the floor, and no improving step
+        return lpt, sum(total * total for total in totals)
+    lpt = _improve(numbers, lpt, k)
+    lpt_value = _value(numbers, lpt, k)
+    if lpt_value == _floor(sum(numbers), k):
+        return lpt, lpt_value
+    differenced = _improve(numbers, _differencing(numbers, k), k)
+    value = _value(numbers, differenced, k)
+    return (differenced, value) if value < lpt_value else (lpt, lpt_value)
 
 
 def _differencing(numbers: list[int], k: int) -> list[int]:
@@ -214,16 +243,31 @@ def _differencing(numbers: list[int], k: int) -> list[int]:
 
 def _lpt(numbers: list[int], k: int, rng: random.Random | None = None) -> list[int]:
     """Largest first into the lightest group; ties at random with ``rng``, else by position."""
-    def tie(position: int) -> float:
-        return rng.random() if rng is not None else position
-
-    sums = [0] * k
+    if rng is None:
+        return _lpt_by_position(numbers, k)[0]
     groups = [0] * len(numbers)
-    for i in sorted(range(len(numbers)), key=lambda i: (-numbers[i], tie(i))):
-        g = min(range(k), key=lambda g: (sums[g], tie(g)))
+    sums = [0] * k
+    draw = rng.random
+    for i in sorted(range(len(numbers)), key=lambda i: (-numbers[i], draw())):
+        g = min(range(k), key=lambda g: (sums[g], draw()))
         groups[i] = g
         sums[g] += numbers[i]
     return groups
+
+
+def _lpt_by_position(numbers: list[int], k: int) -> tuple[list[int], list[int]]:
+    """:func:`_lpt` with ties by position (a stable sort by value, and a heap of (total, group) for the
+    lightest group), and the groups' totals."""
+    groups = [0] * len(numbers)
+    lightest = [(0, g) for g in range(k)]
+    for i in sorted(range(len(numbers)), key=numbers.__getitem__, reverse=True):
+        total, g = lightest[0]
+        groups[i] = g
+        heapq.heapreplace(lightest, (total + numbers[i], g))
+    totals = [0] * k
+    for total, g in lightest:
+        totals[g] = total
+    return groups, totals
 
 
 def _improve(numbers: list[int], groups: list[int], k: int) -> list[int]:
@@ -234,7 +278,13 @@ def _improve(numbers: list[int], groups: list[int], k: int) -> list[int]:
     d / 2; sorted member lists find them by bisection.
     """
     groups = list(groups)
-    members = [sorted((numbers[i], i) for i in range(len(numbers)) if groups[i] == g) for g in range(k)]
+    if _spread(numbers, groups, k) < 2:  # every gap below 2: no step improves (see _best_step)
+        return groups
+    members: list[list[tuple[int, int]]] = [[] for _ in range(k)]
+    for i, (a, g) in enumerate(zip(numbers, groups)):
+        members[g].append((a, i))
+    for items in members:
+        items.sort()
     sums = [sum(a for a, _ in m) for m in members]
     for _ in range(4 * len(numbers) + 100):  # every step lowers a non-negative integer: a safety cap only
         step = _best_step(members, sums, k)

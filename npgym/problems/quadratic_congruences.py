@@ -45,7 +45,15 @@ from typing import Any
 
 from npgym import checks
 from npgym.cards import ParamError
-from npgym.modroots import OutOfBudget, StepBudget, odd_primes, random_prime, smallest_positive_root
+from npgym.modroots import (
+    OutOfBudget,
+    StepBudget,
+    known_root_parts,
+    odd_primes,
+    random_prime,
+    smallest_combination,
+    smallest_positive_root,
+)
 from npgym.problem import SAT, UNKNOWN, UNSAT, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
 from npgym.verdict import CONSTRAINT, Reject
@@ -129,7 +137,8 @@ def draw_square(rng: random.Random, params: dict[str, Any]) -> tuple[int, int, i
     a = x * x % b
     if len(factors) > EXACT_PRIMES:
         return b, a, len(factors), None
-    return b, a, len(factors), smallest_positive_root(a, b, lambda *_: None, [(p, 1) for p in factors])
+    # the roots modulo each prime are known (+-x), so no search for them: the smallest of their combinations
+    return b, a, len(factors), smallest_combination(known_root_parts(x, factors), b, lambda *_: None)
 
 
 def _choose_factors(rng: random.Random, params: dict[str, Any]) -> list[int]:

@@ -64,9 +64,9 @@ class QuadraticDiophantine(Problem):
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         if params["primes"]:
             return self._plant_many_primes(rng, params)
-        high = params["high"]
-        a, x, y = (rng.randint(1, high) for _ in range(3))
-        b = rng.randint((high + 1) // 2, high)
+        high, randint = params["high"], rng.randint
+        a, x, y = randint(1, high), randint(1, high), randint(1, high)
+        b = randint((high + 1) // 2, high)
         return Planted({"a": a, "b": b, "c": a * x * x + b * y}, [x, y])
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:

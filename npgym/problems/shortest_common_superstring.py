@@ -51,6 +51,7 @@ the sparse model proves the top level in about 1 s instead of 2).
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -79,12 +80,14 @@ class ShortestCommonSuperstring(Problem):
         count = params["strings"]
         for _ in range(LAYOUT_TRIES):
             layout = Layout(rng, alphabet, params)
-            inside = {part for text in layout.pieces for part in substrings(text)}
+            inside = set().union(*map(substrings, layout.pieces))
             if len(inside) >= count:  # the pieces hold enough distinct strings for the list
                 break
         strings = with_decoys(rng, layout.pieces, inside, count)
-        # k: the shortest of the word and a few greedy merges told the traps' true links
-        best = min((greedy_merge(strings, rng, layout.links) for _ in range(GREEDY_RUNS)), key=len)
+        # k: the shortest of the word and a few greedy merges told the traps' true links; the decoys lie inside
+        # the pieces, so the pieces alone give the strings that matter, once for all the runs
+        essential = essential_strings(layout.pieces)
+        best = min((merge_essential(essential, rng, layout.links) for _ in range(GREEDY_RUNS)), key=len)
         if len(best) >= len(layout.word):
             best = layout.word
         return Planted({"alphabet": alphabet, "strings": strings, "k": len(best)}, best)
@@ -246,8 +249,14 @@ class Layout:
 
 
 def substrings(text: str) -> Iterator[str]:
-    """Every non-empty contiguous substring of ``text`` (with repeats)."""
-    return (text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1))
+    """Every non-empty contiguous substring of ``text`` (with repeats), cut in C by cached slices."""
+    return map(text.__getitem__, _cuts(len(text)))
+
+
+@functools.cache
+def _cuts(size: int) -> tuple[slice, ...]:
+    """The slices of every non-empty substring of a string of ``size`` characters, by start, then end."""
+    return tuple(slice(i, j) for i in range(size) for j in range(i + 1, size + 1))
 
 
 def with_decoys(rng: random.Random, pieces: list[str], inside: set[str], count: int) -> list[str]:
@@ -288,11 +297,15 @@ def positive_overlaps(strings: list[str]) -> dict[tuple[int, int], int]:
 def essential_strings(strings: list[str]) -> list[str]:
     """The distinct strings not contained in another one (they alone decide the optimum)."""
     kept: list[str] = []
-    inside: set[str] = set()  # every substring of a kept string
-    for text in sorted(set(strings), key=lambda s: (-len(s), s)):
-        if text not in inside:  # distinct strings: a kept one containing text is longer
+    joined, length = "", -1  # the kept strings, one per line, searched at once
+    for text in sorted(sorted(set(strings)), key=len, reverse=True):  # longest first, then alphabetical
+        if len(text) != length:  # distinct strings of one length never contain each other: join once per length
+            joined, length = "\n".join(kept), len(text)
+        # a kept string containing text is longer; a line break in text could match across lines, so such a text
+        # is looked for string by string; the empty string counts as contained in none
+        contained = bool(text) and (any(text in other for other in kept) if "\n" in text else text in joined)
+        if not contained:
             kept.append(text)
-            inside.update(substrings(text))
     return kept
 
 
@@ -301,7 +314,12 @@ def greedy_merge(strings: list[str], rng: random.Random, links: Sequence[tuple[s
 
     ``links`` are pairs (left, right) to join first, before the greedy order takes over.
     """
-    items = essential_strings(strings)
+    return merge_essential(essential_strings(strings), rng, links)
+
+
+def merge_essential(essential: list[str], rng: random.Random, links: Sequence[tuple[str, str]] = ()) -> str:
+    """:func:`greedy_merge` of strings that :func:`essential_strings` already reduced (the list is not changed)."""
+    items = list(essential)
     rng.shuffle(items)
     m = len(items)
     where = {text: i for i, text in enumerate(items)}
@@ -322,19 +340,29 @@ def greedy_merge(strings: list[str], rng: random.Random, links: Sequence[tuple[s
         if i is not None and j is not None and successor[i] is None and not has_predecessor[j] \
                 and head_of_tail[i] != j:
             join(i, j, max_overlap(left, right))
+    # only chain heads (no predecessor) and tails (no successor) take part, in index order; a tail is joined
+    # only at its own turn, so a round's list of tails stays valid while the round runs
+    heads = [j for j in range(m) if not has_predecessor[j]]
+    tails = [i for i in range(m) if successor[i] is None]
     for size in range(longest - 1, 0, -1):
+        if len(heads) < 2:  # one chain left: any join would close it into a cycle
+            break
         by_prefix: dict[str, list[int]] = {}
-        for j, text in enumerate(items):
-            if len(text) > size and not has_predecessor[j]:
+        for j in heads:
+            text = items[j]
+            if len(text) > size:
                 by_prefix.setdefault(text[:size], []).append(j)
-        for i, text in enumerate(items):
-            if successor[i] is not None or len(text) <= size:
+        for i in tails:
+            text = items[i]
+            if len(text) <= size:
                 continue
             for j in by_prefix.get(text[-size:], ()):
                 if has_predecessor[j] or j == i or head_of_tail[i] == j:
                     continue
                 join(i, j, size)
                 break
+        heads = [j for j in heads if not has_predecessor[j]]
+        tails = [i for i in tails if successor[i] is None]
     parts = []
     for start in range(m):
         if has_predecessor[start]:

@@ -28,6 +28,7 @@ the top and 2x; at level 54 no no-instance is proved within 10 s of solver work.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from typing import Any
@@ -41,6 +42,9 @@ from npgym.verdict import CONSTRAINT
 Q_HIDDEN = (math.sqrt(5) - 1) / 2
 # P(t true literals) is proportional to C(3, t) * q^t; the sign patterns with t true are equally likely.
 _T_WEIGHTS = [3 * Q_HIDDEN, 3 * Q_HIDDEN ** 2, Q_HIDDEN ** 3]
+#: the same weights summed up, as rng.choices would sum them on every call
+_T_CUMULATIVE = list(itertools.accumulate(_T_WEIGHTS))
+_T_COUNTS = (1, 2, 3)
 
 
 class ThreeSat(Problem):
@@ -58,36 +62,34 @@ class ThreeSat(Problem):
         n = params["variables"]
         m = round(params["ratio"] * n)
         hidden = [rng.random() < 0.5 for _ in range(n)]
+        # the literal of each variable that the hidden assignment makes true (index 0 unused)
+        true_literal = [0] + [var if value else -var for var, value in enumerate(hidden, 1)]
+        # lists sample like the ranges range(1, n + 1) and range(3), with the same draws, but faster
+        variables, positions = list(range(1, n + 1)), [0, 1, 2]
+        sample, choices = rng.sample, rng.choices
         clauses: list[list[int]] = []
         seen: set[tuple[int, ...]] = set()
         while len(clauses) < m:  # at most half the clause space is used, so a draw is new w.p. >= 1/2
-            clause = self._draw_clause(rng, n, hidden)
+            # a clause: three distinct variables, how many of its literals are true, and which
+            a, b, c = (true_literal[var] for var in sample(variables, 3))
+            true_positions = sample(positions, choices(_T_COUNTS, cum_weights=_T_CUMULATIVE)[0])
+            clause = [a if 0 in true_positions else -a, b if 1 in true_positions else -b,
+                      c if 2 in true_positions else -c]
             key = tuple(sorted(clause))
             if key not in seen:
                 seen.add(key)
                 clauses.append(clause)
         return Planted({"n": n, "clauses": clauses}, hidden)
 
-    @staticmethod
-    def _draw_clause(rng: random.Random, n: int, hidden: list[bool]) -> list[int]:
-        variables = rng.sample(range(1, n + 1), 3)
-        true_count = rng.choices((1, 2, 3), weights=_T_WEIGHTS)[0]
-        true_positions = set(rng.sample(range(3), true_count))
-        clause = []
-        for position, var in enumerate(variables):
-            literal_true = position in true_positions
-            positive = hidden[var - 1] if literal_true else not hidden[var - 1]
-            clause.append(var if positive else -var)
-        return clause
-
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
         """A uniformly random formula of the same size: at the threshold about half are unsatisfiable."""
         n = params["variables"]
         m = round(params["ratio"] * n)
+        variables = list(range(1, n + 1))  # samples like the range, with the same draws, but faster
         clauses: list[list[int]] = []
         seen: set[tuple[int, ...]] = set()
         while len(clauses) < m:
-            clause = [var if rng.random() < 0.5 else -var for var in rng.sample(range(1, n + 1), 3)]
+            clause = [var if rng.random() < 0.5 else -var for var in rng.sample(variables, 3)]
             key = tuple(sorted(clause))
             if key not in seen:
                 seen.add(key)
