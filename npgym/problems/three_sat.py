@@ -33,7 +33,7 @@ import math
 import random
 from typing import Any
 
-from npgym import checks
+from npgym import checks, draws
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.solvers import solve_cnf
@@ -66,13 +66,13 @@ class ThreeSat(Problem):
         true_literal = [0] + [var if value else -var for var, value in enumerate(hidden, 1)]
         # lists sample like the ranges range(1, n + 1) and range(3), with the same draws, but faster
         variables, positions = list(range(1, n + 1)), [0, 1, 2]
-        sample, choices = rng.sample, rng.choices
         clauses: list[list[int]] = []
         seen: set[tuple[int, ...]] = set()
         while len(clauses) < m:  # at most half the clause space is used, so a draw is new w.p. >= 1/2
-            # a clause: three distinct variables, how many of its literals are true, and which
-            a, b, c = (true_literal[var] for var in sample(variables, 3))
-            true_positions = sample(positions, choices(_T_COUNTS, cum_weights=_T_CUMULATIVE)[0])
+            # a clause: three distinct variables, how many of its literals are true, and which (npgym.draws:
+            # rng.sample and rng.choices, the same draws in fewer calls)
+            a, b, c = (true_literal[var] for var in draws.sample(rng, variables, 3))
+            true_positions = draws.sample(rng, positions, draws.choose_cumulative(rng, _T_COUNTS, _T_CUMULATIVE))
             clause = [a if 0 in true_positions else -a, b if 1 in true_positions else -b,
                       c if 2 in true_positions else -c]
             key = tuple(sorted(clause))
@@ -89,7 +89,7 @@ class ThreeSat(Problem):
         clauses: list[list[int]] = []
         seen: set[tuple[int, ...]] = set()
         while len(clauses) < m:
-            clause = [var if rng.random() < 0.5 else -var for var in rng.sample(variables, 3)]
+            clause = [var if rng.random() < 0.5 else -var for var in draws.sample(rng, variables, 3)]
             key = tuple(sorted(clause))
             if key not in seen:
                 seen.add(key)

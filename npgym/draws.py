@@ -1,0 +1,87 @@
+"""Random draws that take exactly the values :class:`random.Random`'s own methods take, in fewer Python calls.
+
+An instance is a pure function of its seed, so a faster draw must consume the Mersenne Twister stream exactly
+as the method it stands for: the same ``getrandbits`` and ``random`` calls with the same arguments, in the
+same order. CPython's ``randrange``, ``shuffle``, ``sample`` and ``choices`` check their arguments and call
+``_randbelow`` once per number; a generator drawing thousands of small numbers spends most of its time there.
+These do the same arithmetic inline. They are pinned to CPython's algorithms (rejection sampling on
+``getrandbits(n.bit_length())``; Fisher-Yates from the end; ``sample``'s pool or set strategy chosen by the
+same size rule; ``choices`` by bisecting cumulative weights), and ``tests/test_draws.py`` checks every one
+against the method it replaces on random seeds and sizes.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from bisect import bisect
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def below(rng: random.Random, n: int) -> int:
+    """``rng.randrange(n)`` for ``n >= 1``: uniform on ``0..n-1``."""
+    if n < 1:
+        raise ValueError(f"no number below {n} to draw")
+    bits = n.bit_length()
+    value = rng.getrandbits(bits)
+    while value >= n:
+        value = rng.getrandbits(bits)
+    return value
+
+
+def shuffle(rng: random.Random, items: list) -> None:
+    """``rng.shuffle(items)``, in place."""
+    getrandbits = rng.getrandbits
+    for i in range(len(items) - 1, 0, -1):
+        size = i + 1
+        bits = size.bit_length()
+        j = getrandbits(bits)
+        while j >= size:
+            j = getrandbits(bits)
+        items[i], items[j] = items[j], items[i]
+
+
+def _pool_is_smaller(n: int, k: int) -> bool:
+    """Whether ``sample`` copies the population (a list of ``n`` costs less than a set of ``k``), by
+    CPython's rule."""
+    limit = 21
+    if k > 5:
+        limit += 4 ** math.ceil(math.log(k * 3, 4))
+    return n <= limit
+
+
+def sample(rng: random.Random, population: Sequence[T], k: int) -> list[T]:
+    """``rng.sample(population, k)`` for a sequence and ``0 <= k <= len(population)``."""
+    n = len(population)
+    if not 0 <= k <= n:
+        raise ValueError(f"cannot sample {k} of {n} items")
+    getrandbits = rng.getrandbits
+    picked: list[Any] = []
+    if _pool_is_smaller(n, k):
+        pool = list(population)
+        for i in range(k):
+            left = n - i
+            bits = left.bit_length()
+            j = getrandbits(bits)
+            while j >= left:
+                j = getrandbits(bits)
+            picked.append(pool[j])
+            pool[j] = pool[left - 1]  # the last unpicked item fills the gap
+        return picked
+    bits = n.bit_length()
+    taken: set[int] = set()
+    for _ in range(k):
+        j = getrandbits(bits)
+        while j >= n or j in taken:
+            j = getrandbits(bits)
+        taken.add(j)
+        picked.append(population[j])
+    return picked
+
+
+def choose_cumulative(rng: random.Random, population: Sequence[T], cum_weights: Sequence[float]) -> T:
+    """``rng.choices(population, cum_weights=cum_weights)[0]``: one item, by its cumulative weight."""
+    return population[bisect(cum_weights, rng.random() * (cum_weights[-1] + 0.0), 0, len(population) - 1)]
