@@ -56,7 +56,7 @@ import math
 import random
 from typing import Any
 
-from npgym import checks
+from npgym import checks, draws
 from npgym.problem import SAT, Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.solvers import solve_cnf
@@ -242,13 +242,13 @@ def _planted_patterns(rng: random.Random, n: int, width: int, hidden: list[int],
     cum_weights = list(itertools.accumulate(weights))
     same = [str(bit) for bit in hidden]
     other = [str(1 - bit) for bit in hidden]
-    choices, sample, everywhere = rng.choices, rng.sample, list(range(n))  # a list passes sample's type check faster
+    everywhere = list(range(n))
     blank = ["*"] * n
     seen: set[str] = set()
     while len(seen) < count:
-        hits = choices(hit_counts, cum_weights=cum_weights)[0]
-        positions = sample(everywhere, width)
-        agreeing = sample(positions, hits)
+        hits = draws.choose_cumulative(rng, hit_counts, cum_weights)  # npgym.draws: rng.choices and rng.sample
+        positions = draws.sample(rng, everywhere, width)
+        agreeing = draws.sample(rng, positions, hits)
         cells = blank.copy()
         for i in positions:
             cells[i] = other[i]

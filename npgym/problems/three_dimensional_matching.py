@@ -32,6 +32,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from npgym import draws
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.setsystems import REPAIR_SWAPS, check_exact_cover, exact_cover_search, solve_exact_cover
@@ -52,7 +53,7 @@ def deal_triples(rng: random.Random, n: int, layers: int, taken: set[tuple[int, 
     columns = []
     for _ in range(3):
         column = list(range(n)) * layers
-        rng.shuffle(column)
+        draws.shuffle(rng, column)
         columns.append(column)
     triples = list(map(list, zip(*columns)))
     keys: list[tuple[int, ...] | None] = [None] * len(triples)
@@ -110,8 +111,8 @@ class ThreeDimensionalMatching(Problem):
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, degree = params["n"], params["degree"]
         ys, zs = list(range(n)), list(range(n))
-        rng.shuffle(ys)
-        rng.shuffle(zs)
+        draws.shuffle(rng, ys)
+        draws.shuffle(rng, zs)
         planted = [[x, ys[x], zs[x]] for x in range(n)]
         decoys = deal_triples(rng, n, degree - 1, {tuple(t) for t in planted})
         triples, where = index_triples(n, planted + decoys)
