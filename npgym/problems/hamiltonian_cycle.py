@@ -169,15 +169,16 @@ def _two_factor_edges(rng: random.Random, n: int) -> list[tuple[int, int]]:
 def _walks_edges(n: int, edges, cycle: list[int]) -> bool:
     """Whether every step of a cycle through all n >= 3 vertices is an edge (stored ``[u, v]``, u < v).
 
-    One pass over the edges: the cycle's n steps join neighbouring positions (the last and the first
-    included), so the cycle is a walk in the graph exactly when n distinct edges join such positions.
+    One pass over the edges: an edge is a step when one end follows the other on the cycle, and the cycle
+    is a walk in the graph exactly when n edges are steps (the edges are distinct, as the data schema has
+    them, and the n steps of a cycle through n >= 3 vertices are distinct pairs).
     """
-    position = [0] * n
-    for place, vertex in enumerate(cycle):
-        position[vertex] = place
-    last = n - 1
-    steps = {u * n + v for u, v in edges if u < v and (position[u] - position[v]) in (1, -1, last, -last)}
-    return len(steps) == n
+    following = [0] * n
+    previous = cycle[-1]
+    for vertex in cycle:
+        following[previous] = vertex
+        previous = vertex
+    return len([u for u, v in edges if following[u] == v or following[v] == u]) == n
 
 
 register(HamiltonianCycle())
