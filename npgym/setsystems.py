@@ -124,8 +124,9 @@ def check_exact_cover(n: int, blocks: list[list[int]], solution: Any, what: str 
     """Reject unless ``solution`` lists distinct block indices covering ``0..n-1`` exactly once.
 
     ``what`` names a block and ``name(element)`` an element in the messages. An exact cover is accepted
-    by bulk calls: the blocks' elements lie in 0..n-1 (the data schemas), so n distinct ones among n covered
-    are an exact cover (a repeated index repeats its block's elements). Anything else is located below.
+    by bulk calls: the blocks are non-empty with elements in 0..n-1 (the data schemas), so n distinct ones
+    among n covered are an exact cover (a repeated index repeats its block's elements). Anything else is
+    located below.
     """
     if (type(solution) is list and solution and checks.ONLY_INT.issuperset(map(type, solution))
             and min(solution) >= 0 and max(solution) < len(blocks)):

@@ -266,7 +266,8 @@ def all_occur(text: str, strings: list[str], alphabet: str) -> bool:
     letters occurs at a place exactly when its m - 2 grams do there, and a search over 64 symbols skips as
     over a large alphabet. The strings' grams come from one joined text split at the grams that hold a
     separator, so no string costs a Python call before its search. Strings shorter than a gram, and other
-    alphabets, take plain searches. A string with a letter outside the alphabet makes this False.
+    alphabets, take plain searches. A string with a letter outside the alphabet (the separator included)
+    makes this False: no text over the alphabet holds it.
     """
     if len(alphabet) > GRAM_DIGITS or not alphabet.isascii() or SEPARATOR in alphabet or not strings:
         return all(map(text.__contains__, strings))
