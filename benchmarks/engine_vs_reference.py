@@ -2,6 +2,8 @@
 
 Usage: python benchmarks/engine_vs_reference.py [--reference DIR] [--problems all] [--repeats 15] [--batch 20]
                                                 [--record benchmarks/results/reference_speed.json]
+       python benchmarks/engine_vs_reference.py --hot --reference DIR [--problems all] [--repeats 15] [--batch 20]
+                                                [--passes 5]
 
 DIR (or the ``NPPC_REFERENCE`` environment variable) is a checkout of github.com/SMU-DIGA/nppc in a scratch
 folder, e.g. ``git clone https://github.com/SMU-DIGA/nppc /tmp/nppc-reference``; it is read, never copied
@@ -12,6 +14,12 @@ and the ratio reference / ours (above 1: we are faster). Without a checkout, or 
 cannot run here (Set Packing and Set Splitting crash on Python 3.11+), the reference side comes from the
 recorded numbers in ``benchmarks/results/reference_speed.json`` and is marked "recorded".
 The exit status lists the problems whose generation or verification ratio is below 1.
+
+``--hot`` measures verification as a training loop calls it: each side generates ``--batch`` instances
+once (the same seeds for both), then each repetition verifies that same batch ``--passes`` times over,
+warm, for the reference and for us in alternating order; the table shows the per-call minimum over
+``--repeats`` repetitions (the least disturbed by other load) and the ratio reference / ours. It needs a
+checkout (there are no recorded hot numbers); a problem the reference cannot run is listed as such.
 """
 
 from __future__ import annotations
@@ -151,6 +159,54 @@ def compare(sides: dict[str, object], repeats: int, batch: int) -> dict[str, dic
             for name, steps in times.items()}
 
 
+def time_hot(side, cases: list, passes: int) -> float:
+    """Per-call seconds of verifying the same ``cases`` ``passes`` times over."""
+    started = time.perf_counter()
+    for _ in range(passes):
+        for case in cases:
+            side.verify(case)
+    return (time.perf_counter() - started) / (passes * len(cases))
+
+
+def compare_hot(sides: dict[str, object], repeats: int, batch: int, passes: int) -> dict[str, float]:
+    """Minimum per-call verify seconds of each side over the repetitions, on one batch generated once."""
+    cases = {name: [side.generate(seed) for seed in range(batch)] for name, side in sides.items()}
+    for name, side in sides.items():
+        if not all(side.verify(case) for case in cases[name]):
+            raise RuntimeError(f"{type(side).__name__} rejected a planted answer (seeds 0..{batch - 1})")
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    order = list(sides)
+    for repeat in range(repeats):
+        for name in order if repeat % 2 == 0 else reversed(order):
+            times[name].append(time_hot(sides[name], cases[name], passes))
+    return {name: min(values) for name, values in times.items()}
+
+
+def hot_main(args, checkout: Path) -> None:
+    """The ``--hot`` table: warm per-call verify times of both sides and their ratio."""
+    print(f"# reference: {checkout}; load: {os.getloadavg()[0]:.2f}; hot verify: min over {args.repeats} "
+          f"repetitions of {args.passes} passes over {args.batch} instances per side")
+    print("| problem | ref verify | our verify | ratio |")
+    print("|---|---|---|---|")
+    below = []
+    for problem_id in chosen_problems(args.problems):
+        ours = OurSide(problem_id)
+        try:
+            reference = ReferenceSide(checkout, problem_id)
+            reference.generate(0)
+        except Exception as failure:  # the reference's own bugs (e.g. random.sample on a set on 3.11+)
+            print(f"| {problem_id} | fails here ({type(failure).__name__}) | | |", flush=True)
+            continue
+        with contextlib.redirect_stdout(io.StringIO()):  # some reference modules print as they go
+            best = compare_hot({"reference": reference, "ours": ours}, args.repeats, args.batch, args.passes)
+        ratio = best["reference"] / best["ours"]
+        print(f"| {problem_id} | {fmt(best['reference'])} | {fmt(best['ours'])} | {ratio:.2f} |", flush=True)
+        if ratio < 1:
+            below.append(problem_id)
+    if below:
+        sys.exit(f"hot verify ratio below 1: {', '.join(below)}")
+
+
 def reference_checkout(option: str | None) -> Path | None:
     """The reference checkout named by ``--reference`` or ``NPPC_REFERENCE``, if it exists."""
     location = option or os.environ.get("NPPC_REFERENCE")
@@ -168,6 +224,8 @@ def recorded_numbers() -> dict[str, dict[str, float]]:
 
 
 def fmt(seconds: float) -> str:
+    if seconds < 1e-5:  # the quick verifiers take a fraction of a microsecond
+        return f"{seconds * 1e6:.2f}µs"
     if seconds < 1e-3:
         return f"{seconds * 1e6:.1f}µs"
     return f"{seconds * 1e3:.2f}ms"
@@ -200,8 +258,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--batch", type=int, default=20, help="calls per timed batch")
     parser.add_argument("--record", type=Path, help="write the measured reference numbers to this JSON file")
+    parser.add_argument("--hot", action="store_true", help="time verification only, warm (see above)")
+    parser.add_argument("--passes", type=int, default=5, help="with --hot: passes over the batch per repetition")
     args = parser.parse_args()
     checkout = reference_checkout(args.reference)
+    if args.hot:
+        if checkout is None:
+            sys.exit("--hot needs a reference checkout (--reference or NPPC_REFERENCE): no hot numbers are recorded")
+        hot_main(args, checkout)
+        return
     recorded = recorded_numbers() if RECORDED.is_file() else {}
     print(f"# reference: {checkout or f'recorded numbers ({RECORDED.name})'}; load: {os.getloadavg()[0]:.2f}; "
           f"{args.repeats} x {args.batch} calls per side")

@@ -22,8 +22,9 @@ JSON_TYPE_NAMES = ((type(None), "null"), (bool, "a boolean"), (int, "an integer"
                    (str, "a string"), (list, "a list"), (dict, "an object"))
 
 
-#: the exact types of an all-integer and an all-boolean list (``type(True)`` is bool, never int)
-_ONLY_INT = frozenset((int,))
+#: the exact types of an all-integer and an all-boolean list (``type(True)`` is bool, never int); a verifier's
+#: own bulk path tests ``ONLY_INT.issuperset(map(type, value))``, as int_list does
+ONLY_INT = frozenset((int,))
 _ONLY_BOOL = frozenset((bool,))
 
 
@@ -94,7 +95,7 @@ def int_list(value: Any, name: str, lo: int | None = None, hi: int | None = None
     """
     if (type(value) is list and value and (length is None or len(value) == length)
             and (min_length is None or len(value) >= min_length) and (max_length is None or len(value) <= max_length)
-            and _ONLY_INT.issuperset(map(type, value)) and (lo is None or min(value) >= lo)
+            and ONLY_INT.issuperset(map(type, value)) and (lo is None or min(value) >= lo)
             and (hi is None or max(value) <= hi) and (not distinct or len(set(value)) == len(value))):
         return value
     items = listing(value, name, length, min_length, max_length)
@@ -119,9 +120,9 @@ def unique_values(items: list, name: str) -> None:
 
 def permutation(value: Any, name: str, n: int) -> list[int]:
     """Check that ``value`` is a permutation of ``0..n-1``."""
-    if (type(value) is list and len(value) == n > 0 and _ONLY_INT.issuperset(map(type, value))
-            and min(value) >= 0 and max(value) < n and len(set(value)) == n):
-        return value  # the valid case in one frame, as in int_list
+    if (type(value) is list and len(value) == n > 0 and ONLY_INT.issuperset(map(type, value))
+            and sorted(value) == list(range(n))):
+        return value  # the valid case in one frame, as in int_list (one sort beats min, max and a set)
     return int_list(value, name, 0, n - 1, length=n, distinct=True)
 
 

@@ -132,19 +132,23 @@ def check_free_set(data: dict[str, Any], solution: Any, conflict_is_edge: bool, 
 
     Two chosen vertices conflict when they are adjacent (independent set) or not adjacent (clique).
     """
-    n, k = data["n"], data["k"]
-    chosen = checks.int_list(solution, "solution", 0, n - 1, distinct=True)
+    n, k, chosen = data["n"], data["k"], solution
+    if not (type(chosen) is list and chosen and checks.ONLY_INT.issuperset(map(type, chosen)) and min(chosen) >= 0
+            and max(chosen) < n and len(set(chosen)) == len(chosen)):  # int_list's bulk test, inlined
+        chosen = checks.int_list(solution, "solution", 0, n - 1, distinct=True)
     if _has_conflict(n, data["edges"], chosen, conflict_is_edge):
         _reject_conflict(chosen, edge_set(data["edges"]), conflict_is_edge, what)
-    checks.require(len(chosen) >= k, f"{what} has {len(chosen)} vertices, fewer than k = {k}", BOUND)
+    if len(chosen) < k:  # the message is formatted only for a wrong answer
+        raise Reject(BOUND, f"{what} has {len(chosen)} vertices, fewer than k = {k}")
     return len(chosen)
 
 
 def _has_conflict(n: int, edges, chosen: list[int], conflict_is_edge: bool) -> bool:
     """Whether two chosen vertices conflict, in one pass over the edges (stored as ``[u, v]`` with u < v).
 
-    Only edges inside the answer matter: for a clique, every chosen pair must be one of them, and since those
-    edges are distinct chosen pairs, counting them suffices. No edge set is built for an accepted answer.
+    Only edges inside the answer matter: for a clique, every chosen pair must be one of them, and since the
+    edges are distinct pairs u < v (the data schema), counting them suffices. Nothing is built per edge:
+    a list of the inside ones is cheaper than a set of their codes.
     """
     inside = [False] * n
     for vertex in chosen:
@@ -154,7 +158,7 @@ def _has_conflict(n: int, edges, chosen: list[int], conflict_is_edge: bool) -> b
             if inside[u] and inside[v] and u < v:
                 return True
         return False
-    joined = {u * n + v for u, v in edges if inside[u] and inside[v] and u < v}
+    joined = [u for u, v in edges if inside[u] and inside[v]]
     return len(joined) < len(chosen) * (len(chosen) - 1) // 2
 
 

@@ -68,11 +68,32 @@ THRESHOLD_KNEE = 1.7  # the (2+p)-SAT threshold is 1 / (1 - p) up to here (p = 0
 #: from this length on, prompts list each pattern by its 2 or 3 fixed positions ("3:1 17:0 96:1"), so a prompt
 #: grows with the pattern count alone instead of length x patterns; shorter patterns stay strings (the reference's)
 SPARSE_FROM_LENGTH = 11
+SEPARATOR = "\n"  # joins the patterns for the bulk check
+#: byte codes of the bulk check: a pattern's and a text's bit agree exactly where their codes share a bit,
+#: separators share one with separators, and anything else (* included) with nothing
+HIT_CODES = bytes(1 if byte == ord("0") else 2 if byte == ord("1") else 4 if byte == ord(SEPARATOR) else 0
+                  for byte in range(256))
+SEPARATOR_MASK = bytes(byte == ord(SEPARATOR) for byte in range(256))  # separators to 1, the rest to 0
 
 
 def fixed_positions(pattern: str) -> list[tuple[int, str]]:
     """The (position, bit) pairs of a pattern's fixed positions (also the order prompts list them in)."""
     return [(i, bit) for i, bit in enumerate(pattern) if bit != "*"]
+
+
+def all_hit(text: str, patterns: list[str]) -> bool:
+    """Whether a binary ``text`` hits every pattern, in bulk: the patterns joined and the text repeated in
+    step, coded as bytes (:data:`HIT_CODES`) and ANDed as two big integers; a pattern is missed exactly
+    when its stretch of the result is all zero bytes. False also where the patterns do not line up with the
+    text (a pattern of another length, a separator or a non-ASCII character in one): the caller then
+    checks pattern by pattern.
+    """
+    joined = SEPARATOR.join(patterns).encode()
+    repeated = ((text + SEPARATOR) * len(patterns)).encode()[:-1]
+    if not text or joined.translate(SEPARATOR_MASK) != repeated.translate(SEPARATOR_MASK):
+        return False
+    agree = int.from_bytes(joined.translate(HIT_CODES), "big") & int.from_bytes(repeated.translate(HIT_CODES), "big")
+    return bytes(len(text)) not in agree.to_bytes(len(joined), "big")
 
 
 def sparse_pattern(pattern: str) -> str:
@@ -133,6 +154,9 @@ class HittingString(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         n = data["n"]
+        if type(solution) is str and len(solution) == n and not solution.strip("01") and all_hit(solution,
+                                                                                                 data["patterns"]):
+            return None  # a valid answer in bulk C calls; anything else is located below
         text = checks.string(solution, "solution", alphabet="01")
         checks.require(len(text) == n, f"the answer has {len(text)} characters, not n = {n}", SHAPE)
         missed = next((number for number, pattern in enumerate(data["patterns"])

@@ -46,7 +46,7 @@ from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.solvers import optimize_against_bound, read_chosen
-from npgym.verdict import BOUND, CONSTRAINT
+from npgym.verdict import BOUND, CONSTRAINT, Reject
 
 
 def draw_size(rng: random.Random, n: int, k: int) -> int:
@@ -101,13 +101,17 @@ class MinimumCover(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         n, subsets, k = data["n"], data["subsets"], data["k"]
-        chosen = checks.int_list(solution, "solution", 0, len(subsets) - 1, distinct=True)
-        covered = set().union(*(subsets[index] for index in chosen))
+        chosen = solution
+        if not (type(chosen) is list and chosen and checks.ONLY_INT.issuperset(map(type, chosen))
+                and min(chosen) >= 0 and max(chosen) < len(subsets) and len(set(chosen)) == len(chosen)):
+            chosen = checks.int_list(solution, "solution", 0, len(subsets) - 1, distinct=True)  # int_list, inlined
+        covered = set().union(*map(subsets.__getitem__, chosen))
         if not covered.issuperset(range(n)):
             missing = [e for e in range(n) if e not in covered]
             checks.require(False, f"element {missing[0]} is not covered ({len(missing)} elements uncovered)",
                            CONSTRAINT)
-        checks.require(len(chosen) <= k, f"the cover has {len(chosen)} subsets, more than k = {k}", BOUND)
+        if len(chosen) > k:  # the message is formatted only for a wrong answer
+            raise Reject(BOUND, f"the cover has {len(chosen)} subsets, more than k = {k}")
         return len(chosen)
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

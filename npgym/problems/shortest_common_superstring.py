@@ -54,6 +54,7 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Iterator, Sequence
+from itertools import compress
 from typing import Any
 
 from npgym import checks
@@ -69,6 +70,13 @@ LAYOUT_TRIES = 20  # words drawn until one has enough distinct substrings for th
 CYCLE_RATE = 0.3  # the share of traps replaced by periodic cycles
 CYCLE_PERIODS = (4, 6)
 CYCLE_EDGE = 3  # a cycle is entered and left by overlaps of 1..3 letters
+GRAM = 3  # letters per character in the verifier's bulk search (see all_occur)
+GRAM_DIGITS = 4  # letters of an alphabet the bulk search codes in 2 bits each
+SEPARATOR = "\n"  # joins the strings for the bulk search
+SEPARATOR_BYTE = SEPARATOR.encode()
+OUTSIDE = 255  # the digit of a byte outside the alphabet
+#: a gram's sum as a character: letter grams (below 64) to "@".."\x7f", grams with a separator to a space
+GRAM_CHARACTERS = bytes(range(64, 128)) + b" " * 192
 
 
 class ShortestCommonSuperstring(Problem):
@@ -93,6 +101,9 @@ class ShortestCommonSuperstring(Problem):
         return Planted({"alphabet": alphabet, "strings": strings, "k": len(best)}, best)
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
+        if (type(solution) is str and len(solution) <= data["k"] and not solution.strip(data["alphabet"])
+                and all_occur(solution, data["strings"], data["alphabet"])):
+            return len(solution)  # a valid answer in bulk C calls; anything else is located below
         text = checks.string(solution, "solution", alphabet=data["alphabet"])
         absent = next((number for number, piece in enumerate(data["strings"]) if piece not in text), None)
         if absent is not None:
@@ -246,6 +257,60 @@ class Layout:
 
     def _text(self, span: tuple[int, int]) -> str:
         return self.word[span[0]:span[1]]
+
+
+def all_occur(text: str, strings: list[str], alphabet: str) -> bool:
+    """Whether every string occurs in ``text``, a string over ``alphabet``, searched in bulk.
+
+    Over four letters CPython's substring search barely skips (every letter is in every needle), so each
+    search scans about half the text. Over an ASCII alphabet of up to four letters both sides are therefore
+    searched as sequences of 3-grams, one character of 64 per gram (:func:`gram_text`): a string of m >= 3
+    letters occurs at a place exactly when its m - 2 grams do there, and a search over 64 symbols skips as
+    over a large alphabet. The strings' grams come from one joined text split at the grams that hold a
+    separator, so no string costs a Python call before its search. Strings shorter than a gram, and other
+    alphabets, take plain searches. A string with a letter outside the alphabet (the separator included)
+    makes this False: no text over the alphabet holds it.
+    """
+    if len(alphabet) > GRAM_DIGITS or not alphabet.isascii() or SEPARATOR in alphabet or not strings:
+        return all(map(text.__contains__, strings))
+    if min(map(len, strings)) < GRAM and not all(map(text.__contains__, compress(
+            strings, map(GRAM.__gt__, map(len, strings))))):
+        return False
+    digits, separators = gram_tables(alphabet)
+    joined = SEPARATOR.join(strings).encode()
+    letters = joined.translate(digits)
+    if OUTSIDE in letters or joined.count(SEPARATOR_BYTE) >= len(strings):
+        return False  # a string with a letter outside the alphabet: no answer over the alphabet holds it
+    needles = gram_text(letters, joined.translate(separators)).split()
+    haystack = gram_text(text.encode().translate(digits))
+    return all(map(haystack.__contains__, needles))
+
+
+@functools.lru_cache(maxsize=64)
+def gram_tables(alphabet: str) -> tuple[bytes, bytes]:
+    """Byte tables of :func:`all_occur`: each letter's digit (0 for the separator, 255 for anything else),
+    and the separator flag (1 for the separator, else 0)."""
+    digits, flags = bytearray([255] * 256), bytearray(256)
+    for digit, letter in enumerate(alphabet):
+        digits[ord(letter)] = digit
+    digits[ord(SEPARATOR)], flags[ord(SEPARATOR)] = 0, 1
+    return bytes(digits), bytes(flags)
+
+
+def gram_text(digits: bytes, flags: bytes = b"") -> str:
+    """The 3-grams of a text of base-4 digits, one character each: a gram of letters d0 d1 d2 becomes
+    chr(64 + 16 d0 + 4 d1 + d2), a gram holding a flagged byte (a separator) becomes a space.
+
+    All grams are computed at once, as shifted copies of the digits read as one big integer: a gram's sum
+    16 d0 + 4 d1 + d2 + 64 (f0 + f1 + f2) stays below 256, so no byte carries into the next.
+    """
+    size = len(digits)
+    d = int.from_bytes(digits, "big")
+    grams = (d << 16) + (d << 10) + (d << 4)
+    if flags:
+        f = int.from_bytes(flags, "big")
+        grams += (f << 22) + (f << 14) + (f << 6)
+    return grams.to_bytes(size + 2, "big")[2:size].translate(GRAM_CHARACTERS).decode("ascii")
 
 
 def substrings(text: str) -> Iterator[str]:
