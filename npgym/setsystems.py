@@ -126,14 +126,13 @@ def check_exact_cover(n: int, blocks: list[list[int]], solution: Any, what: str 
     """Reject unless ``solution`` lists distinct block indices covering ``0..n-1`` exactly once.
 
     ``what`` names a block and ``name(element)`` an element in the messages. An exact cover is accepted
-    by bulk calls: the blocks are non-empty with elements in 0..n-1 (the data schemas), so n distinct ones
-    among n covered are an exact cover (a repeated index repeats its block's elements). Anything else is
-    located below.
+    by bulk calls: distinct indices whose blocks hold n elements that are exactly 0..n-1 (checked, not
+    assumed: a hand-made instance may break the schema). Anything else is located below.
     """
     if (type(solution) is list and solution and checks.ONLY_INT.issuperset(map(type, solution))
-            and min(solution) >= 0 and max(solution) < len(blocks)):
+            and min(solution) >= 0 and max(solution) < len(blocks) and len(set(solution)) == len(solution)):
         covered = list(chain.from_iterable(map(blocks.__getitem__, solution)))
-        if len(covered) == n and len(set(covered)) == n:
+        if len(covered) == n and set(covered) == set(range(n)):
             return
     chosen = checks.int_list(solution, "solution", 0, len(blocks) - 1, distinct=True)
     covered = [element for index in chosen for element in blocks[index]]

@@ -531,3 +531,20 @@ def test_exact_cover_grades_as_its_definition(case):
     data, answer = case
     data = {"n": data["n"], "subsets": data["subsets"]}
     assert check_data("exact_cover_by_3_sets", data, answer) == graded(slow_exact_cover, data, answer)
+
+
+def test_hand_made_instances_with_repeated_edges_or_stray_elements_grade_exactly():
+    """The fast paths assume nothing of the data: an edge listed twice, or an empty block, cannot make a wrong
+    answer pass."""
+    # a path 0-1-2-3 whose edge 0-1 is listed three times: {0, 1, 2} is no triangle
+    path = {"n": 4, "edges": [[0, 1], [0, 1], [0, 1], [1, 2], [2, 3]], "k": 3}
+    assert not check_data("clique", path, [0, 1, 2]).ok
+    # a 4-cycle 0-1-2-3 plus a repeated 0-1: the order 0, 2, 1, 3 is no cycle of it
+    square = {"n": 4, "edges": [[0, 1], [0, 1], [0, 1], [1, 2], [2, 3], [0, 3]]}
+    assert check_data("hamiltonian_cycle", square, [0, 1, 2, 3]).ok
+    assert not check_data("hamiltonian_cycle", square, [0, 2, 1, 3]).ok
+    # blocks over 0..5 with an empty one: an index given twice is refused, even one that adds no element
+    blocks = {"n": 6, "subsets": [[0, 1, 2], [4, 3, 0], [], [3, 4, 5]]}
+    assert not check_data("exact_cover_by_3_sets", blocks, [0, 1]).ok
+    assert not check_data("exact_cover_by_3_sets", blocks, [0, 3, 2, 2]).ok
+    assert check_data("exact_cover_by_3_sets", blocks, [0, 3]).ok

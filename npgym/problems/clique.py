@@ -146,9 +146,9 @@ def check_free_set(data: dict[str, Any], solution: Any, conflict_is_edge: bool, 
 def _has_conflict(n: int, edges, chosen: list[int], conflict_is_edge: bool) -> bool:
     """Whether two chosen vertices conflict, in one pass over the edges (stored as ``[u, v]`` with u < v).
 
-    Only edges inside the answer matter: for a clique, every chosen pair must be one of them, and since the
-    edges are distinct pairs u < v (the data schema), counting them suffices. Nothing is built per edge:
-    a list of the inside ones is cheaper than a set of their codes.
+    Only edges inside the answer matter: for a clique, every chosen pair must be one of them, so counting the
+    distinct inside pairs u < v suffices (distinct: a hand-made instance may list an edge twice, and a count
+    of repeats would accept a non-clique). Only the inside edges go into a set.
     """
     inside = [False] * n
     for vertex in chosen:
@@ -158,7 +158,7 @@ def _has_conflict(n: int, edges, chosen: list[int], conflict_is_edge: bool) -> b
             if inside[u] and inside[v] and u < v:
                 return True
         return False
-    joined = [u for u, v in edges if inside[u] and inside[v]]
+    joined = {u * n + v for u, v in edges if inside[u] and inside[v] and u < v}
     return len(joined) < len(chosen) * (len(chosen) - 1) // 2
 
 

@@ -172,15 +172,15 @@ def _walks_edges(n: int, edges, cycle: list[int]) -> bool:
     """Whether every step of a cycle through all n >= 3 vertices is an edge (stored ``[u, v]``, u < v).
 
     One pass over the edges: an edge is a step when one end follows the other on the cycle, and the cycle
-    is a walk in the graph exactly when n edges are steps (the edges are distinct, as the data schema has
-    them, and the n steps of a cycle through n >= 3 vertices are distinct pairs).
+    is a walk in the graph exactly when n distinct edges are steps (distinct: a hand-made instance may list
+    an edge twice, and a count of repeats would accept a broken cycle). Only the steps go into a set.
     """
     following = [0] * n
     previous = cycle[-1]
     for vertex in cycle:
         following[previous] = vertex
         previous = vertex
-    return len([u for u, v in edges if following[u] == v or following[v] == u]) == n
+    return len({u * n + v for u, v in edges if following[u] == v or following[v] == u}) == n
 
 
 register(HamiltonianCycle())
