@@ -1,7 +1,7 @@
 """Our engine against the reference NPPC code: generation and verification at the reference's top level.
 
 Usage: python benchmarks/engine_vs_reference.py [--reference DIR] [--problems all] [--repeats 15] [--batch 20]
-                                                [--record benchmarks/results/reference_speed.json]
+                                                [--with-id] [--record benchmarks/results/reference_speed.json]
        python benchmarks/engine_vs_reference.py --hot --reference DIR [--problems all] [--repeats 15] [--batch 20]
                                                 [--passes 5]
 
@@ -13,7 +13,9 @@ for us in alternating order, in one process; the table shows per-call medians ov
 and the ratio reference / ours (above 1: we are faster). Without a checkout, or for a problem the reference
 cannot run here (Set Packing and Set Splitting crash on Python 3.11+), the reference side comes from the
 recorded numbers in ``benchmarks/results/reference_speed.json`` and is marked "recorded".
-The exit status lists the problems whose generation or verification ratio is below 1.
+The exit status lists the problems whose generation or verification ratio is below 1. An instance's id (the
+hash of its canonical JSON) is computed on first use, which a generate-then-verify loop never asks for;
+``--with-id`` adds it to our generation time, as a test set that writes every id pays it.
 
 ``--hot`` measures verification as a training loop calls it: each side generates ``--batch`` instances
 once (the same seeds for both), then each repetition verifies that same batch ``--passes`` times over,
@@ -100,12 +102,14 @@ class ReferenceSide:
 class OurSide:
     """Our generator and verifier of one problem at its top level (the reference's size)."""
 
-    def __init__(self, problem_id: str):
-        self.problem_id = problem_id
+    def __init__(self, problem_id: str, with_id: bool = False):
+        self.problem_id, self.with_id = problem_id, with_id
         self.level = npgym.get_problem(problem_id).card.top_level
 
     def generate(self, seed: int):
         instance = npgym.generate(self.problem_id, self.level, seed)
+        if self.with_id:
+            instance.id  # noqa: B018 - the content hash (and JSON check) a test set pays, computed on first use
         return instance, {"solution": json.loads(json.dumps(instance.certificate))}
 
     def verify(self, case) -> bool:
@@ -232,9 +236,9 @@ def fmt(seconds: float) -> str:
 
 
 def measure_problem(problem_id: str, checkout: Path | None, recorded: dict, repeats: int,
-                    batch: int) -> tuple[dict[str, float], dict[str, float], str]:
+                    batch: int, with_id: bool = False) -> tuple[dict[str, float], dict[str, float], str]:
     """(reference seconds, our seconds, where the reference's numbers come from) for one problem."""
-    ours = OurSide(problem_id)
+    ours = OurSide(problem_id, with_id)
     if checkout is not None:
         try:
             reference = ReferenceSide(checkout, problem_id)
@@ -258,6 +262,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--batch", type=int, default=20, help="calls per timed batch")
     parser.add_argument("--record", type=Path, help="write the measured reference numbers to this JSON file")
+    parser.add_argument("--with-id", action="store_true",
+                        help="our generation also computes each id (hashed on first use, as a test set does)")
     parser.add_argument("--hot", action="store_true", help="time verification only, warm (see above)")
     parser.add_argument("--passes", type=int, default=5, help="with --hot: passes over the batch per repetition")
     args = parser.parse_args()
@@ -274,7 +280,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     below, measured = [], {}
     for problem_id in chosen_problems(args.problems):
-        reference, ours, source = measure_problem(problem_id, checkout, recorded, args.repeats, args.batch)
+        reference, ours, source = measure_problem(problem_id, checkout, recorded, args.repeats, args.batch,
+                                                  args.with_id)
         if source == "measured":
             measured[problem_id] = reference
         ratios = {step: reference[step] / ours[step] for step in ("generate", "verify")}
