@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sys
 import time
@@ -124,8 +125,8 @@ def cmd_generate(args) -> int:
                     Path(path).unlink(missing_ok=True)
             print(f"error: {error}; nothing written", file=sys.stderr)
             return 2
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+    for line in summarised_warnings([str(warning.message) for warning in caught]):
+        print(f"warning: {line}", file=sys.stderr)
     if args.seed is None:
         print(f"seed {seed} (random; recorded in the answer key only)", file=sys.stderr)
     print(f"wrote {count} instances to {args.out}" + (f" and their keys to {args.key_out}" if args.key_out else "")
@@ -182,3 +183,36 @@ def cmd_solve(args) -> int:
             out.close()
     print(f"solved: {dict(statuses)}", file=sys.stderr)
     return 0
+
+
+_SLOT = re.compile(r"^(?P<where>\S+ level \d+) index (?P<index>\d+): ")
+
+
+def summarised_warnings(messages: list[str]) -> list[str]:
+    """The test-set warnings with one line per (problem, level, what happened): a level whose slots all fall
+    back the same way (a tiny level with no no-instances, say) is said once with its slot count, not per slot."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for message in messages:
+        slot = _SLOT.match(message)
+        key = (slot["where"], message[slot.end():]) if slot else ("", message)
+        grouped.setdefault(key, []).append(int(slot["index"]) if slot else -1)
+    lines = []
+    for (where, what), indices in grouped.items():
+        if not where:
+            lines.append(what)
+        elif len(indices) == 1:
+            lines.append(f"{where} index {indices[0]}: {what}")
+        else:
+            lines.append(f"{where}, {len(indices)} slots (indices {_ranges(sorted(indices))}): {what}")
+    return lines
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``0-3, 7, 9-10`` for [0, 1, 2, 3, 7, 9, 10]."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)

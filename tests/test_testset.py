@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import npgym
 from npgym import testset
@@ -193,3 +195,29 @@ def test_a_level_without_candidates_keeps_planted_yes_instances_in_a_mixed_set()
     with pytest.warns(UserWarning):
         instances = list(generate_testset(["betweenness"], [1], seed=2, count=3, no_fraction=0.34, allow_fewer=True))
     assert instances and all(i.label == "yes" and i.meta["planted"] is True for i in instances)
+
+
+def test_fallback_warnings_are_said_once_per_level_and_reason():
+    from npgym.cli import summarised_warnings
+
+    messages = [f"mlst level 1 index {i}: a planted yes-instance, because no drawn candidate" for i in (0, 1, 2, 5)]
+    messages += ["mlst level 1 index 7: a yes-instance instead of a no-instance, because none proved",
+                 "mlst level 1 gave only 1 distinct instances of the 4 asked for",
+                 messages[0].replace("1 index", "2 index")]
+    assert summarised_warnings(messages) == [
+        "mlst level 1, 4 slots (indices 0-2, 5): a planted yes-instance, because no drawn candidate",
+        "mlst level 1 index 7: a yes-instance instead of a no-instance, because none proved",
+        "mlst level 1 gave only 1 distinct instances of the 4 asked for",
+        "mlst level 2 index 0: a planted yes-instance, because no drawn candidate"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.integers(1, 3), st.integers(0, 40),
+                          st.sampled_from(["x", "y"])), max_size=30))
+def test_summarised_warnings_keep_every_slot_once(slots):
+    from npgym.cli import summarised_warnings
+
+    messages = [f"{problem} level {level} index {index}: because {why}" for problem, level, index, why in slots]
+    said = " | ".join(summarised_warnings(messages))
+    for problem, level, _, why in set(slots):
+        assert f"{problem} level {level}" in said and f"because {why}" in said
+    assert len(summarised_warnings(messages)) == len({(p, lv, w) for p, lv, _, w in slots})
