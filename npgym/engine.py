@@ -14,7 +14,7 @@ from npgym.canonical import derive_rng
 from npgym.cards import ParamError
 from npgym.instance import NO, YES, Instance
 from npgym.problem import SAT, UNKNOWN, UNSAT, Problem, SolveResult
-from npgym.registry import _PROBLEMS, get_problem
+from npgym.registry import get_problem
 from npgym.verdict import NO_ANSWER, OK, UNSETTLED, WRONG_CLAIM, Reject, Verdict
 
 DEFAULT_TIME_LIMIT = 10.0
@@ -210,9 +210,8 @@ def verify(instance: Instance, answer: Any) -> Verdict:
         return _grade_claim(instance)
     if solution is _MISSING:
         return Verdict(False, NO_ANSWER, 'the answer must be a JSON object with a "solution" key')
-    problem = _PROBLEMS.get(instance.problem) or get_problem(instance.problem)
     try:  # _graded, inlined: verify is the hot path of a training loop, and a frame costs as much as a small check
-        objective = problem.check(instance.data, solution)
+        objective = get_problem(instance.problem).check(instance.data, solution)
     except Reject as rejection:
         return rejection.verdict()
     return ACCEPTED if objective is None else Verdict.accept(ACCEPTED.message, objective)
