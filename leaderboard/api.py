@@ -24,20 +24,16 @@ def build_leaderboard(stores: Iterable[str | Path], out: str | Path, *, model_ca
     from leaderboard.build import build_site
     from leaderboard.modelcards import read_cards
     from leaderboard.viewer import start_site_viewer
-    from npeval.workers import stop as stop_worker
+    from npeval.workers import stopped_on_error
 
     model_cards = list(model_cards)
     for path in model_cards:
         read_cards(path)
     stores = [str(store) for store in stores]
     sample_viewer = start_site_viewer(stores, out) if samples else None  # needs no analysis: on a spare core now
-    try:
+    with stopped_on_error(sample_viewer):  # no site: its viewer is not wanted either
         analysis = analyse(stores, bootstrap=bootstrap, seed=seed, markers=markers)
         return build_site(analysis, out, card_files=model_cards, samples=samples, sample_viewer=sample_viewer)
-    except BaseException:
-        if sample_viewer is not None and sample_viewer.process.poll() is None:
-            stop_worker(sample_viewer)  # no site: its viewer is not wanted either
-        raise
 
 
 def build_viewer(stores: Iterable[str | Path], out: str | Path | None = None) -> Viewer:

@@ -22,15 +22,17 @@ def analyse(stores: Iterable[str | Path], *, bootstrap: int = DEFAULT_BOOTSTRAP,
     """The analysis of the run stores at ``stores`` (merged): board, statistics with bootstrap intervals
     (``bootstrap`` replicates from ``seed``), findings; read from the analysis cache when it holds the same work."""
     from npeval.early import start_search
+    from npeval.workers import stopped_on_error
 
     stores = [str(store) for store in stores]
     markers = None if markers is None else list(markers)
     search = start_search(stores, markers)  # first: its imports and reads overlap this process's own
-    from npeval.analysis import analyse_stores
-    from npeval.markers import DEFAULT_MARKERS
+    with stopped_on_error(search):
+        from npeval.analysis import analyse_stores
+        from npeval.markers import DEFAULT_MARKERS
 
-    return analyse_stores(stores, n_boot=bootstrap, seed=seed,
-                          aha_markers=DEFAULT_MARKERS if markers is None else markers, search=search)
+        return analyse_stores(stores, n_boot=bootstrap, seed=seed,
+                              aha_markers=DEFAULT_MARKERS if markers is None else markers, search=search)
 
 
 def report_stores(stores: Iterable[str | Path], out: str | Path, *, bootstrap: int = DEFAULT_BOOTSTRAP,

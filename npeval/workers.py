@@ -15,6 +15,8 @@ import pickle
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,6 +103,17 @@ def stop(worker: Worker) -> None:
     for pipe in (worker.process.stdin, worker.process.stdout):
         if pipe is not None and not pipe.closed:
             pipe.close()
+
+
+@contextmanager
+def stopped_on_error(worker: Worker | None) -> Iterator[None]:
+    """Stop ``worker`` (if any, and still running) when the block raises: its result will never be asked for."""
+    try:
+        yield
+    except BaseException:
+        if worker is not None and worker.process.poll() is None:
+            stop(worker)
+        raise
 
 
 def serve() -> None:

@@ -197,3 +197,15 @@ def test_a_worker_that_read_other_records_is_not_trusted(store_path, monkeypatch
     found = findings.Search(board, pattern, started).result()
     pd.testing.assert_frame_equal(found, findings.text_findings(board, pattern), check_exact=True)
     assert len(found) == len(board.attempts) == len(full.attempts) - 3
+
+
+def test_a_worker_whose_caller_fails_is_stopped():
+    """An analysis that raises leaves no worker behind: its result would never be asked for."""
+    from npeval import workers
+
+    worker = workers.start("time:sleep", 600)
+    with pytest.raises(KeyboardInterrupt), workers.stopped_on_error(worker):
+        raise KeyboardInterrupt
+    assert worker.process.poll() is not None  # killed and reaped, not left sleeping
+    with workers.stopped_on_error(None):
+        pass  # no worker: nothing to stop
