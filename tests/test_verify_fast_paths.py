@@ -533,7 +533,7 @@ def test_exact_cover_grades_as_its_definition(case):
     assert check_data("exact_cover_by_3_sets", data, answer) == graded(slow_exact_cover, data, answer)
 
 
-def test_hand_made_instances_with_repeated_edges_or_stray_elements_grade_exactly():
+def test_hand_made_instances_with_repeated_edges_or_empty_blocks_grade_exactly():
     """The fast paths assume nothing of the data: an edge listed twice, or an empty block, cannot make a wrong
     answer pass."""
     # a path 0-1-2-3 whose edge 0-1 is listed three times: {0, 1, 2} is no triangle
