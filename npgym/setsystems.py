@@ -100,9 +100,10 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
     return blocks
 
 
-def index_blocks(blocks: list[list[int]]) -> tuple[list[list[int]], list[int]]:
-    """Sort ``blocks`` canonically; also return ``where[i]`` = the new index of old block ``i``."""
-    order = sorted(range(len(blocks)), key=blocks.__getitem__)
+def index_blocks(blocks: list[list[int]], keys: list | None = None) -> tuple[list[list[int]], list[int]]:
+    """Sort ``blocks`` canonically; also return ``where[i]`` = the new index of old block ``i``. ``keys``, one per
+    block, must order as the blocks do (say integer codes, which compare faster than lists)."""
+    order = sorted(range(len(blocks)), key=(blocks if keys is None else keys).__getitem__)
     where = [0] * len(blocks)
     for new, old in enumerate(order):
         where[old] = new
@@ -125,17 +126,10 @@ def check_exact_cover(n: int, blocks: list[list[int]], solution: Any, what: str 
                       name=str) -> None:
     """Reject unless ``solution`` lists distinct block indices covering ``0..n-1`` exactly once.
 
-    ``what`` names a block and ``name(element)`` an element in the messages. An exact cover is accepted
-    by bulk calls: distinct indices whose blocks hold n elements that are exactly 0..n-1 (checked, not
-    assumed: a hand-made instance may break the schema). Anything else is located below.
+    ``what`` names a block and ``name(element)`` an element in the messages.
     """
-    if (type(solution) is list and solution and checks.ONLY_INT.issuperset(map(type, solution))
-            and min(solution) >= 0 and max(solution) < len(blocks) and len(set(solution)) == len(solution)):
-        covered = list(chain.from_iterable(map(blocks.__getitem__, solution)))
-        if len(covered) == n and set(covered) == set(range(n)):
-            return
     chosen = checks.int_list(solution, "solution", 0, len(blocks) - 1, distinct=True)
-    covered = [element for index in chosen for element in blocks[index]]
+    covered = list(chain.from_iterable(map(blocks.__getitem__, chosen)))
     if len(covered) == n and set(covered) == set(range(n)):
         return  # n elements covering all n: each exactly once
     owner = [-1] * n

@@ -11,6 +11,7 @@ misses (a negative index that Python would wrap, a repeated block) are a small s
 
 from itertools import combinations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -307,13 +308,6 @@ def slow_bin_packing(data, solution):
     return sum(1 for total in load if total > 0)
 
 
-@settings(max_examples=150)
-@given(bins=st.integers(1, 4), weights=st.lists(st.integers(1, 9), max_size=6), capacity=st.integers(1, 40),
-       data=st.data())
-def test_bin_packing_grades_as_its_definition(bins, weights, capacity, data):
-    case = {"capacity": capacity, "bins": bins, "weights": weights}
-    answer = data.draw(int_answers(len(weights), 0, bins - 1))
-    assert check_data("bin_packing", case, answer) == graded(slow_bin_packing, case, answer)
 
 
 def slow_sum_of_squares(data, solution):
@@ -323,13 +317,21 @@ def slow_sum_of_squares(data, solution):
     return value
 
 
+#: the problems whose answers give each weight a group (checks.group_totals): the slow definition, and the names
+#: of the group count, the weights and the bound in their data
+GROUPED = {"bin_packing": (slow_bin_packing, "bins", "weights", "capacity"),
+           "minimum_sum_of_squares": (slow_sum_of_squares, "k", "numbers", "J")}
+
+
+@pytest.mark.parametrize("problem", sorted(GROUPED))
 @settings(max_examples=150)
-@given(k=st.integers(1, 4), numbers=st.lists(st.integers(1, 9), max_size=7), bound=st.integers(0, 200),
+@given(groups=st.integers(1, 4), weights=st.lists(st.integers(1, 9), max_size=7), bound=st.integers(0, 200),
        data=st.data())
-def test_minimum_sum_of_squares_grades_as_its_definition(k, numbers, bound, data):
-    case = {"numbers": numbers, "k": k, "J": bound}
-    answer = data.draw(int_answers(len(numbers), 0, k - 1))
-    assert check_data("minimum_sum_of_squares", case, answer) == graded(slow_sum_of_squares, case, answer)
+def test_grouping_problems_grade_as_their_definitions(problem, groups, weights, bound, data):
+    definition, count, sizes, limit = GROUPED[problem]
+    case = {count: groups, sizes: weights, limit: bound}
+    answer = data.draw(int_answers(len(weights), 0, groups - 1))
+    assert check_data(problem, case, answer) == graded(definition, case, answer)
 
 
 def slow_three_colouring(data, solution):

@@ -103,18 +103,7 @@ class BinPacking(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         capacity, bins, weights = data["capacity"], data["bins"], data["weights"]
-        home = solution
-        if not (type(home) is list and home and len(home) == len(weights)
-                and checks.ONLY_INT.issuperset(map(type, home)) and min(home) >= 0):
-            # int_list's bulk test without its upper bound, which the loads check (an IndexError below)
-            home = checks.int_list(solution, "solution", 0, bins - 1, length=len(weights))
-        load = [0] * bins
-        try:
-            for w, b in zip(weights, home):
-                load[b] += w
-        except IndexError:  # a bin number past the last (none is negative): int_list names the first
-            checks.int_list(solution, "solution", 0, bins - 1, length=len(weights))
-            raise
+        load = checks.group_totals(weights, solution, "solution", bins)
         if max(load) > capacity:
             b, total = next((b, total) for b, total in enumerate(load) if total > capacity)
             checks.require(False, f"bin {b} holds weight {total}, more than the capacity {capacity}", CONSTRAINT)

@@ -101,10 +101,7 @@ class MinimumCover(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         n, subsets, k = data["n"], data["subsets"], data["k"]
-        chosen = solution
-        if not (type(chosen) is list and chosen and checks.ONLY_INT.issuperset(map(type, chosen))
-                and min(chosen) >= 0 and max(chosen) < len(subsets) and len(set(chosen)) == len(chosen)):
-            chosen = checks.int_list(solution, "solution", 0, len(subsets) - 1, distinct=True)  # int_list, inlined
+        chosen = checks.int_list(solution, "solution", 0, len(subsets) - 1, distinct=True)
         covered = set().union(*map(subsets.__getitem__, chosen))
         if not covered.issuperset(range(n)):
             missing = [e for e in range(n) if e not in covered]

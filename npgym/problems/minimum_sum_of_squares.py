@@ -89,19 +89,7 @@ class MinimumSumOfSquares(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         numbers, k, bound = data["numbers"], data["k"], data["J"]
-        groups = solution
-        if not (type(groups) is list and groups and len(groups) == len(numbers)
-                and checks.ONLY_INT.issuperset(map(type, groups)) and min(groups) >= 0):
-            # int_list's bulk test without its upper bound, which the sums check (an IndexError below)
-            groups = checks.int_list(solution, "solution", 0, k - 1, length=len(numbers))
-        sums = [0] * k
-        try:  # _value, inlined
-            for a, g in zip(numbers, groups):
-                sums[g] += a
-        except IndexError:  # a group number past the last (none is negative): int_list names the first
-            checks.int_list(solution, "solution", 0, k - 1, length=len(numbers))
-            raise
-        value = sum([s * s for s in sums])
+        value = sum([total * total for total in checks.group_totals(numbers, solution, "solution", k)])
         if value > bound:  # the message is formatted only for a wrong answer
             raise Reject(BOUND, f"the sum of squared group totals is {value}, more than J = {bound}")
         return value

@@ -98,10 +98,7 @@ class QuadraticDiophantine(Problem):
         return Planted(data, [r, (data["c"] - data["a"] * r * r) // b])
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
-        if not (type(solution) is list and len(solution) == 2 and type(solution[0]) is int
-                and type(solution[1]) is int and solution[0] >= 1 and solution[1] >= 1):  # int_list, inlined
-            solution = checks.int_list(solution, "solution", lo=1, length=2)
-        x, y = solution
+        x, y = checks.int_list(solution, "solution", lo=1, length=2)
         a, b, c = data["a"], data["b"], data["c"]
         if a * x * x + b * y != c:  # the message is formatted only for a wrong answer
             raise Reject(CONSTRAINT, f"a*x^2 + b*y = {a}*{x}^2 + {b}*{y} is not {c}")

@@ -44,7 +44,6 @@ from npgym.solvers import read_one_hot, solve_cnf
 from npgym.verdict import CONSTRAINT, Reject
 
 COLOURS = 3
-COLOUR_SET = frozenset(range(COLOURS))
 NO_FILTER_DRAWS = 64
 
 
@@ -134,10 +133,7 @@ class ThreeColouring(Problem):
         return has_clique(adjacency(data["n"], data["edges"]), COLOURS + 1)
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
-        colour = solution
-        if not (type(colour) is list and colour and len(colour) == data["n"]
-                and checks.ONLY_INT.issuperset(map(type, colour)) and COLOUR_SET.issuperset(colour)):
-            colour = checks.int_list(solution, "solution", 0, COLOURS - 1, length=data["n"])  # names the failure
+        colour = checks.int_list(solution, "solution", 0, COLOURS - 1, length=data["n"])
         for u, v in data["edges"]:
             if colour[u] == colour[v]:
                 raise Reject(CONSTRAINT, f"edge {u}-{v} joins two vertices of colour {colour[u]}")
