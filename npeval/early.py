@@ -32,9 +32,13 @@ def start_search(stores: Iterable[str | Path], pattern: Any = None) -> workers.W
     for the default markers), if they hold :data:`PARALLEL_FROM` to :data:`EARLY_UP_TO` records and a core is
     spare; else None (:class:`npeval.findings.Search` may still start one once the board is read)."""
     names = [str(store) for store in stores]
-    if not names or workers.spare_cores() < 1 or not PARALLEL_FROM <= record_count(names) <= EARLY_UP_TO:
-        return None
-    return workers.start(WORKER, (names, pattern))
+    return workers.start(WORKER, (names, pattern)) if worth_a_worker(names, EARLY_UP_TO) else None
+
+
+def worth_a_worker(stores: list[str], most: float = float("inf")) -> bool:
+    """Whether work on ``stores`` goes to a worker: a core is spare and they hold :data:`PARALLEL_FROM` to
+    ``most`` records."""
+    return bool(stores) and workers.spare_cores() >= 1 and PARALLEL_FROM <= record_count(stores) <= most
 
 
 def record_count(stores: list[str]) -> int:

@@ -93,7 +93,7 @@ def _attempt_keys(board: Board) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _same_attempts(left: tuple[np.ndarray, np.ndarray], right: tuple[np.ndarray, np.ndarray]) -> bool:
-    return all(len(a) == len(b) and bool((a == b).all()) for a, b in zip(left, right))
+    return all(map(np.array_equal, left, right))
 
 
 def _expand(board: Board, distinct: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:

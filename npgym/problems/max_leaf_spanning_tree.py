@@ -51,7 +51,7 @@ No-instance that counting gives away: the engine never makes one (:meth:`countin
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -267,8 +267,7 @@ def _local_search_tree(n: int, edges, rng: random.Random, graph: _Graph | None =
     graph = graph or _Graph(n, edges)
     masks, everyone = graph.masks, graph.everyone
     degree = _tree_degrees(n, _greedy_tree(n, edges, rng, graph))
-    core = {v for v in range(n) if degree[v] > 1}
-    chosen = sum(1 << v for v in core)  # core as a bitmask
+    chosen = sum(1 << v for v in range(n) if degree[v] > 1)  # the internal vertices, as a bitmask
     once, twice, dominating = _coverage(chosen, masks, everyone)
 
     def acceptable(trial: int, lost: int) -> bool:
@@ -285,17 +284,16 @@ def _local_search_tree(n: int, edges, rng: random.Random, graph: _Graph | None =
         return _connected(trial, masks)
 
     improved = True
-    while improved and len(core) > 1:
+    while improved and chosen & (chosen - 1):  # two or more chosen
         improved = False
-        for x in _shuffled(core, rng):
+        for x in _shuffled(_members(chosen), rng):
             trial = chosen & ~(1 << x)
             # lost: the outside neighbours whose only chosen neighbour is x, and x if it has none left
             lost = masks[x] & once | (0 if masks[x] & trial else 1 << x)
             if acceptable(trial, lost):
-                core.discard(x)
                 chosen, improved = trial, True
                 once, twice, dominating = _coverage(chosen, masks, everyone)
-        for z in _shuffled(set(range(n)) - core, rng):
+        for z in _shuffled(_members(everyone & ~chosen), rng):
             if (masks[z] & chosen).bit_count() < 2:  # no pair to replace
                 continue
             inside = list(_members(masks[z] & chosen))  # ascending
@@ -306,7 +304,6 @@ def _local_search_tree(n: int, edges, rng: random.Random, graph: _Graph | None =
                 # themselves are z's neighbours
                 lost = (once & (masks[x] | masks[y]) | twice & masks[x] & masks[y]) & ~masks[z] & ~(1 << z)
                 if acceptable(trial, lost):
-                    core = set(_members(trial))
                     chosen, improved = trial, True
                     once, twice, dominating = _coverage(chosen, masks, everyone)
                     break
@@ -346,7 +343,7 @@ def _connected(core: int, masks: list[int]) -> bool:
     return seen == core
 
 
-def _shuffled(items: set[int], rng: random.Random) -> list[int]:
+def _shuffled(items: Iterable[int], rng: random.Random) -> list[int]:
     order = sorted(items)
     rng.shuffle(order)
     return order

@@ -35,7 +35,7 @@ from typing import Any
 from npgym import draws
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.setsystems import REPAIR_SWAPS, check_exact_cover, exact_cover_search, solve_exact_cover
+from npgym.setsystems import REPAIR_SWAPS, check_exact_cover, exact_cover_search, index_blocks, solve_exact_cover
 
 
 def as_blocks(n: int, triples: list[list[int]]) -> list[list[int]]:
@@ -89,14 +89,9 @@ def _repair(rng: random.Random, b: int, triples: list[list[int]], keys: list[tup
 
 
 def index_triples(n: int, triples: list[list[int]]) -> tuple[list[list[int]], list[int]]:
-    """:func:`~npgym.setsystems.index_blocks` for triples over 0..n-1: sorted by the integer (x n + y) n + z,
-    which orders them as the lists do (ties keep their order), and compares faster."""
-    codes = [(x * n + y) * n + z for x, y, z in triples]
-    order = sorted(range(len(triples)), key=codes.__getitem__)
-    where = [0] * len(triples)
-    for new, old in enumerate(order):
-        where[old] = new
-    return [triples[i] for i in order], where
+    """:func:`~npgym.setsystems.index_blocks` for triples over 0..n-1, sorted by the integer (x n + y) n + z,
+    which orders them as the lists do and compares faster."""
+    return index_blocks(triples, [(x * n + y) * n + z for x, y, z in triples])
 
 
 class ThreeDimensionalMatching(Problem):
