@@ -36,6 +36,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks are scripts, run from anywhere
@@ -149,16 +150,21 @@ def time_batch(side, seeds: list[int]) -> tuple[float, float]:
     return (generated - started) / len(seeds), (verified - generated) / len(seeds)
 
 
+def interleaved(names: list[str], repeats: int) -> Iterator[tuple[int, str]]:
+    """(repetition, side) for every side in every repetition, the order reversed every other repetition, so
+    neither side always runs first."""
+    for repeat in range(repeats):
+        for name in names if repeat % 2 == 0 else reversed(names):
+            yield repeat, name
+
+
 def compare(sides: dict[str, object], repeats: int, batch: int) -> dict[str, dict[str, float]]:
     """Median per-call generate / verify seconds of each side, the sides' batches interleaved."""
     times: dict[str, dict[str, list[float]]] = {name: {"generate": [], "verify": []} for name in sides}
-    order = list(sides)
-    for repeat in range(repeats):
-        seeds = list(range(repeat * batch, (repeat + 1) * batch))
-        for name in order if repeat % 2 == 0 else reversed(order):
-            generate, verify = time_batch(sides[name], seeds)
-            times[name]["generate"].append(generate)
-            times[name]["verify"].append(verify)
+    for repeat, name in interleaved(list(sides), repeats):
+        generate, verify = time_batch(sides[name], list(range(repeat * batch, (repeat + 1) * batch)))
+        times[name]["generate"].append(generate)
+        times[name]["verify"].append(verify)
     return {name: {step: statistics.median(values) for step, values in steps.items()}
             for name, steps in times.items()}
 
@@ -179,10 +185,8 @@ def compare_hot(sides: dict[str, object], repeats: int, batch: int, passes: int)
         if not all(side.verify(case) for case in cases[name]):
             raise RuntimeError(f"{type(side).__name__} rejected a planted answer (seeds 0..{batch - 1})")
     times: dict[str, list[float]] = {name: [] for name in sides}
-    order = list(sides)
-    for repeat in range(repeats):
-        for name in order if repeat % 2 == 0 else reversed(order):
-            times[name].append(time_hot(sides[name], cases[name], passes))
+    for _, name in interleaved(list(sides), repeats):
+        times[name].append(time_hot(sides[name], cases[name], passes))
     return {name: min(values) for name, values in times.items()}
 
 
@@ -196,8 +200,7 @@ def hot_main(args, checkout: Path) -> None:
     for problem_id in chosen_problems(args.problems):
         ours = OurSide(problem_id)
         try:
-            reference = ReferenceSide(checkout, problem_id)
-            reference.generate(0)
+            reference = runnable_reference(checkout, problem_id)
         except Exception as failure:  # the reference's own bugs (e.g. random.sample on a set on 3.11+)
             print(f"| {problem_id} | fails here ({type(failure).__name__}) | | |", flush=True)
             continue
@@ -209,6 +212,13 @@ def hot_main(args, checkout: Path) -> None:
             below.append(problem_id)
     if below:
         sys.exit(f"hot verify ratio below 1: {', '.join(below)}")
+
+
+def runnable_reference(checkout: Path, problem_id: str) -> ReferenceSide:
+    """The reference's side of one problem, once it has generated an instance here (else its own exception)."""
+    reference = ReferenceSide(checkout, problem_id)
+    reference.generate(0)
+    return reference
 
 
 def reference_checkout(option: str | None) -> Path | None:
@@ -241,8 +251,7 @@ def measure_problem(problem_id: str, checkout: Path | None, recorded: dict, repe
     ours = OurSide(problem_id, with_id)
     if checkout is not None:
         try:
-            reference = ReferenceSide(checkout, problem_id)
-            reference.generate(0)
+            reference = runnable_reference(checkout, problem_id)
         except Exception as failure:  # the reference's own bugs (e.g. random.sample on a set on 3.11+)
             print(f"# {problem_id}: the reference fails here ({type(failure).__name__}: {failure}); "
                   "using the recorded numbers", file=sys.stderr)
