@@ -22,3 +22,12 @@ def analysis_cache(tmp_path_factory):
         os.environ.pop("NPPC_CACHE_DIR", None)
     else:
         os.environ["NPPC_CACHE_DIR"] = previous
+
+
+@pytest.fixture
+def workers_for_any_board(monkeypatch):
+    """Work that goes to a worker on a big board with a spare core goes to one here, whatever the board and load."""
+    from npeval import early, workers
+
+    monkeypatch.setattr(early, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "spare_cores", lambda: 1)

@@ -157,7 +157,8 @@ def test_marker_counts_split_each_distinct_text_once_and_count_as_exploding_ever
     assert list(got.columns) == ["model", "marker", "count"] and got["count"].dtype == "int64"
 
 
-def test_texts_searched_in_a_worker_are_the_findings_searched_here(store_path, monkeypatch, capsys):
+def test_texts_searched_in_a_worker_are_the_findings_searched_here(store_path, monkeypatch, capsys,
+                                                                   workers_for_any_board):
     from npeval import early, findings, workers
     from npeval.data import load_board
 
@@ -165,8 +166,6 @@ def test_texts_searched_in_a_worker_are_the_findings_searched_here(store_path, m
     board = load_board([store_path])
     pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)
     here = findings.text_findings(board, pattern)
-    monkeypatch.setattr(early, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(workers, "spare_cores", lambda: 1)
     search = findings.Search(board, pattern)
     assert search.worker is not None
     pd.testing.assert_frame_equal(search.result(), here, check_exact=True)
@@ -179,17 +178,15 @@ def test_texts_searched_in_a_worker_are_the_findings_searched_here(store_path, m
     assert "worker failed (exit 3) on the text findings" in capsys.readouterr().err
 
 
-def test_a_worker_that_read_other_records_is_not_trusted(store_path, monkeypatch):
+def test_a_worker_that_read_other_records_is_not_trusted(store_path, monkeypatch, workers_for_any_board):
     """A run may write between the worker's read of the stores and this process's: then the texts are
     searched here, on this process's board."""
     from dataclasses import replace
 
-    from npeval import early, findings, workers
+    from npeval import early, findings
     from npeval.data import load_board
 
     monkeypatch.setenv("NPPC_CACHE_DIR", "off")
-    monkeypatch.setattr(early, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(workers, "spare_cores", lambda: 1)
     full = load_board([store_path])
     board = replace(full, records=full.records.iloc[3:].reset_index(drop=True))  # as if read before 3 records
     pattern = markers.marker_pattern(markers.DEFAULT_MARKERS)

@@ -2,15 +2,13 @@
 for its module, which a worker's fresh interpreter would not see)."""
 
 
-def test_the_sites_viewer_written_in_a_worker_is_the_one_written_here(stores, tmp_path, monkeypatch, capsys):
+def test_the_sites_viewer_written_in_a_worker_is_the_one_written_here(stores, tmp_path, monkeypatch, capsys,
+                                                                     workers_for_any_board):
     """On a big board the site's sample viewer is written by a worker while the analysis runs; its files are
     the ones the build writes itself (here forced for a small board, with one build clock for both)."""
     from leaderboard import viewer
-    from npeval import early, workers
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
-    monkeypatch.setattr(early, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(workers, "spare_cores", lambda: 1)
     started = viewer.start_site_viewer(stores, tmp_path / "worker")
     assert started is not None
     in_worker = viewer.finish_site_viewer(started, stores, tmp_path / "worker")
