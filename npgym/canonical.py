@@ -12,6 +12,7 @@ import hashlib
 import json
 import random
 import sys
+from collections.abc import Callable
 from typing import Any
 
 #: Python refuses int <-> str conversions past 4,300 digits by default (a guard against the quadratic cost
@@ -55,8 +56,30 @@ def derive_rng(*parts: Any) -> random.Random:
     Python's Mersenne Twister seeded with an integer gives the same stream on every platform and every
     CPython since 3.2, which makes instances reproducible across machines.
     """
-    digest = hashlib.sha256(canonical_json(list(parts)).encode("utf-8")).digest()
-    return random.Random(int.from_bytes(digest[:16], "big"))
+    return _seeded(hashlib.sha256(canonical_json(list(parts)).encode("utf-8")))
+
+
+def rng_deriver(*fixed: Any) -> Callable[..., random.Random]:
+    """:func:`derive_rng` with its leading parts fixed: ``rng_deriver(*a)(*b)`` is ``derive_rng(*a, *b)``.
+
+    The fixed parts (a problem, its version and parameters) are serialised and hashed once, so each of a
+    level's instances pays only for its own parts (seed, index, stream): the same text, hence the same stream.
+    """
+    head = hashlib.sha256(canonical_json(list(fixed))[:-1].encode("utf-8"))  # the list left open
+    comma = "," if fixed else ""
+
+    def derive(*rest: Any) -> random.Random:
+        digest = head.copy()
+        body = ",".join(str(part) if type(part) is int else _CANONICAL.encode(part) for part in rest)
+        digest.update(f"{comma}{body}]".encode() if rest else b"]")
+        return _seeded(digest)
+
+    return derive
+
+
+def _seeded(digest: Any) -> random.Random:
+    """The Mersenne Twister seeded with the first 128 bits of a SHA-256 digest."""
+    return random.Random(int.from_bytes(digest.digest()[:16], "big"))
 
 
 def assert_json_native(value: Any, where: str = "value") -> None:

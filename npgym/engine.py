@@ -7,10 +7,12 @@ answer envelope, grading of "no solution" claims against the exact label, and tu
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from typing import Any
 
-from npgym.canonical import derive_rng
+from npgym.canonical import derive_rng, rng_deriver
 from npgym.cards import ParamError
 from npgym.instance import NO, YES, Instance
 from npgym.problem import SAT, UNKNOWN, UNSAT, Problem, SolveResult
@@ -46,9 +48,9 @@ def generate(problem_id: str, level: int, seed: int = 0, index: int = 0, *, labe
     both labels from one distribution (:attr:`Problem.yes_from_no_candidates`), a drawn candidate the
     solver satisfies. Both call the exact solver (``time_limit`` per call).
     """
-    params = get_problem(problem_id).card.level_params(level)  # generate_from_params checks them
-    return generate_from_params(problem_id, params, seed, index, level=level,
-                                label=label, tight=tight, time_limit=time_limit)
+    problem = get_problem(problem_id)
+    params, rngs = _level(problem, level)
+    return _generate(problem, params, rngs, seed, index, level, label, tight, time_limit)
 
 
 def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0, index: int = 0,
@@ -56,52 +58,94 @@ def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0,
                          time_limit: float = DEFAULT_TIME_LIMIT) -> Instance:
     """Generate an instance from explicit size parameters (see :func:`generate`)."""
     problem = get_problem(problem_id)
+    problem.validate_params(params)
+    return _generate(problem, params, _params_rngs(problem, params), seed, index, level, label, tight, time_limit)
+
+
+def _generate(problem: Problem, params: dict[str, Any], rngs: Callable[..., random.Random], seed: int, index: int,
+              level: int | None, label: str, tight: bool, time_limit: float) -> Instance:
+    """The instance of one slot, from checked parameters and the RNG deriver of those parameters."""
     _check_int("seed", seed)
     _check_int("index", index)
-    problem.validate_params(params)
-    base: dict[str, Any] = dict(problem=problem.id, version=problem.version, level=level, seed=seed, index=index,
-                                params=dict(params), card_hash=problem.card.content_hash)
+    slot = _Slot(problem, rngs, dict(problem=problem.id, version=problem.version, level=level, seed=seed,
+                                     index=index, params=dict(params), card_hash=problem.card.content_hash))
     if label == NO:
-        return _generate_no(problem, base, time_limit)
+        return _generate_no(slot, time_limit)
     if label != YES:
         raise ParamError(f"label must be 'yes' or 'no', got {label!r}")
     if tight and problem.yes_from_no_candidates:
-        return _draw_yes(problem, base, time_limit)
-    return _tight_yes(problem, base, time_limit) if tight else _planted(problem, base)
+        return _draw_yes(slot, time_limit)
+    return _tight_yes(slot, time_limit) if tight else _planted(slot)
 
 
-def _slot_rng(problem: Problem, base: dict[str, Any], stream: str = ""):
-    """The private RNG of the slot ``base`` describes (see :func:`instance_rng`)."""
-    return instance_rng(problem.id, problem.version, base["params"], base["seed"], base["index"], stream)
+#: (problem, level) -> the level's checked parameters and their RNG deriver; a level's parameters are a pure
+#: function of the problem's card, and a test set asks for the same few levels thousands of times
+_LEVELS: dict[tuple[Problem, int], tuple[dict[str, Any], Callable[..., random.Random]]] = {}
+LEVELS_KEPT = 4096
 
 
-def _planted(problem: Problem, base: dict[str, Any], stream: str = "") -> Instance:
-    planted = problem.plant(_slot_rng(problem, base, stream), base["params"])
-    return Instance(**base, data=planted.data, label=YES, certificate=planted.certificate, meta={"planted": True})
+def _level(problem: Problem, level: int) -> tuple[dict[str, Any], Callable[..., random.Random]]:
+    """The checked parameters of ``level`` and their RNG deriver, remembered after the first call."""
+    known = _LEVELS.get((problem, level)) if type(level) is int else None  # True == 1 must not hit level 1
+    if known is None:
+        params = problem.level_params(level)
+        known = params, _params_rngs(problem, params)
+        if type(level) is int and len(_LEVELS) < LEVELS_KEPT:
+            _LEVELS[problem, level] = known
+    return known
 
 
-def _tight_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:
+def _params_rngs(problem: Problem, params: dict[str, Any]) -> Callable[..., random.Random]:
+    """``(seed, index, stream) -> instance_rng(problem, version, params, seed, index, stream)``."""
+    return rng_deriver(problem.id, problem.version, params)
+
+
+class _Slot:
+    """One instance slot being generated: its problem, the Instance fields it fixes, and its RNG streams."""
+
+    __slots__ = ("problem", "fields", "_rngs")
+
+    def __init__(self, problem: Problem, rngs: Callable[..., random.Random], fields: dict[str, Any]):
+        self.problem, self._rngs, self.fields = problem, rngs, fields
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.fields["params"]
+
+    def rng(self, stream: str = "") -> random.Random:
+        """The private RNG of this slot's ``stream`` (see :func:`instance_rng`)."""
+        return self._rngs(self.fields["seed"], self.fields["index"], stream)
+
+
+def _planted(slot: _Slot, stream: str = "") -> Instance:
+    planted = slot.problem.plant(slot.rng(stream), slot.params)
+    return Instance(**slot.fields, data=planted.data, label=YES, certificate=planted.certificate,
+                    meta={"planted": True})
+
+
+def _tight_yes(slot: _Slot, time_limit: float) -> Instance:
     """A planted yes-instance at its proved optimum. Where the solver leaves an optimum unproved, another
     planted draw is tried (up to ``UNSETTLED_LIMIT`` in all), as no-instances are drawn until one is proved:
     both labels then come from the instances whose optimum the solver settles, and a test set needs the
     planted-bound fallback (whose constant bound would tell yes from no) only where none settles."""
     for attempt in range(UNSETTLED_LIMIT):
         try:
-            return _tighten(problem, _planted(problem, base, "" if attempt == 0 else f"tight-{attempt}"), time_limit)
+            return _tighten(slot.problem, _planted(slot, "" if attempt == 0 else f"tight-{attempt}"), time_limit)
         except GenerationError as error:
             unsettled = error
     raise unsettled
 
 
-def _draw_yes(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:
+def _draw_yes(slot: _Slot, time_limit: float) -> Instance:
     """A yes-instance drawn like the no-instances: candidates until the solver satisfies one (its certificate
     is the key), for a problem with a bound one whose proved optimum is the bound itself. Raises
     :class:`GenerationError` (the test set then plants one, with a warning) when the solver leaves
     ``UNSETTLED_LIMIT`` candidates unsettled or none of ``NO_ATTEMPTS`` qualifies."""
+    problem, base = slot.problem, slot.fields
     tried: dict[str, int] = {}
     for attempt in range(NO_ATTEMPTS):
         try:
-            data = problem.no_candidate(_slot_rng(problem, base, f"yes-{attempt}"), base["params"])
+            data = problem.no_candidate(slot.rng(f"yes-{attempt}"), slot.params)
         except ParamError as reason:  # a level with no candidates (e.g. one triple) keeps planted yes-instances
             raise GenerationError(f"{problem.id}: no candidates to draw from at parameters {base['params']} "
                                   f"({reason})") from reason
@@ -133,16 +177,17 @@ def _tighten(problem: Problem, instance: Instance, time_limit: float) -> Instanc
                     optimum=result.optimum, meta={"planted": True, "tight": True, "effort": _effort(result)})
 
 
-def _generate_no(problem: Problem, base: dict[str, Any], time_limit: float) -> Instance:
+def _generate_no(slot: _Slot, time_limit: float) -> Instance:
     """Draw candidates until the solver proves one unsatisfiable (a bounded number of attempts).
 
     Gives up early when the solver cannot settle ``UNSETTLED_LIMIT`` candidates within ``time_limit``:
     candidates share one size distribution, so more attempts would only cost more time.
     """
+    problem, base = slot.problem, slot.fields
     tried: dict[str, int] = {}
     for attempt in range(NO_ATTEMPTS):
-        rng = _slot_rng(problem, base, f"no-{attempt}")
-        data, result = _no_candidate(problem, rng, base["params"], time_limit, own=attempt < OWN_NO_ATTEMPTS)
+        data, result = _no_candidate(problem, slot.rng(f"no-{attempt}"), slot.params, time_limit,
+                                     own=attempt < OWN_NO_ATTEMPTS)
         outcome = result.status if result is not None else "no candidate"
         tried[outcome] = tried.get(outcome, 0) + 1
         if data is not None and result is not None and result.status == UNSAT:

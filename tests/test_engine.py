@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import npgym
 from npgym import checks
-from npgym.canonical import assert_json_native, canonical_json, content_hash, derive_rng
+from npgym.canonical import assert_json_native, canonical_json, content_hash, derive_rng, rng_deriver
 from npgym.cards import ParamError, ParamRange, bound_value, parse_card
 from npgym.cliargs import int_list
 from npgym.testset import plan_labels, read_testset, write_testset
@@ -227,6 +227,17 @@ def test_derived_streams_are_independent_and_repeatable():
     assert derive_rng("p", 1, 2).random() != derive_rng("p", 1, 3).random()
 
 
+JSON_PARTS = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+                          | st.text(), lambda inner: st.lists(inner, max_size=3)
+                          | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=6)
+
+
+@given(st.lists(JSON_PARTS, max_size=4), st.lists(JSON_PARTS, max_size=4))
+def test_a_deriver_with_fixed_parts_gives_the_stream_of_all_the_parts(fixed, rest):
+    # instances are seeded through rng_deriver: any difference in text would change every instance
+    assert rng_deriver(*fixed)(*rest).getrandbits(128) == derive_rng(*fixed, *rest).getrandbits(128)
+
+
 @given(st.one_of(st.booleans(), st.floats(), st.text(), st.none(), st.lists(st.integers())))
 def test_integer_check_refuses_every_non_integer(value):
     with pytest.raises(Reject) as rejection:
@@ -403,3 +414,11 @@ def test_the_id_is_the_content_hash_whether_given_or_computed():
     assert npgym.Instance.from_record(record).id == record["id"] == instance.content_id()
     with pytest.raises(TypeError, match="^certificate holds a set"):
         instance.with_key(certificate={1, 2})
+
+
+def test_a_remembered_level_is_never_served_for_a_boolean_or_another_problem():
+    first = npgym.generate("vertex_cover", 1, seed=5)
+    with pytest.raises(ParamError, match="level must be an integer"):
+        npgym.generate("vertex_cover", True, seed=5)  # True == 1, and hashes like it
+    assert npgym.generate("vertex_cover", 1, seed=5) == first
+    assert npgym.generate("clique", 1, seed=5).params == npgym.get_problem("clique").card.level_params(1)
