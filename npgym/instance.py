@@ -80,6 +80,16 @@ class Instance:
     card_hash: str = ""  # the content hash of the card it was made from ("" in records older than the field)
     id: str = _ContentId()  # type: ignore[assignment]  # computed on first use (see _ContentId)
 
+    def __init__(self, problem: str, version: int, level: int | None, seed: int | None, index: int | None,
+                 params: dict[str, Any], data: dict[str, Any], label: str = UNSETTLED, certificate: Any = None,
+                 optimum: int | float | None = None, meta: dict[str, Any] | None = None, card_hash: str = "",
+                 id: str = "") -> None:  # noqa: A002 - the field's name
+        """The fields above, set in one update of the record's dict: the frozen dataclass's own ``__init__``
+        sets them one ``object.__setattr__`` at a time, which costs as much as drawing a small instance."""
+        vars(self).update(problem=problem, version=version, level=level, seed=seed, index=index, params=params,
+                          data=data, label=label, certificate=certificate, optimum=optimum,
+                          meta={} if meta is None else meta, card_hash=card_hash, _id=id)
+
     def _hash_checked(self) -> str:
         """The content hash, after checking that every part is JSON-native (TypeError names the first that
         is not)."""

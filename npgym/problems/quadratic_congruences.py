@@ -88,7 +88,9 @@ class QuadraticCongruences(Problem):
         return {"a": a, "b": b, "c": r - rng.randrange(min(root_window(b, k), r))}
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
-        x = checks.integer(solution, "solution", 1, data["c"] - 1)
+        x = solution
+        if not (type(x) is int and 1 <= x < data["c"]):  # the valid case in one test; the check names the fault
+            x = checks.integer(solution, "solution", 1, data["c"] - 1)
         if (x * x - data["a"]) % data["b"]:  # the message is formatted only for a wrong answer
             raise Reject(CONSTRAINT, f"x^2 - a = {x}^2 - {data['a']} is not divisible by b = {data['b']}")
         return None
