@@ -2,7 +2,7 @@
 
 An instance is a pure function of its seed, so a faster draw must consume the Mersenne Twister stream exactly
 as the method it stands for: the same ``getrandbits`` and ``random`` calls with the same arguments, in the
-same order. CPython's ``randrange``, ``shuffle``, ``sample`` and ``choices`` check their arguments and call
+same order. CPython's ``randrange``, ``randint``, ``shuffle``, ``sample`` and ``choices`` check their arguments and call
 ``_randbelow`` once per number; a generator drawing thousands of small numbers spends most of its time there.
 These do the same arithmetic inline. They are pinned to CPython's algorithms (rejection sampling on
 ``getrandbits(n.bit_length())``; Fisher-Yates from the end; ``sample``'s pool or set strategy chosen by the
@@ -30,6 +30,11 @@ def below(rng: random.Random, n: int) -> int:
     while value >= n:
         value = rng.getrandbits(bits)
     return value
+
+
+def between(rng: random.Random, lo: int, hi: int) -> int:
+    """``rng.randint(lo, hi)`` for ``lo <= hi``: uniform on ``lo..hi``."""
+    return lo + below(rng, hi - lo + 1)
 
 
 def shuffle(rng: random.Random, items: list) -> None:

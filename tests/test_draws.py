@@ -23,6 +23,13 @@ def test_below_is_randrange(seed, n):
     assert ours.random() == theirs.random()
 
 
+@given(seeds, st.integers(-2 ** 70, 2 ** 70), st.integers(0, 2 ** 70))
+def test_between_is_randint(seed, lo, width):
+    ours, theirs = twins(seed)
+    assert [draws.between(ours, lo, lo + width) for _ in range(5)] == [theirs.randint(lo, lo + width) for _ in range(5)]
+    assert ours.random() == theirs.random()
+
+
 @given(seeds, st.integers(0, 300))
 def test_shuffle_is_shuffle(seed, n):
     ours, theirs = twins(seed)
@@ -65,5 +72,7 @@ def test_choose_cumulative_is_choices(seed, weights):
 def test_impossible_draws_are_refused():
     with pytest.raises(ValueError):
         draws.below(random.Random(0), 0)
+    with pytest.raises(ValueError):
+        draws.between(random.Random(0), 3, 2)
     with pytest.raises(ValueError):
         draws.sample(random.Random(0), [1, 2], 3)

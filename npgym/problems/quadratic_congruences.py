@@ -43,7 +43,7 @@ import math
 import random
 from typing import Any
 
-from npgym import checks
+from npgym import checks, draws
 from npgym.cards import ParamError
 from npgym.modroots import (
     OutOfBudget,
@@ -77,7 +77,7 @@ class QuadraticCongruences(Problem):
             while math.gcd(x, b) != 1:
                 x += 1
             return Planted({"a": x * x % b, "b": b, "c": x + 1 + rng.randrange(window)}, x)
-        return Planted({"a": a, "b": b, "c": r + 1 + rng.randrange(window)}, r)
+        return Planted({"a": a, "b": b, "c": r + 1 + draws.below(rng, window)}, r)
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
         if params["primes"] > EXACT_PRIMES:
@@ -133,7 +133,7 @@ def draw_square(rng: random.Random, params: dict[str, Any]) -> tuple[int, int, i
     b = math.prod(factors)
     x, product = 0, 1
     for p in factors:  # the hidden x, prime by prime; never +-1, so x = 1 is never a root
-        residue = rng.randint(1, 2) if p == 3 else rng.randint(2, p - 2)
+        residue = draws.between(rng, 1, 2) if p == 3 else draws.between(rng, 2, p - 2)  # rng.randint's draws
         x += product * ((residue - x) * pow(product, -1, p) % p)
         product *= p
     a = x * x % b
@@ -150,7 +150,7 @@ def _choose_factors(rng: random.Random, params: dict[str, Any]) -> list[int]:
             chosen.add(random_prime(rng, params["prime_bits"], chosen))
         return sorted(chosen)
     primes = odd_primes(max(13, round(params["modulus"] ** 0.25)))
-    rng.shuffle(primes)
+    draws.shuffle(rng, primes)  # rng.shuffle's draws, in fewer Python calls
     factors, b = [], 1
     for p in primes:
         if b * p <= params["modulus"]:
