@@ -16,7 +16,7 @@ from npgym.canonical import derive_rng, rng_deriver
 from npgym.cards import ParamError
 from npgym.instance import NO, YES, Instance
 from npgym.problem import SAT, UNKNOWN, UNSAT, Problem, SolveResult
-from npgym.registry import get_problem
+from npgym.registry import CHECKERS, get_problem
 from npgym.verdict import NO_ANSWER, OK, UNSETTLED, WRONG_CLAIM, Reject, Verdict
 
 DEFAULT_TIME_LIMIT = 10.0
@@ -255,7 +255,7 @@ def verify(instance: Instance, answer: Any) -> Verdict:
         return _grade_claim(instance)
     if solution is _MISSING:
         return Verdict(False, NO_ANSWER, 'the answer must be a JSON object with a "solution" key')
-    return _graded(get_problem(instance.problem), instance.data, solution)
+    return _graded(CHECKERS.get(instance.problem) or get_problem(instance.problem).check, instance.data, solution)
 
 
 def check_solution(instance: Instance, solution: Any) -> Verdict:
@@ -265,13 +265,14 @@ def check_solution(instance: Instance, solution: Any) -> Verdict:
 
 def check_data(problem: str | Problem, data: dict[str, Any], solution: Any) -> Verdict:
     """Check a non-null solution against bare instance ``data`` (hand-built instances, tests)."""
-    return _graded(get_problem(problem) if isinstance(problem, str) else problem, data, solution)
+    return _graded((get_problem(problem) if isinstance(problem, str) else problem).check, data, solution)
 
 
-def _graded(problem: Problem, data: dict[str, Any], solution: Any) -> Verdict:
-    """The problem's verdict on a non-null solution: its :class:`Reject`, or acceptance with the objective."""
+def _graded(check: Callable[[dict[str, Any], Any], Any], data: dict[str, Any], solution: Any) -> Verdict:
+    """A problem's verdict on a non-null solution (``check`` is its verifier): its :class:`Reject`, or
+    acceptance with the objective."""
     try:
-        objective = problem.check(data, solution)
+        objective = check(data, solution)
     except Reject as rejection:
         return rejection.verdict()
     if objective is None:  # the common acceptance, one shared verdict
