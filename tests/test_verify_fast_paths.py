@@ -551,3 +551,31 @@ def test_hand_made_instances_with_repeated_edges_or_empty_blocks_grade_exactly()
     assert not check_data("exact_cover_by_3_sets", blocks, [0, 1]).ok
     assert not check_data("exact_cover_by_3_sets", blocks, [0, 3, 2, 2]).ok
     assert check_data("exact_cover_by_3_sets", blocks, [0, 3]).ok
+
+
+def slow_three_sat(data, solution):
+    values = slow_booleans(solution, "solution", data["n"])
+    for number, clause in enumerate(data["clauses"]):
+        if not any(literal in (v if value else -v for v, value in enumerate(values, 1)) for literal in clause):
+            raise Reject(CONSTRAINT, f"clause {number} ({' '.join(map(str, clause))}) is not satisfied")
+
+
+@settings(max_examples=150)
+@given(n=st.integers(1, 6), data=st.data())
+def test_three_sat_grades_as_its_definition(n, data):
+    """Clauses of three literals in +-1..n, and some a hand-made instance could hold: literals past n or 0, clauses
+    of other lengths; answers mostly the assignment the formula was made to satisfy, or near it."""
+    hidden = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    literal = st.integers(1, n).flatmap(lambda v: st.sampled_from([v, -v]))
+    odd_literal = st.one_of(literal, st.integers(-2 * n - 2, 2 * n + 2))
+    clause = st.one_of(st.lists(literal, min_size=3, max_size=3), st.lists(literal, min_size=3, max_size=3),
+                       st.lists(odd_literal, min_size=3, max_size=3), st.lists(odd_literal, max_size=4))
+    clauses = data.draw(st.lists(clause, max_size=6))
+    if data.draw(st.booleans()):  # make the hidden assignment satisfy every clause that has a literal
+        clauses = [c if not c or any(0 < abs(x) <= n and hidden[abs(x) - 1] == (x > 0) for x in c)
+                   else [abs(c[0]) if 0 < abs(c[0]) <= n and hidden[abs(c[0]) - 1] else c[0]] + c[1:]
+                   for c in clauses]
+    case = {"n": n, "clauses": clauses}
+    answer = data.draw(st.one_of(st.just(hidden), st.just(hidden), st.lists(st.booleans(), min_size=n, max_size=n),
+                                 st.lists(st.one_of(st.booleans(), st.integers(0, 1)), max_size=n + 1), json_values))
+    assert check_data("three_sat", case, answer) == graded(slow_three_sat, case, answer)
