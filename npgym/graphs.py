@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from npgym import draws
+
 
 def canonical_edges(edges) -> list[list[int]]:
     """Edges as sorted ``[u, v]`` pairs with ``u < v``, without duplicates or loops, in sorted order."""
@@ -26,7 +28,7 @@ def relabel(edges, mapping: list[int]) -> list[list[int]]:
 def shuffled_labels(n: int, rng: random.Random) -> list[int]:
     """A random relabelling of ``0..n-1``: ``mapping[old] = new``. Hides planted structure in ids."""
     mapping = list(range(n))
-    rng.shuffle(mapping)
+    draws.shuffle(rng, mapping)  # rng.shuffle's draws, in fewer Python calls (npgym.draws)
     return mapping
 
 
@@ -63,10 +65,11 @@ def add_random_edges(rng: random.Random, n: int, base, total: int) -> list[list[
         return canonical_edges(taken)
     if 2 * missing > free:  # dense: draw from the explicit list of free pairs
         pool = [(u, v) for u in range(n) for v in range(u + 1, n) if (u, v) not in taken]
-        taken.update(rng.sample(pool, missing))
+        taken.update(draws.sample(rng, pool, missing))
     else:  # sparse: each draw is new with probability >= 1/2, so this ends quickly
+        vertices = range(n)
         while missing:
-            u, v = rng.sample(range(n), 2)
+            u, v = draws.sample(rng, vertices, 2)  # rng.sample's draws (npgym.draws)
             pair = (min(u, v), max(u, v))
             if pair not in taken:
                 taken.add(pair)
