@@ -55,7 +55,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from npgym import checks
+from npgym import checks, draws
 from npgym.graphs import add_random_edges, adjacency, relabel, render_graph, shuffled_labels
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
@@ -175,16 +175,16 @@ def _hidden_tree_graph(rng: random.Random, n: int, leaves: int, extra: int) -> t
     receives one of the leaves (so it stays internal) and the rest hang from random internal vertices. The
     extra edges even out the degrees (see :func:`_evening_edges`)."""
     inner = n - leaves  # internal vertices are 0..inner-1 before relabelling
-    tree = [(rng.randrange(v), v) for v in range(1, inner)]  # random recursive tree
+    tree = [(draws.below(rng, v), v) for v in range(1, inner)]  # random recursive tree (rng.randrange's draws)
     inner_degree = [0] * inner
     for u, v in tree:
         inner_degree[u] += 1
         inner_degree[v] += 1
     # inner-tree leaves need a leaf of their own to stay internal (a lone centre needs two)
     needy = [0, 0] if inner == 1 else [v for v in range(inner) if inner_degree[v] <= 1]
-    rng.shuffle(needy)
+    draws.shuffle(rng, needy)
     for leaf in range(inner, n):
-        hub = needy[leaf - inner] if leaf - inner < len(needy) else rng.randrange(inner)
+        hub = needy[leaf - inner] if leaf - inner < len(needy) else draws.below(rng, inner)
         tree.append((hub, leaf))
     return _evening_edges(rng, n, tree, n - 1 + extra), tree
 
@@ -201,13 +201,13 @@ def _evening_edges(rng: random.Random, n: int, tree, total: int) -> list[list[in
         degree[u] += 1
         degree[v] += 1
     vertices = list(range(n))  # sampled like range(n), with the same draws, but faster
-    sample, lowest = rng.sample, degree.__getitem__
+    lowest = degree.__getitem__
     missing = total - len(taken)
     for _ in range(EVENING_TRIES * max(0, missing)):
         if missing <= 0:
             break
-        u = min(sample(vertices, CHOICES), key=lowest)
-        v = min(sample(vertices, CHOICES), key=lowest)
+        u = min(draws.sample(rng, vertices, CHOICES), key=lowest)  # rng.sample's draws, in fewer calls
+        v = min(draws.sample(rng, vertices, CHOICES), key=lowest)
         pair = (u, v) if u < v else (v, u)
         if u != v and pair not in taken:
             taken.add(pair)
@@ -345,7 +345,7 @@ def _connected(core: int, masks: list[int]) -> bool:
 
 def _shuffled(items: Iterable[int], rng: random.Random) -> list[int]:
     order = sorted(items)
-    rng.shuffle(order)
+    draws.shuffle(rng, order)  # rng.shuffle's draws (npgym.draws)
     return order
 
 
