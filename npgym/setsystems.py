@@ -5,6 +5,7 @@ search, and rendering subsets.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Sequence
 from itertools import chain
@@ -122,6 +123,12 @@ def render_universe_and_bound(data: dict[str, Any]) -> str:
     return f"Universe: {n} elements numbered 0 to {n - 1}.\n{render_subsets(data['subsets'])}\nk = {data['k']}"
 
 
+@functools.lru_cache(maxsize=256)
+def universe(n: int) -> frozenset[int]:
+    """The elements ``0..n-1`` as a set, built once per size: verifiers compare a cover with it on every answer."""
+    return frozenset(range(n))
+
+
 def check_exact_cover(n: int, blocks: list[list[int]], solution: Any, what: str = "subset",
                       name=str) -> None:
     """Reject unless ``solution`` lists distinct block indices covering ``0..n-1`` exactly once.
@@ -130,7 +137,7 @@ def check_exact_cover(n: int, blocks: list[list[int]], solution: Any, what: str 
     """
     chosen = checks.int_list(solution, "solution", 0, len(blocks) - 1, distinct=True)
     covered = list(chain.from_iterable(map(blocks.__getitem__, chosen)))
-    if len(covered) == n and set(covered) == set(range(n)):
+    if len(covered) == n and set(covered) == universe(n):
         return  # n elements covering all n: each exactly once
     owner = [-1] * n
     for index in chosen:

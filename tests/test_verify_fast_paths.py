@@ -551,6 +551,10 @@ def test_hand_made_instances_with_repeated_edges_or_empty_blocks_grade_exactly()
     assert not check_data("exact_cover_by_3_sets", blocks, [0, 1]).ok
     assert not check_data("exact_cover_by_3_sets", blocks, [0, 3, 2, 2]).ok
     assert check_data("exact_cover_by_3_sets", blocks, [0, 3]).ok
+    # a cover short of only the last element is no cover (the universe compared with is all of 0..n-1)
+    last_missing = {"n": 4, "subsets": [[0, 1], [2], [3]], "k": 3}
+    assert check_data("minimum_cover", last_missing, [0, 1]).code == CONSTRAINT
+    assert check_data("minimum_cover", last_missing, [0, 1, 2]).ok
 
 
 def slow_three_sat(data, solution):

@@ -44,7 +44,14 @@ from typing import Any
 from npgym import checks
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
-from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
+from npgym.setsystems import (
+    balanced_slots,
+    deal_blocks,
+    element_holders,
+    index_blocks,
+    render_universe_and_bound,
+    universe,
+)
 from npgym.solvers import optimize_against_bound, read_chosen
 from npgym.verdict import BOUND, CONSTRAINT, Reject
 
@@ -103,7 +110,7 @@ class MinimumCover(Problem):
         n, subsets, k = data["n"], data["subsets"], data["k"]
         chosen = checks.int_list(solution, "solution", 0, len(subsets) - 1, distinct=True)
         covered = set().union(*map(subsets.__getitem__, chosen))
-        if not covered.issuperset(range(n)):
+        if not covered >= universe(n):
             missing = [e for e in range(n) if e not in covered]
             checks.require(False, f"element {missing[0]} is not covered ({len(missing)} elements uncovered)",
                            CONSTRAINT)
