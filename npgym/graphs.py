@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 
 from npgym import draws
@@ -23,6 +24,28 @@ def relabel(edges, mapping: list[int]) -> list[list[int]]:
     keys = sorted({scaled[u] + mapping[v] if mapping[u] < mapping[v] else scaled[v] + mapping[u]
                    for u, v in edges if u != v})
     return [[key // n, key % n] for key in keys]
+
+
+class PairTables:
+    """Lookup tables of the pairs a < b of 0..n-1 in sorted order, built once per n (see :func:`pair_tables`).
+
+    ``pairs`` holds one ``[a, b]`` list per pair: templates to copy, never handed out themselves. ``rank[a][b]``
+    (either order) is the index of the pair {a, b} there, and ``ones`` a byte per pair, a keep-all mask.
+    """
+
+    __slots__ = ("pairs", "rank", "ones")
+
+    def __init__(self, n: int):
+        self.pairs = [[a, b] for a in range(n) for b in range(a + 1, n)]
+        start = [a * n - a * (a + 1) // 2 - a - 1 for a in range(n)]  # rank of (a, b) is start[a] + b
+        self.rank = [[start[min(a, b)] + max(a, b) for b in range(n)] for a in range(n)]
+        self.ones = b"\x01" * len(self.pairs)
+
+
+@functools.lru_cache(maxsize=16)
+def pair_tables(n: int) -> PairTables:
+    """The :class:`PairTables` of n, cached: a test set asks for the same few sizes thousands of times."""
+    return PairTables(n)
 
 
 def shuffled_labels(n: int, rng: random.Random) -> list[int]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
-from npgym import checks
+from npgym import checks, draws
 from npgym.problem import SolveResult
 from npgym.solvers import run_cp
 from npgym.verdict import CONSTRAINT
@@ -37,10 +37,10 @@ def balanced_slots(rng: random.Random, n: int, count: int, lacking: Sequence[int
     planted solution) are served first, so that afterwards all degrees differ by at most one.
     """
     first = list(lacking)
-    rng.shuffle(first)
+    draws.shuffle(rng, first)  # npgym.draws: the draws of rng.shuffle and rng.sample, in fewer calls
     slots = first[:count]
     full, extra = divmod(count - len(slots), n)
-    slots += list(range(n)) * full + rng.sample(range(n), extra)
+    slots += list(range(n)) * full + draws.sample(rng, range(n), extra)
     return slots
 
 
@@ -54,7 +54,7 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
     does it get a fresh random block instead. The result is sorted blocks; ``taken`` is extended with their keys.
     """
     pool = list(slots)
-    rng.shuffle(pool)
+    draws.shuffle(rng, pool)  # npgym.draws: rng's own draws, in fewer calls
     starts = [0]
     for size in sizes:
         starts.append(starts[-1] + size)
@@ -76,11 +76,11 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
                 before = flaws(block)
                 if not before or len(blocks) < 2:
                     break
-                i = rng.randrange(len(block))
-                c = rng.randrange(len(blocks) - 1)
+                i = draws.below(rng, len(block))
+                c = draws.below(rng, len(blocks) - 1)
                 c += c >= b
                 other = blocks[c]
-                j = rng.randrange(len(other))
+                j = draws.below(rng, len(other))
                 block[i], other[j] = other[j], block[i]
                 if flaws(block) < before and (keys[c] is None or fine(other, keys[c])):
                     if keys[c] is not None:
@@ -92,7 +92,7 @@ def deal_blocks(rng: random.Random, n: int, slots: list[int], sizes: list[int],
                     block[i], other[j] = other[j], block[i]
             if not fine(block, None):
                 for _ in range(FRESH_DRAWS):
-                    block[:] = rng.sample(range(n), len(block))
+                    block[:] = draws.sample(rng, range(n), len(block))
                     if fine(block, None):
                         break
         block.sort()

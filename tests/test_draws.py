@@ -1,10 +1,11 @@
 """npgym.draws takes exactly the values of the random.Random methods it stands for, and leaves the stream
 where they leave it (the next draw agrees too)."""
 
+import math
 import random
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from npgym import draws
@@ -76,3 +77,33 @@ def test_impossible_draws_are_refused():
         draws.between(random.Random(0), 3, 2)
     with pytest.raises(ValueError):
         draws.sample(random.Random(0), [1, 2], 3)
+
+
+#: probabilities where random_below's byte table changes its mind: bucket edges k / 256 and their neighbours,
+#: the ends, values off the ends and NaN, beside ordinary ones
+edges = st.integers(0, 256).map(lambda k: k / 256)
+within = st.tuples(st.integers(0, 255), st.floats(0, 1)).map(lambda kf: (kf[0] + kf[1]) / 256)  # inside a bucket
+probabilities = st.one_of(within, edges, edges.map(lambda p: p + 2 ** -53), edges.map(lambda p: p - 2 ** -53),
+                          st.sampled_from([0.0, 1.0, -0.5, 1.5, float("inf"), float("-inf"), float("nan")]))
+
+
+@given(seeds, st.integers(0, 3000), probabilities, st.booleans())
+@example(seed=3, count=20, p=float("nan"), below=False)  # NaN: neither below nor at or above
+@example(seed=3, count=20, p=float("nan"), below=True)
+def test_random_below_is_a_comparison_per_random_draw(seed, count, p, below):
+    ours, theirs = twins(seed)
+    expected = bytes(theirs.random() < p if below else theirs.random() >= p for _ in range(count))
+    assert bytes(draws.random_below(ours, count, p, below)) == expected
+    assert ours.random() == theirs.random()
+
+
+@given(seeds, st.integers(1, 200), st.data())
+def test_random_below_compares_a_draw_equal_to_the_probability_exactly(seed, count, data):
+    """p set to one of the draws themselves (or its neighbour): the draw's full 53 bits decide, not its top byte."""
+    drawn = [r.random() for r in [random.Random(seed)] for _ in range(count)]
+    p = data.draw(st.sampled_from(drawn))
+    p = data.draw(st.sampled_from([p, math.nextafter(p, 2), math.nextafter(p, -1)]))
+    for below in (True, False):
+        ours = random.Random(seed)
+        expected = bytes(value < p if below else value >= p for value in drawn)
+        assert bytes(draws.random_below(ours, count, p, below)) == expected

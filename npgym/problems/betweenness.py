@@ -45,7 +45,7 @@ import math
 import random
 from typing import Any
 
-from npgym import checks
+from npgym import checks, draws
 from npgym.problem import Planted, Problem, SolveResult, require_param
 from npgym.registry import register
 from npgym.setsystems import balanced_slots, deal_blocks
@@ -68,15 +68,25 @@ class Betweenness(Problem):
         require_param(m <= limit, f"triples must be at most {limit} for {n} elements, got {m}")
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
+        """Each 3-set's middle in the hidden order found by comparing three positions (a dealt 3-set is sorted and
+        its elements distinct, so the outer two are in increasing order whichever is the middle)."""
         n = params["elements"]
         order = list(range(n))
-        rng.shuffle(order)
-        position = {element: place for place, element in enumerate(order)}
+        draws.shuffle(rng, order)  # rng.shuffle's draws (npgym.draws)
+        position = [0] * n
+        for place, element in enumerate(order):
+            position[element] = place
         triples = []
-        for trio in _three_sets(rng, n, params["triples"]):
-            a, b, c = sorted(trio, key=position.__getitem__)
-            triples.append(_canonical(a, b, c))
-        return Planted({"n": n, "triples": sorted(triples)}, order)
+        for x, y, z in _three_sets(rng, n, params["triples"]):
+            px, py, pz = position[x], position[y], position[z]
+            if px < py < pz or pz < py < px:
+                triples.append([x, y, z])
+            elif py < px < pz or pz < px < py:
+                triples.append([y, x, z])
+            else:
+                triples.append([x, z, y])
+        triples.sort()
+        return Planted({"n": n, "triples": triples}, order)
 
     def no_candidate(self, rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
         """Distinct random 3-sets, as for yes-instances, with middles spread evenly: a random quarter of the

@@ -52,8 +52,8 @@ import math
 import random
 from typing import Any, ClassVar
 
-from npgym import checks
-from npgym.graphs import adjacency, edge_set, render_graph, shuffled_labels
+from npgym import checks, draws
+from npgym.graphs import adjacency, edge_set, pair_tables, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
@@ -62,6 +62,7 @@ from npgym.verdict import BOUND, CONSTRAINT, Reject
 PERTURB_ROUNDS = 60
 
 
+@functools.lru_cache(maxsize=64)
 def natural_density(n: int, k: int) -> float:
     """The edge probability p at which G(n, p) has on average one k-clique: C(n, k) p^C(k, 2) = 1."""
     return math.exp(-math.log(math.comb(n, k)) / math.comb(k, 2))
@@ -75,56 +76,63 @@ def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probabil
     u = 0..v-1 and kept with ``probability``. Vertex ids are then shuffled, and the hidden set is made
     maximal (see :func:`extend_maximal`). The certificate is the relabelled hidden set, sorted.
 
-    Only the conflicting pairs are listed (``rows[v - k]``: the sorted u < v whose pair conflicts, a missing
-    edge for a clique, an edge for an independent set), as relabelled integer keys ``a * n + b``: the few
-    missing edges of the dense clique graph are taken out of the sorted list of all pairs, and the few
-    edges of the sparse independent-set graph are sorted, so the edge list is built without sorting
-    hundreds of keys, and the maximality step reads conflicts straight from the rows.
+    Only the conflicting pairs are listed (a missing edge for a clique, an edge for an independent set): the
+    drawn pairs (:func:`drawn_pairs`) whose ``rng.random()`` falls on the conflicting side of ``probability``,
+    all compared at once by :func:`npgym.draws.random_below`. Relabelled, a conflict is a pair's rank in the
+    sorted list of all pairs (:class:`npgym.graphs.PairTables`): the dense clique graph's edges are the pairs
+    whose rank is not struck out, the sparse independent-set graph's edges the sorted ranks, each copied from a
+    template ``[a, b]``.
     """
-    rand = rng.random
-    if inside_edges:
-        rows = [[u for u in range(v) if rand() >= probability] for v in range(k, n)]
-    else:
-        rows = [[u for u in range(v) if rand() < probability] for v in range(k, n)]
+    drawn = drawn_pairs(n, k)
+    conflicts = list(itertools.compress(drawn, draws.random_below(rng, len(drawn), probability, not inside_edges)))
     mapping = shuffled_labels(n, rng)
-    keys = []
-    for mv, row in zip(mapping[k:], rows):
-        keys += [mu * n + mv if mu < mv else mv * n + mu for mu in map(mapping.__getitem__, row)]
+    tables = pair_tables(n)
+    rank = tables.rank
     if inside_edges:
-        missing = set(keys)
-        edges = [[a, b] for key, a, b in all_pairs(n) if key not in missing]
+        keep = bytearray(tables.ones)
+        for u, v in conflicts:
+            keep[rank[mapping[u]][mapping[v]]] = 0
+        edges = list(map(list.copy, itertools.compress(tables.pairs, keep)))
     else:
-        keys.sort()
-        edges = [[key // n, key % n] for key in keys]
-    hidden = extend_maximal(rng, k, mapping, rows)
+        ranks = sorted([rank[mapping[u]][mapping[v]] for u, v in conflicts])
+        edges = list(map(list.copy, map(tables.pairs.__getitem__, ranks)))
+    hidden = extend_maximal(rng, k, mapping, conflicts)
     return Planted({"n": n, "edges": edges, "k": len(hidden)}, hidden)
 
 
 @functools.lru_cache(maxsize=16)
-def all_pairs(n: int) -> tuple[tuple[int, int, int], ...]:
-    """(``a * n + b``, a, b) for all pairs a < b of 0..n-1, in sorted order: cached per n, so a dense graph's
-    edge list is a filter of it (fresh ``[a, b]`` lists, nothing shared with the cache)."""
-    return tuple((a * n + b, a, b) for a in range(n) for b in range(a + 1, n))
+def drawn_pairs(n: int, k: int) -> tuple[tuple[int, int], ...]:
+    """The pairs (u, v) outside the hidden set 0..k-1 in the order :func:`planted_set` draws them."""
+    return tuple((u, v) for v in range(k, n) for u in range(v))
 
 
-def extend_maximal(rng: random.Random, k: int, mapping: list[int], rows: list[list[int]]) -> list[int]:
+def extend_maximal(rng: random.Random, k: int, mapping: list[int], conflicts: list[tuple[int, int]]) -> list[int]:
     """Add random vertices free of conflicts with the hidden set until none is left; return it sorted.
 
     Applied to the planted set, this removes the free slack of vertices that happen to fit it, so the
     bound k is the size of a maximal set rather than of the bare planted one. The candidates (vertices
     outside the set 0..k-1 in conflict with none of it) are taken in the order of their new ids, shuffled,
-    and each is added if it is also free of conflicts with the ones added before it. ``rows`` are
-    :func:`planted_set`'s conflict rows (in the ids before ``mapping``).
+    and each is added if it is also free of conflicts with the ones added before it. ``conflicts`` are
+    :func:`planted_set`'s conflicting pairs (u, v), u < v, in the ids before ``mapping``.
     """
-    original = {mapping[v]: v for v in range(k, len(mapping)) if not rows[v - k] or rows[v - k][0] >= k}
+    n = len(mapping)
+    blocked = {v for u, v in conflicts if u < k}
+    original = {mapping[v]: v for v in range(k, n) if v not in blocked}
     candidates = sorted(original)
-    rng.shuffle(candidates)
-    added: list[int] = []
-    for label in candidates:
-        v = original[label]
-        if all(min(u, v) not in rows[max(u, v) - k] for u in added):  # (u, v) with u < v conflicts iff u is in row v
-            added.append(v)
-    return sorted(mapping[v] for v in itertools.chain(range(k), added))
+    draws.shuffle(rng, candidates)
+    hidden = mapping[:k]
+    if len(candidates) > 1:  # two candidates may conflict with each other
+        conflicting = set(conflicts)
+        added: list[int] = []
+        for label in candidates:
+            v = original[label]
+            if all(((u, v) if u < v else (v, u)) not in conflicting for u in added):
+                added.append(v)
+        hidden += map(mapping.__getitem__, added)
+    else:
+        hidden += candidates
+    hidden.sort()
+    return hidden
 
 
 def check_free_set(data: dict[str, Any], solution: Any, conflict_is_edge: bool, what: str) -> int:
