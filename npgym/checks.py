@@ -24,7 +24,7 @@ JSON_TYPE_NAMES = ((type(None), "null"), (bool, "a boolean"), (int, "an integer"
 
 
 #: the exact types of an all-integer and an all-boolean list (``type(True)`` is bool, never int)
-_ONLY_INT = frozenset((int,))
+ONLY_INT = frozenset((int,))
 _ONLY_BOOL = frozenset((bool,))
 
 
@@ -95,7 +95,7 @@ def int_list(value: Any, name: str, lo: int | None = None, hi: int | None = None
     """
     if (type(value) is list and value and (length is None or len(value) == length)
             and (min_length is None or len(value) >= min_length) and (max_length is None or len(value) <= max_length)
-            and _ONLY_INT.issuperset(map(type, value)) and (lo is None or min(value) >= lo)
+            and ONLY_INT.issuperset(map(type, value)) and (lo is None or min(value) >= lo)
             and (hi is None or max(value) <= hi) and (not distinct or len(set(value)) == len(value))):
         return value
     items = listing(value, name, length, min_length, max_length)
@@ -112,7 +112,7 @@ def group_totals(weights: list[int], value: Any, name: str, groups: int) -> list
     rejects as :func:`int_list` does. The valid case checks the types and the lower bound in bulk and leaves
     the upper bound to the summing loop (an IndexError), a pass over the answer fewer than int_list."""
     if not (type(value) is list and value and len(value) == len(weights)
-            and _ONLY_INT.issuperset(map(type, value)) and min(value) >= 0):
+            and ONLY_INT.issuperset(map(type, value)) and min(value) >= 0):
         value = int_list(value, name, 0, groups - 1, length=len(weights))
     totals = [0] * groups
     try:
@@ -137,7 +137,7 @@ def unique_values(items: list, name: str) -> None:
 
 def permutation(value: Any, name: str, n: int) -> list[int]:
     """Check that ``value`` is a permutation of ``0..n-1``."""
-    if (type(value) is list and len(value) == n > 0 and _ONLY_INT.issuperset(map(type, value))
+    if (type(value) is list and len(value) == n > 0 and ONLY_INT.issuperset(map(type, value))
             and sorted(value) == _identity(n)):
         return value  # the valid case in one frame, as in int_list (one sort beats min, max and a set)
     return int_list(value, name, 0, n - 1, length=n, distinct=True)

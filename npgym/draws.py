@@ -39,15 +39,18 @@ def between(rng: random.Random, lo: int, hi: int) -> int:
 
 
 def shuffle(rng: random.Random, items: list) -> None:
-    """``rng.shuffle(items)``, in place."""
+    """``rng.shuffle(items)``, in place: Fisher-Yates from the end, the sizes of one bit length in one run."""
     getrandbits = rng.getrandbits
-    for i in range(len(items) - 1, 0, -1):
-        size = i + 1
+    size = len(items)
+    while size > 1:
         bits = size.bit_length()
-        j = getrandbits(bits)
-        while j >= size:
+        least = 1 << (bits - 1)  # the least size of this bit length
+        for last in range(size - 1, least - 2, -1):  # swap position last with a uniform j in 0..last
             j = getrandbits(bits)
-        items[i], items[j] = items[j], items[i]
+            while j > last:
+                j = getrandbits(bits)
+            items[last], items[j] = items[j], items[last]
+        size = least - 1
 
 
 def _pool_is_smaller(n: int, k: int) -> bool:

@@ -583,3 +583,47 @@ def test_three_sat_grades_as_its_definition(n, data):
     answer = data.draw(st.one_of(st.just(hidden), st.just(hidden), st.lists(st.booleans(), min_size=n, max_size=n),
                                  st.lists(st.one_of(st.booleans(), st.integers(0, 1)), max_size=n + 1), json_values))
     assert check_data("three_sat", case, answer) == graded(slow_three_sat, case, answer)
+
+
+def slow_partition(data, solution):
+    """A Partition answer by its definition: n sides, each 0 or 1, the numbers on each side summing alike."""
+    sides = slow_int_list(solution, "solution", 0, 1, len(data["numbers"]))
+    one = sum(a for a, side in zip(data["numbers"], sides) if side == 1)
+    zero = sum(data["numbers"]) - one
+    if zero != one:
+        raise Reject(CONSTRAINT, f"side 0 sums to {zero} but side 1 sums to {one}")
+
+
+@settings(max_examples=150)
+@given(half=st.lists(st.integers(1, 6), min_size=1, max_size=4), data=st.data())
+def test_partition_grades_as_its_definition(half, data):
+    """Partition accepts a valid answer in bulk (exact ints, counts of 0 and 1, one sum); near misses (True for 1,
+    1.0, a 2, an uneven split) and junk take the exact path. The numbers are a list and a reordering of it,
+    shuffled, so a valid answer (where each number came from) exists."""
+    placed = data.draw(st.permutations([(a, 0) for a in half] + [(a, 1) for a in data.draw(st.permutations(half))]))
+    case = {"numbers": [a for a, _ in placed]}
+    valid = [side for _, side in placed]
+    # the valid answer with some sides written as equal non-ints (True, 1.0, ...): rejected, as the definition does
+    disguised = st.lists(st.sampled_from([int, int, bool, float]), min_size=len(valid), max_size=len(valid)).map(
+        lambda kinds: [kind(side) for kind, side in zip(kinds, valid)])
+    answer = data.draw(st.one_of(st.just(valid), st.just([1 - side for side in valid]), disguised,
+                                 int_answers(len(valid), 0, 1)))
+    assert check_data("partition", case, answer) == graded(slow_partition, case, answer)
+
+
+@settings(max_examples=150)
+@given(alphabet=st.sampled_from(ALPHABETS), data=st.data())
+def test_gram_search_accepts_exactly_the_texts_over_the_alphabet_that_hold_every_string(alphabet, data):
+    """all_occur also checks the text itself: a letter outside the alphabet (the separator, NUL, a non-ASCII
+    letter, a lone surrogate JSON can carry) makes it False, never an exception; short strings are found by
+    the text holding every pair of letters or looked for one by one."""
+    text = data.draw(st.text(alphabet, max_size=40))
+    inside = st.tuples(st.integers(0, len(text)), st.integers(0, 14)).map(lambda span: text[span[0]:sum(span)])
+    short = st.text(alphabet, min_size=1, max_size=2)
+    strings = data.draw(st.lists(st.one_of(inside, inside, inside, short, st.text(alphabet + STRANGE, max_size=5)),
+                                 max_size=10))
+    if data.draw(st.booleans()):  # a strange letter at an end: the strings still occur, the text is off the alphabet
+        strange = data.draw(st.sampled_from(STRANGE + "\ud800"))
+        text = strange + text if data.draw(st.booleans()) else text + strange
+    over_alphabet = not text.strip(alphabet)
+    assert all_occur(text, strings, alphabet) == (over_alphabet and all(piece in text for piece in strings))

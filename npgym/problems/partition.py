@@ -71,8 +71,8 @@ class Partition(Problem):
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, top = params["numbers"], params["max_value"]
-        numbers = [1 + draws.below(rng, top) for _ in range(n)]  # rng.randint(1, top), in fewer calls
-        ones = min(max(sum(rng.random() < 0.5 for _ in range(n)), 1), n - 1)
+        numbers = _uniform(rng, 1, top, n)
+        ones = min(max(draws.random_below(rng, n, 0.5).count(1), 1), n - 1)  # sum(rng.random() < 0.5 ...)
         sides = [1] * ones + [0] * (n - ones)
         draws.shuffle(rng, sides)
         if not _balance(rng, numbers, sides, top):
@@ -98,7 +98,14 @@ class Partition(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
         numbers = data["numbers"]
-        sides = checks.int_list(solution, "solution", 0, 1, length=len(numbers))
+        n = len(numbers)
+        # a valid answer in bulk C calls: a list of n exact ints, each equal to 0 or 1, splitting the total evenly;
+        # anything else is located below
+        if (type(solution) is list and len(solution) == n and checks.ONLY_INT.issuperset(map(type, solution))
+                and solution.count(0) + solution.count(1) == n
+                and 2 * sum(compress(numbers, solution)) == sum(numbers)):
+            return None
+        sides = checks.int_list(solution, "solution", 0, 1, length=n)
         one = sum(compress(numbers, sides))  # sides are 0 or 1
         zero = sum(numbers) - one
         checks.require(zero == one, f"side 0 sums to {zero} but side 1 sums to {one}", CONSTRAINT)
@@ -139,28 +146,68 @@ class Partition(Problem):
         return [rng.randrange(2) for _ in data["numbers"]]
 
 
+def _uniform(rng: random.Random, lo: int, hi: int, count: int) -> list[int]:
+    """``[rng.randint(lo, hi) for _ in range(count)]``: the same draws, inlined."""
+    width = hi - lo + 1
+    if width < 1:
+        raise ValueError(f"no number in {lo}..{hi} to draw")
+    getrandbits, bits = rng.getrandbits, width.bit_length()
+    values = []
+    for _ in range(count):
+        value = getrandbits(bits)
+        while value >= width:
+            value = getrandbits(bits)
+        values.append(lo + value)
+    return values
+
+
 def _balance(rng: random.Random, numbers: list[int], sides: list[int], top: int) -> bool:
-    """Make both sides' sums equal in place by small steps within ``1..top``; False if there is no room."""
-    sums = [0, 0]
-    for a, side in zip(numbers, sides):
-        sums[side] += a
-    heavy = int(sums[1] > sums[0])
-    gap = sums[heavy] - sums[1 - heavy]
-    room = [top - a if side != heavy else a - 1 for a, side in zip(numbers, sides)]
+    """Make both sides' sums equal in place by small steps within ``1..top``; False if there is no room.
+
+    Each step picks a number with room left (``draws.below`` over the pool) and moves it by ``1 + draws.below``
+    of the least of its room, the gap and a step cap, both draws inlined (the loop runs about n times). The
+    loop moves only the rooms: a number on the heavy side ends at 1 + its room, one on the light side at
+    ``top`` - its room.
+    """
+    total, one = sum(numbers), sum(compress(numbers, sides))
+    heavy = int(2 * one > total)  # side 1 is heavier exactly when its sum passes half the total
+    gap = abs(2 * one - total)
+    room = [a - 1 if side == heavy else top - a for a, side in zip(numbers, sides)]
     if sum(room) < gap:
         return False
-    pool = [i for i, r in enumerate(room) if r > 0]
-    step_cap = max(1, 2 * gap // len(numbers))
+    pool = list(range(len(room))) if room and min(room) > 0 else [i for i, r in enumerate(room) if r > 0]
+    size = len(pool)
+    size_bits = size.bit_length()
+    cap = max(1, 2 * gap // len(numbers))  # the step cap, lowered to the gap once that is smaller
+    getrandbits = rng.getrandbits
     while gap:
-        slot = draws.below(rng, len(pool))
-        i = pool[slot]
-        step = 1 + draws.below(rng, min(room[i], gap, step_cap))
-        numbers[i] += step if sides[i] != heavy else -step
-        room[i] -= step
-        gap -= step
-        if room[i] == 0:
-            pool[slot] = pool[-1]
-            pool.pop()
+        cap = min(cap, gap)
+        cap_bits = cap.bit_length()
+        while gap >= cap:  # the steps while the cap stands
+            slot = getrandbits(size_bits)
+            while slot >= size:
+                slot = getrandbits(size_bits)
+            i = pool[slot]
+            left = room[i]
+            if left >= cap:
+                step = getrandbits(cap_bits)
+                while step >= cap:
+                    step = getrandbits(cap_bits)
+            else:
+                bits = left.bit_length()
+                step = getrandbits(bits)
+                while step >= left:
+                    step = getrandbits(bits)
+            step += 1
+            gap -= step
+            left -= step
+            room[i] = left
+            if not left:  # no room left: the last number of the pool takes its slot
+                size -= 1
+                pool[slot] = pool[size]
+                pool.pop()
+                size_bits = size.bit_length()
+    numbers[:] = [1 + r if side == heavy else top - r for r, side in zip(room, sides)]
     return True
 
 

@@ -54,7 +54,8 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Iterator, Sequence
-from itertools import compress
+from itertools import compress, repeat
+from operator import contains
 from typing import Any
 
 from npgym import checks
@@ -101,8 +102,8 @@ class ShortestCommonSuperstring(Problem):
         return Planted({"alphabet": alphabet, "strings": strings, "k": len(best)}, best)
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
-        if (type(solution) is str and len(solution) <= data["k"] and not solution.strip(data["alphabet"])
-                and all_occur(solution, data["strings"], data["alphabet"])):
+        if type(solution) is str and len(solution) <= data["k"] and all_occur(solution, data["strings"],
+                                                                               data["alphabet"]):
             return len(solution)  # a valid answer in bulk C calls; anything else is located below
         text = checks.string(solution, "solution", alphabet=data["alphabet"])
         absent = next((number for number, piece in enumerate(data["strings"]) if piece not in text), None)
@@ -260,30 +261,41 @@ class Layout:
 
 
 def all_occur(text: str, strings: list[str], alphabet: str) -> bool:
-    """Whether every string occurs in ``text``, a string over ``alphabet``, searched in bulk.
+    """Whether ``text`` is a string over ``alphabet`` in which every string occurs, searched in bulk.
 
     Over four letters CPython's substring search barely skips (every letter is in every needle), so each
     search scans about half the text. Over an ASCII alphabet of up to four letters both sides are therefore
     searched as sequences of 3-grams, one character of 64 per gram (:func:`gram_text`): a string of m >= 3
     letters occurs at a place exactly when its m - 2 grams do there, and a search over 64 symbols skips as
     over a large alphabet. The strings' grams come from one joined text split at the grams that hold a
-    separator, so no string costs a Python call before its search. Strings shorter than a gram, and other
-    alphabets, take plain searches. A string with a letter outside the alphabet (the separator included)
-    makes this False: no text over the alphabet holds it.
+    separator, so no string costs a Python call before its search. Strings shorter than a gram have no grams
+    (the split drops them): they all occur when the text holds every pair of letters, else they take plain
+    searches; other alphabets take plain searches throughout. A string with a letter outside the alphabet
+    (the separator included) makes this False: no text over the alphabet holds it.
     """
     if len(alphabet) > GRAM_DIGITS or not alphabet.isascii() or SEPARATOR in alphabet or not strings:
-        return all(map(text.__contains__, strings))
-    if min(map(len, strings)) < GRAM and not all(map(text.__contains__, compress(
-            strings, map(GRAM.__gt__, map(len, strings))))):
+        return not text.strip(alphabet) and all(map(text.__contains__, strings))
+    if not text.isascii():
         return False
     digits, separators = gram_tables(alphabet)
+    spelled = text.encode().translate(digits)  # the separator spells as a letter: it is looked for apart
+    if OUTSIDE in spelled or SEPARATOR in text:
+        return False
     joined = SEPARATOR.join(strings).encode()
     letters = joined.translate(digits)
     if OUTSIDE in letters or joined.count(SEPARATOR_BYTE) >= len(strings):
         return False  # a string with a letter outside the alphabet: no answer over the alphabet holds it
     needles = gram_text(letters, joined.translate(separators)).split()
-    haystack = gram_text(text.encode().translate(digits))
-    return all(map(haystack.__contains__, needles))
+    if len(needles) < len(strings) and not all(map(text.__contains__, letter_pairs(alphabet))) \
+            and not all(map(text.__contains__, compress(strings, map(GRAM.__gt__, map(len, strings))))):
+        return False
+    return all(map(contains, repeat(gram_text(spelled)), needles))
+
+
+@functools.lru_cache(maxsize=64)
+def letter_pairs(alphabet: str) -> tuple[str, ...]:
+    """Every string of two letters of ``alphabet``: a text holding them all holds every shorter string over it."""
+    return tuple(a + b for a in alphabet for b in alphabet)
 
 
 @functools.lru_cache(maxsize=64)
