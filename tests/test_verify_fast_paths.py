@@ -19,7 +19,7 @@ from npgym import checks
 from npgym.engine import ACCEPTED, check_data
 from npgym.problems.hitting_string import SPARSE_FROM_LENGTH, all_hit, sparse_pattern
 from npgym.problems.shortest_common_superstring import all_occur, gram_text
-from npgym.verdict import BOUND, CONSTRAINT, SHAPE, Reject, Verdict
+from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE, SHAPE, Reject, Verdict
 
 #: JSON scalars a model might put where an integer or a boolean belongs
 json_scalars = st.one_of(st.integers(-3, 12), st.booleans(), st.floats(-3, 12, allow_nan=False), st.none(),
@@ -627,3 +627,58 @@ def test_gram_search_accepts_exactly_the_texts_over_the_alphabet_that_hold_every
         text = strange + text if data.draw(st.booleans()) else text + strange
     over_alphabet = not text.strip(alphabet)
     assert all_occur(text, strings, alphabet) == (over_alphabet and all(piece in text for piece in strings))
+
+
+def slow_max_leaf_spanning_tree(data, solution):
+    """MLST by its definition: n - 1 pairs of vertices, each an edge of the graph, none twice, no cycle; the
+    number of leaves at least t."""
+    n = data["n"]
+    items = checks.listing(solution, "solution", length=n - 1)
+    pairs = [slow_int_list(item, f"solution[{i}]", 0, n - 1, 2) for i, item in enumerate(items)]
+    graph = {tuple(edge) for edge in data["edges"]}
+    used, component = set(), list(range(n))
+    for u, v in pairs:
+        key = (min(u, v), max(u, v))
+        if key not in graph:
+            raise Reject(CONSTRAINT, f"{u}-{v} is not an edge of the graph")
+        if key in used:
+            raise Reject(DUPLICATE, f"edge {u}-{v} appears twice")
+        used.add(key)
+        if component[u] == component[v]:
+            raise Reject(CONSTRAINT, f"edge {u}-{v} closes a cycle, so the edges do not form a tree")
+        old = component[u]
+        component = [component[v] if c == old else c for c in component]
+    degree = [0] * n
+    for u, v in pairs:
+        degree[u] += 1
+        degree[v] += 1
+    leaves = sum(d == 1 for d in degree)
+    if leaves < data["t"]:
+        raise Reject(BOUND, f"the tree has {leaves} leaves, fewer than t = {data['t']}")
+    return leaves
+
+
+@settings(max_examples=150)
+@given(n=st.integers(2, 7), data=st.data())
+def test_max_leaf_spanning_tree_grades_as_its_definition(n, data):
+    """Answers: a spanning tree of the graph (a path plus random edges, so one exists) in either orientation, the
+    same with a pair spoiled (a boolean or float end, a third element, a vertex out of range, an edge repeated or
+    missing from the graph), and junk."""
+    order = data.draw(st.permutations(range(n)))
+    path = [sorted(pair) for pair in zip(order, order[1:])]
+    extra = data.draw(st.lists(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True).map(sorted),
+                               max_size=6))
+    edges = sorted({tuple(e) for e in path + extra})
+    case = {"n": n, "edges": [list(e) for e in edges], "t": data.draw(st.integers(1, n))}
+    tree = [p if data.draw(st.booleans()) else p[::-1] for p in path]
+    spoiled = list(tree)
+    at = data.draw(st.integers(0, len(tree) - 1))
+    spoiled[at] = data.draw(st.one_of(st.just([tree[at][0], True]), st.just([float(tree[at][0]), tree[at][1]]),
+                                      st.just(tree[at] + [0]), st.just([tree[at][0], n]), st.just([-1, tree[at][1]]),
+                                      st.just(tree[at - 1] if at else tree[-1]),
+                                      st.lists(st.integers(0, n - 1), min_size=2, max_size=2), near_ints))
+    repeated = tree[:-1] + [tree[0][::-1]]  # the first edge again, turned round, in place of the last
+    answer = data.draw(st.one_of(st.just(tree), st.just(tree), st.just(spoiled), st.just(spoiled), st.just(repeated),
+                                 st.lists(st.lists(st.integers(-1, n), min_size=2, max_size=2), max_size=n),
+                                 json_values))
+    assert check_data("max_leaf_spanning_tree", case, answer) == graded(slow_max_leaf_spanning_tree, case, answer)

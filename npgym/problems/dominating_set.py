@@ -38,7 +38,7 @@ from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
-from npgym.verdict import BOUND, CONSTRAINT
+from npgym.verdict import BOUND, CONSTRAINT, Reject
 
 
 def natural_density(n: int, k: int) -> float:
@@ -101,9 +101,10 @@ class DominatingSet(Problem):
             if v in members:
                 dominated[u] = True
         missed = next((v for v in range(n) if not dominated[v]), None)
-        checks.require(missed is None, f"vertex {missed} is neither chosen nor adjacent to a chosen vertex",
-                       CONSTRAINT)
-        checks.require(len(chosen) <= k, f"the set has {len(chosen)} vertices, more than k = {k}", BOUND)
+        if missed is not None:  # each message is formatted only for a wrong answer
+            raise Reject(CONSTRAINT, f"vertex {missed} is neither chosen nor adjacent to a chosen vertex")
+        if len(chosen) > k:
+            raise Reject(BOUND, f"the set has {len(chosen)} vertices, more than k = {k}")
         return len(chosen)
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

@@ -53,6 +53,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from npgym import checks, draws
@@ -60,7 +61,7 @@ from npgym.graphs import add_random_edges, adjacency, relabel, render_graph, shu
 from npgym.problem import SAT, UNKNOWN, UNSAT, Effort, Planted, Problem, SolveResult, Stopwatch
 from npgym.registry import register
 from npgym.solvers import cp_work, run_cp
-from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE
+from npgym.verdict import BOUND, CONSTRAINT, DUPLICATE, Reject
 
 RESTARTS = 3  # local-search runs in the generator; t is the best leaf count of these and the hidden tree
 CHOICES = 3  # an extra edge's end is the lowest-degree of this many random vertices
@@ -104,8 +105,9 @@ class MaxLeafSpanningTree(Problem):
 
     def check(self, data: dict[str, Any], solution: Any) -> int:
         n = data["n"]
-        items = checks.listing(solution, "solution", length=n - 1)
-        pairs = [checks.int_list(item, f"solution[{i}]", 0, n - 1, length=2) for i, item in enumerate(items)]
+        pairs = checks.listing(solution, "solution", length=n - 1)
+        if not _vertex_pairs(pairs, n):  # the valid shape in bulk; the loop names the first bad pair
+            pairs = [checks.int_list(item, f"solution[{i}]", 0, n - 1, length=2) for i, item in enumerate(pairs)]
         graph = {(u, v) for u, v in data["edges"]}
         used = set()
         root = list(range(n))  # union-find forest over the vertices
@@ -116,16 +118,20 @@ class MaxLeafSpanningTree(Problem):
                 v = root[v]
             return v
 
-        for u, v in pairs:
-            key = (min(u, v), max(u, v))
-            checks.require(key in graph, f"{u}-{v} is not an edge of the graph", CONSTRAINT)
-            checks.require(key not in used, f"edge {u}-{v} appears twice", DUPLICATE)
+        for u, v in pairs:  # each message is formatted only for the failing edge
+            key = (u, v) if u < v else (v, u)
+            if key not in graph:
+                raise Reject(CONSTRAINT, f"{u}-{v} is not an edge of the graph")
+            if key in used:
+                raise Reject(DUPLICATE, f"edge {u}-{v} appears twice")
             used.add(key)
             a, b = find(u), find(v)
-            checks.require(a != b, f"edge {u}-{v} closes a cycle, so the edges do not form a tree", CONSTRAINT)
+            if a == b:
+                raise Reject(CONSTRAINT, f"edge {u}-{v} closes a cycle, so the edges do not form a tree")
             root[a] = b
         leaves = _leaf_count(n, pairs)  # n - 1 edges without a cycle: a spanning tree
-        checks.require(leaves >= data["t"], f"the tree has {leaves} leaves, fewer than t = {data['t']}", BOUND)
+        if leaves < data["t"]:
+            raise Reject(BOUND, f"the tree has {leaves} leaves, fewer than t = {data['t']}")
         return leaves
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
@@ -215,6 +221,18 @@ def _evening_edges(rng: random.Random, n: int, tree, total: int) -> list[list[in
             degree[u] += 1
             degree[v] += 1
     return add_random_edges(rng, n, taken, total)
+
+
+def _vertex_pairs(items: list, n: int) -> bool:
+    """Whether ``items`` are all lists of two integers in ``0..n-1`` (in a few C passes, for a valid answer)."""
+    if not (_ONLY_LIST.issuperset(map(type, items)) and all(map((2).__eq__, map(len, items)))):
+        return False
+    ends = list(chain.from_iterable(items))
+    return not ends or (checks.ONLY_INT.issuperset(map(type, ends)) and min(ends) >= 0 and max(ends) < n)
+
+
+#: the exact type of a list (of a JSON answer's items)
+_ONLY_LIST = frozenset((list,))
 
 
 def _leaf_count(n: int, tree_edges) -> int:

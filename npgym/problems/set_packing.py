@@ -56,7 +56,7 @@ from npgym.problem import SAT, Planted, Problem, SolveResult, Stopwatch, require
 from npgym.registry import register
 from npgym.setsystems import balanced_slots, deal_blocks, element_holders, index_blocks, render_universe_and_bound
 from npgym.solvers import cp_work, optimize_against_bound, read_chosen, run_cp
-from npgym.verdict import BOUND, CONSTRAINT
+from npgym.verdict import BOUND, CONSTRAINT, Reject
 
 
 def packing_size(params: dict[str, Any]) -> int:
@@ -110,7 +110,8 @@ class SetPacking(Problem):
         picked = [subsets[index] for index in chosen]
         if len(set().union(*picked)) < sum(map(len, picked)):  # some element is counted twice
             _reject_shared_element(subsets, chosen)
-        checks.require(len(chosen) >= k, f"the packing has {len(chosen)} subsets, fewer than k = {k}", BOUND)
+        if len(chosen) < k:  # the message is formatted only for a wrong answer
+            raise Reject(BOUND, f"the packing has {len(chosen)} subsets, fewer than k = {k}")
         return len(chosen)
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:

@@ -34,7 +34,7 @@ from npgym.graphs import adjacency, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
-from npgym.verdict import BOUND, CONSTRAINT
+from npgym.verdict import BOUND, CONSTRAINT, Reject
 
 
 class VertexCover(Problem):
@@ -68,7 +68,8 @@ class VertexCover(Problem):
         uncovered = next(((u, v) for u, v in data["edges"] if u not in cover and v not in cover), None)
         if uncovered is not None:
             checks.require(False, f"edge {uncovered[0]}-{uncovered[1]} has no endpoint in the cover", CONSTRAINT)
-        checks.require(len(cover) <= k, f"the cover has {len(cover)} vertices, more than k = {k}", BOUND)
+        if len(cover) > k:  # the message is formatted only for a wrong answer
+            raise Reject(BOUND, f"the cover has {len(cover)} vertices, more than k = {k}")
         return len(cover)
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
