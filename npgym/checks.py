@@ -143,7 +143,7 @@ def permutation(value: Any, name: str, n: int) -> list[int]:
     return int_list(value, name, 0, n - 1, length=n, distinct=True)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=16)
 def _identity(n: int) -> list[int]:
     """``list(range(n))``, built once per size: what a sorted permutation equals (compared with, never returned)."""
     return list(range(n))

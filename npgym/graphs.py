@@ -27,24 +27,22 @@ def relabel(edges, mapping: list[int]) -> list[list[int]]:
 
 
 class PairTables:
-    """Lookup tables of the pairs a < b of 0..n-1 in sorted order, built once per n (see :func:`pair_tables`).
+    """The pairs a < b of 0..n-1 in sorted order, built once per n (see :func:`pair_tables`): ``pairs`` holds one
+    ``[a, b]`` list per pair, templates to copy and never handed out themselves; the pair {a, b} with a < b is
+    ``pairs[start[a] + b]``; ``ones`` is a byte per pair, a keep-all mask."""
 
-    ``pairs`` holds one ``[a, b]`` list per pair: templates to copy, never handed out themselves. ``rank[a][b]``
-    (either order) is the index of the pair {a, b} there, and ``ones`` a byte per pair, a keep-all mask.
-    """
-
-    __slots__ = ("pairs", "rank", "ones")
+    __slots__ = ("pairs", "start", "ones")
 
     def __init__(self, n: int):
         self.pairs = [[a, b] for a in range(n) for b in range(a + 1, n)]
-        start = [a * n - a * (a + 1) // 2 - a - 1 for a in range(n)]  # rank of (a, b) is start[a] + b
-        self.rank = [[start[min(a, b)] + max(a, b) for b in range(n)] for a in range(n)]
+        self.start = [a * n - a * (a + 1) // 2 - a - 1 for a in range(n)]
         self.ones = b"\x01" * len(self.pairs)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=4)
 def pair_tables(n: int) -> PairTables:
-    """The :class:`PairTables` of n, cached: a test set asks for the same few sizes thousands of times."""
+    """The :class:`PairTables` of n, cached for the last few sizes: a test set makes a level's instances one after
+    another, and a table holds n^2 entries (tens of MB past n = 800)."""
     return PairTables(n)
 
 

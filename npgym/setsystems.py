@@ -123,7 +123,7 @@ def render_universe_and_bound(data: dict[str, Any]) -> str:
     return f"Universe: {n} elements numbered 0 to {n - 1}.\n{render_subsets(data['subsets'])}\nk = {data['k']}"
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=16)
 def universe(n: int) -> frozenset[int]:
     """The elements ``0..n-1`` as a set, built once per size: verifiers compare a cover with it on every answer."""
     return frozenset(range(n))

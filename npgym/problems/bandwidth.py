@@ -43,7 +43,7 @@ import random
 from typing import Any
 
 from npgym import checks, draws
-from npgym.graphs import adjacency, pair_tables, render_graph, shuffled_labels
+from npgym.graphs import adjacency, relabel, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound
@@ -56,22 +56,17 @@ class Bandwidth(Problem):
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         """Pairs of positions at most k apart kept with the density, plus the triangle on three consecutive
-        positions (see the module docstring); relabelled, each pair is its rank among all pairs, so the sorted
-        set of ranks (the triangle may repeat a pair) gives the edge list as copies of template pairs."""
+        positions (see the module docstring), as a list: relabel drops the repeats and sorts."""
         n, k, density = params["nodes"], params["bandwidth"], params["density"]
         rand = rng.random
         pairs = [pair for pair in band_pairs(n, k) if rand() < density]
         corner = draws.below(rng, n - 2)  # rng.randrange's draws (npgym.draws)
         pairs += ((corner, corner + 1), (corner + 1, corner + 2), (corner, corner + 2))
         mapping = shuffled_labels(n, rng)  # mapping[position] = vertex id
-        tables = pair_tables(n)
-        rank = tables.rank
-        ranks = sorted({rank[mapping[i]][mapping[j]] for i, j in pairs})
         positions = [0] * n
         for position, vertex in enumerate(mapping):
             positions[vertex] = position
-        return Planted({"n": n, "edges": list(map(list.copy, map(tables.pairs.__getitem__, ranks))), "k": k},
-                       positions)
+        return Planted({"n": n, "edges": relabel(pairs, mapping), "k": k}, positions)
 
     def counting_refutes(self, data: dict[str, Any]) -> bool:
         """A vertex of degree d needs d positions within k of its own, so k < ceil(max degree / 2) fails."""
@@ -117,7 +112,7 @@ class Bandwidth(Problem):
         return positions
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=2)  # n * k pairs each: the last sizes only
 def band_pairs(n: int, k: int) -> tuple[tuple[int, int], ...]:
     """The pairs of positions i < j <= i + k in the order the generator draws them (cached per size)."""
     return tuple((i, j) for i in range(n) for j in range(i + 1, min(n, i + k + 1)))

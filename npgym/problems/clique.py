@@ -77,33 +77,40 @@ def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probabil
     maximal (see :func:`extend_maximal`). The certificate is the relabelled hidden set, sorted.
 
     Only the conflicting pairs are listed (a missing edge for a clique, an edge for an independent set): the
-    drawn pairs (:func:`drawn_pairs`) whose ``rng.random()`` falls on the conflicting side of ``probability``,
-    all compared at once by :func:`npgym.draws.random_below`. Relabelled, a conflict is a pair's rank in the
-    sorted list of all pairs (:class:`npgym.graphs.PairTables`): the dense clique graph's edges are the pairs
-    whose rank is not struck out, the sparse independent-set graph's edges the sorted ranks, each copied from a
-    template ``[a, b]``.
+    drawn pairs whose ``rng.random()`` falls on the conflicting side of ``probability``, all compared at once by
+    :func:`npgym.draws.random_below` and read off row by row (:func:`flagged_pairs`). Relabelled, the dense clique
+    graph's edges are the pairs of :class:`npgym.graphs.PairTables` whose rank is not struck out, copied from
+    their templates; the sparse independent-set graph's edges are its conflicts as sorted integer keys, so it
+    builds nothing of size n^2 (past the top n reaches hundreds).
     """
-    drawn = drawn_pairs(n, k)
-    conflicts = list(itertools.compress(drawn, draws.random_below(rng, len(drawn), probability, not inside_edges)))
+    flags = draws.random_below(rng, (n * (n - 1) - k * (k - 1)) // 2, probability, not inside_edges)
+    conflicts = flagged_pairs(flags, k, n)
     mapping = shuffled_labels(n, rng)
-    tables = pair_tables(n)
-    rank = tables.rank
     if inside_edges:
+        tables = pair_tables(n)
+        start = tables.start
         keep = bytearray(tables.ones)
         for u, v in conflicts:
-            keep[rank[mapping[u]][mapping[v]]] = 0
+            a, b = mapping[u], mapping[v]
+            keep[start[a] + b if a < b else start[b] + a] = 0
         edges = list(map(list.copy, itertools.compress(tables.pairs, keep)))
     else:
-        ranks = sorted([rank[mapping[u]][mapping[v]] for u, v in conflicts])
-        edges = list(map(list.copy, map(tables.pairs.__getitem__, ranks)))
+        keys = sorted([a * n + b if a < b else b * n + a
+                       for a, b in ((mapping[u], mapping[v]) for u, v in conflicts)])
+        edges = [[key // n, key % n] for key in keys]
     hidden = extend_maximal(rng, k, mapping, conflicts)
     return Planted({"n": n, "edges": edges, "k": len(hidden)}, hidden)
 
 
-@functools.lru_cache(maxsize=16)
-def drawn_pairs(n: int, k: int) -> tuple[tuple[int, int], ...]:
-    """The pairs (u, v) outside the hidden set 0..k-1 in the order :func:`planted_set` draws them."""
-    return tuple((u, v) for v in range(k, n) for u in range(v))
+def flagged_pairs(flags: bytes | bytearray, k: int, n: int) -> list[tuple[int, int]]:
+    """The pairs (u, v) whose flag is set, the flags one per pair in the drawing order v = k..n-1, u = 0..v-1:
+    read a row at a time by C calls."""
+    pairs: list[tuple[int, int]] = []
+    start = 0
+    for v in range(k, n):
+        pairs += zip(itertools.compress(range(v), flags[start:start + v]), itertools.repeat(v))
+        start += v
+    return pairs
 
 
 def extend_maximal(rng: random.Random, k: int, mapping: list[int], conflicts: list[tuple[int, int]]) -> list[int]:

@@ -7,11 +7,14 @@ import json
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import npgym
 from npgym.cards import ParamError
 from npgym.engine import check_data
 from npgym.graphs import adjacency, canonical_edges, relabel
+from npgym.problems.clique import flagged_pairs
 from npgym.problems.dominating_set import prune
 from npgym.verdict import Reject
 
@@ -265,3 +268,13 @@ STAR = {"n": 5, "edges": [[0, 1], [0, 2], [0, 3], [0, 4]]}
 def test_no_instance_that_counting_refutes_is_recognised(problem_id, refuted, kept):
     problem = npgym.get_problem(problem_id)
     assert problem.counting_refutes(refuted) and not problem.counting_refutes(kept)
+
+
+@given(st.integers(0, 12), st.integers(0, 12), st.data())
+def test_flagged_pairs_are_the_flagged_pairs_in_drawing_order(k, extra, data):
+    """The clique and independent-set plants read their conflicts row by row off one flag per pair (v = k..n-1,
+    u = 0..v-1): the same pairs, in the same order, as filtering the pairs one by one."""
+    n = k + extra
+    drawn = [(u, v) for v in range(k, n) for u in range(v)]
+    flags = bytes(data.draw(st.lists(st.integers(0, 1), min_size=len(drawn), max_size=len(drawn))))
+    assert flagged_pairs(flags, k, n) == [pair for pair, flag in zip(drawn, flags) if flag]
