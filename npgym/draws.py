@@ -33,6 +33,20 @@ def below(rng: random.Random, n: int) -> int:
     return value
 
 
+def belows(rng: random.Random, n: int, count: int) -> list[int]:
+    """``[rng.randrange(n) for _ in range(count)]`` for ``n >= 1``, in one Python frame."""
+    if n < 1:
+        raise ValueError(f"no number below {n} to draw")
+    getrandbits, bits = rng.getrandbits, n.bit_length()
+    values = []
+    for _ in range(count):
+        value = getrandbits(bits)
+        while value >= n:
+            value = getrandbits(bits)
+        values.append(value)
+    return values
+
+
 def between(rng: random.Random, lo: int, hi: int) -> int:
     """``rng.randint(lo, hi)`` for ``lo <= hi``: uniform on ``lo..hi``."""
     return lo + below(rng, hi - lo + 1)

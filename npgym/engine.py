@@ -16,7 +16,7 @@ from npgym.canonical import derive_rng, rng_deriver
 from npgym.cards import ParamError
 from npgym.instance import NO, YES, Instance
 from npgym.problem import SAT, UNKNOWN, UNSAT, Problem, SolveResult
-from npgym.registry import CHECKERS, get_problem
+from npgym.registry import get_problem
 from npgym.verdict import NO_ANSWER, OK, UNSETTLED, WRONG_CLAIM, Reject, Verdict
 
 DEFAULT_TIME_LIMIT = 10.0
@@ -255,7 +255,7 @@ def verify(instance: Instance, answer: Any) -> Verdict:
         return _grade_claim(instance)
     if solution is _MISSING:
         return Verdict(False, NO_ANSWER, 'the answer must be a JSON object with a "solution" key')
-    return _graded(CHECKERS.get(instance.problem) or get_problem(instance.problem).check, instance.data, solution)
+    return _graded(get_problem(instance.problem).check, instance.data, solution)
 
 
 def check_solution(instance: Instance, solution: Any) -> Verdict:

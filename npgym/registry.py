@@ -16,15 +16,11 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
-from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import Any
 
 from npgym.problem import Problem
 
 _PROBLEMS: dict[str, Problem] = {}
-#: each registered problem's verifier (its bound ``check``) by id: the verify path's one lookup, kept by register
-CHECKERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
 ENTRY_POINT_GROUP = "nppc.problems"
 
 
@@ -34,7 +30,6 @@ def register(problem: Problem) -> Problem:
     if existing is not None and type(existing) is not type(problem):
         raise ValueError(f"problem id {problem.id!r} is already registered by {type(existing).__name__}")
     _PROBLEMS[problem.id] = problem
-    CHECKERS[problem.id] = problem.check
     return problem
 
 

@@ -76,6 +76,8 @@ def test_impossible_draws_are_refused():
     with pytest.raises(ValueError):
         draws.between(random.Random(0), 3, 2)
     with pytest.raises(ValueError):
+        draws.belows(random.Random(0), 0, 3)
+    with pytest.raises(ValueError):
         draws.sample(random.Random(0), [1, 2], 3)
 
 
@@ -107,3 +109,10 @@ def test_random_below_compares_a_draw_equal_to_the_probability_exactly(seed, cou
         ours = random.Random(seed)
         expected = bytes(value < p if below else value >= p for value in drawn)
         assert bytes(draws.random_below(ours, count, p, below)) == expected
+
+
+@given(seeds, st.integers(1, 2 ** 40), st.integers(0, 50))
+def test_belows_are_randranges(seed, n, count):
+    ours, theirs = twins(seed)
+    assert draws.belows(ours, n, count) == [theirs.randrange(n) for _ in range(count)]
+    assert ours.random() == theirs.random()

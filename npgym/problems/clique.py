@@ -53,7 +53,7 @@ import random
 from typing import Any, ClassVar
 
 from npgym import checks, draws
-from npgym.graphs import adjacency, edge_set, pair_tables, render_graph, shuffled_labels
+from npgym.graphs import adjacency, edge_set, pair_tables, relabel, render_graph, shuffled_labels
 from npgym.problem import Planted, Problem, SolveResult
 from npgym.registry import register
 from npgym.solvers import optimize_against_bound, read_chosen
@@ -80,8 +80,8 @@ def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probabil
     drawn pairs whose ``rng.random()`` falls on the conflicting side of ``probability``, all compared at once by
     :func:`npgym.draws.random_below` and read off row by row (:func:`flagged_pairs`). Relabelled, the dense clique
     graph's edges are the pairs of :class:`npgym.graphs.PairTables` whose rank is not struck out, copied from
-    their templates; the sparse independent-set graph's edges are its conflicts as sorted integer keys, so it
-    builds nothing of size n^2 (past the top n reaches hundreds).
+    their templates; the sparse independent-set graph's edges are its conflicts, relabelled
+    (:func:`npgym.graphs.relabel`), so it builds nothing of size n^2 (past the top n reaches hundreds).
     """
     flags = draws.random_below(rng, (n * (n - 1) - k * (k - 1)) // 2, probability, not inside_edges)
     conflicts = flagged_pairs(flags, k, n)
@@ -95,9 +95,7 @@ def planted_set(rng: random.Random, n: int, k: int, inside_edges: bool, probabil
             keep[start[a] + b if a < b else start[b] + a] = 0
         edges = list(map(list.copy, itertools.compress(tables.pairs, keep)))
     else:
-        keys = sorted([a * n + b if a < b else b * n + a
-                       for a, b in ((mapping[u], mapping[v]) for u, v in conflicts)])
-        edges = [[key // n, key % n] for key in keys]
+        edges = relabel(conflicts, mapping)
     hidden = extend_maximal(rng, k, mapping, conflicts)
     return Planted({"n": n, "edges": edges, "k": len(hidden)}, hidden)
 

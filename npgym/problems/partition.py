@@ -71,7 +71,7 @@ class Partition(Problem):
 
     def plant(self, rng: random.Random, params: dict[str, Any]) -> Planted:
         n, top = params["numbers"], params["max_value"]
-        numbers = _uniform(rng, 1, top, n)
+        numbers = [1 + value for value in draws.belows(rng, top, n)]  # rng.randint(1, top) each
         ones = min(max(draws.random_below(rng, n, 0.5).count(1), 1), n - 1)  # sum(rng.random() < 0.5 ...)
         sides = [1] * ones + [0] * (n - ones)
         draws.shuffle(rng, sides)
@@ -144,21 +144,6 @@ class Partition(Problem):
 
     def random_answer(self, data: dict[str, Any], rng: random.Random) -> list[int]:
         return [rng.randrange(2) for _ in data["numbers"]]
-
-
-def _uniform(rng: random.Random, lo: int, hi: int, count: int) -> list[int]:
-    """``[rng.randint(lo, hi) for _ in range(count)]``: the same draws, inlined."""
-    width = hi - lo + 1
-    if width < 1:
-        raise ValueError(f"no number in {lo}..{hi} to draw")
-    getrandbits, bits = rng.getrandbits, width.bit_length()
-    values = []
-    for _ in range(count):
-        value = getrandbits(bits)
-        while value >= width:
-            value = getrandbits(bits)
-        values.append(lo + value)
-    return values
 
 
 def _balance(rng: random.Random, numbers: list[int], sides: list[int], top: int) -> bool:

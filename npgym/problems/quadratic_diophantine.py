@@ -98,12 +98,10 @@ class QuadraticDiophantine(Problem):
         return Planted(data, [r, (data["c"] - data["a"] * r * r) // b])
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
-        if type(solution) is list and len(solution) == 2:  # two positive integers, tested in one expression
-            x, y = solution
-            if not (type(x) is int and type(y) is int and x >= 1 and y >= 1):
-                x, y = checks.int_list(solution, "solution", lo=1, length=2)  # raises, naming the element
-        else:
-            x, y = checks.int_list(solution, "solution", lo=1, length=2)
+        if not (type(solution) is list and len(solution) == 2 and type(solution[0]) is int
+                and type(solution[1]) is int and solution[0] >= 1 and solution[1] >= 1):  # two positive integers
+            solution = checks.int_list(solution, "solution", lo=1, length=2)  # raises, naming the element
+        x, y = solution
         a, b, c = data["a"], data["b"], data["c"]
         if a * x * x + b * y != c:  # the message is formatted only for a wrong answer
             raise Reject(CONSTRAINT, f"a*x^2 + b*y = {a}*{x}^2 + {b}*{y} is not {c}")
