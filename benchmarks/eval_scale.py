@@ -1,12 +1,13 @@
 """`nppc report` and `nppc leaderboard build` on the 108k- and 1M-record boards: wall time and peak RSS.
 
 Usage: python benchmarks/eval_scale.py [--boards 108k,1m] [--before /work/main] [--work /tmp/nppc-boards]
-       [--timeout 900]
+       [--timeout 900] [--repeats 1]
 Writes each board once (``benchmarks/boards.py``), then runs, each in a fresh process with a fresh analysis
 cache: the analysis alone (cache off), ``nppc report`` (cold cache), ``nppc leaderboard build`` after it (the
 site reuses the report's analysis and figures), the report again (warm cache) and the site with a cold cache.
 With ``--before`` the report and the site are also run from another checkout (the code before a change), whose
-cache is off.
+cache is off. ``--repeats N`` runs the whole sequence N times, each with fresh caches, and prints each figure
+as its median with the range (a virtual machine's cores can vary by a third from one run to the next).
 Prints a Markdown table; CPU s is user + system time of the command's processes together (less
 sensitive than wall time to other jobs on a shared machine).
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from boards import WORK, board_store  # noqa: E402
-from measure import ROOT, machine_note, row, run_measured  # noqa: E402
+from measure import ROOT, Measured, machine_note, row, run_measured, spread  # noqa: E402
 
 
 def steps(store: Path, out: Path, with_cache: bool) -> list[tuple[str, list[str], dict]]:
@@ -44,20 +45,26 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another checkout to measure the report and the site in")
     parser.add_argument("--work", type=Path, default=WORK)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--repeats", type=int, default=1, help="runs of every step (median and range printed)")
     args = parser.parse_args()
-    print(f"{machine_note()}; bootstrap 2000 replicates (the default)\n")
+    print(f"{machine_note()}; bootstrap 2000 replicates (the default); {args.repeats} run(s) of each step\n")
     print(row(["board", "records", "code", "step", "wall s", "CPU s", "peak RSS MB", "status"]))
     print(row(["---"] * 8))
     for board in args.boards.split(","):
         store = board_store(board, args.work)
         checkouts = [("this checkout", ROOT, True)] + ([("before", args.before, False)] if args.before else [])
         for name, checkout, with_cache in checkouts:
-            with tempfile.TemporaryDirectory() as out:
-                for step, arguments, env in steps(store, Path(out), with_cache):
-                    measured = run_measured(arguments, cwd=checkout, timeout=args.timeout, env=env)
-                    print(row([board, _records(store), name, step, f"{measured.seconds:.1f}",
-                               f"{measured.cpu_seconds:.1f}", f"{measured.peak_rss_mb:.0f}", measured.status]),
-                          flush=True)
+            runs: dict[str, list[Measured]] = {}
+            for _ in range(max(1, args.repeats)):
+                with tempfile.TemporaryDirectory() as out:
+                    for step, arguments, env in steps(store, Path(out), with_cache):
+                        runs.setdefault(step, []).append(run_measured(arguments, cwd=checkout, timeout=args.timeout,
+                                                                      env=env))
+            for step, measured in runs.items():
+                statuses = sorted({m.status for m in measured})
+                print(row([board, _records(store), name, step, spread([m.seconds for m in measured]),
+                           spread([m.cpu_seconds for m in measured]), f"{max(m.peak_rss_mb for m in measured):.0f}",
+                           "; ".join(statuses)]), flush=True)
 
 
 def _records(store: Path) -> str:

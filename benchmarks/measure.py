@@ -73,9 +73,31 @@ def tree_pss_mb(pid: int) -> float:
 
 
 def machine_note() -> str:
-    """Cores and load average, to print beside every table (timings on a shared machine are noisy)."""
+    """Processor, cores and load average, to print beside every table (timings differ between processors and
+    are noisy on a shared machine)."""
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    return f"{os.cpu_count()} cores, load average {load}"
+    return f"{processor()}, {os.cpu_count()} cores, load average {load}"
+
+
+def processor() -> str:
+    """The processor's model name (Linux), or the platform's word for it."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            return next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+    except OSError:
+        import platform
+
+        return platform.processor() or platform.machine()
+
+
+def spread(values: list[float], digits: int = 1) -> str:
+    """The median of ``values``, with their range when there are several: ``12.3 (11.0-15.2)``."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    if len(ordered) == 1:
+        return f"{median:.{digits}f}"
+    return f"{median:.{digits}f} ({ordered[0]:.{digits}f}-{ordered[-1]:.{digits}f})"
 
 
 def row(cells: list) -> str:

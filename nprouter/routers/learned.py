@@ -202,29 +202,40 @@ class PredictorRouter(CostAwareRouter):
         from scipy.optimize import minimize
 
         super().fit(train)
-        X = with_bias(train.query_matrix())
+        # L-BFGS runs on the query columns centred and scaled to unit spread: X @ W + b = Xs @ V + b' with
+        # W = scale * V and b = b' - mean . W, the same objective (the intercept is not penalised, so the shift
+        # costs nothing) and optimum; the raw columns' means and spreads differ by orders of magnitude (SVD
+        # components, counts), and on the standardised ones it needs a fraction of the iterations
+        raw = train.query_matrix()
+        mean, scale = raw.mean(axis=0), 1.0 / _spread(raw)
+        X = with_bias((raw - mean) * scale)
         Y = train.solved.astype(float)
         shape = (X.shape[1], Y.shape[1])
-        penalty = np.ones(shape)
-        penalty[-1] = 0.0  # intercepts are not penalised
+        penalty = np.ones(shape) * np.append(scale * scale, 0.0)[:, None]  # 0.5 * W * W in terms of V
 
         def objective(flat: np.ndarray) -> tuple[float, np.ndarray]:
-            # Two products over all rows, not the factor routers' blocked pass: where L-BFGS stops depends on
-            # the rounding (blocked sums moved the weights by 1e-2 and 0.02% of the decisions); this keeps them.
-            W = flat.reshape(shape)
-            Z = X @ W
-            loss = self.c * (np.logaddexp(0.0, Z) - Y * Z).sum() + 0.5 * (penalty * W * W).sum()
-            grad = self.c * X.T @ (_sigmoid(Z) - Y) + penalty * W
+            V = flat.reshape(shape)
+            Z = X @ V
+            loss = self.c * (np.logaddexp(0.0, Z) - Y * Z).sum() + 0.5 * (penalty * V * V).sum()
+            grad = self.c * X.T @ (_sigmoid(Z) - Y) + penalty * V
             return loss, grad.ravel()
 
         result = minimize(objective, np.zeros(shape).ravel(), jac=True, method="L-BFGS-B",
                           options={"maxiter": 500})
-        self.weights = result.x.reshape(shape)
+        standard = result.x.reshape(shape)
+        weights = standard[:-1] * scale[:, None]
+        self.weights = np.vstack([weights, standard[-1:] - mean @ weights])
         return self
 
     def predict(self, test: RoutingData) -> np.ndarray:
         """The logistic models' probabilities, queries x models."""
         return _sigmoid(with_bias(test.query_matrix()) @ self.weights)
+
+
+def _spread(X: np.ndarray) -> np.ndarray:
+    """Each column's standard deviation, 1 for a constant column."""
+    spread = X.std(axis=0)
+    return np.where(spread > 0, spread, 1.0)
 
 
 def with_bias(X: np.ndarray) -> np.ndarray:

@@ -173,3 +173,37 @@ def test_modelswitch_arrays_match_the_query_by_query_reference(seed, knob):
     expected = _modelswitch_by_hand(router.order, answers, sample_score, sample_cost, knob)
     assert outcome.model.tolist() == [e[0] for e in expected] and outcome.calls.tolist() == [e[3] for e in expected]
     assert np.allclose(outcome.score, [e[1] for e in expected]) and np.allclose(outcome.cost, [e[2] for e in expected])
+
+
+@given(seed=st.integers(0, 2**16), shift=st.floats(-50, 50), stretch=st.floats(1e-2, 1e3))
+def test_predictor_finds_the_l2_logistic_optimum_whatever_the_columns_offset_and_scale(seed, shift, stretch):
+    """The predictor fits on standardised columns and maps the weights back: its probabilities are those of
+    scikit-learn's L2 logistic regression (same C, intercept unpenalised) on the raw columns, however far the
+    columns are from centred and unit-scaled."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(seed)
+    q, m = 120, 2
+    scales, offsets = np.array([1.0, stretch, 0.1]), np.array([shift, 0.0, -shift])
+    X = rng.normal(size=(q, 3)) * scales + offsets
+    truth = (X - offsets) @ (rng.normal(size=(3, m)) / scales[:, None]) * 0.5  # logits of a few units
+    solved = rng.random((q, m)) < 1 / (1 + np.exp(-truth))
+    solved[0], solved[1] = True, False  # both classes for every model
+    data = _tiny(solved.astype(float), np.ones((q, m)))
+    data.X = X
+    fitted = make_router("predictor").fit(data).predict(data)
+    for model in range(m):
+        reference = LogisticRegression(C=1.0, tol=1e-10, max_iter=10_000).fit(X, solved[:, model])
+        assert np.allclose(fitted[:, model], reference.predict_proba(X)[:, 1], atol=2e-3), model
+
+
+@pytest.mark.parametrize("name", ["mf", "irt"])
+def test_factor_routers_train_in_float32_to_the_probabilities_of_float64(split_data, name, monkeypatch):
+    from nprouter.routers import factor
+
+    train, test = split_data
+    single = make_router(name, seed=3).fit(train).predict(test)
+    monkeypatch.setattr(factor, "PRECISION", np.float64)
+    double = make_router(name, seed=3).fit(train).predict(test)
+    assert np.abs(single - double).max() < 1e-4
+    assert not np.array_equal(single, double), "the two precisions really differ"
