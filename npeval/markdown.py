@@ -65,7 +65,8 @@ def _escape_line_start(line: str) -> str:
 
 def bullet(text: str) -> str:
     """A list item of escaped text wrapped at :data:`WIDTH`; a continuation line never starts a block."""
-    lines = textwrap.wrap(text, WIDTH - 2, break_long_words=False, break_on_hyphens=False) or [""]
+    # leading spaces dropped: four after the marker would make the item an indented code block
+    lines = textwrap.wrap(text.lstrip(), WIDTH - 2, break_long_words=False, break_on_hyphens=False) or [""]
     return "- " + "\n  ".join([lines[0], *(_escape_line_start(line) for line in lines[1:])]) + "\n"
 
 

@@ -4,7 +4,7 @@ import html
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from npeval import markdown as md
@@ -36,6 +36,7 @@ def test_escaped_text_renders_as_exactly_that_text_and_no_tag(text):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1), min_size=1,
                 max_size=30))
+@example(words=[" ", " ", "0"])  # four spaces after the marker once opened a code block
 def test_a_wrapped_bullet_of_escaped_words_is_one_list_item_of_those_words(words):
     rendered = render(md.bullet(" ".join(md.escape_text(word) for word in words)))
     assert re.findall(r"<(\w+)", rendered) == ["ul", "li"]
