@@ -52,6 +52,7 @@ def main() -> None:
     print(row(["---"] * 8))
     for board in args.boards.split(","):
         store = board_store(board, args.work)
+        records = _records(store)
         checkouts = [("this checkout", ROOT, True)] + ([("before", args.before, False)] if args.before else [])
         for name, checkout, with_cache in checkouts:
             runs: dict[str, list[Measured]] = {}
@@ -62,7 +63,7 @@ def main() -> None:
                                                                       env=env))
             for step, measured in runs.items():
                 statuses = sorted({m.status for m in measured})
-                print(row([board, _records(store), name, step, spread([m.seconds for m in measured]),
+                print(row([board, records, name, step, spread([m.seconds for m in measured]),
                            spread([m.cpu_seconds for m in measured]), f"{max(m.peak_rss_mb for m in measured):.0f}",
                            "; ".join(statuses)]), flush=True)
 

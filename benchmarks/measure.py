@@ -9,6 +9,7 @@ peak of the whole tree's proportional set size (shared pages counted once), samp
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,12 +93,8 @@ def processor() -> str:
 
 def spread(values: list[float], digits: int = 1) -> str:
     """The median of ``values``, with their range when there are several: ``12.3 (11.0-15.2)``."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    if len(ordered) == 1:
-        return f"{median:.{digits}f}"
-    return f"{median:.{digits}f} ({ordered[0]:.{digits}f}-{ordered[-1]:.{digits}f})"
+    median = f"{statistics.median(values):.{digits}f}"
+    return median if len(values) == 1 else f"{median} ({min(values):.{digits}f}-{max(values):.{digits}f})"
 
 
 def row(cells: list) -> str:
