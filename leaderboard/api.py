@@ -21,7 +21,6 @@ def build_leaderboard(stores: Iterable[str | Path], out: str | Path, *, model_ca
     Model cards are read first, so a bad card fails before the analysis; ``samples=False`` leaves out the
     sample viewer. The analysis is the report's (same cache), so building after a report recomputes nothing.
     """
-    from leaderboard.build import build_site
     from leaderboard.modelcards import read_cards
     from leaderboard.viewer import start_site_viewer
     from npeval.workers import stopped_on_error
@@ -33,6 +32,8 @@ def build_leaderboard(stores: Iterable[str | Path], out: str | Path, *, model_ca
     sample_viewer = start_site_viewer(stores, out) if samples else None  # needs no analysis: on a spare core now
     with stopped_on_error(sample_viewer):  # no site: its viewer is not wanted either
         analysis = analyse(stores, bootstrap=bootstrap, seed=seed, markers=markers)
+        from leaderboard.build import build_site  # after the workers started: pandas and matplotlib take a second
+
         return build_site(analysis, out, card_files=model_cards, samples=samples, sample_viewer=sample_viewer)
 
 

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from npeval.data import is_baseline
+from npsolver.adapters import is_baseline
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -186,7 +186,9 @@ def start_site_viewer(stores: Iterable[str | Path], out: str | Path) -> workers.
     """The site's sample viewer (``out``/samples) written in a worker on a spare core while the site's analysis
     runs, when the stores are big enough to be worth it (:data:`npeval.early.PARALLEL_FROM` records); else None."""
     names = [str(path) for path in stores]
-    return workers.start(SITE_VIEWER_WORKER, (names, Path(out) / "samples")) if early.worth_a_worker(names) else None
+    if not early.worth_a_worker(names):
+        return None
+    return workers.start(SITE_VIEWER_WORKER, (names, Path(out) / "samples"), early.FIGURES_NEXT)
 
 
 def finish_site_viewer(started: workers.Worker | None, stores: Iterable[str | Path], out: str | Path) -> Viewer:

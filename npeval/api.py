@@ -43,9 +43,9 @@ def report_stores(stores: Iterable[str | Path], out: str | Path, *, bootstrap: i
     ``judge`` names a LiteLLM model that classifies up to ``judge_limit`` new wrong answers' reasoning
     (the ``api`` extra). Returns what was written (``.summary``, ``.tables``, ``.plots``).
     """
+    analysis = analyse(stores, bootstrap=bootstrap, seed=seed, markers=markers)  # first: it may start a worker
     from npeval.report import write_report
 
-    analysis = analyse(stores, bootstrap=bootstrap, seed=seed, markers=markers)
     out = Path(out)
     if judge:
         from npeval import judge as judging

@@ -168,6 +168,36 @@ def load_board(paths: Iterable[str | Path]) -> Board:
     return Board(records, runs, facts, cells, tuple(names), notes)
 
 
+def load_attempts(paths: Iterable[str | Path], columns: Iterable[str]) -> Board:
+    """Only the attempts of the stores at ``paths``, with only ``columns`` of each record (and ``rowid``,
+    ``store``, ``level``, ``is_attempt``): the same :attr:`Board.attempts` as :func:`load_board`'s, in the same
+    order, read in about a third of its time (the text search in a worker reads this). The board has no runs,
+    cells or instance facts."""
+    names = [str(path) for path in paths]
+    for path in names:
+        Store(path, readonly=True).close()
+    wanted = {name: _RECORD_COLUMNS[name] for name in ("rowid", "level", *columns)}
+    records = _read_records(names, wanted, parts=(True,))
+    facts = []
+    for path in names:
+        with _connect(path) as db:
+            facts.append(pd.read_sql_query("SELECT instance_id, level AS instance_level FROM instances", db))
+    levels = pd.concat(facts, ignore_index=True).drop_duplicates("instance_id", keep="last")
+    codes = pd.Index(levels["instance_id"]).get_indexer(records["instance_id"])
+    records["level"] = _level(records, levels, codes)
+    records["is_attempt"] = True
+    records = _attempts_first(records[records["level"].notna()].reset_index(drop=True), names)
+    empty = pd.DataFrame()
+    return Board(records, empty, empty, empty, tuple(names))
+
+
+def _level(records: pd.DataFrame, facts: pd.DataFrame, codes: np.ndarray) -> pd.Series:
+    """Each record's level: its own, else its instance's (``codes``: the instance's row in ``facts``, -1 if none)."""
+    level = records["level"].astype(float)
+    stored = np.where(codes >= 0, facts["instance_level"].to_numpy(dtype=float)[codes], np.nan)
+    return level.where(level.notna(), stored).astype("Int64")
+
+
 def _attempts_first(records: pd.DataFrame, stores: list[str]) -> pd.DataFrame:
     """The records with :attr:`Board.attempts` first, each part in store and record order.
 
@@ -233,19 +263,21 @@ def _scan(path: str, columns: dict[str, str], final: bool | None = None):
             first = False
 
 
-def _read_records(paths: list[str]) -> pd.DataFrame:
-    """The stores' records without their text, each naming its store: first every store's final records, then
-    every store's others, each part in store and record order (so the attempts come first, see
-    :func:`_attempts_first`). Converted to pandas a column at a time: no second copy of the whole table."""
+def _read_records(paths: list[str], columns: dict[str, str] = _RECORD_COLUMNS,
+                  parts: tuple[bool, ...] = (True, False)) -> pd.DataFrame:
+    """The stores' records without their text (``columns``: see :func:`_scan`), each naming its store: first every
+    store's final records, then every store's others (``parts``: True for the final, False for the others), each
+    part in store and record order (so the attempts come first, see :func:`_attempts_first`). Converted to pandas
+    a column at a time: no second copy of the whole table."""
     import pyarrow as pa
 
     batches, stores = [], []
-    for final in (True, False):
+    for final in parts:
         for path in paths:
-            for batch in _scan(path, _RECORD_COLUMNS, final=final):
+            for batch in _scan(path, columns, final=final):
                 batches.append(batch)
                 stores.append((path, batch.num_rows))
-    table = pa.Table.from_batches(batches) if batches else pa.table({name: [] for name in _RECORD_COLUMNS})
+    table = pa.Table.from_batches(batches) if batches else pa.table({name: [] for name in columns})
     del batches
     columns = {}
     for name in list(table.column_names):
@@ -278,13 +310,11 @@ def _join_instances(records: pd.DataFrame, facts: pd.DataFrame, notes: list[str]
     if not known.all():
         notes.append(f"{int((~known).sum())} records name instances missing from the stores' instance tables; "
                      "they are analysed as seed -1")
-    level = records["level"].astype(float)
-    level = level.where(level.notna(), pick("instance_level", np.nan).astype(float))
-    no_level = level.isna()
+    records["level"] = _level(records, facts, codes)
+    no_level = records["level"].isna()
     if no_level.any():
         notes.append(f"{int(no_level.sum())} records have no level (instances made from raw parameters); "
                      "they appear in no per-level table")
-    records["level"] = level.astype("Int64")
     records["is_attempt"] = records["status"].isin(FINAL_STATUSES)
     records["is_api_error"] = records["status"] == API_ERROR
     records["is_correct"] = records["is_attempt"] & (records["correct"].fillna(0).astype(int) == 1)

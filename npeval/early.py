@@ -25,6 +25,8 @@ PARALLEL_FROM = 50_000
 #: and the worker gets only the columns the search needs (two full copies of a 1M-record board would pass 2 GB)
 EARLY_UP_TO = 400_000
 WORKER = "npeval.findings:search_job"
+#: what a worker imports once its job is done: the figures come next (:mod:`npeval.workers` keeps it for them)
+FIGURES_NEXT = ("npeval.render",)
 
 
 def start_search(stores: Iterable[str | Path], pattern: Any = None) -> workers.Worker | None:
@@ -32,7 +34,7 @@ def start_search(stores: Iterable[str | Path], pattern: Any = None) -> workers.W
     for the default markers), if they hold :data:`PARALLEL_FROM` to :data:`EARLY_UP_TO` records and a core is
     spare; else None (:class:`npeval.findings.Search` may still start one once the board is read)."""
     names = [str(store) for store in stores]
-    return workers.start(WORKER, (names, pattern)) if worth_a_worker(names, EARLY_UP_TO) else None
+    return workers.start(WORKER, (names, pattern), FIGURES_NEXT) if worth_a_worker(names, EARLY_UP_TO) else None
 
 
 def worth_a_worker(stores: list[str], most: float = float("inf")) -> bool:

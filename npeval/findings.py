@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from npeval import cache, detectors, early, markers, workers
-from npeval.data import Board, load_board
+from npeval.data import Board, load_attempts
 
 VERSION = 2
 COLUMNS = ("aha", "markers", "has_text", "hallucinated", "false_arithmetic", "contradiction", "gave_up",
@@ -56,7 +56,7 @@ class Search:
     def __init__(self, board: Board, pattern: re.Pattern, started: workers.Worker | None = None):
         self.board, self.pattern, self.worker = board, pattern, started
         if started is None and len(board.attempts) >= early.PARALLEL_FROM and workers.spare_cores() > 0:
-            self.worker = workers.start(early.WORKER, (_slim(board), pattern))
+            self.worker = workers.start(early.WORKER, (_slim(board), pattern), early.FIGURES_NEXT)
 
     def result(self) -> pd.DataFrame:
         """The findings, the same wherever they were computed: a worker's only if it read this very board (a
@@ -76,7 +76,7 @@ def search_job(job: tuple) -> tuple[str, tuple[np.ndarray, np.ndarray], pd.DataF
     given, wanted = job
     pattern = wanted if isinstance(wanted, re.Pattern) else markers.marker_pattern(
         markers.DEFAULT_MARKERS if wanted is None else wanted)
-    board = given if isinstance(given, Board) else load_board(given)
+    board = given if isinstance(given, Board) else load_attempts(given, _META)
     return (pattern.pattern, _attempt_keys(board), *_distinct_findings(board, pattern, None))
 
 

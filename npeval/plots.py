@@ -154,8 +154,9 @@ def accuracy_by_level(analysis: Analysis, problem: str, reuse: dict | None = Non
     chart = _kept(reuse, ("accuracy", models, levels),
                   lambda: AccuracyChart(models, levels, model_styles(analysis.board.models)))
     intervals = "bands" if chart.bands else "bars (models side by side at each level)"
-    rows = {model: table.set_index("level").reindex(levels) for model, table in cells.groupby("model")
-            if model in models}
+    grid = pd.MultiIndex.from_product([models, levels], names=["model", "level"])
+    every = cells.set_index(["model", "level"]).reindex(grid)  # one reindex for all: a row per (model, level)
+    rows = {model: every.iloc[rank * len(levels):(rank + 1) * len(levels)] for rank, model in enumerate(models)}
     return chart.show(rows, f"{problem}: accuracy by level, {len(models)} model{'s' if len(models) > 1 else ''}, "
                             f"{int(answered['attempts'].sum()):,} attempts\n{intervals}: 95% bootstrap CI; "
                             "hollow = partial; dotted: 50%")
@@ -356,8 +357,8 @@ def errors_by_level(analysis: Analysis, problem: str | None = None, reuse: dict 
     if shares.empty:
         raise Omitted(f"every answer{where} is correct: no error to show" if records else f"no answer{where}")
     models = ranked(analysis, shares["model"].unique())
-    tables = {model: shares[shares["model"] == model].pivot(index="level", columns="category", values="share")
-              .fillna(0) for model in models}
+    wide = shares.set_index(["model", "level", "category"])["share"].unstack("category")  # one pivot for all
+    tables = {model: wide.xs(model).dropna(axis=1, how="all").fillna(0) for model in models}  # its own outcomes
     layout = (tuple(models), board_outcomes(analysis, shares),
               tuple(tuple(sorted(int(level) for level in answered[model])) for model in models))
     panels = _kept(reuse, ("errors", layout), lambda: ErrorPanels(*layout))

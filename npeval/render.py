@@ -10,16 +10,20 @@ Files
     :data:`PNG_LEVEL`, encoded on a thread (:class:`PngWriter`) while the next figure is drawn.
 Processes
     A board with at least :data:`PARALLEL_FROM` figures is drawn on this core and every spare one
-    (:func:`npeval.workers.spare_cores`; at most :data:`MAX_PROCESSES`): this process draws one share and
-    a worker (:mod:`npeval.workers`) on each spare core another, sent the tables the figures read (not the
-    records). Each share holds about as much of every kind of figure. A worker that fails has its share
-    drawn here. Files and names do not depend on the number of processes.
+    (:func:`npeval.workers.spare_cores`; at most :data:`MAX_PROCESSES`): this process and a worker
+    (:mod:`npeval.workers`) on each spare core take batches of a few figures of one kind as each is free, so
+    that they end together whatever else this process had to do first. A worker is sent the tables the
+    figures read (not the records) once. A batch whose worker fails is drawn here. Files and names do not
+    depend on the number of processes.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
+import uuid
 import weakref
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -44,6 +48,7 @@ DPI = 110
 PNG_LEVEL = 1  # zlib level: at 6 (the default) encoding took longer than drawing; files grow about 10%
 PARALLEL_FROM = 16  # figures; fewer are drawn here (a worker costs about a second of imports)
 MAX_PROCESSES = 4
+BATCH = 2  # figures handed out at a time: small, so that the processes end together
 FAILED = "failed: "
 WORKER = "npeval.render:draw_share"  # what a worker process runs (npeval.workers)
 
@@ -163,14 +168,18 @@ def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,),
     for name in names:
         for extension in (PNG, SVG):
             (out / f"{name}.{extension}").unlink(missing_ok=True)  # an omitted figure must not keep an old file
-    shares = _shares(names, default_processes(len(names)) if processes is None else max(1, processes))
-    started = [workers.start(WORKER, (figure_tables(analysis), share, out, formats)) for share in shares[1:]]
+    count = default_processes(len(names)) if processes is None else max(1, processes)
+    batches = _Batches(names, count)
+    outcomes: dict[str, list | str] = {}
+    helpers = _start_helpers(analysis, batches, count - 1, out, formats, outcomes)
     if meanwhile is not None:
         meanwhile()
-    outcomes = draw_some(analysis, shares[0], out, formats)
-    for worker, share in zip(started, shares[1:]):
-        drawn = workers.finish(worker, "figures")
-        outcomes.update(draw_some(analysis, share, out, formats) if drawn is workers.FAILED else drawn)
+    reuse: dict = {}
+    for helper in [*helpers, None]:
+        while (batch := batches.take()) is not None:  # and, after each helper, what it gave back
+            outcomes.update(draw_some(analysis, batch, out, formats, reuse))
+        if helper is not None:
+            helper.join()
     figures = Figures()
     for name in names:
         drawn = outcomes[name]
@@ -183,11 +192,70 @@ def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,),
     return figures
 
 
-def draw_some(analysis: Analysis, names: list[str], out: Path, formats: tuple[str, ...]) -> dict[str, list | str]:
+class _Batches:
+    """The figures still to draw, in batches of at most :data:`BATCH` figures of one kind (accuracy, errors, ...),
+    taken by this process and by each worker as each is free: whoever is faster draws more, and a process keeps
+    one kind's layouts for its next batch of that kind (an errors figure is redrawn on the previous one)."""
+
+    def __init__(self, names: list[str], processes: int):
+        by_kind: dict[str, list[str]] = {}
+        for name in names:
+            by_kind.setdefault(name.split("_", 1)[0], []).append(name)
+        size = BATCH if processes > 1 else len(names) or 1
+        self.pending = deque(kind[start:start + size] for _, kind in sorted(by_kind.items())
+                             for start in range(0, len(kind), size))
+        self.lock = threading.Lock()
+
+    def take(self) -> list[str] | None:
+        with self.lock:
+            return self.pending.popleft() if self.pending else None
+
+    def give_back(self, batch: list[str]) -> None:
+        with self.lock:
+            self.pending.append(batch)
+
+
+def _start_helpers(analysis: Analysis, batches: _Batches, count: int, out: Path, formats: tuple[str, ...],
+                   outcomes: dict) -> list[threading.Thread]:
+    """Start ``count`` workers, each on a first batch, and a thread per worker that hands it the next batch until
+    none is left (a batch whose worker failed goes back, for this process)."""
+    key = uuid.uuid4().hex  # the tables are sent once; later batches name them by this key
+    tables = figure_tables(analysis) if count else None
+    helpers = []
+    for _ in range(count):
+        batch = batches.take()
+        if batch is None:
+            break
+        worker = workers.start(WORKER, (key, tables, batch, out, formats))
+        helper = threading.Thread(target=_help, args=(worker, batch, batches, key, out, formats, outcomes), daemon=True)
+        helper.start()
+        helpers.append(helper)
+    return helpers
+
+
+def _help(worker: workers.Worker, batch: list[str], batches: _Batches, key: str, out: Path,
+          formats: tuple[str, ...], outcomes: dict) -> None:
+    """A helper thread: take each result of ``worker`` and send it the next batch."""
+    while True:
+        drawn = workers.finish(worker, "figures", keep=True)
+        if drawn is workers.FAILED:
+            batches.give_back(batch)
+            return
+        outcomes.update(drawn)
+        next_batch = batches.take()
+        if next_batch is None:
+            workers.release(worker)
+            return
+        batch = next_batch
+        worker = workers.send(worker, WORKER, (key, None, batch, out, formats))
+
+
+def draw_some(analysis: Analysis, names: list[str], out: Path, formats: tuple[str, ...],
+              reuse: dict | None = None) -> dict[str, list | str]:
     """Draw the figures ``names`` in order: name -> its paths, or why it was left out (``failed: ...`` if it
-    raised)."""
+    raised). ``reuse`` keeps figures to redraw between calls (see :func:`npeval.plots.figure_jobs`)."""
     jobs = plots.figure_jobs(analysis)
-    reuse: dict = {}
+    reuse = {} if reuse is None else reuse
     outcomes: dict[str, list | str] = {}
     writer = PngWriter()
     for name in names:
@@ -224,15 +292,15 @@ def default_processes(figures: int) -> int:
     return max(1, min(1 + workers.spare_cores(), MAX_PROCESSES))
 
 
-def _shares(names: list[str], processes: int) -> list[list[str]]:
-    """``names`` dealt out by kind (accuracy, errors, ...), so every process gets about as much of each kind and
-    keeps one kind's figures together (an errors figure is redrawn on the previous one, see plots)."""
-    kind = lambda name: name.split("_", 1)[0]  # noqa: E731
-    ordered = sorted(names, key=kind)  # stable: report order within a kind
-    return [share for share in (ordered[start::processes] for start in range(processes)) if share] or [[]]
+_DRAWING: dict[str, tuple[Analysis, dict]] = {}  # in a worker: the tables and kept figures of its batches
 
 
 def draw_share(job: tuple) -> dict[str, list | str]:
-    """A worker's share: :func:`draw_some` of ``(analysis, names, out, formats)`` (see :mod:`npeval.workers`)."""
-    analysis, names, out, formats = job
-    return draw_some(analysis, names, out, formats)
+    """A worker's batch: :func:`draw_some` of ``(key, tables, names, out, formats)`` (see :mod:`npeval.workers`);
+    a batch after the first sends no tables (None) and is drawn from those sent with its ``key``."""
+    key, tables, names, out, formats = job
+    if tables is not None:
+        _DRAWING.clear()
+        _DRAWING[key] = (tables, {})
+    analysis, reuse = _DRAWING[key]
+    return draw_some(analysis, names, out, formats, reuse)

@@ -137,8 +137,42 @@ def test_the_report_writes_its_tables_once_while_other_cores_draw_and_once_when_
     assert events == ["worker started", "tables", "tables"]
 
 
+def _stat(*cpus: tuple[int, int]) -> str:
+    """A /proc/stat whose CPUs have these (busy, idle) ticks."""
+    lines = [f"cpu{number} {busy} 0 0 {idle} 0 0 0 0 0 0" for number, (busy, idle) in enumerate(cpus)]
+    return "\n".join(["cpu 1 2 3 4 5 6 7 8 9 10", *lines, "intr 12 3", "ctxt 99"]) + "\n"
+
+
+@pytest.mark.parametrize(("then", "spare"), [((0, 0), 1), ((3, 1), 1), ((5, 5), 0), ((7, 0), 0), ((10, 10), 0)])
+def test_workers_go_only_to_cores_nothing_else_kept_busy(monkeypatch, tmp_path, then, spare):
+    """Two CPUs, watched while this process sleeps: each kept busy for some of the ticks (10 per CPU)."""
+    import os
+
+    stat = tmp_path / "stat"
+    stat.write_text(_stat((100, 900), (200, 800)))
+    later = _stat((100 + then[0], 900 + 10 - then[0]), (200 + then[1], 800 + 10 - then[1]))
+    monkeypatch.setattr(workers.time, "sleep", lambda seconds: stat.write_text(later))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert workers.busy_cores(0.05, str(stat)) == pytest.approx((then[0] + then[1]) / 10)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(workers, "busy_cores", lambda seconds: (then[0] + then[1]) / 10)
+    monkeypatch.setattr(workers, "_spare", None)
+    assert workers.spare_cores() == spare  # one core is this process's own
+    assert render.default_processes(render.PARALLEL_FROM) == 1 + spare
+
+
+def test_cores_outside_the_affinity_and_other_lines_are_not_counted(monkeypatch, tmp_path):
+    import os
+
+    stat = tmp_path / "stat"
+    stat.write_text(_stat((0, 0), (0, 0), (0, 0)))
+    monkeypatch.setattr(workers.time, "sleep", lambda seconds: stat.write_text(_stat((10, 0), (0, 10), (10, 0))))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {1, 2}, raising=False)
+    assert workers.busy_cores(0.05, str(stat)) == pytest.approx(1.0)  # cpu0 is not this process's
+
+
 @pytest.mark.parametrize(("load", "spare"), [(0.1, 1), (1.4, 1), (1.6, 0), (7.0, 0), (None, 1)])
-def test_workers_go_only_to_cores_the_load_average_leaves_spare(monkeypatch, load, spare):
+def test_without_proc_stat_the_load_average_tells_the_spare_cores(monkeypatch, load, spare):
     import os
 
     def load_average():
@@ -147,9 +181,36 @@ def test_workers_go_only_to_cores_the_load_average_leaves_spare(monkeypatch, loa
         return (load, load, load)
 
     monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(workers, "busy_cores", lambda seconds: None)
     monkeypatch.setattr(os, "getloadavg", load_average)
+    monkeypatch.setattr(workers, "_spare", None)
     assert workers.spare_cores() == spare  # the load counts this process: one core is its own
-    assert render.default_processes(render.PARALLEL_FROM) == 1 + spare
+
+
+def test_the_machine_is_looked_at_once_and_again_only_when_the_answer_is_old(monkeypatch):
+    looks, clock = [], [1000.0]
+    monkeypatch.setattr(workers, "_look_for_spare_cores", lambda: looks.append(clock[0]) or len(looks))
+    monkeypatch.setattr(workers.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(workers, "_spare", None)
+    assert [workers.spare_cores(), workers.spare_cores()] == [1, 1]
+    clock[0] += workers.FRESH_SECONDS + 1
+    assert workers.spare_cores() == 2 and looks == [1000.0, 1000.0 + workers.FRESH_SECONDS + 1]
+
+
+def test_a_core_kept_busy_by_another_process_is_seen_busy():
+    """The real /proc/stat (Linux) while a child process spins on one core."""
+    import subprocess
+    import sys
+
+    if workers.busy_cores(0.01) is None:
+        pytest.skip("no /proc/stat on this system")
+    spinner = subprocess.Popen([sys.executable, "-c", "print(flush=True)\nwhile True: pass"], stdout=subprocess.PIPE)
+    try:
+        spinner.stdout.readline()  # it is spinning now
+        assert workers.busy_cores(0.3) >= 0.5
+    finally:
+        spinner.kill()
+        spinner.wait()
 
 
 def test_every_errors_figure_lists_and_colours_the_outcomes_of_the_board_alike(board_analysis):
