@@ -142,12 +142,32 @@ def _evaluate(expression: str) -> float | None:
         return None
 
 
+_RUN = re.compile(r"[\d\s.+*×·-]*")  # every character a statement (a _CHAIN match) has but its "="
+
+
+def _statements(text: str):
+    """``_CHAIN.finditer(text)``, searched only around each "=": a statement is one run of :data:`_RUN`'s
+    characters through one "=", so each "=" is searched for from the start of the run before it (or the end of
+    the last match, as finditer goes on from there) to the end of the run after it. The matches are the same;
+    the rest of a long reply (a JSON answer's numbers) is never scanned."""
+    backwards = text[::-1]  # the run before a "=" is the run after it in the reversed text
+    last, at = 0, text.find("=")
+    while at >= 0:
+        reversed_at = len(text) - at
+        start = max(last, at - (_RUN.match(backwards, reversed_at).end() - reversed_at))
+        match = _CHAIN.search(text, start, _RUN.match(text, at + 1).end())  # its lookaheads stop inside the run
+        if match is not None:
+            last = match.end()
+            yield match
+        at = text.find("=", at + 1)
+
+
 def false_arithmetic(text: str) -> list[str]:
     """The arithmetic statements in ``text`` whose two sides differ."""
     if "=" not in text:
         return []
     found = []
-    for match in _CHAIN.finditer(text):
+    for match in _statements(text):
         if _BEFORE_CHAIN.search(text[max(0, match.start() - 40):match.start()]) or \
                 _AFTER_CHAIN.match(text[match.end():match.end() + 40]):
             continue

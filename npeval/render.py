@@ -49,6 +49,7 @@ PNG_LEVEL = 1  # zlib level: at 6 (the default) encoding took longer than drawin
 PARALLEL_FROM = 16  # figures; fewer are drawn here (a worker costs about a second of imports)
 MAX_PROCESSES = 4
 BATCH = 2  # figures handed out at a time: small, so that the processes end together
+HELP_FROM = 3  # batches of another process's kind left, from which a free process helps with them
 FAILED = "failed: "
 WORKER = "npeval.render:draw_share"  # what a worker process runs (npeval.workers)
 
@@ -175,11 +176,13 @@ def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,),
     if meanwhile is not None:
         meanwhile()
     reuse: dict = {}
-    for helper in [*helpers, None]:
-        while (batch := batches.take()) is not None:  # and, after each helper, what it gave back
-            outcomes.update(draw_some(analysis, batch, out, formats, reuse))
-        if helper is not None:
-            helper.join()
+    mine: set[str] = set()
+    while (batch := batches.take(mine)) is not None:
+        outcomes.update(draw_some(analysis, batch, out, formats, reuse))
+    for helper in helpers:
+        helper.join()
+    while (batch := batches.take()) is not None:  # what the helpers left, or gave back when their worker failed
+        outcomes.update(draw_some(analysis, batch, out, formats, reuse))
     figures = Figures()
     for name in names:
         drawn = outcomes[name]
@@ -194,25 +197,47 @@ def draw_figures(analysis: Analysis, out: Path, formats: Iterable[str] = (PNG,),
 
 class _Batches:
     """The figures still to draw, in batches of at most :data:`BATCH` figures of one kind (accuracy, errors, ...),
-    taken by this process and by each worker as each is free: whoever is faster draws more, and a process keeps
-    one kind's layouts for its next batch of that kind (an errors figure is redrawn on the previous one)."""
+    taken by this process and by each worker as each is free, so that whoever is faster draws more.
+
+    The first figure of a kind costs several of the next (its figure is built and laid out, then redrawn for
+    each next one; see :mod:`npeval.plots`), so a process keeps to the kinds it has begun, then begins a kind
+    no one has, and only then helps with another's kind, when at least :data:`HELP_FROM` batches of it are left.
+    """
 
     def __init__(self, names: list[str], processes: int):
         by_kind: dict[str, list[str]] = {}
         for name in names:
             by_kind.setdefault(name.split("_", 1)[0], []).append(name)
         size = BATCH if processes > 1 else len(names) or 1
-        self.pending = deque(kind[start:start + size] for _, kind in sorted(by_kind.items())
-                             for start in range(0, len(kind), size))
+        biggest_first = sorted(by_kind.items(), key=lambda item: (-len(item[1]), item[0]))
+        self.pending = {kind: deque(members[start:start + size] for start in range(0, len(members), size))
+                        for kind, members in biggest_first}
+        self.begun: set[str] = set()
         self.lock = threading.Lock()
 
-    def take(self) -> list[str] | None:
+    def take(self, mine: set[str] | None = None) -> list[str] | None:
+        """The next batch for a process that has begun the kinds ``mine`` (updated), or None when there is none
+        it should draw. Without ``mine``, any batch: what is left when the others are done."""
         with self.lock:
-            return self.pending.popleft() if self.pending else None
+            left = {kind: batches for kind, batches in self.pending.items() if batches}
+            if mine is None:
+                kind = next(iter(left), None)
+            else:
+                kind = next((k for k in left if k in mine), None) or next((k for k in left if k not in self.begun),
+                                                                         None)
+                if kind is None:
+                    helped = max(left, key=lambda k: len(left[k]), default=None)
+                    kind = helped if helped is not None and len(left[helped]) >= HELP_FROM else None
+            if kind is None:
+                return None
+            if mine is not None:
+                mine.add(kind)
+            self.begun.add(kind)
+            return left[kind].popleft()
 
     def give_back(self, batch: list[str]) -> None:
         with self.lock:
-            self.pending.append(batch)
+            self.pending[batch[0].split("_", 1)[0]].append(batch)
 
 
 def _start_helpers(analysis: Analysis, batches: _Batches, count: int, out: Path, formats: tuple[str, ...],
@@ -223,26 +248,28 @@ def _start_helpers(analysis: Analysis, batches: _Batches, count: int, out: Path,
     tables = figure_tables(analysis) if count else None
     helpers = []
     for _ in range(count):
-        batch = batches.take()
+        mine: set[str] = set()
+        batch = batches.take(mine)
         if batch is None:
             break
         worker = workers.start(WORKER, (key, tables, batch, out, formats))
-        helper = threading.Thread(target=_help, args=(worker, batch, batches, key, out, formats, outcomes), daemon=True)
+        helper = threading.Thread(target=_help, args=(worker, batch, mine, batches, key, out, formats, outcomes),
+                                  daemon=True)
         helper.start()
         helpers.append(helper)
     return helpers
 
 
-def _help(worker: workers.Worker, batch: list[str], batches: _Batches, key: str, out: Path,
+def _help(worker: workers.Worker, batch: list[str], mine: set[str], batches: _Batches, key: str, out: Path,
           formats: tuple[str, ...], outcomes: dict) -> None:
-    """A helper thread: take each result of ``worker`` and send it the next batch."""
+    """A helper thread: take each result of ``worker`` and send it the next batch of the kinds it draws."""
     while True:
         drawn = workers.finish(worker, "figures", keep=True)
         if drawn is workers.FAILED:
             batches.give_back(batch)
             return
         outcomes.update(drawn)
-        next_batch = batches.take()
+        next_batch = batches.take(mine)
         if next_batch is None:
             workers.release(worker)
             return

@@ -244,6 +244,11 @@ def stopped_on_error(worker: Worker | None) -> Iterator[None]:
         raise
 
 
+def imported(modules: list[str]) -> list[bool]:
+    """Which of ``modules`` this interpreter has imported (what a worker has prepared; for tests)."""
+    return [module in sys.modules for module in modules]
+
+
 def serve() -> None:
     """The worker's side: for each ``(function, job, prepare)`` on stdin, pickle ``(True, function(job))`` to
     stdout, then import the ``prepare`` modules; return at the end of stdin."""

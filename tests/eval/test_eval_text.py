@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from npeval import detectors, markers
@@ -206,3 +206,12 @@ def test_a_worker_whose_caller_fails_is_stopped():
     assert worker.process.poll() is not None  # killed and reaped, not left sleeping
     with workers.stopped_on_error(None):
         pass  # no worker: nothing to stop
+
+
+@settings(max_examples=2000)
+@example(["1", " ", "+", " ", "2", " ", "=", " ", "3", " ", "+", " ", "2", " ", "=", " ", "5"])  # two share the 3
+@given(st.lists(st.sampled_from(["1", "2", "0", "12", "3.5", ".", "-", "+", "*", "×", "·", "=", "==", "<=", "!", " ",
+                                 "\n", "\u2003", "x", "(", ")", "/", "^", ",", "٣", "a"]), max_size=30))
+def test_statements_are_searched_only_around_each_equals_sign_and_found_as_in_the_whole_text(pieces):
+    text = "".join(pieces)
+    assert [m.span() for m in detectors._statements(text)] == [m.span() for m in detectors._CHAIN.finditer(text)]
