@@ -150,12 +150,16 @@ def _statements(text: str):
     characters through one "=", so each "=" is searched for from the start of the run before it (or the end of
     the last match, as finditer goes on from there) to the end of the run after it. The matches are the same;
     the rest of a long reply (a JSON answer's numbers) is never scanned."""
+    def run_end(string: str, start: int) -> int:
+        run = _RUN.match(string, start)  # never None: the run may be empty
+        return start if run is None else run.end()
+
     backwards = text[::-1]  # the run before a "=" is the run after it in the reversed text
     last, at = 0, text.find("=")
     while at >= 0:
         reversed_at = len(text) - at
-        start = max(last, at - (_RUN.match(backwards, reversed_at).end() - reversed_at))
-        match = _CHAIN.search(text, start, _RUN.match(text, at + 1).end())  # its lookaheads stop inside the run
+        start = max(last, at - (run_end(backwards, reversed_at) - reversed_at))
+        match = _CHAIN.search(text, start, run_end(text, at + 1))  # its lookaheads stop inside the run
         if match is not None:
             last = match.end()
             yield match
