@@ -124,8 +124,9 @@ def problem_info(analysis: Analysis) -> dict[str, dict[str, Any]]:
 def board_rows(analysis: Analysis, cards: dict[str, modelcards.ModelCard | None]) -> list[dict[str, Any]]:
     """One board row per model: aggregates, per-problem accuracy and ceilings, cost and its card."""
     aggregates = analysis.aggregates.set_index(["model", "metric"])
-    accuracy = analysis.problem_accuracy.set_index(["model", "problem"])
-    ceilings = analysis.ceilings.set_index(["model", "problem"])
+    # (model, problem) -> its row: a dict lookup per cell (a .loc per value took most of the site's document)
+    accuracy = analysis.problem_accuracy.set_index(["model", "problem"]).to_dict("index")
+    ceilings = analysis.ceilings.set_index(["model", "problem"]).to_dict("index")
     cost = analysis.cost.set_index("model")
     cells = analysis.cells.groupby("model")[["attempts", "api_errors", "missing"]].sum()
     coverage = coverage_by_model(analysis.cells)
@@ -149,20 +150,22 @@ def board_rows(analysis: Analysis, cards: dict[str, modelcards.ModelCard | None]
         row["weights"] = card.weights if card else None
         row["card"] = card.to_dict() if card else None
         row["testset"] = testsets.get(model, {"seeds": [], "instances": 0, "hash": None, "problem_versions": {}})
-        row["problems"] = {problem: {
-            "accuracy": accuracy.loc[(model, problem), "accuracy"], "ci_low": accuracy.loc[(model, problem), "ci_low"],
-            "ci_high": accuracy.loc[(model, problem), "ci_high"], "ceiling": ceilings.loc[(model, problem), "ceiling"],
-            "ceiling_low": ceilings.loc[(model, problem), "ci_low"],
-            "ceiling_high": ceilings.loc[(model, problem), "ci_high"],
-            "censored": ceilings.loc[(model, problem), "censored"],
-            "partial": accuracy.loc[(model, problem), "partial"],
-            "levels_missing": accuracy.loc[(model, problem), "levels_missing"]} for problem in analysis.board.problems}
+        row["problems"] = {problem: _problem_entry(accuracy[model, problem], ceilings[model, problem])
+                           for problem in analysis.board.problems}
         row["runs"] = runs.get(model, [])
         rows.append(clean(row))
     iqms = [row["iqm"] for row in rows]
     for row in rows:
         row["rank"] = None if row["iqm"] is None else 1 + sum(v is not None and v > row["iqm"] for v in iqms)
     return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["model"]))
+
+
+def _problem_entry(accuracy: dict[str, Any], ceiling: dict[str, Any]) -> dict[str, Any]:
+    """A board row's entry for one problem, from its rows of the problem accuracy and ceiling tables."""
+    return {"accuracy": accuracy["accuracy"], "ci_low": accuracy["ci_low"], "ci_high": accuracy["ci_high"],
+            "ceiling": ceiling["ceiling"], "ceiling_low": ceiling["ci_low"], "ceiling_high": ceiling["ci_high"],
+            "censored": ceiling["censored"], "partial": accuracy["partial"],
+            "levels_missing": accuracy["levels_missing"]}
 
 
 def board_notes(analysis: Analysis, info: dict[str, dict[str, Any]], unused_cards: list[str]) -> list[str]:
@@ -241,9 +244,14 @@ def build_site(analysis: Analysis, out: str | Path, card_files: Iterable[str | P
     out = Path(out)
     for folder in ("problems", "models"):
         (out / folder).mkdir(parents=True, exist_ok=True)
-    # the tables (from the analysis cache when the report made them) are written while other cores draw
-    figures = report.figures(analysis, out / "plots", meanwhile=lambda: report.tables(analysis, out / "tables"))
-    document = board_document(analysis, card_files)
+    made: dict[str, Any] = {}
+
+    def meanwhile() -> None:  # while other cores draw: the tables (copied when the report made them), the document
+        report.tables(analysis, out / "tables")
+        made["document"] = board_document(analysis, card_files)
+
+    figures = report.figures(analysis, out / "plots", meanwhile=meanwhile)
+    document = made["document"]
     from leaderboard.adaptive_page import add_adaptive  # issue 14's hook: adaptive.html when a run is adaptive
 
     add_adaptive(analysis.board, out, document)

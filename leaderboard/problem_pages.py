@@ -59,13 +59,13 @@ def level_table(cells: pd.DataFrame, ceilings: pd.DataFrame, models: list[str], 
     """One problem's accuracy table: a row per model, a column per level, and its ceiling."""
     levels = sorted(int(level) for level in cells["level"].unique())
     head = "".join(f"<th>level {level}</th>" for level in levels)
-    by_cell = cells.set_index(["model", "level"])
+    by_cell = cells.set_index(["model", "level"]).to_dict("index")  # a dict lookup per cell, not a .loc
     by_model = ceilings.set_index("model")
     lines = []
     for model in models:
         tds = []
         for level in levels:
-            cell = by_cell.loc[(model, level)]
+            cell = by_cell[model, level]
             if cell["status"] == "missing":
                 tds.append('<td class="partial" title="no attempts">not run</td>')
                 continue

@@ -144,12 +144,14 @@ class Board:
 
     def instance_data(self) -> dict[str, dict]:
         """Every stored instance's data, by instance id (read from the stores on each call)."""
-        data: dict[str, dict] = {}
+        return {key: json.loads(record).get("data") for key, record in self.instance_rows("record_json")}
+
+    def instance_rows(self, columns: str) -> Iterator[tuple]:
+        """``(instance_id, *columns)`` of every stored instance, store by store (a later store's row for the same
+        instance comes later); ``columns`` is SQL over the ``instances`` table (e.g. SQLite's JSON functions)."""
         for store in self.stores:
             with _connect(store) as db:
-                for key, record in db.execute("SELECT instance_id, record_json FROM instances"):
-                    data[key] = json.loads(record).get("data")
-        return data
+                yield from db.execute(f"SELECT instance_id, {columns} FROM instances")
 
 
 def load_board(paths: Iterable[str | Path]) -> Board:

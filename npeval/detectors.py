@@ -27,6 +27,7 @@ import functools
 import json
 import operator
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,14 +49,15 @@ _CNF_X = re.compile(r"(?<![\w])x_?(\d+)\b", re.IGNORECASE)
 _CHAIN = re.compile(rf"(?<![\w.])-?{_NUMBER}(?:\s*[-+*×·]\s*{_NUMBER})+\s*(?<![<>!=])=(?!=)\s*-?{_NUMBER}(?!\.?\d)")
 _BEFORE_CHAIN = re.compile(r"[\w)]\s*[-+*×·/^]\s*$")
 _AFTER_CHAIN = re.compile(r"^\s*[-+*×·/^(]\s*\d")
-_NONE_CLAIM = re.compile(
-    r"\b(?:no\s+(?:valid\s+|such\s+|possible\s+)?(?:solution|assignment|colou?ring|cover|tour|cycle|set|partition)s?"
-    r"(?:\s+(?:exists?|is\s+possible))?|(?:is|are)\s+(?:unsatisfiable|impossible)|not\s+(?:possible|satisfiable|"
-    r"colou?rable)|cannot\s+be\s+(?:satisfied|colou?red|covered)|does\s*n[o']t\s+exist)\b", re.IGNORECASE)
-_FOUND_CLAIM = re.compile(
-    r"\b(?:found\s+(?:a|the)\s+(?:valid\s+)?(?:solution|assignment|colou?ring|cover|tour|cycle)|"
-    r"(?:solution|assignment|colou?ring|cover|tour)\s+is\s+valid|this\s+works|satisfies\s+all|"
-    r"all\s+(?:clauses|edges|constraints)\s+are\s+(?:satisfied|covered))\b", re.IGNORECASE)
+_NONE_CLAIM_PHRASES = (
+    r"no\s+(?:valid\s+|such\s+|possible\s+)?(?:solution|assignment|colou?ring|cover|tour|cycle|set|partition)s?"
+    r"(?:\s+(?:exists?|is\s+possible))?", r"is\s+(?:unsatisfiable|impossible)", r"are\s+(?:unsatisfiable|impossible)",
+    r"not\s+(?:possible|satisfiable|colou?rable)", r"cannot\s+be\s+(?:satisfied|colou?red|covered)",
+    r"does\s*n[o']t\s+exist")
+_FOUND_CLAIM_PHRASES = (
+    r"found\s+(?:a|the)\s+(?:valid\s+)?(?:solution|assignment|colou?ring|cover|tour|cycle)",
+    *(rf"{thing}\s+is\s+valid" for thing in ("solution", "assignment", "colou?ring", "cover", "tour")),
+    r"this\s+works", r"satisfies\s+all", r"all\s+(?:clauses|edges|constraints)\s+are\s+(?:satisfied|covered)")
 _HYPOTHETICAL = re.compile(r"\b(?:if|whether|unless|check|need\s+to|must|to\s+find|or)\b[^.!?\n]{0,30}$", re.IGNORECASE)
 _GIVE_UP_PHRASES = (
     r"i\s+cannot", r"i\s+can(?:'|no)?t", r"i\s+am\s+unable", r"i'm\s+unable",
@@ -74,7 +76,11 @@ def _phrases(phrases: tuple[str, ...]) -> re.Pattern:
 
 
 _GIVE_UP = _phrases(_GIVE_UP_PHRASES)
-_ELEMENTS = {shape: re.compile(rf"\b(?:{nouns})\s+{_LIST}", re.IGNORECASE) for shape, nouns in _NOUNS.items()}
+_NONE_CLAIM = _phrases(_NONE_CLAIM_PHRASES)
+_FOUND_CLAIM = _phrases(_FOUND_CLAIM_PHRASES)
+_NOUN_LETTERS = {"graph": "nv", "cities": "cn", "cnf": "v"}  # the first letters of each shape's nouns: see _phrases
+_ELEMENTS = {shape: re.compile(rf"\b(?=[{_NOUN_LETTERS[shape]}])(?:{nouns})\s+{_LIST}", re.IGNORECASE)
+             for shape, nouns in _NOUNS.items()}
 _DIGITS = re.compile(r"\d+")
 _RANGE = re.compile(r"\d-\d")
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
@@ -100,6 +106,48 @@ def data_shape(data: dict[str, Any]) -> str | None:
     if "distances" in data:
         return "cities"
     return None
+
+
+_DETECTED_DATA = ("json_type(record_json, '$.data'), json_type(record_json, '$.data.n'), "
+                  "json_extract(record_json, '$.data.n'), json_type(record_json, '$.data.clauses'), "
+                  "json_type(record_json, '$.data.edges'), json_type(record_json, '$.data.distances'), "
+                  "json_array_length(record_json, '$.data.distances'), record_json")
+
+
+class _LazyEdges:
+    """An instance's edges, parsed from its record when first iterated (when a text names an edge)."""
+
+    def __init__(self, record_json: str):
+        self.record_json = record_json
+
+    def __iter__(self):
+        return iter(json.loads(self.record_json)["data"]["edges"])
+
+
+def detected_data(board: Board) -> dict[str, dict[str, Any] | None]:
+    """Every stored instance's data as far as :func:`detect` reads it, by instance id: its ``n``, whether it has
+    ``clauses``, its ``edges`` (parsed only when a text names an edge) and the length of its ``distances``, read
+    with SQLite's JSON functions instead of parsing each record (most of the text search's time on a board of
+    big instances). Data of another form, or an SQLite without JSON functions, is parsed as a whole."""
+    try:
+        rows = list(board.instance_rows(_DETECTED_DATA))
+    except sqlite3.OperationalError:  # no JSON functions in this SQLite
+        return board.instance_data()
+    data: dict[str, dict[str, Any] | None] = {}
+    for key, kind, n_kind, n, clauses, edges, distances, length, record in rows:
+        if kind != "object" or n_kind not in (None, "integer") or edges not in (None, "array") or \
+                distances not in (None, "array"):
+            data[key] = json.loads(record).get("data")  # not the usual form: as it is
+            continue
+        facts: dict[str, Any] = {} if n_kind is None else {"n": n}
+        if clauses is not None:
+            facts["clauses"] = None  # only whether it is there is read
+        if edges is not None:
+            facts["edges"] = _LazyEdges(record)
+        if distances is not None:
+            facts["distances"] = range(length)  # only its length is read
+        data[key] = facts
+    return data
 
 
 def hallucinated_elements(text: str, data: dict[str, Any]) -> list[str] | None:

@@ -123,7 +123,7 @@ def _distinct_findings(board: Board, pattern: re.Pattern, cache_file: Path | Non
         found = known.get(list(fresh))
         missing = {fingerprint: content for fingerprint, content in fresh.items() if fingerprint not in found}
         if missing and data is None:
-            data = board.instance_data()
+            data = detectors.detected_data(board)
         lookup = data if data is not None else {}
         new = {fingerprint: findings_of(dict(zip(_RECORD_FIELDS, content)), lookup.get(content[0]), pattern)
                for fingerprint, content in missing.items()}

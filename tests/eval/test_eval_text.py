@@ -133,15 +133,40 @@ def test_text_findings_are_each_records_own_findings(store_path, tmp_path, monke
         assert np.all(same), column
 
 
-@given(st.lists(st.sampled_from(["I", "i", "İ", "ı", "cannot", "CAN'T", "can", "too", "many", "cases", "give", "up",
-                                 "ſtep", "Unable", "to", "solve", "best", "guess", "I'll", "just", "ok,", "x", "\n"]),
-                max_size=12))
-def test_the_give_up_search_skips_words_without_changing_its_matches(words):
+_TRICKY = ["I", "i", "İ", "ı", "ſ", "K", "\u212a", "ﬀ", "\n", "ok,", "x", "-", "?!", "3", "7, 9", "and", "12"]
+_VOCABULARY = {  # per pattern: the words of its phrases, among which it is searched
+    "give up": ["cannot", "CAN'T", "can", "too", "many", "cases", "give", "up", "ſtep", "Unable", "to", "solve", "best",
+                "guess", "I'll", "just", "will", "not", "feasible", "would", "take", "long", "large"],
+    "none": ["no", "valid", "solution", "solutions", "exists", "is", "are", "unsatisfiable", "not", "possible",
+             "colourable", "cannot", "be", "covered", "does", "doesn't", "exist", "such", "set"],
+    "found": ["found", "a", "the", "valid", "cover", "tour", "solution", "coloring", "is", "this", "works",
+              "satisfies", "all", "clauses", "edges", "are", "satisfied"],
+    "graph": ["vertex", "vertices", "Nodes", "node", "vert"], "cities": ["city", "cities", "nodes", "CITY"],
+    "cnf": ["variable", "vars", "Variables", "var"],
+    "markers": ["wait", "WAIT", "hmm", "let", "me", "re-check", "double-check", "double", "check", "oops", "scratch",
+                "that", "that's", "wrong", "actually", "on", "second", "thought"],
+    "custom markers": ["?!", "-y", "y", "ſo", "so", "İt", "it", "k", "K", "3 7"],
+}
+
+
+def _plain(pattern) -> "re.Pattern":
+    """``pattern`` without its first-letters lookahead (what it was written as)."""
     import re
 
-    plain = re.compile(rf"\b(?:{'|'.join(detectors._GIVE_UP_PHRASES)})\b", re.IGNORECASE)
-    text = " ".join(words)
-    assert [m.span() for m in detectors._GIVE_UP.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    return re.compile(re.sub(r"\(\?=\[[^]]*\]\)", "", pattern.pattern, count=1), re.IGNORECASE)
+
+
+@settings(max_examples=400)
+@given(st.data(), st.sampled_from(sorted(_VOCABULARY)))
+def test_a_first_letters_lookahead_skips_words_without_changing_the_matches(data, which):
+    patterns = {"give up": detectors._GIVE_UP, "none": detectors._NONE_CLAIM, "found": detectors._FOUND_CLAIM,
+                **{shape: detectors._ELEMENTS[shape] for shape in ("graph", "cities", "cnf")},
+                "markers": markers.marker_pattern(markers.DEFAULT_MARKERS),
+                "custom markers": markers.marker_pattern(["?!", "-y", "ſo", "İt", "k", "3 7"])}
+    fast = patterns[which]
+    assert "(?=[" in fast.pattern
+    text = " ".join(data.draw(st.lists(st.sampled_from(_TRICKY + _VOCABULARY[which] * 3), max_size=10)))
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in _plain(fast).finditer(text)]
 
 
 @given(st.lists(st.tuples(st.sampled_from(["m/a", "m/b", "m/c"]),
@@ -215,3 +240,43 @@ def test_a_worker_whose_caller_fails_is_stopped():
 def test_statements_are_searched_only_around_each_equals_sign_and_found_as_in_the_whole_text(pieces):
     text = "".join(pieces)
     assert [m.span() for m in detectors._statements(text)] == [m.span() for m in detectors._CHAIN.finditer(text)]
+
+
+_DATA_VALUES = st.one_of(st.none(), st.integers(-3, 30), st.floats(0, 30, allow_nan=False), st.text(max_size=3),
+                         st.lists(st.lists(st.integers(0, 9), min_size=2, max_size=2), max_size=6),
+                         st.lists(st.integers(0, 9), max_size=6))
+_DATA = st.one_of(st.none(), st.lists(st.integers(), max_size=2),
+                  st.dictionaries(st.sampled_from(["n", "clauses", "edges", "distances", "items"]), _DATA_VALUES))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_DATA, min_size=1, max_size=6))
+def test_the_data_the_detectors_read_is_read_from_sqlite_with_the_same_findings_as_the_parsed_records(tmp_path_factory,
+                                                                                                       datas):
+    import json
+    import sqlite3
+
+    from npeval.data import Board
+
+    path = tmp_path_factory.mktemp("instances") / "store.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE instances (instance_id TEXT PRIMARY KEY, record_json TEXT)")
+        db.executemany("INSERT INTO instances VALUES (?, ?)",
+                       [(f"i{index}", json.dumps({"id": f"i{index}", "data": data})) for index, data in enumerate(datas)])
+    empty = pd.DataFrame()
+    board = Board(empty, empty, empty, empty, (str(path),))
+    parsed, read = board.instance_data(), detectors.detected_data(board)
+    assert parsed.keys() == read.keys()
+    for text in ("vertex 3 and edge 1-2, x5 and x_0, variable 4; nodes 1, 2 and 99", "edges: (0, 1), (2, 3)",
+                 "cities 0, 5 and 200", "nothing named"):
+        for key in parsed:
+            expected = _outcome(detectors.hallucinated_elements, text, parsed[key])
+            assert _outcome(detectors.hallucinated_elements, text, read[key]) == expected, (text, parsed[key])
+
+
+def _outcome(function, *arguments):
+    """What ``function`` returns, or the type of what it raises (odd data may make a detector raise)."""
+    try:
+        return function(*arguments)
+    except Exception as error:  # noqa: BLE001 - the same failure is the same outcome
+        return type(error)
