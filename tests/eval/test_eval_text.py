@@ -149,7 +149,7 @@ _VOCABULARY = {  # per pattern: the words of its phrases, among which it is sear
 }
 
 
-def _plain(pattern) -> "re.Pattern":
+def _plain(pattern):
     """``pattern`` without its first-letters lookahead (what it was written as)."""
     import re
 
@@ -261,8 +261,8 @@ def test_the_data_the_detectors_read_is_read_from_sqlite_with_the_same_findings_
     path = tmp_path_factory.mktemp("instances") / "store.sqlite"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE instances (instance_id TEXT PRIMARY KEY, record_json TEXT)")
-        db.executemany("INSERT INTO instances VALUES (?, ?)",
-                       [(f"i{index}", json.dumps({"id": f"i{index}", "data": data})) for index, data in enumerate(datas)])
+        rows = [(f"i{index}", json.dumps({"id": f"i{index}", "data": data})) for index, data in enumerate(datas)]
+        db.executemany("INSERT INTO instances VALUES (?, ?)", rows)
     empty = pd.DataFrame()
     board = Board(empty, empty, empty, empty, (str(path),))
     parsed, read = board.instance_data(), detectors.detected_data(board)
