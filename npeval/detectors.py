@@ -132,7 +132,7 @@ def detected_data(board: Board) -> dict[str, dict[str, Any] | None]:
     try:
         rows = list(board.instance_rows(_DETECTED_DATA))
     except sqlite3.OperationalError:  # no JSON functions in this SQLite
-        return board.instance_data()
+        return dict(board.instance_data())
     data: dict[str, dict[str, Any] | None] = {}
     for key, kind, n_kind, n, clauses, edges, distances, length, record in rows:
         if kind != "object" or n_kind not in (None, "integer") or edges not in (None, "array") or \
