@@ -238,3 +238,27 @@ def test_every_errors_figure_lists_and_colours_the_outcomes_of_the_board_alike(b
     for problem in (first, second):
         plots.errors_by_level(analysis, problem, reuse)
     assert len(reuse) == 1, "the same models and levels: one figure, redrawn"
+
+
+def test_figure_batches_keep_each_process_to_its_kinds_and_help_only_with_what_is_left():
+    names = [f"errors_{i}" for i in range(10)] + [f"accuracy_{i}" for i in range(4)] + ["heatmap"]
+    batches = render._Batches(names, processes=2)
+    first, second = set(), set()
+    assert batches.take(first) == ["errors_0", "errors_1"]  # the biggest kind first
+    assert batches.take(second) == ["accuracy_0", "accuracy_1"]  # a kind no one has begun
+    assert batches.take(first) == ["errors_2", "errors_3"]  # its own kind again
+    assert batches.take(second) == ["accuracy_2", "accuracy_3"]
+    assert batches.take(second) == ["heatmap"]
+    assert batches.take(second) == ["errors_4", "errors_5"]  # helps: three batches of errors were left
+    assert batches.take(second) == ["errors_6", "errors_7"]  # begun now: its own kind as well
+    assert batches.take(first) == ["errors_8", "errors_9"]
+    assert batches.take(first) is None and batches.take(second) is None
+    batches.give_back(["accuracy_9"])  # a failed worker's batch comes back for whoever finishes the rest
+    assert batches.take() == ["accuracy_9"] and batches.take() is None
+
+    late = render._Batches([f"errors_{i}" for i in range(4)] + ["heatmap"], processes=2)
+    mine, other = set(), set()
+    assert late.take(mine) == ["errors_0", "errors_1"] and late.take(other) == ["heatmap"]
+    assert late.take(other) is None  # one batch of errors left: less than a layout's worth of help
+    single = render._Batches(names, processes=1)
+    assert sum(len(batch) for batch in iter(single.take, None)) == len(names)
