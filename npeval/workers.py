@@ -156,13 +156,18 @@ def _started_with() -> tuple:
 
 
 def _idle_process(started_with: tuple) -> subprocess.Popen | None:
-    """The process of an idle worker ``started_with`` the same and still alive, taken off the idle list."""
+    """The process of an idle worker ``started_with`` the same and still alive, taken off the idle list. Idle
+    workers started otherwise are ended: this process has moved to another folder or environment (a test, a
+    notebook), and idle interpreters must not pile up, each holding its imports."""
     with _LOCK:
-        for worker in reversed(_IDLE):
-            if worker.started_with == started_with and worker.process.poll() is None:
-                _IDLE.remove(worker)
-                return worker.process
-    return None
+        stale = [worker for worker in _IDLE if worker.started_with != started_with or worker.process.poll() is not None]
+        for worker in stale:
+            _IDLE.remove(worker)
+        found = _IDLE.pop() if _IDLE else None
+    for worker in stale:
+        worker.process.kill()
+        _end(worker)
+    return found.process if found is not None else None
 
 
 def _feed(process: subprocess.Popen, payload: bytes) -> None:

@@ -69,3 +69,12 @@ def test_idle_workers_end_with_their_process():
     assert worker.process.poll() is None  # idle, waiting for a job
     workers.end_idle()  # what exit does
     assert worker.process.poll() is not None
+
+
+def test_idle_workers_of_another_environment_are_ended_not_kept(monkeypatch, tmp_path):
+    old = workers.start("builtins:abs", -1)
+    workers.finish(old, "abs")
+    monkeypatch.setenv("NPPC_CACHE_DIR", str(tmp_path))
+    new = workers.start("builtins:abs", -2)
+    assert old.process.poll() is not None  # ended: it could never be given a job again
+    assert workers.finish(new, "abs") == 2 and new.process.poll() is None
