@@ -157,10 +157,7 @@ class Board:
 def load_board(paths: Iterable[str | Path]) -> Board:
     """Read the stores at ``paths`` into a :class:`Board`; raise ValueError if they hold no records."""
     names = [str(path) for path in paths]
-    if not names:
-        raise ValueError("no run store given; pass at least one --store FILE")
-    for path in names:
-        Store(path, readonly=True).close()  # a missing, empty or foreign file fails here, in one line
+    _check_stores(names)
     records, runs, facts = _read(names)
     if records.empty:
         raise ValueError(f"the stores {', '.join(names)} hold no records yet; run `nppc run` first")
@@ -176,8 +173,7 @@ def load_attempts(paths: Iterable[str | Path], columns: Iterable[str]) -> Board:
     order, read in about a third of its time (the text search in a worker reads this). The board has no runs,
     cells or instance facts."""
     names = [str(path) for path in paths]
-    for path in names:
-        Store(path, readonly=True).close()
+    _check_stores(names)
     wanted = {name: _RECORD_COLUMNS[name] for name in ("rowid", "level", *columns)}
     records = _read_records(names, wanted, parts=(True,))
     facts = []
@@ -191,6 +187,14 @@ def load_attempts(paths: Iterable[str | Path], columns: Iterable[str]) -> Board:
     records = _attempts_first(records[records["level"].notna()].reset_index(drop=True), names)
     empty = pd.DataFrame()
     return Board(records, empty, empty, empty, tuple(names))
+
+
+def _check_stores(names: list[str]) -> None:
+    """Raise a one-line error for no store, or for a store that is missing, empty or not a run store."""
+    if not names:
+        raise ValueError("no run store given; pass at least one --store FILE")
+    for path in names:
+        Store(path, readonly=True).close()
 
 
 def _level(records: pd.DataFrame, facts: pd.DataFrame, codes: np.ndarray) -> pd.Series:

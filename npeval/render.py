@@ -207,7 +207,7 @@ class _Batches:
     def __init__(self, names: list[str], processes: int):
         by_kind: dict[str, list[str]] = {}
         for name in names:
-            by_kind.setdefault(name.split("_", 1)[0], []).append(name)
+            by_kind.setdefault(_kind(name), []).append(name)
         size = BATCH if processes > 1 else len(names) or 1
         biggest_first = sorted(by_kind.items(), key=lambda item: (-len(item[1]), item[0]))
         self.pending = {kind: deque(members[start:start + size] for start in range(0, len(members), size))
@@ -237,7 +237,12 @@ class _Batches:
 
     def give_back(self, batch: list[str]) -> None:
         with self.lock:
-            self.pending[batch[0].split("_", 1)[0]].append(batch)
+            self.pending[_kind(batch[0])].append(batch)
+
+
+def _kind(name: str) -> str:
+    """A figure's kind: its name's first word (accuracy_three_sat -> accuracy)."""
+    return name.split("_", 1)[0]
 
 
 def _start_helpers(analysis: Analysis, batches: _Batches, count: int, out: Path, formats: tuple[str, ...],

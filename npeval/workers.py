@@ -165,8 +165,7 @@ def _idle_process(started_with: tuple) -> subprocess.Popen | None:
             _IDLE.remove(worker)
         found = _IDLE.pop() if _IDLE else None
     for worker in stale:
-        worker.process.kill()
-        _end(worker)
+        stop(worker)
     return found.process if found is not None else None
 
 
@@ -234,8 +233,7 @@ def end_idle() -> None:
         idle = list(_IDLE)
         _IDLE.clear()
     for worker in idle:
-        worker.process.kill()
-        _end(worker)
+        stop(worker)
 
 
 @contextmanager
