@@ -16,7 +16,7 @@ from npgym.canonical import derive_rng, rng_deriver
 from npgym.cards import ParamError
 from npgym.instance import NO, YES, Instance
 from npgym.problem import SAT, UNKNOWN, UNSAT, Problem, SolveResult
-from npgym.registry import get_problem
+from npgym.registry import LOADED, get_problem
 from npgym.verdict import NO_ANSWER, OK, UNSETTLED, WRONG_CLAIM, Reject, Verdict
 
 DEFAULT_TIME_LIMIT = 10.0
@@ -65,8 +65,15 @@ def generate_from_params(problem_id: str, params: dict[str, Any], seed: int = 0,
 def _generate(problem: Problem, params: dict[str, Any], rngs: Callable[..., random.Random], seed: int, index: int,
               level: int | None, label: str, tight: bool, time_limit: float) -> Instance:
     """The instance of one slot, from checked parameters and the RNG deriver of those parameters."""
-    _check_int("seed", seed)
-    _check_int("index", index)
+    if type(seed) is not int or seed < 0:  # the common valid case in one test; the check names what is wrong
+        _check_int("seed", seed)
+    if type(index) is not int or index < 0:
+        _check_int("index", index)
+    if label == YES and not tight:  # a planted yes-instance, a test set's and a training loop's every call
+        own = dict(params)
+        planted = problem.plant(rngs(seed, index, ""), own)  # the slot's stream "", as _planted draws it
+        return Instance(problem.id, problem.version, level, seed, index, own, planted.data, YES, planted.certificate,
+                        None, {"planted": True}, problem.card.content_hash)
     slot = _Slot(problem, rngs, dict(problem=problem.id, version=problem.version, level=level, seed=seed,
                                      index=index, params=dict(params), card_hash=problem.card.content_hash))
     if label == NO:
@@ -255,7 +262,20 @@ def verify(instance: Instance, answer: Any) -> Verdict:
         return _grade_claim(instance)
     if solution is _MISSING:
         return Verdict(False, NO_ANSWER, 'the answer must be a JSON object with a "solution" key')
-    return _graded(get_problem(instance.problem).check, instance.data, solution)
+    # _graded inlined, and the problem read off the registry without a call: a training loop's hot path, where
+    # the reference's whole check of a small instance costs less than a microsecond
+    problem = LOADED.get(instance.problem) or get_problem(instance.problem)
+    try:
+        objective = problem.check(instance.data, solution)
+    except Reject as rejection:
+        return rejection.verdict()
+    if objective is None:
+        return ACCEPTED
+    if type(objective) is int:
+        shared = _ACCEPTED_WITH.get(objective)
+        if shared is not None:
+            return shared
+    return _accepted(objective)
 
 
 def check_solution(instance: Instance, solution: Any) -> Verdict:
@@ -270,14 +290,27 @@ def check_data(problem: str | Problem, data: dict[str, Any], solution: Any) -> V
 
 def _graded(check: Callable[[dict[str, Any], Any], Any], data: dict[str, Any], solution: Any) -> Verdict:
     """A problem's verdict on a non-null solution (``check`` is its verifier): its :class:`Reject`, or
-    acceptance with the objective."""
+    acceptance with the objective (:func:`verify` inlines this)."""
     try:
         objective = check(data, solution)
     except Reject as rejection:
         return rejection.verdict()
     if objective is None:  # the common acceptance, one shared verdict
         return ACCEPTED
-    return Verdict.accept(ACCEPTED.message, objective)
+    return _accepted(objective)
+
+
+#: integer objective -> its shared accepting verdict, read by :func:`verify` without a call
+_ACCEPTED_WITH: dict[int, Verdict] = {}
+ACCEPTED_KEPT = 4096
+
+
+def _accepted(objective: float | int) -> Verdict:
+    """The shared accepting verdict with ``objective``; an integer one is also kept in ``_ACCEPTED_WITH``."""
+    verdict = Verdict.accept(ACCEPTED.message, objective)
+    if type(objective) is int and len(_ACCEPTED_WITH) < ACCEPTED_KEPT:
+        _ACCEPTED_WITH[objective] = verdict
+    return verdict
 
 
 def _grade_claim(instance: Instance) -> Verdict:

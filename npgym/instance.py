@@ -86,9 +86,10 @@ class Instance:
                  id: str = "") -> None:  # noqa: A002 - the field's name
         """The fields above, set in one update of the record's dict: the frozen dataclass's own ``__init__``
         sets them one ``object.__setattr__`` at a time, which costs as much as drawing a small instance."""
-        vars(self).update(problem=problem, version=version, level=level, seed=seed, index=index, params=params,
-                          data=data, label=label, certificate=certificate, optimum=optimum,
-                          meta={} if meta is None else meta, card_hash=card_hash, _id=id)
+        self.__dict__.update({"problem": problem, "version": version, "level": level, "seed": seed, "index": index,
+                              "params": params, "data": data, "label": label, "certificate": certificate,
+                              "optimum": optimum, "meta": {} if meta is None else meta, "card_hash": card_hash,
+                              "_id": id})
 
     def _hash_checked(self) -> str:
         """The content hash, after checking that every part is JSON-native (TypeError names the first that

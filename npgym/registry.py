@@ -21,6 +21,9 @@ from importlib.metadata import entry_points
 from npgym.problem import Problem
 
 _PROBLEMS: dict[str, Problem] = {}
+#: the problems loaded so far by bare id, for the engine's hot paths to look up without a call (read it, never
+#: write it: :func:`register` does; an id not in it yet goes through :func:`get_problem`)
+LOADED = _PROBLEMS
 ENTRY_POINT_GROUP = "nppc.problems"
 
 

@@ -14,6 +14,7 @@ from npgym import checks
 from npgym.canonical import assert_json_native, canonical_json, content_hash, derive_rng, rng_deriver
 from npgym.cards import ParamError, ParamRange, bound_value, parse_card
 from npgym.cliargs import int_list
+from npgym.engine import check_data
 from npgym.testset import plan_labels, read_testset, write_testset
 from npgym.verdict import Reject
 from nppc.cli import main
@@ -238,6 +239,13 @@ def test_a_deriver_with_fixed_parts_gives_the_stream_of_all_the_parts(fixed, res
     assert rng_deriver(*fixed)(*rest).getrandbits(128) == derive_rng(*fixed, *rest).getrandbits(128)
 
 
+@given(st.lists(JSON_PARTS, max_size=4), st.integers(), st.integers(), st.text())
+def test_a_slots_seed_index_and_stream_give_the_stream_of_all_the_parts(fixed, seed, index, stream):
+    # the engine's every call takes the deriver's (seed, index, stream) fast path, which formats the text itself
+    assert (rng_deriver(*fixed)(seed, index, stream).getrandbits(128)
+            == derive_rng(*fixed, seed, index, stream).getrandbits(128))
+
+
 @given(st.one_of(st.booleans(), st.floats(), st.text(), st.none(), st.lists(st.integers())))
 def test_integer_check_refuses_every_non_integer(value):
     with pytest.raises(Reject) as rejection:
@@ -422,3 +430,27 @@ def test_a_remembered_level_is_never_served_for_a_boolean_or_another_problem():
         npgym.generate("vertex_cover", True, seed=5)  # True == 1, and hashes like it
     assert npgym.generate("vertex_cover", 1, seed=5) == first
     assert npgym.generate("clique", 1, seed=5).params == npgym.get_problem("clique").card.level_params(1)
+
+
+def _nudged(value, data):
+    """``value`` with one integer somewhere in it changed by a drawn amount (a near miss of a certificate)."""
+    if type(value) is int:
+        return value + data.draw(st.integers(-2, 2))
+    if isinstance(value, list) and value:
+        position = data.draw(st.integers(0, len(value) - 1))
+        return [*value[:position], _nudged(value[position], data), *value[position + 1:]]
+    return value
+
+
+@settings(max_examples=150, deadline=None)
+@given(problem=st.sampled_from(npgym.problem_ids()), seed=st.integers(0, 30), data=st.data())
+def test_verify_grades_as_the_problems_check(problem, seed, data):
+    # verify inlines the grading (registry read, shared accepting verdicts by objective): on a certificate, a
+    # near miss of one or any JSON value it must give check_data's verdict, objective type included
+    instance = npgym.generate(problem, 1 + seed % 3, seed)
+    solution = data.draw(st.one_of(st.just(instance.certificate), st.just(_nudged(instance.certificate, data)),
+                                   st.integers(-2, 5), st.lists(st.integers(-1, 6), max_size=6), st.booleans()))
+    for _ in range(2):  # the second call reads the verdict kept for its objective
+        verdict = npgym.verify(instance, {"solution": solution})
+        expected = check_data(problem, instance.data, solution)
+        assert verdict == expected and type(verdict.objective) is type(expected.objective)
