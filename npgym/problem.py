@@ -28,6 +28,11 @@ class Planted:
     data: dict[str, Any]
     certificate: Any
 
+    def __init__(self, data: dict[str, Any], certificate: Any) -> None:
+        """Both fields in one update of the record's dict (the frozen dataclass's own ``__init__`` sets them
+        one ``object.__setattr__`` at a time, which every generated instance pays)."""
+        self.__dict__.update({"data": data, "certificate": certificate})
+
 
 @dataclass(frozen=True)
 class Effort:
