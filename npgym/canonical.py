@@ -76,14 +76,38 @@ def rng_deriver(*fixed: Any) -> Callable[..., random.Random]:
         else:
             body = ",".join(str(part) if type(part) is int else _CANONICAL.encode(part) for part in rest)
             digest.update(f"{comma}{body}]".encode() if rest else b"]")
-        return random.Random(int.from_bytes(digest.digest()[:16], "big"))  # as _seeded, one call fewer
+        return _fresh_random(int.from_bytes(digest.digest()[:16], "big"))  # as _seeded, one call fewer
 
     return derive
 
 
 def _seeded(digest: Any) -> random.Random:
     """The Mersenne Twister seeded with the first 128 bits of a SHA-256 digest."""
-    return random.Random(int.from_bytes(digest.digest()[:16], "big"))
+    return _fresh_random(int.from_bytes(digest.digest()[:16], "big"))
+
+
+def _fresh_random_by_hand(seed: int) -> random.Random:
+    """``random.Random(seed)`` for an integer seed, without its two Python frames (``__init__``, ``seed``): the
+    C seeding that ``Random.seed`` hands an integer to, and the one attribute ``__init__`` sets. A generated
+    instance pays this once per stream, and for a small instance it is most of the engine's own cost."""
+    fresh = _new_random(random.Random)
+    _seed_in_c(fresh, seed)
+    fresh.gauss_next = None
+    return fresh
+
+
+_new_random, _seed_in_c = random.Random.__new__, random.Random.__mro__[1].seed  # the C base, _random.Random
+
+
+def _same_as_random(make: Callable[[int], random.Random]) -> bool:
+    """Whether ``make`` builds exactly what ``random.Random`` does on this interpreter (state and attributes)."""
+    probe, reference = make(2**127 + 12345), random.Random(2**127 + 12345)
+    return vars(probe) == vars(reference) and probe.getstate() == reference.getstate()
+
+
+#: random.Random(seed) itself wherever the shortcut would differ (another interpreter or version)
+_fresh_random: Callable[[int], random.Random] = (_fresh_random_by_hand if _same_as_random(_fresh_random_by_hand)
+                                                 else random.Random)
 
 
 def assert_json_native(value: Any, where: str = "value") -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 
 import pytest
 from hypothesis import given, settings
@@ -454,3 +455,14 @@ def test_verify_grades_as_the_problems_check(problem, seed, data):
         verdict = npgym.verify(instance, {"solution": solution})
         expected = check_data(problem, instance.data, solution)
         assert verdict == expected and type(verdict.objective) is type(expected.objective)
+
+
+@given(st.integers(0, 2**128 - 1))
+def test_the_hand_built_random_is_random_random(seed):
+    # every instance stream is built by hand (no __init__ / seed frames); it must be random.Random(seed) exactly
+    from npgym import canonical
+
+    made, reference = canonical._fresh_random_by_hand(seed), random.Random(seed)
+    assert vars(made) == vars(reference) and made.getstate() == reference.getstate()
+    assert [made.random(), made.gauss(0, 1), made.getrandbits(70)] == [reference.random(), reference.gauss(0, 1),
+                                                                       reference.getrandbits(70)]
