@@ -257,7 +257,13 @@ def verify(instance: Instance, answer: Any) -> Verdict:
     ``{"solution": null}`` claims that no solution exists: correct exactly when the instance's label
     was proved ``no``; on a yes-instance it is a ``wrong_claim``; on an unsettled one it cannot be graded.
     """
-    solution = answer.get("solution", _MISSING) if isinstance(answer, dict) else _MISSING
+    if type(answer) is dict:  # a parsed JSON object: its key read by subscript, the cheapest lookup there is
+        try:
+            solution = answer["solution"]
+        except KeyError:
+            solution = _MISSING
+    else:  # a dict subclass (read with get: a defaultdict must not grow a key) or no object at all
+        solution = answer.get("solution", _MISSING) if isinstance(answer, dict) else _MISSING
     if solution is None:
         return _grade_claim(instance)
     if solution is _MISSING:

@@ -466,3 +466,14 @@ def test_the_hand_built_random_is_random_random(seed):
     assert vars(made) == vars(reference) and made.getstate() == reference.getstate()
     assert [made.random(), made.gauss(0, 1), made.getrandbits(70)] == [reference.random(), reference.gauss(0, 1),
                                                                        reference.getrandbits(70)]
+
+
+def test_verify_reads_a_dict_subclass_without_changing_it():
+    from collections import OrderedDict, defaultdict
+
+    instance = npgym.generate("partition", 1, 0)
+    empty: defaultdict = defaultdict(lambda: instance.certificate)
+    assert npgym.verify(instance, empty).code == "no_answer" and "solution" not in empty
+    assert npgym.verify(instance, OrderedDict(solution=instance.certificate)).ok
+    for not_an_object in ([instance.certificate], "solution", 3, None):
+        assert npgym.verify(instance, not_an_object).code == "no_answer"
