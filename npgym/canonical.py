@@ -8,6 +8,7 @@ global generator.
 
 from __future__ import annotations
 
+import _random
 import hashlib
 import json
 import random
@@ -92,11 +93,11 @@ def _fresh_random_by_hand(seed: int) -> random.Random:
     instance pays this once per stream, and for a small instance it is most of the engine's own cost."""
     fresh = _new_random(random.Random)
     _seed_in_c(fresh, seed)
-    fresh.gauss_next = None
+    vars(fresh)["gauss_next"] = None
     return fresh
 
 
-_new_random, _seed_in_c = random.Random.__new__, random.Random.__mro__[1].seed  # the C base, _random.Random
+_new_random, _seed_in_c = random.Random.__new__, _random.Random.seed  # random.Random's C base class
 
 
 def _same_as_random(make: Callable[[int], random.Random]) -> bool:
