@@ -70,10 +70,7 @@ def _generate(problem: Problem, params: dict[str, Any], rngs: Callable[..., rand
     if type(index) is not int or index < 0:
         _check_int("index", index)
     if label == YES and not tight:  # a planted yes-instance, a test set's and a training loop's every call
-        own = dict(params)
-        planted = problem.plant(rngs(seed, index, ""), own)  # the slot's stream "", as _planted draws it
-        return Instance(problem.id, problem.version, level, seed, index, own, planted.data, YES, planted.certificate,
-                        None, {"planted": True}, problem.card.content_hash)
+        return _plant(problem, params, rngs(seed, index, ""), level, seed, index)  # no slot record needed
     slot = _Slot(problem, rngs, dict(problem=problem.id, version=problem.version, level=level, seed=seed,
                                      index=index, params=dict(params), card_hash=problem.card.content_hash))
     if label == NO:
@@ -125,9 +122,17 @@ class _Slot:
 
 
 def _planted(slot: _Slot, stream: str = "") -> Instance:
-    planted = slot.problem.plant(slot.rng(stream), slot.params)
-    return Instance(**slot.fields, data=planted.data, label=YES, certificate=planted.certificate,
-                    meta={"planted": True})
+    fields = slot.fields
+    return _plant(slot.problem, slot.params, slot.rng(stream), fields["level"], fields["seed"], fields["index"])
+
+
+def _plant(problem: Problem, params: dict[str, Any], rng: random.Random, level: int | None, seed: int,
+           index: int) -> Instance:
+    """The planted yes-instance that ``rng`` draws (the instance keeps its own copy of ``params``)."""
+    own = dict(params)
+    planted = problem.plant(rng, own)
+    return Instance(problem.id, problem.version, level, seed, index, own, planted.data, YES, planted.certificate,
+                    None, {"planted": True}, problem.card.content_hash)
 
 
 def _tight_yes(slot: _Slot, time_limit: float) -> Instance:
