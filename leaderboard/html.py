@@ -34,7 +34,7 @@ def compact_json(value: Any) -> str:
     if orjson is not None:
         try:
             return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-        except (orjson.JSONEncodeError, TypeError):
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
             pass
     return _ENCODER.encode(value)
 

@@ -77,7 +77,7 @@ def rng_deriver(*fixed: Any) -> Callable[..., random.Random]:
         else:
             body = ",".join(str(part) if type(part) is int else _CANONICAL.encode(part) for part in rest)
             digest.update(f"{comma}{body}]".encode() if rest else b"]")
-        return _fresh_random(int.from_bytes(digest.digest()[:16], "big"))  # as _seeded, one call fewer
+        return _seeded(digest)
 
     return derive
 

@@ -273,20 +273,10 @@ def verify(instance: Instance, answer: Any) -> Verdict:
         return _grade_claim(instance)
     if solution is _MISSING:
         return Verdict(False, NO_ANSWER, 'the answer must be a JSON object with a "solution" key')
-    # _graded inlined, and the problem read off the registry without a call: a training loop's hot path, where
-    # the reference's whole check of a small instance costs less than a microsecond
+    # the problem read off the registry without a call: a training loop's hot path, where the reference's whole
+    # check of a small instance costs less than a microsecond
     problem = LOADED.get(instance.problem) or get_problem(instance.problem)
-    try:
-        objective = problem.check(instance.data, solution)
-    except Reject as rejection:
-        return rejection.verdict()
-    if objective is None:
-        return ACCEPTED
-    if type(objective) is int:
-        shared = _ACCEPTED_WITH.get(objective)
-        if shared is not None:
-            return shared
-    return _accepted(objective)
+    return _graded(problem.check, instance.data, solution)
 
 
 def check_solution(instance: Instance, solution: Any) -> Verdict:
@@ -301,27 +291,14 @@ def check_data(problem: str | Problem, data: dict[str, Any], solution: Any) -> V
 
 def _graded(check: Callable[[dict[str, Any], Any], Any], data: dict[str, Any], solution: Any) -> Verdict:
     """A problem's verdict on a non-null solution (``check`` is its verifier): its :class:`Reject`, or
-    acceptance with the objective (:func:`verify` inlines this)."""
+    acceptance with the objective."""
     try:
         objective = check(data, solution)
     except Reject as rejection:
         return rejection.verdict()
     if objective is None:  # the common acceptance, one shared verdict
         return ACCEPTED
-    return _accepted(objective)
-
-
-#: integer objective -> its shared accepting verdict, read by :func:`verify` without a call
-_ACCEPTED_WITH: dict[int, Verdict] = {}
-ACCEPTED_KEPT = 4096
-
-
-def _accepted(objective: float | int) -> Verdict:
-    """The shared accepting verdict with ``objective``; an integer one is also kept in ``_ACCEPTED_WITH``."""
-    verdict = Verdict.accept(ACCEPTED.message, objective)
-    if type(objective) is int and len(_ACCEPTED_WITH) < ACCEPTED_KEPT:
-        _ACCEPTED_WITH[objective] = verdict
-    return verdict
+    return Verdict.accept(ACCEPTED.message, objective)
 
 
 def _grade_claim(instance: Instance) -> Verdict:

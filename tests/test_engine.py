@@ -446,12 +446,12 @@ def _nudged(value, data):
 @settings(max_examples=150, deadline=None)
 @given(problem=st.sampled_from(npgym.problem_ids()), seed=st.integers(0, 30), data=st.data())
 def test_verify_grades_as_the_problems_check(problem, seed, data):
-    # verify inlines the grading (registry read, shared accepting verdicts by objective): on a certificate, a
+    # verify reads the problem off the registry and the answer by subscript: on a certificate, a
     # near miss of one or any JSON value it must give check_data's verdict, objective type included
     instance = npgym.generate(problem, 1 + seed % 3, seed)
     solution = data.draw(st.one_of(st.just(instance.certificate), st.just(_nudged(instance.certificate, data)),
                                    st.integers(-2, 5), st.lists(st.integers(-1, 6), max_size=6), st.booleans()))
-    for _ in range(2):  # the second call reads the verdict kept for its objective
+    for _ in range(2):  # the second call grades again, with the verdicts shared by then
         verdict = npgym.verify(instance, {"solution": solution})
         expected = check_data(problem, instance.data, solution)
         assert verdict == expected and type(verdict.objective) is type(expected.objective)

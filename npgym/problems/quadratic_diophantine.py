@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any, NoReturn
+from typing import Any
 
 from npgym import checks, draws
 from npgym.cards import ParamError
@@ -98,15 +98,13 @@ class QuadraticDiophantine(Problem):
         return Planted(data, [r, (data["c"] - data["a"] * r * r) // b])
 
     def check(self, data: dict[str, Any], solution: Any) -> None:
-        if type(solution) is list and len(solution) == 2:
-            x, y = solution
-            if type(x) is int and type(y) is int and x >= 1 and y >= 1:  # two positive integers, unpacked once
-                if data["a"] * x * x + data["b"] * y == data["c"]:
-                    return None
-                _wrong_equation(data, x, y)
-        x, y = checks.int_list(solution, "solution", lo=1, length=2)  # raises, naming the element
-        if data["a"] * x * x + data["b"] * y != data["c"]:
-            _wrong_equation(data, x, y)
+        if not (type(solution) is list and len(solution) == 2 and type(solution[0]) is int
+                and type(solution[1]) is int and solution[0] >= 1 and solution[1] >= 1):  # two positive integers
+            solution = checks.int_list(solution, "solution", lo=1, length=2)  # raises, naming the element
+        x, y = solution
+        a, b, c = data["a"], data["b"], data["c"]
+        if a * x * x + b * y != c:  # the message is formatted only for a wrong answer
+            raise Reject(CONSTRAINT, f"a*x^2 + b*y = {a}*{x}^2 + {b}*{y} is not {c}")
         return None
 
     def solve(self, data: dict[str, Any], time_limit: float) -> SolveResult:
@@ -156,11 +154,6 @@ class QuadraticDiophantine(Problem):
         a, b, c = data["a"], data["b"], data["c"]
         x = rng.randint(1, max(1, math.isqrt(c // a)))
         return [x, max(1, (c - a * x * x) // b)]
-
-
-def _wrong_equation(data: dict[str, Any], x: int, y: int) -> NoReturn:
-    """Reject positive integers x, y that miss the equation (the message is formatted only then)."""
-    raise Reject(CONSTRAINT, f"a*x^2 + b*y = {data['a']}*{x}^2 + {data['b']}*{y} is not {data['c']}")
 
 
 def _realise(rng: random.Random, b: int, t: int, bound: int) -> dict[str, Any]:
